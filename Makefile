@@ -1,0 +1,55 @@
+# docs-snippet harness. `make setup` once on a fresh machine, then `make test`; `make run` does the job.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+RUNNERS := runners
+BASE    ?= auto
+
+.PHONY: setup deps runners engine images test test-fast run bench lint clean
+
+setup: deps runners engine images
+
+deps: $(BIN)/harness
+
+$(BIN)/harness: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+runners: $(RUNNERS)/python/.venv/bin/python $(RUNNERS)/node/node_modules/.ok $(RUNNERS)/worker/node_modules/.ok
+
+$(RUNNERS)/python/.venv/bin/python: $(RUNNERS)/python/requirements.txt
+	$(PY) -m venv $(RUNNERS)/python/.venv
+	$(RUNNERS)/python/.venv/bin/pip install -q -r $<
+	touch $@
+
+$(RUNNERS)/%/node_modules/.ok: $(RUNNERS)/%/package.json $(RUNNERS)/%/package-lock.json
+	cd $(RUNNERS)/$* && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The Docker engine (installed from Debian and started when none answers) and the runner images.
+engine:
+	scripts/docker-engine.sh
+
+images: deps engine
+	$(BIN)/harness images build --base $(BASE)
+
+test: deps
+	$(BIN)/pytest -q
+
+test-fast: deps
+	$(BIN)/pytest -q -m "not docker"
+
+run: deps
+	$(BIN)/harness run fixtures/pages
+
+bench: deps
+	$(BIN)/python scripts/bench.py
+
+lint: deps
+	$(BIN)/ruff check harness tests scripts
+	$(BIN)/mypy harness
+
+clean:
+	rm -rf $(VENV) $(RUNNERS)/python/.venv $(RUNNERS)/*/node_modules .pytest_cache

@@ -1,0 +1,43 @@
+"""Did the snippet run? Exit status, time-outs, a Worker that crashed, output that was cut."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from harness.check.base import Rule, SnippetContext, finding, shorten
+from harness.model import Finding, Severity
+
+EXIT_NONZERO = Rule("RUN001", "exit-nonzero", Severity.ERROR,
+                    "A reader who copies the snippet sees it fail.")
+TIMEOUT = Rule("RUN002", "timeout", Severity.ERROR,
+               "The snippet did not finish in time and was killed.")
+WORKER_CRASH = Rule("RUN003", "worker-error-response", Severity.ERROR,
+                    "The Worker's fetch handler threw or answered 5xx to a plain GET.")
+OUTPUT_CUT = Rule("RUN004", "output-truncated", Severity.WARNING,
+                  "The snippet printed more than the harness keeps; later output was dropped.")
+
+
+def check_exit(ctx: SnippetContext) -> Iterator[Finding]:
+    ev = ctx.evidence
+    if ev.infra_error is not None:
+        return
+    if ev.timed_out:
+        yield finding(TIMEOUT, ev.snippet, f"did not finish within its time limit ({ev.duration_s:.1f} s) "
+                      "and was killed", duration_s=ev.duration_s)
+    elif ev.exit_code not in (0, None):
+        tail = shorten(ev.stderr.strip().splitlines()[-1]) if ev.stderr.strip() else "(no stderr)"
+        yield finding(EXIT_NONZERO, ev.snippet, f"exited with status {ev.exit_code}: {tail}",
+                      expected=0, actual=ev.exit_code)
+
+
+def check_worker_response(ctx: SnippetContext) -> Iterator[Finding]:
+    response = ctx.evidence.response
+    if response is not None and response.status >= 500:
+        body = shorten(response.body.decode("utf-8", errors="replace"))
+        yield finding(WORKER_CRASH, ctx.snippet, f"the Worker answered {response.status} to GET /: {body}",
+                      actual=response.status)
+
+
+def check_output_cut(ctx: SnippetContext) -> Iterator[Finding]:
+    if ctx.evidence.output_truncated:
+        yield finding(OUTPUT_CUT, ctx.snippet, "printed more output than the harness keeps; the rest was dropped")

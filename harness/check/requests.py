@@ -1,0 +1,112 @@
+"""Did the snippet call the documented API the right way?"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from harness.check.base import Rule, SnippetContext, as_mapping, finding, front_matter_line, page_line_of
+from harness.model import Finding, RecordedRequest, Severity
+
+NO_REQUEST = Rule("REQ001", "no-request", Severity.ERROR,
+                  "A snippet on an API page that never calls the API shows the reader nothing.")
+ERROR_ANSWER = Rule("REQ002", "error-answer", Severity.ERROR,
+                    "The API rejected the request: a reader gets an error, even if the script exits 0.")
+WRONG_MODEL = Rule("REQ003", "wrong-model", Severity.ERROR,
+                   "The snippet calls a different model from the one the page documents.")
+UNDOCUMENTED_PARAM = Rule("REQ004", "undocumented-param", Severity.WARNING,
+                          "The snippet sends an input the page's parameter list does not document.")
+JSON_CONTENT_TYPE = Rule("REQ005", "json-content-type", Severity.WARNING,
+                         "A JSON body sent without `Content-Type: application/json` relies on the server guessing.")
+NO_MOCK = Rule("REQ006", "no-mock-for-endpoint", Severity.ERROR,
+               "The snippet reached for a host or endpoint the harness has no mock for.")
+
+API_VIAS = ("rest", "binding")
+
+
+def api_requests(ctx: SnippetContext) -> list[RecordedRequest]:
+    return [r for r in ctx.evidence.requests if r.via in API_VIAS]
+
+
+def check_sent_request(ctx: SnippetContext) -> Iterator[Finding]:
+    ev = ctx.evidence
+    if ev.infra_error is None and not ev.timed_out and not ev.requests:
+        yield finding(NO_REQUEST, ev.snippet, "sent no request to the API (expected at least one)")
+
+
+def check_answers(ctx: SnippetContext) -> Iterator[Finding]:
+    for request in ctx.evidence.requests:
+        if request.via == "blocked" or (request.status == 404 and request.model is None):
+            where = request.url if request.via == "blocked" else f"{request.method} {request.path}"
+            yield finding(NO_MOCK, ctx.snippet, f"no mock for this endpoint: {where}",
+                          line=page_line_of(ctx.snippet, _host_or_path(request)), actual=where)
+        elif not 200 <= request.status < 300:
+            what = request.error or "(no error message)"
+            yield finding(ERROR_ANSWER, ctx.snippet,
+                          f"{request.method} {request.path} was answered {request.status}: {what}",
+                          line=page_line_of(ctx.snippet, request.model or ""),
+                          actual=request.status, error=request.error)
+
+
+def _host_or_path(request: RecordedRequest) -> str:
+    return request.url.split(":")[0] if request.via == "blocked" else request.path.rsplit("/", 1)[-1]
+
+
+def check_model(ctx: SnippetContext) -> Iterator[Finding]:
+    documented = ctx.page.model_id
+    if documented is None:
+        return
+    reported: set[str] = set()
+    for request in api_requests(ctx):
+        called = request.model
+        if called is None or called == documented or called in reported:
+            continue
+        reported.add(called)
+        doc_line = front_matter_line(ctx.page, "id", documented.lstrip("@"))
+        yield finding(WRONG_MODEL, ctx.snippet,
+                      f"calls model {called}, but the page documents {documented} (line {doc_line})",
+                      line=page_line_of(ctx.snippet, called), expected=documented, actual=called)
+
+
+def check_params(ctx: SnippetContext) -> Iterator[Finding]:
+    documented = ctx.page.documented_params
+    if documented is None:
+        return
+    reported: set[str] = set()
+    for request in api_requests(ctx):
+        inputs = _inputs_of(request)
+        for key in inputs or {}:
+            if key in documented or key in reported:
+                continue
+            reported.add(key)
+            yield finding(UNDOCUMENTED_PARAM, ctx.snippet,
+                          f"sends input `{key}`, which the page's params do not list "
+                          f"(documented: {', '.join(documented) or 'none'})",
+                          line=page_line_of(ctx.snippet, key), key=key, documented=list(documented))
+
+
+def _inputs_of(request: RecordedRequest) -> dict[str, Any] | None:
+    body = as_mapping(request.json)
+    if body is None:
+        return None
+    if request.via == "binding":
+        return dict(as_mapping(body.get("inputs")) or {})
+    return dict(body)
+
+
+def check_content_type(ctx: SnippetContext) -> Iterator[Finding]:
+    for request in ctx.evidence.requests:
+        if request.via != "rest" or request.json is None:
+            continue
+        content_type = request.header("content-type") or ""
+        if content_type.split(";")[0].strip().lower() != "application/json":
+            shown = content_type or "none"
+            yield finding(JSON_CONTENT_TYPE, ctx.snippet,
+                          f"sends a JSON body with Content-Type: {shown} (expected application/json)",
+                          line=page_line_of(ctx.snippet, _body_marker(ctx.snippet.language)),
+                          expected="application/json", actual=shown)
+            return
+
+
+def _body_marker(language: str) -> str:
+    return {"sh": "-d", "js": "body", "ts": "body", "py": "json"}.get(language, "")

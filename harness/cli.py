@@ -1,0 +1,156 @@
+"""`harness run | list | rules | mock | images`: the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from harness.check.registry import ALL_RULES
+from harness.model import RunResult, Severity, Status
+from harness.pipeline import RunOptions, execute, plan
+from harness.report import console, json_report
+from harness.run.base import HarnessError
+from harness.run.executors import EXECUTOR_CHOICES, make_executor
+
+EXIT_OK, EXIT_FINDINGS, EXIT_HARNESS = 0, 1, 2
+
+
+def exit_code(run: RunResult) -> int:
+    """0: no error finding; 1: error findings; 2: the harness itself failed on some snippet."""
+    if any(r.status is Status.ERROR for r in run.results):
+        return EXIT_HARNESS
+    findings = [f for r in run.results for f in r.findings] + list(run.page_findings)
+    return EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    options = RunOptions(executor=args.executor, jobs=args.jobs, timeout_s=args.timeout)
+    the_plan = plan(args.paths)
+    if not the_plan.pages:
+        print("harness: no pages found under " + ", ".join(args.paths), file=sys.stderr)
+        for diagnostic in the_plan.diagnostics:
+            print(f"  {diagnostic}", file=sys.stderr)
+        return EXIT_HARNESS
+    progress = None if args.quiet else console.ProgressLine()
+    with make_executor(options, announce=lambda text: print(text, file=sys.stderr)) as executor:
+        run = execute(the_plan, executor, options, progress)
+    sys.stdout.write(console.render(run))
+    if args.json:
+        json_report.write(run, Path(args.json))
+        print(f"JSON report: {args.json}", file=sys.stderr)
+    return exit_code(run)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    the_plan = plan(args.paths)
+    entries = [
+        {"id": job.snippet.id, "page": job.snippet.page, "line": job.snippet.line, "group": job.snippet.group,
+         "label": job.snippet.label, "language": job.snippet.language, "runner": job.runner, "skip": None}
+        for job in the_plan.jobs
+    ] + [
+        {"id": r.snippet.id, "page": r.snippet.page, "line": r.snippet.line, "group": r.snippet.group,
+         "label": r.snippet.label, "language": r.snippet.language, "runner": None, "skip": r.reason}
+        for r in the_plan.skipped
+    ]
+    entries.sort(key=lambda e: (str(e["page"]), int(str(e["line"]))))
+    diagnostics = [str(d) for d in the_plan.diagnostics]
+    if args.json:
+        print(json.dumps({"pages": [p.path for p in the_plan.pages], "snippets": entries,
+                          "diagnostics": diagnostics}, indent=2))
+        return EXIT_OK
+    for e in entries:
+        what = f"runs on {e['runner']}" if e["runner"] else f"skipped: {e['skip']}"
+        label = f" [{e['label']}]" if e["label"] else ""
+        print(f"{e['page']}:{e['line']}{label} {e['language']} {what}")
+    for line in diagnostics:
+        print(f"problem: {line}")
+    print(f"{len(the_plan.pages)} pages, {len(entries)} snippets ({len(the_plan.jobs)} runnable), "
+          f"{len(diagnostics)} problems")
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    for rule in ALL_RULES:
+        print(f"{rule.code}  {rule.name:<22} {rule.severity.value:<8} {rule.rationale}")
+    return EXIT_OK
+
+
+def cmd_mock(args: argparse.Namespace) -> int:
+    from harness.mock.server import MockConfig, run_standalone
+
+    run_standalone(MockConfig(), proxy_port=args.proxy_port, app_port=args.app_port,
+                   tls_port=args.tls_port, state_dir=Path(args.state_dir) if args.state_dir else None)
+    return EXIT_OK
+
+
+def cmd_images(args: argparse.Namespace) -> int:
+    from harness.run import images
+
+    if args.action == "build":
+        offline = {"offline": True, "online": False, "auto": None}[args.base]
+        built = images.build_images(offline=offline, runners=args.runners or None,
+                                    progress=lambda text: print(text, file=sys.stderr))
+        for info in built:
+            print(info)
+    else:
+        for info in images.list_images():
+            print(info)
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="harness", description="Run the code samples of docs pages against "
+                                  "a mock of the API they call, and report what is wrong with them.")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="extract, run and check every example under PATH")
+    run.add_argument("paths", nargs="+", metavar="PATH", help="pages or folders of pages")
+    run.add_argument("--executor", choices=EXECUTOR_CHOICES, default="local")
+    run.add_argument("-j", "--jobs", type=int, default=1, help="snippets run at once (default 1)")
+    run.add_argument("--timeout", type=float, default=30.0, help="seconds per snippet (default 30)")
+    run.add_argument("--json", metavar="FILE", help="also write the JSON report to FILE")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress line")
+    run.set_defaults(func=cmd_run)
+
+    lister = sub.add_parser("list", help="the inventory of examples under PATH, without running them")
+    lister.add_argument("paths", nargs="+", metavar="PATH")
+    lister.add_argument("--json", action="store_true", help="as JSON")
+    lister.set_defaults(func=cmd_list)
+
+    sub.add_parser("rules", help="every rule with its code and default severity").set_defaults(func=cmd_rules)
+
+    mock = sub.add_parser("mock", help="serve the Workers AI mock until Ctrl-C")
+    mock.add_argument("--proxy-port", type=int, default=8080)
+    mock.add_argument("--app-port", type=int, default=8081)
+    mock.add_argument("--tls-port", type=int, default=None)
+    mock.add_argument("--state-dir", default=None, help="where the CA and state are written")
+    mock.set_defaults(func=cmd_mock)
+
+    imgs = sub.add_parser("images", help="build or list the runner images")
+    imgs.add_argument("action", choices=("build", "list"))
+    imgs.add_argument("--base", choices=("auto", "online", "offline"), default="auto")
+    imgs.add_argument("runners", nargs="*")
+    imgs.set_defaults(func=cmd_images)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if getattr(args, "jobs", 1) < 1:
+        parser().error("--jobs must be at least 1")
+    try:
+        code: int = args.func(args)
+    except HarnessError as error:
+        print(f"harness: {error}", file=sys.stderr)
+        return EXIT_HARNESS
+    except KeyboardInterrupt:
+        print("harness: interrupted", file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""The whole job, stage after stage: find pages, extract, plan, run, check."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.check.registry import check_pages, check_snippet
+from harness.extract import extract_page, find_pages
+from harness.model import (
+    Diagnostic,
+    Evidence,
+    Extraction,
+    Finding,
+    Page,
+    RunResult,
+    Severity,
+    Snippet,
+    SnippetResult,
+    Status,
+)
+from harness.run.base import Executor, Runner
+from harness.run.registry import default_runners_dir, runner_name_for, runners
+
+Progress = Callable[[int, int, SnippetResult], None]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run: which executor, how many at once, how long each may take."""
+
+    executor: str = "local"
+    jobs: int = 1
+    timeout_s: float = 30.0
+    placeholders: Mapping[str, str] | None = None
+    runners_dir: Path = field(default_factory=default_runners_dir)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One snippet to run, with the runner chosen for it."""
+
+    page: Page
+    snippet: Snippet
+    runner: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What extraction found and what will run."""
+
+    pages: tuple[Page, ...]
+    jobs: tuple[Job, ...]
+    skipped: tuple[SnippetResult, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def plan(paths: Sequence[str], placeholders: Mapping[str, str] | None = None) -> Plan:
+    """Reads every page under `paths` and decides, for each snippet, what runs it or why nothing does."""
+    found, diagnostics = find_pages(paths)
+    extractions: list[Extraction] = [extract_page(path, display, placeholders) for path, display in found]
+    jobs: list[Job] = []
+    skipped: list[SnippetResult] = []
+    for extraction in extractions:
+        diagnostics.extend(extraction.diagnostics)
+        for snippet in extraction.snippets:
+            runner = runner_name_for(snippet)
+            reason = snippet.skip_reason or (None if runner else f"not runnable: {snippet.language}")
+            if reason is not None or runner is None:
+                skipped.append(SnippetResult(snippet, Status.SKIPPED, None, (), reason=reason or ""))
+            else:
+                jobs.append(Job(extraction.page, snippet, runner))
+    return Plan(tuple(e.page for e in extractions), tuple(jobs), tuple(skipped), tuple(diagnostics))
+
+
+def run_job(job: Job, executor: Executor, runner: Runner, timeout_s: float) -> SnippetResult:
+    """Runs one snippet and judges it."""
+    unavailable = runner.available() if executor.name == "local" else None
+    if unavailable:
+        return SnippetResult(job.snippet, Status.ERROR, None, (), reason=f"runner {runner.name}: {unavailable}")
+    route = executor.route(job.snippet.id)
+    launch = runner.launch(job.snippet, route, executor.runners_dir)
+    timeout = float(job.snippet.options.get("timeout", timeout_s))
+    outcome = executor.execute(runner, launch, timeout)
+    evidence = Evidence(
+        snippet=job.snippet, runner=runner.name, exit_code=outcome.exit_code, stdout=outcome.stdout,
+        stderr=outcome.stderr, duration_s=outcome.duration_s, requests=executor.requests_of(job.snippet.id),
+        response=outcome.response, timed_out=outcome.timed_out, infra_error=outcome.infra_error,
+        executor=executor.name, output_truncated=outcome.output_truncated,
+    )
+    if outcome.infra_error:
+        return SnippetResult(job.snippet, Status.ERROR, evidence, (), reason=outcome.infra_error)
+    findings = tuple(check_snippet(job.page, evidence))
+    failed = any(f.severity is Severity.ERROR for f in findings)
+    return SnippetResult(job.snippet, Status.FAILED if failed else Status.PASSED, evidence, findings)
+
+
+def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: Progress | None = None) -> RunResult:
+    """Runs every job of `the_plan` on `executor` (already entered), `options.jobs` at a time."""
+    started = time.monotonic()
+    by_name = runners(executor.runners_dir if executor.name == "local" else options.runners_dir)
+    total = len(the_plan.jobs) + len(the_plan.skipped)
+    done = 0
+    results: list[SnippetResult] = []
+
+    def report(result: SnippetResult) -> None:
+        nonlocal done
+        done += 1
+        results.append(result)
+        if progress:
+            progress(done, total, result)
+
+    for result in the_plan.skipped:
+        report(result)
+    with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
+        futures = [pool.submit(run_job, job, executor, by_name[job.runner], options.timeout_s)
+                   for job in the_plan.jobs]
+        for future in as_completed(futures):
+            report(future.result())
+    order = {s.id: i for i, s in enumerate(_page_order(the_plan))}
+    results.sort(key=lambda r: order.get(r.snippet.id, len(order)))
+    page_findings: tuple[Finding, ...] = tuple(check_pages(the_plan.diagnostics))
+    return RunResult(
+        results=tuple(results), page_findings=page_findings,
+        pages=tuple(p.path for p in the_plan.pages), duration_s=time.monotonic() - started,
+        executor=executor.name, jobs=options.jobs,
+    )
+
+
+def _page_order(the_plan: Plan) -> list[Snippet]:
+    snippets = [job.snippet for job in the_plan.jobs] + [r.snippet for r in the_plan.skipped]
+    return sorted(snippets, key=lambda s: (s.page, s.fence_line or s.line))

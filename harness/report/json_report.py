@@ -1,0 +1,82 @@
+"""The JSON report: every snippet with its evidence and findings; the input of `harness diff`."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from harness.model import Finding, RecordedRequest, RunResult, SnippetResult
+
+FORMAT_VERSION = 1
+
+
+def summary(run: RunResult) -> dict[str, Any]:
+    """Counts by status and by severity, and the run's settings."""
+    statuses = Counter(r.status.value for r in run.results)
+    severities = Counter(f.severity.value for f in _all_findings(run))
+    return {
+        "snippets": len(run.results),
+        "pages": len(run.pages),
+        **{status: statuses.get(status, 0) for status in ("passed", "failed", "skipped", "error")},
+        "findings": {sev: severities.get(sev, 0) for sev in ("error", "warning", "info")},
+        "page_findings": len(run.page_findings),
+        "duration_s": round(run.duration_s, 3),
+        "executor": run.executor,
+        "jobs": run.jobs,
+    }
+
+
+def _all_findings(run: RunResult) -> list[Finding]:
+    return [f for r in run.results for f in r.findings] + list(run.page_findings)
+
+
+def request_dict(request: RecordedRequest) -> dict[str, Any]:
+    return {
+        "via": request.via, "method": request.method, "url": request.url, "path": request.path,
+        "model": request.model, "headers": dict(request.headers), "json": request.json,
+        "body_bytes": len(request.body), "status": request.status,
+        "response_content_type": request.response_content_type, "error": request.error,
+    }
+
+
+def finding_dict(found: Finding) -> dict[str, Any]:
+    return {
+        "rule": found.rule, "name": found.name, "severity": found.severity.value, "message": found.message,
+        "page": found.page, "line": found.line, "details": dict(found.details),
+    }
+
+
+def snippet_dict(result: SnippetResult) -> dict[str, Any]:
+    s, ev = result.snippet, result.evidence
+    return {
+        "id": s.id, "page": s.page, "line": s.line, "group": s.group, "label": s.label,
+        "language": s.language, "runner": ev.runner if ev else None, "status": result.status.value,
+        "reason": result.reason, "exit_code": ev.exit_code if ev else None,
+        "duration_s": round(ev.duration_s, 3) if ev else None,
+        "timed_out": ev.timed_out if ev else False,
+        "stdout": ev.stdout if ev else "", "stderr": ev.stderr if ev else "",
+        "response": None if not ev or not ev.response else {
+            "status": ev.response.status, "headers": dict(ev.response.headers),
+            "body": ev.response.body.decode("utf-8", errors="replace"),
+        },
+        "requests": [request_dict(r) for r in ev.requests] if ev else [],
+        "findings": [finding_dict(f) for f in result.findings],
+        "code": s.code,
+    }
+
+
+def to_dict(run: RunResult) -> dict[str, Any]:
+    return {
+        "format": FORMAT_VERSION,
+        "summary": summary(run),
+        "pages": list(run.pages),
+        "page_findings": [finding_dict(f) for f in run.page_findings],
+        "snippets": [snippet_dict(r) for r in run.results],
+    }
+
+
+def write(run: RunResult, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(to_dict(run), indent=2, default=str) + "\n")

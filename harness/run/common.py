@@ -1,0 +1,25 @@
+"""Pieces every runner shares: the environment that points a runtime at the mock."""
+
+from __future__ import annotations
+
+from harness.run.base import Route
+
+
+def proxy_env(route: Route) -> dict[str, str]:
+    """Proxy and CA variables that Python, curl and Node's undici honour.
+
+    Both spellings are set because curl reads only the lower-case `http_proxy`, and NO_PROXY is
+    emptied so that no host escapes the proxy (the proxy refuses hosts the mock does not serve).
+    """
+    env = {
+        "HTTPS_PROXY": route.proxy_url,
+        "HTTP_PROXY": route.proxy_url,
+        "ALL_PROXY": route.proxy_url,
+        "NO_PROXY": "",
+        "SSL_CERT_FILE": route.ca_file,
+        "REQUESTS_CA_BUNDLE": route.ca_file,
+        "CURL_CA_BUNDLE": route.ca_file,
+        "NODE_EXTRA_CA_CERTS": route.ca_file,
+    }
+    env.update({key.lower(): value for key, value in env.items() if key.endswith("PROXY")})
+    return env

@@ -1,0 +1,50 @@
+"""Node.js snippets (js, and ts that is not a Worker): Node 20 with `fetch` routed to the mock."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from harness.model import Snippet
+from harness.run.base import Launch, Route
+from harness.run.common import proxy_env
+
+_ESM = re.compile(r"^\s*(import\s[^(]|import\{|export\s)", re.MULTILINE)
+_CJS = re.compile(r"\brequire\s*\(")
+
+
+def script_name(snippet: Snippet) -> str:
+    """`snippet.ts` for TypeScript; `.cjs` for CommonJS (`require` and no `import`); else `.mjs`,
+    so that top-level `await` and `import` work as they do in a reader's ES module."""
+    if snippet.language == "ts":
+        return "snippet.ts"
+    if _CJS.search(snippet.code) and not _ESM.search(snippet.code):
+        return "snippet.cjs"
+    return "snippet.mjs"
+
+
+class NodeRunner:
+    """Runs a script with `node`; `runners/node/shim.cjs` (preloaded) routes `fetch` through the
+    proxy, and `runners/node/run.mjs` compiles TypeScript with esbuild first."""
+
+    name = "node"
+
+    def __init__(self, runners_dir: Path) -> None:
+        self._modules = runners_dir / "node" / "node_modules"
+
+    def available(self) -> str | None:
+        if shutil.which("node") is None:
+            return "node is not on PATH"
+        if not (self._modules / "undici").is_dir():
+            return f"npm dependencies missing in {self._modules.parent} (run `make setup`)"
+        return None
+
+    def launch(self, snippet: Snippet, route: Route, runners_dir: Path) -> Launch:
+        here = runners_dir / "node"
+        name = script_name(snippet)
+        return Launch(
+            argv=("node", "--require", str(here / "shim.cjs"), str(here / "run.mjs"), "{workdir}/" + name),
+            files={name: snippet.code.encode()},
+            env={**proxy_env(route), "NODE_PATH": str(here / "node_modules")},
+        )

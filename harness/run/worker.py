@@ -1,0 +1,39 @@
+"""Cloudflare Worker snippets: bundled with esbuild and run in workerd through Miniflare."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from harness.model import Snippet
+from harness.run.base import Launch, Route
+from harness.run.common import proxy_env
+
+RESULT_FILE = "response.json"
+
+
+class WorkerRunner:
+    """Runs a Worker module (`export default { fetch }`): `env.AI` is bound to the mock, the
+    harness sends one `GET /` and records the answer in `response.json`."""
+
+    name = "worker"
+
+    def __init__(self, runners_dir: Path) -> None:
+        self._modules = runners_dir / "worker" / "node_modules"
+
+    def available(self) -> str | None:
+        if shutil.which("node") is None:
+            return "node is not on PATH"
+        if not (self._modules / "miniflare").is_dir():
+            return f"npm dependencies missing in {self._modules.parent} (run `make setup`)"
+        return None
+
+    def launch(self, snippet: Snippet, route: Route, runners_dir: Path) -> Launch:
+        name = "worker.ts" if snippet.language == "ts" else "worker.js"
+        return Launch(
+            argv=("node", str(runners_dir / "worker" / "run.mjs"), "{workdir}/" + name,
+                  "{workdir}/" + RESULT_FILE),
+            files={name: snippet.code.encode()},
+            env={**proxy_env(route), "HARNESS_MOCK_URL": route.mock_url, "HARNESS_TOKEN": route.token},
+            result_file=RESULT_FILE,
+        )
