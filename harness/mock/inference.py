@@ -1,0 +1,111 @@
+"""The contract both doors share: model lookup, body parsing, input validation, the answer.
+
+`run_model` turns a model id and a request body into a `Reply` (status, Cloudflare error codes,
+or an `Answer`) and the parsed inputs; the REST route and the binding endpoint only differ in
+how they authenticate and what they record.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from harness.mock.answers import Answer, answer
+from harness.mock.catalog import Catalog, Model
+
+# Error codes the real API answers with (as seen in Cloudflare's responses and docs).
+AUTH_ERROR = 10000
+NO_SUCH_ROUTE = 7003
+METHOD_NOT_ALLOWED = 7001
+NO_SUCH_MODEL = 5007
+INVALID_INPUT = 5006
+INTERNAL_ERROR = 5000
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The mock's verdict on one request."""
+
+    status: int
+    errors: tuple[tuple[int, str], ...] = ()
+    """`(code, message)` pairs of the error envelope; empty on success."""
+    answer: Answer | None = None
+
+    @property
+    def error(self) -> str | None:
+        """All error messages joined, or None on success."""
+        return "; ".join(m for _, m in self.errors) or None
+
+    @classmethod
+    def failure(cls, status: int, code: int, message: str) -> Reply:
+        return cls(status, ((code, message),))
+
+    def envelope(self) -> dict[str, Any]:
+        """The Cloudflare envelope `{"result", "success", "errors", "messages"}`."""
+        result = self.answer.result if self.answer is not None and not self.errors else None
+        return {
+            "result": result,
+            "success": not self.errors,
+            "errors": [{"code": c, "message": m} for c, m in self.errors],
+            "messages": [],
+        }
+
+    @property
+    def content_type(self) -> str:
+        return self.answer.content_type if self.answer is not None else "application/json"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a request body turned out to be."""
+
+    inputs: Any
+    """The inputs that were validated (a raw binary body becomes `{<field>: [bytes...]}`)."""
+    json: Any = None
+    """The body parsed as JSON, or None when it is not JSON."""
+    raw: bytes | None = None
+    """The binary body, when the task took one."""
+
+
+def parse_json(body: bytes) -> tuple[Any, str | None]:
+    """`(value, None)`, or `(None, reason)` when `body` is not JSON (the content type does not matter)."""
+    if not body.strip():
+        return None, "the request body is empty; JSON inputs were expected"
+    try:
+        return json.loads(body), None
+    except (ValueError, UnicodeDecodeError) as exc:
+        return None, f"the request body is not valid JSON: {exc}"
+
+
+def parse_body(model: Model, body: bytes) -> tuple[Parsed | None, str | None]:
+    """JSON whatever the content type; a binary body for tasks that take one."""
+    value, problem = parse_json(body)
+    if problem is None:
+        return Parsed(value, value), None
+    field = model.task.binary_input
+    if field is not None and body:
+        return Parsed({field: list(body)}, None, body), None
+    return None, problem
+
+
+def run_model(catalog: Catalog, model_id: str, inputs: Any, raw: bytes | None = None) -> tuple[Reply, Model | None]:
+    """Looks the model up, validates `inputs` and answers."""
+    model = catalog.lookup(model_id)
+    if model is None:
+        return Reply.failure(400, NO_SUCH_MODEL, f"No such model {model_id} or task"), None
+    problem = catalog.validate(model, inputs)
+    if problem is not None:
+        return Reply.failure(400, INVALID_INPUT, problem), model
+    return Reply(200, answer=answer(model, inputs, raw)), model
+
+
+def run_body(catalog: Catalog, model_id: str, body: bytes) -> tuple[Reply, Parsed | None]:
+    """`run_model` for a raw REST body: unknown model, then body parsing, then validation."""
+    model = catalog.lookup(model_id)
+    if model is None:
+        return run_model(catalog, model_id, None)[0], Parsed(None, parse_json(body)[0])
+    parsed, problem = parse_body(model, body)
+    if parsed is None:
+        return Reply.failure(400, INVALID_INPUT, f"Error: {problem}"), Parsed(None)
+    return run_model(catalog, model_id, parsed.inputs, parsed.raw)[0], parsed

@@ -1,0 +1,70 @@
+"""The mock's request journal: every exchange is recorded first and judged afterwards.
+
+The journal is shared by the app (REST and binding requests) and the proxy front (blocked
+connections); both run in the server thread while runners and checks read from others, so
+every access holds one lock. `seq` is assigned on arrival and orders the whole run.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from harness.model import RecordedRequest
+
+
+class Journal:
+    """A thread-safe, append-only (until `clear`) log of `RecordedRequest`s in arrival order."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: list[RecordedRequest] = []
+        self._next_seq = 1
+
+    def record(self, request: RecordedRequest) -> RecordedRequest:
+        """Appends `request` with the next `seq` number and returns the stored entry."""
+        with self._lock:
+            entry = dataclasses.replace(request, seq=self._next_seq)
+            self._next_seq += 1
+            self._entries.append(entry)
+            return entry
+
+    def all(self) -> tuple[RecordedRequest, ...]:
+        """Every entry, in order of arrival."""
+        with self._lock:
+            return tuple(self._entries)
+
+    def for_snippet(self, snippet_id: str | None) -> tuple[RecordedRequest, ...]:
+        """The entries sent by one snippet (None: those no snippet claimed), in order of arrival."""
+        with self._lock:
+            return tuple(e for e in self._entries if e.snippet_id == snippet_id)
+
+    def clear(self) -> None:
+        """Forgets every entry; `seq` keeps counting so numbers stay unique within a run."""
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+
+def entry_to_dict(entry: RecordedRequest) -> dict[str, Any]:
+    """A JSON-ready form of one entry (`body` as base64 in `body_b64`, headers as pairs)."""
+    data = dataclasses.asdict(entry)
+    data["body_b64"] = base64.b64encode(entry.body).decode("ascii")
+    del data["body"]
+    data["headers"] = [list(pair) for pair in entry.headers]
+    return data
+
+
+def entry_from_dict(data: Mapping[str, Any]) -> RecordedRequest:
+    """The inverse of `entry_to_dict` (for reading the journal of a mock in another process)."""
+    fields = {f.name for f in dataclasses.fields(RecordedRequest)}
+    values = {k: v for k, v in data.items() if k in fields}
+    values["body"] = base64.b64decode(data.get("body_b64", ""))
+    values["headers"] = tuple((str(k), str(v)) for k, v in data.get("headers", ()))
+    return RecordedRequest(**values)

@@ -1,0 +1,289 @@
+"""`MockServer`: the Workers AI mock as a context manager, and `run_standalone` for `harness mock`.
+
+One asyncio event loop in a background thread serves three things: the Starlette app (uvicorn,
+plain HTTP on `app_port`), the proxy front (`proxy_port`) and, optionally, a direct TLS port.
+Sockets are bound in `__enter__` before the thread starts, so "port in use" raises right there;
+start-up has a timeout; whatever was started is stopped again when start-up fails half way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import TextIO
+
+import uvicorn
+
+from harness.mock.app import MockState, build_app
+from harness.mock.catalog import Catalog
+from harness.mock.journal import Journal
+from harness.mock.proxy import ProxyFront
+from harness.mock.registry import Registry
+from harness.mock.tls import make_certificates, server_context
+from harness.run.base import HarnessError, Route
+
+START_TIMEOUT_S = 15.0
+STOP_TIMEOUT_S = 10.0
+
+
+class MockStartupError(HarnessError):
+    """The mock could not start (port in use, certificate, uvicorn); nothing was left running."""
+
+
+class MockServerError(HarnessError):
+    """The mock itself failed while serving (a bug in the mock, not in a snippet)."""
+
+
+@dataclass(frozen=True)
+class MockConfig:
+    """What the mock pretends to be."""
+
+    account_id: str = "023e105f4ecef8ad9ca31a8372d0c353"
+    """The only account id the REST route accepts (others: 403)."""
+    api_token: str = "harness-test-token"
+    """The only bearer token the REST route accepts (others: 403; none: 401)."""
+    hosts: tuple[str, ...] = ("api.cloudflare.com", "gateway.ai.cloudflare.com")
+    """Hosts the proxy tunnels to the mock; every other host is refused and recorded as blocked."""
+
+
+def _bind(host: str, port: int, what: str) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+        sock.setblocking(False)
+    except OSError as exc:
+        sock.close()
+        raise MockStartupError(
+            f"the mock cannot listen on {host}:{port} for its {what}: {exc.strerror or exc}"
+        ) from exc
+    return sock
+
+
+class MockServer:
+    """The Workers AI mock, running in a background thread while the `with` block lasts."""
+
+    def __init__(
+        self,
+        config: MockConfig = MockConfig(),  # noqa: B008 - frozen, so a shared default is safe
+        state_dir: Path | None = None,
+        proxy_port: int = 0,
+        app_port: int = 0,
+        tls_port: int | None = None,
+        host: str = "127.0.0.1",
+        start_timeout_s: float = START_TIMEOUT_S,
+    ) -> None:
+        self.config = config
+        self.host = host
+        self.proxy_port = proxy_port
+        self.app_port = app_port
+        self.tls_port = tls_port
+        self.journal = Journal()
+        self.registry = Registry()
+        self.catalog = Catalog.load()
+        self.ca_file = Path()
+        self._state_dir = state_dir
+        self._own_dir: Path | None = None
+        self._start_timeout_s = start_timeout_s
+        self._sockets: list[socket.socket] = []
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._state: MockState | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def __enter__(self) -> MockServer:
+        try:
+            self._start()
+        except BaseException:
+            self._shutdown()
+            raise
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._shutdown()
+        if exc_type is None:
+            self.check()
+
+    def check(self) -> None:
+        """Raises `MockServerError` when the mock hit a bug of its own while answering."""
+        if self._state is not None and self._state.errors:
+            errors = "; ".join(repr(e) for e in self._state.errors)
+            raise MockServerError(f"the mock failed while answering requests: {errors}") from self._state.errors[0]
+
+    def _start(self) -> None:
+        if self._state_dir is None:
+            self._own_dir = Path(tempfile.mkdtemp(prefix="harness-mock-"))
+        directory = self._state_dir or self._own_dir
+        assert directory is not None
+        try:
+            files = make_certificates(directory, self.config.hosts)
+        except OSError as exc:
+            raise MockStartupError(f"the mock cannot write its certificates in {directory}: {exc}") from exc
+        self.ca_file = files.ca_file
+        wanted = {"app": self.app_port, "proxy": self.proxy_port, "TLS port": self.tls_port}
+        for what, port in wanted.items():
+            if port is not None:
+                self._sockets.append(_bind(self.host, port, what))
+        self.app_port = self._sockets[0].getsockname()[1]
+        self.proxy_port = self._sockets[1].getsockname()[1]
+        self.tls_port = self._sockets[2].getsockname()[1] if self.tls_port is not None else None
+        self._state = MockState(
+            self.config.account_id, self.config.api_token, self.catalog, self.journal, self.registry, self.ca_file
+        )
+        front = ProxyFront(self.config.hosts, self.app_port, self.registry, self.journal, server_context(files))
+        ready: concurrent.futures.Future[None] = concurrent.futures.Future()
+        self._stop = asyncio.Event()
+        self._thread = threading.Thread(target=self._run, args=(front, ready), name="harness-mock", daemon=True)
+        self._thread.start()
+        try:
+            ready.result(timeout=self._start_timeout_s)
+        except concurrent.futures.TimeoutError as exc:
+            raise MockStartupError(f"the mock did not start within {self._start_timeout_s:g}s") from exc
+        except Exception as exc:
+            raise MockStartupError(f"the mock failed to start: {exc}") from exc
+
+    def _run(self, front: ProxyFront, ready: concurrent.futures.Future[None]) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        try:
+            loop.run_until_complete(self._serve(front, ready))
+        except BaseException as exc:  # surfaces in __enter__ (start-up) or check() (later)
+            if not ready.done():
+                ready.set_exception(exc)
+            elif self._state is not None:
+                self._state.errors.append(exc)
+        finally:
+            loop.close()
+
+    async def _serve(self, front: ProxyFront, ready: concurrent.futures.Future[None]) -> None:
+        assert self._state is not None and self._stop is not None
+        app_sock, proxy_sock, *tls_socks = self._sockets
+        config = uvicorn.Config(
+            build_app(self._state),
+            log_config=None,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_keep_alive=5,
+            timeout_graceful_shutdown=2,
+        )
+        web = uvicorn.Server(config)
+        web_task = asyncio.create_task(_uvicorn(web, app_sock))
+        servers = [await asyncio.start_server(front.handle_proxy, sock=proxy_sock, limit=1 << 16)]
+        for tls_sock in tls_socks:
+            servers.append(
+                await asyncio.start_server(front.handle_direct, sock=tls_sock, ssl=front.tls, ssl_handshake_timeout=10)
+            )
+        while not web.started:
+            if web_task.done():
+                web_task.result()
+                raise RuntimeError("uvicorn stopped during start-up")
+            await asyncio.sleep(0.01)
+        ready.set_result(None)
+        await self._stop.wait()
+        for server in servers:
+            server.close()
+        await front.close()
+        web.should_exit = True
+        await web_task
+
+    def _shutdown(self) -> None:
+        if self._thread is not None:
+            if self._loop is not None and self._stop is not None and self._thread.is_alive():
+                self._loop.call_soon_threadsafe(self._stop.set)
+            self._thread.join(STOP_TIMEOUT_S)
+            alive = self._thread.is_alive()
+            self._thread = None
+            if alive:
+                raise MockServerError(f"the mock's thread did not stop within {STOP_TIMEOUT_S:g}s")
+        for sock in self._sockets:
+            sock.close()
+        self._sockets.clear()
+        if self._own_dir is not None:
+            shutil.rmtree(self._own_dir, ignore_errors=True)
+            self._own_dir = None
+
+    # -- snippets ----------------------------------------------------------------------------
+    @property
+    def connect_host(self) -> str:
+        """The address clients on this machine use (127.0.0.1 when listening on all interfaces)."""
+        return "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+
+    def register(self, snippet_id: str) -> str:
+        """A fresh URL-safe token that stands for `snippet_id` (proxy user name, binding header)."""
+        return self.registry.register(snippet_id)
+
+    def route(self, snippet_id: str) -> Route:
+        """Registers `snippet_id` and says how its traffic reaches this mock."""
+        token = self.register(snippet_id)
+        host = self.connect_host
+        return Route(
+            token=token,
+            proxy_url=f"http://{token}:x@{host}:{self.proxy_port}",
+            ca_file=str(self.ca_file),
+            mock_url=f"http://{host}:{self.app_port}",
+        )
+
+
+async def _uvicorn(web: uvicorn.Server, sock: socket.socket) -> None:
+    try:
+        await web.serve(sockets=[sock])
+    except SystemExit as exc:  # uvicorn exits the process on start-up errors; we must not
+        raise RuntimeError(f"uvicorn failed to start (exit {exc.code})") from exc
+
+
+def run_standalone(
+    config: MockConfig,
+    proxy_port: int,
+    app_port: int,
+    tls_port: int | None,
+    state_dir: Path | None,
+    *,
+    host: str = "127.0.0.1",
+    out: TextIO = sys.stdout,
+    stop: threading.Event | None = None,
+) -> None:
+    """Serves until Ctrl-C or SIGTERM (or `stop` is set), printing the CA path and ports first."""
+    stop = stop or threading.Event()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+
+        def on_term(signum: int, frame: FrameType | None) -> None:
+            stop.set()
+
+        previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        with MockServer(config, state_dir, proxy_port, app_port, tls_port, host) as server:
+            print(f"harness mock: ca_file={server.ca_file}", file=out)
+            print(
+                f"harness mock: proxy_port={server.proxy_port} app_port={server.app_port}"
+                f" tls_port={server.tls_port or '-'}",
+                file=out,
+            )
+            print(
+                f"harness mock: journal at http://{server.connect_host}:{server.app_port}/__harness/journal;"
+                " Ctrl-C stops",
+                file=out,
+                flush=True,
+            )
+            try:
+                while not stop.wait(0.5):
+                    server.check()
+            except KeyboardInterrupt:
+                pass
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
