@@ -11,7 +11,7 @@ from pathlib import Path
 from harness.check.registry import ALL_RULES
 from harness.model import RunResult, Severity, Status
 from harness.pipeline import RunOptions, execute, plan
-from harness.report import console, json_report
+from harness.report import console, diff, json_report, junit
 from harness.run.base import HarnessError
 from harness.run.executors import EXECUTOR_CHOICES, make_executor
 
@@ -41,7 +41,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         json_report.write(run, Path(args.json))
         print(f"JSON report: {args.json}", file=sys.stderr)
-    return exit_code(run)
+    if args.junit:
+        junit.write(run, Path(args.junit))
+        print(f"JUnit report: {args.junit}", file=sys.stderr)
+    code = exit_code(run)
+    if args.baseline and code != EXIT_HARNESS:
+        changes = diff.diff(diff.load(Path(args.baseline)), json_report.to_dict(run))
+        sys.stdout.write("\nAgainst " + args.baseline + ":\n" + diff.render(changes))
+        return EXIT_FINDINGS if diff.regressed(changes) else EXIT_OK
+    return code
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    try:
+        changes = diff.diff(diff.load(Path(args.old)), diff.load(Path(args.new)))
+    except (OSError, ValueError) as error:
+        print(f"harness: {error}", file=sys.stderr)
+        return EXIT_HARNESS
+    sys.stdout.write(diff.render(changes))
+    return EXIT_FINDINGS if diff.regressed(changes) else EXIT_OK
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -112,8 +130,16 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("-j", "--jobs", type=int, default=1, help="snippets run at once (default 1)")
     run.add_argument("--timeout", type=float, default=30.0, help="seconds per snippet (default 30)")
     run.add_argument("--json", metavar="FILE", help="also write the JSON report to FILE")
+    run.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report to FILE")
+    run.add_argument("--baseline", metavar="FILE", help="an earlier JSON report: print the regression diff, "
+                     "and exit 1 only if a snippet newly fails")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress line")
     run.set_defaults(func=cmd_run)
+
+    differ = sub.add_parser("diff", help="regression diff of two JSON reports (exit 1 if anything newly fails)")
+    differ.add_argument("old")
+    differ.add_argument("new")
+    differ.set_defaults(func=cmd_diff)
 
     lister = sub.add_parser("list", help="the inventory of examples under PATH, without running them")
     lister.add_argument("paths", nargs="+", metavar="PATH")

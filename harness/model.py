@@ -137,7 +137,8 @@ class RecordedRequest:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     json: Any = None
-    """The parsed JSON body, or None when the body is not JSON."""
+    """The parsed JSON body, or None when the body is not JSON. For `binding` it is the model
+    inputs (the second argument of `env.AI.run`), so both doors are checked alike."""
     model: str | None = None
     status: int = 0
     """The HTTP status the mock answered (for `binding`: 200, or the status of the error thrown)."""

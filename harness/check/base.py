@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,19 @@ def page_line_of(snippet: Snippet, needle: str) -> int:
     for offset, text in enumerate(snippet.source.splitlines()):
         if needle and needle in text:
             return snippet.line + offset
+    return snippet.line
+
+
+def page_line_of_key(snippet: Snippet, key: str) -> int:
+    """The page line where input `key` is written as an object key (`"key":`, `key:`), else as a
+    shorthand property (`{ key }`, `key,`), else anywhere; else the snippet's first line."""
+    word = re.escape(key)
+    patterns = (rf"""["']?\b{word}\b["']?\s*:""", rf"\b{word}\s*[,}}]", rf"\b{word}\b")
+    lines = snippet.source.splitlines()
+    for pattern in patterns:
+        for offset, text in enumerate(lines):
+            if re.search(pattern, text):
+                return snippet.line + offset
     return snippet.line
 
 

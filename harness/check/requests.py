@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from harness.check.base import Rule, SnippetContext, as_mapping, finding, front_matter_line, page_line_of
+from harness.check.base import (
+    Rule,
+    SnippetContext,
+    as_mapping,
+    finding,
+    front_matter_line,
+    page_line_of,
+    page_line_of_key,
+)
 from harness.model import Finding, RecordedRequest, Severity
 
 NO_REQUEST = Rule("REQ001", "no-request", Severity.ERROR,
@@ -82,16 +90,12 @@ def check_params(ctx: SnippetContext) -> Iterator[Finding]:
             yield finding(UNDOCUMENTED_PARAM, ctx.snippet,
                           f"sends input `{key}`, which the page's params do not list "
                           f"(documented: {', '.join(documented) or 'none'})",
-                          line=page_line_of(ctx.snippet, key), key=key, documented=list(documented))
+                          line=page_line_of_key(ctx.snippet, key), key=key, documented=list(documented))
 
 
 def _inputs_of(request: RecordedRequest) -> dict[str, Any] | None:
     body = as_mapping(request.json)
-    if body is None:
-        return None
-    if request.via == "binding":
-        return dict(as_mapping(body.get("inputs")) or {})
-    return dict(body)
+    return dict(body) if body is not None else None
 
 
 def check_content_type(ctx: SnippetContext) -> Iterator[Finding]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from harness.check.base import Rule, SnippetContext, as_mapping, finding, page_line_of
+from harness.check.base import Rule, SnippetContext, as_mapping, finding, page_line_of_key
 from harness.model import Finding, HttpResponse, Severity
 
 STREAM_FORMAT = Rule("RESP001", "stream-format", Severity.ERROR,
@@ -14,8 +14,7 @@ STREAM_FORMAT = Rule("RESP001", "stream-format", Severity.ERROR,
 
 def asked_to_stream(ctx: SnippetContext) -> bool:
     for request in ctx.evidence.requests:
-        body = as_mapping(request.json)
-        inputs = as_mapping(body.get("inputs")) if body and request.via == "binding" else body
+        inputs = as_mapping(request.json)
         if inputs and inputs.get("stream") is True:
             return True
     return False
@@ -52,4 +51,4 @@ def check_stream(ctx: SnippetContext) -> Iterator[Finding]:
     problem = sse_problem(response)
     if problem:
         yield finding(STREAM_FORMAT, ctx.snippet, f"asks for a stream but {problem}",
-                      line=page_line_of(ctx.snippet, "stream"))
+                      line=page_line_of_key(ctx.snippet, "stream"))

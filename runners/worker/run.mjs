@@ -62,7 +62,7 @@ try {
   const answer = await mf.dispatchFetch("http://localhost/");
   const body = Buffer.from(await answer.arrayBuffer());
   writeFileSync(resultFile, JSON.stringify({
-    status: answer.status, headers: [...answer.headers.entries()], body_b64: body.toString("base64"),
+    status: answer.status, headers: [...answer.headers.entries()].filter(([name]) => !name.startsWith("mf-")), body_b64: body.toString("base64"),
   }));
 } finally {
   await mf.dispose();

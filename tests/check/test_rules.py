@@ -64,9 +64,8 @@ def test_undocumented_params_one_warning_per_key(page: Page) -> None:
     assert all(f.severity is Severity.WARNING for f in found)
 
 
-def test_binding_inputs_are_checked_not_the_envelope(page: Page) -> None:
-    body = {"model": "@cf/mistral/mistral-7b-instruct-v0.1", "inputs": {"messages": []}, "options": {}}
-    found = check_snippet(page, make_evidence(None, make_request(body, via="binding", headers=())))
+def test_binding_inputs_are_checked_like_rest_bodies(page: Page) -> None:
+    found = check_snippet(page, make_evidence(None, make_request({"messages": []}, via="binding", headers=())))
     assert [f.details["key"] for f in found] == ["messages"]
 
 
@@ -103,8 +102,7 @@ def sse(*events: str) -> bytes:
 
 def stream_evidence(body: bytes, content_type: str = "text/event-stream") -> Evidence:
     snippet = make_snippet("const s = await ai.run(m, { messages, stream: true });\n", "ts", "streaming")
-    request = make_request({"model": "@cf/mistral/mistral-7b-instruct-v0.1",
-                            "inputs": {"prompt": "x", "stream": True}}, via="binding", headers=())
+    request = make_request({"prompt": "x", "stream": True}, via="binding", headers=())
     response = HttpResponse(200, (("content-type", content_type),), body)
     return make_evidence(snippet, request, response=response)
 
