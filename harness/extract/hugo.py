@@ -1,0 +1,72 @@
+"""Hugo pages: `{{< tabs >}}`/`{{< tab >}}` shortcodes around CommonMark fences.
+
+Hugo expands shortcodes before markdown and renders each tab on its own, so shortcodes are found
+in the raw text (bar `{{/* comments */}}`) and an unclosed fence ends at the next tab tag.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import yaml
+
+from harness.extract.annotations import HTML_COMMENT, find_comments, mask_fences
+from harness.extract.attrs import parse_attrs
+from harness.extract.document import Document, mask
+from harness.extract.fences import commonmark, parse_fences
+from harness.extract.regions import Fence, Layout, Problem
+from harness.extract.tabs import TabBuilder
+from harness.model import Severity
+
+_COMMENT = re.compile(r"\{\{[<%]?-?\s*/\*.*?\*/\s*-?[>%]?\}\}", re.DOTALL)
+_SHORTCODE = re.compile(
+    r"""\{\{(?P<delim>[<%])-?\s*(?P<close>/)?\s*(?P<name>[A-Za-z][\w.-]*)
+        (?P<attrs>(?:"[^"]*"|'[^']*'|`[^`]*`|[^"'`])*?)\s*/?\s*-?[>%]\}\}""",
+    re.DOTALL | re.VERBOSE,
+)
+
+
+def parse_hugo(doc: Document) -> Layout:
+    """Find the fences, tab groups and annotations of a Hugo (or plain CommonMark) page."""
+    builder = TabBuilder("{{<tabs>}}", "{{<tab>}}")
+    barriers: set[int] = set()
+    notes: list[Problem] = []
+    text = mask(doc.text, [(m.start(), m.end()) for m in _COMMENT.finditer(doc.text)])
+    for match in _SHORTCODE.finditer(text):
+        line = doc.line_of(match.start())
+        name = match["name"].lower()
+        attrs = parse_attrs(match["attrs"])
+        if name in ("tabs", "tab"):
+            barriers.add(line)
+            builder.feed(name == "tabs", bool(match["close"]), line, attrs)
+        elif name == "render" and not match["close"]:
+            shown = attrs.get("file", match["attrs"].strip())
+            notes.append(Problem(line, f"included content not extracted: render {shown}", Severity.INFO))
+    fences = [_split_header(fence) for fence in parse_fences(doc, commonmark(), barriers)]
+    annotations, _ = find_comments(doc, mask_fences(doc, fences), HTML_COMMENT)
+    groups, problems = builder.finish(doc.line_count)
+    return Layout(
+        fences=tuple(fences),
+        groups=tuple(groups),
+        annotations=tuple(annotations),
+        problems=tuple(sorted(problems + notes, key=lambda p: p.line)),
+    )
+
+
+def _split_header(fence: Fence) -> Fence:
+    """Cloudflare's Hugo theme reads a `---` YAML header at the top of a block (`filename: x`)."""
+    lines = fence.source.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return fence
+    closing = next((i for i in range(1, len(lines) - 1) if lines[i].strip() == "---"), None)
+    if closing is None:
+        return fence
+    try:
+        data = yaml.safe_load("\n".join(lines[1:closing]))
+    except yaml.YAMLError:
+        return fence
+    if not isinstance(data, dict):
+        return fence
+    header = {str(key): str(value) for key, value in data.items()}
+    return replace(fence, header=header, header_lines=closing + 1)

@@ -1,0 +1,131 @@
+"""MDX pages (Astro Starlight, Docusaurus): `<Tabs>`/`<TabItem>` and other JSX components.
+
+Fences are found first (tags inside code are code); then `{/* comments */}` and inline code are
+masked and the remaining capitalized JSX tags are read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from harness.extract.annotations import MDX_COMMENT, find_comments, mask_fences
+from harness.extract.attrs import parse_attrs
+from harness.extract.document import Document, mask
+from harness.extract.fences import mdx_markdown, parse_fences
+from harness.extract.regions import Layout, Problem, Wrapper
+from harness.extract.tabs import TabBuilder
+from harness.model import Severity
+
+_TAG_START = re.compile(r"<(?P<close>/)?(?P<name>[A-Z][\w.]*)")
+_INLINE_CODE = re.compile(r"`[^`\n]+`")
+_MAX_TAG = 4000
+
+WRAPPERS: Mapping[str, Mapping[str, str]] = {
+    "TypeScriptExample": {"typescript_example": "true"},
+    "WranglerConfig": {"wrangler_config": "true"},
+}
+"""Components around a fence -> options they give it (the fence is still one snippet)."""
+
+GENERATORS: frozenset[str] = frozenset({"PackageManagers", "APIRequest", "WranglerConfig", "CURL"})
+"""Components that render code the page has no fence for (or a second variant of one)."""
+
+
+@dataclass(frozen=True)
+class _Tag:
+    line: int
+    name: str
+    closing: bool
+    self_closing: bool
+    attrs: Mapping[str, str]
+
+
+def parse_mdx(doc: Document) -> Layout:
+    """Find the fences, tab groups, wrappers and annotations of an MDX page."""
+    fences = parse_fences(doc, mdx_markdown())
+    text = mask_fences(doc, fences)
+    annotations, comments = find_comments(doc, text, MDX_COMMENT)
+    text = mask(text, comments + [(m.start(), m.end()) for m in _INLINE_CODE.finditer(text)])
+    builder = TabBuilder("<Tabs>", "<TabItem>")
+    wrappers: list[Wrapper] = []
+    open_wrappers: dict[str, list[_Tag]] = {}
+    notes: list[Problem] = []
+    for tag in _tags(doc, text):
+        if tag.name in ("Tabs", "TabItem") and not tag.self_closing:
+            builder.feed(tag.name == "Tabs", tag.closing, tag.line, tag.attrs)
+        if tag.name in GENERATORS and not tag.closing:
+            notes.append(Problem(tag.line, f"generated code not extracted: <{tag.name}>", Severity.INFO))
+        elif tag.name == "Render" and not tag.closing:
+            shown = tag.attrs.get("file", "")
+            notes.append(Problem(tag.line, f"included content not extracted: <Render file={shown!r}>", Severity.INFO))
+        if tag.name in WRAPPERS and not tag.self_closing:
+            _wrapper_event(tag, open_wrappers, wrappers, notes)
+    last = doc.line_count
+    for name, stack in open_wrappers.items():
+        for tag in stack:
+            notes.append(Problem(tag.line, f"unclosed <{name}> opened at line {tag.line}"))
+            wrappers.append(Wrapper(tag.line, last, {**WRAPPERS[name], **tag.attrs}))
+    groups, problems = builder.finish(last)
+    return Layout(
+        fences=tuple(fences),
+        groups=tuple(groups),
+        wrappers=tuple(sorted(wrappers, key=lambda w: w.line)),
+        annotations=tuple(annotations),
+        problems=tuple(sorted(problems + notes, key=lambda p: p.line)),
+    )
+
+
+def _wrapper_event(
+    tag: _Tag, open_wrappers: dict[str, list[_Tag]], wrappers: list[Wrapper], notes: list[Problem]
+) -> None:
+    stack = open_wrappers.setdefault(tag.name, [])
+    if not tag.closing:
+        stack.append(tag)
+    elif not stack:
+        notes.append(Problem(tag.line, f"</{tag.name}> without an open <{tag.name}>"))
+    else:
+        opened = stack.pop()
+        wrappers.append(Wrapper(opened.line, tag.line, {**WRAPPERS[tag.name], **opened.attrs}))
+
+
+def _tags(doc: Document, text: str) -> Iterator[_Tag]:
+    """Capitalized JSX tags in `text`, with attribute values that may span lines and hold `{...}`."""
+    resume = 0
+    for match in _TAG_START.finditer(text):
+        if match.start() < resume:
+            continue
+        end = _tag_end(text, match.end())
+        if end is None:
+            continue
+        inner = text[match.end() : end - 1]
+        self_closing = inner.rstrip().endswith("/")
+        yield _Tag(
+            line=doc.line_of(match.start()),
+            name=match["name"],
+            closing=bool(match["close"]),
+            self_closing=self_closing,
+            attrs=parse_attrs(inner.rstrip().removesuffix("/")),
+        )
+        resume = end
+
+
+def _tag_end(text: str, start: int) -> int | None:
+    """Offset just past the `>` ending a tag whose attributes start at `start`, or None."""
+    quote = ""
+    depth = 0
+    for i in range(start, min(len(text), start + _MAX_TAG)):
+        char = text[i]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'`":
+            quote = char
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char == ">" and depth == 0:
+            return i + 1
+        elif char == "<" and depth == 0:
+            return None
+    return None

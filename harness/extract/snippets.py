@@ -1,0 +1,151 @@
+"""Turns a page `Layout` into `Snippet`s: group ids, labels, languages, options, code to run."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from harness.extract.attrs import parse_attrs
+from harness.extract.document import Document
+from harness.extract.languages import info_rest, language_of
+from harness.extract.placeholders import replace_placeholders
+from harness.extract.regions import Fence, Layout, Problem, Tab
+from harness.extract.shell import split_shell
+from harness.model import Severity, Snippet
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a fence sits: its group key and tab (None for a fence of its own)."""
+
+    key: object
+    tab: Tab | None
+    anchors: frozenset[int]
+    """Opening lines of the fence, its tab, groups and wrappers: where annotations may point."""
+
+
+def build_snippets(
+    layout: Layout, doc: Document, page: str, placeholders: Mapping[str, str]
+) -> tuple[list[Snippet], list[Problem]]:
+    """One snippet per fence of `layout`, and the problems found in the fences themselves."""
+    targets = _annotation_targets(layout, doc)
+    group_ids: dict[object, str] = {}
+    label_counts: Counter[tuple[str, str]] = Counter()
+    snippets: list[Snippet] = []
+    problems: list[Problem] = []
+    for fence in layout.fences:
+        place = _place(fence, layout, problems)
+        group = group_ids.setdefault(place.key, f"g{len(group_ids) + 1}")
+        label = place.tab.label if place.tab else None
+        name = "1"
+        if label is not None:
+            label_counts[group, label] += 1
+            count = label_counts[group, label]
+            name = label if count == 1 else f"{label}#{count}"
+        options = _options(fence, layout, place, targets)
+        snippets.append(_snippet(fence, f"{page}::{group}::{name}", page, group, label, options, placeholders))
+        problems.extend(_fence_problems(fence))
+    return snippets, problems
+
+
+def _place(fence: Fence, layout: Layout, problems: list[Problem]) -> _Place:
+    containing = sorted((g for g in layout.groups if g.line <= fence.line <= g.end_line), key=lambda g: -g.line)
+    anchors = {fence.line} | {g.line for g in containing}
+    anchors |= {w.line for w in layout.wrappers if w.line <= fence.line <= w.end_line}
+    for group in containing:
+        tab = group.tab_at(fence.line)
+        if tab is not None:
+            return _Place(("group", group.line), tab, frozenset(anchors | {tab.line}))
+    if containing:
+        problems.append(Problem(fence.line, "code fence inside a tab group but outside any tab", Severity.WARNING))
+    return _Place(("fence", fence.line), None, frozenset(anchors))
+
+
+def _annotation_targets(layout: Layout, doc: Document) -> dict[int, dict[str, str]]:
+    """Line of the first thing after each annotation (blank lines and other annotations skipped)."""
+    by_start = {a.line: a for a in layout.annotations}
+    targets: dict[int, dict[str, str]] = {}
+    for annotation in layout.annotations:
+        line = annotation.end_line + 1
+        while line <= doc.line_count and (doc.is_blank(line) or line in by_start):
+            line = by_start[line].end_line + 1 if line in by_start else line + 1
+        targets.setdefault(line, {}).update(annotation.options)
+    return targets
+
+
+def _options(fence: Fence, layout: Layout, place: _Place, targets: Mapping[int, Mapping[str, str]]) -> dict[str, str]:
+    options = parse_attrs(info_rest(fence.info))
+    options.update(fence.header)
+    for wrapper in layout.wrappers:
+        if wrapper.line <= fence.line <= wrapper.end_line:
+            options.update(wrapper.options)
+    for line in sorted(place.anchors):
+        options.update(targets.get(line, {}))
+    return options
+
+
+def _snippet(
+    fence: Fence,
+    snippet_id: str,
+    page: str,
+    group: str,
+    label: str | None,
+    options: Mapping[str, str],
+    placeholders: Mapping[str, str],
+) -> Snippet:
+    language = language_of(fence.info)
+    body = "".join(fence.source.splitlines(keepends=True)[fence.header_lines :])
+    expected_output = None
+    if language.name == "sh":
+        shell = split_shell(body)
+        body, expected_output = shell.commands, shell.expected_output
+    return Snippet(
+        id=snippet_id,
+        page=page,
+        group=group,
+        label=label,
+        language=language.name,
+        code=replace_placeholders(body, placeholders),
+        line=fence.line + 1,
+        info=fence.info,
+        source=fence.source,
+        fence_line=fence.line,
+        skip_reason=_skip_reason(fence, options, language.skip_reason),
+        expected_output=expected_output,
+        options=options,
+    )
+
+
+def _skip_reason(fence: Fence, options: Mapping[str, str], language_skip: str | None) -> str | None:
+    if not fence.closed:
+        return "unclosed fence"
+    if "skip" in options:
+        reason = options.get("reason") or (options["skip"] if options["skip"] != "true" else "")
+        return f"skipped by annotation: {reason}" if reason else "skipped by annotation"
+    if _is_empty(fence):
+        return "empty block"
+    if language_skip:
+        return language_skip
+    if options.get("output") == "true":
+        return "not runnable: output block"
+    return None
+
+
+def _is_empty(fence: Fence) -> bool:
+    return not "".join(fence.source.splitlines(keepends=True)[fence.header_lines :]).strip()
+
+
+def _fence_problems(fence: Fence) -> list[Problem]:
+    problems = []
+    if not fence.closed:
+        problems.append(Problem(fence.line, f"unclosed code fence opened at line {fence.line}"))
+    if _is_empty(fence) and fence.closed:
+        problems.append(Problem(fence.line, "empty code block", Severity.WARNING))
+    language = language_of(fence.info)
+    if not language.word:
+        problems.append(Problem(fence.line, "code fence has no language, not run", Severity.WARNING))
+    elif not language.known:
+        message = f"code fence has unknown language {language.word!r}, not run"
+        problems.append(Problem(fence.line, message, Severity.WARNING))
+    return problems
