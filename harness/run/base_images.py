@@ -1,0 +1,111 @@
+"""Base images the runner images start from: a public image online, or one built offline.
+
+Offline bases are root file systems of Debian bookworm packages made by `mmdebstrap` and
+`docker import`ed (`scripts/build-base-image.sh`), so no image registry is needed. Online bases
+are the public `python`, `node` and `debian` images. Node: Debian bookworm ships Node 18.20
+(security-maintained), which meets every `engines` field of the runners' lockfiles (undici 6
+wants >=18.17, esbuild >=18, miniflare 3 >=16.13), so nothing is copied from the host.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker.errors
+from docker import DockerClient
+
+from harness.run.base import HarnessError
+
+Progress = Callable[[str], None]
+
+SCRIPTS_DIR = Path(__file__).resolve().parents[2] / "scripts"
+
+
+@dataclass(frozen=True)
+class BaseImage:
+    """One kind of base image, in its two forms."""
+
+    kind: str
+    """`python`, `node` or `debian`: what `ARG BASE=harness-base-<kind>:...` in a Dockerfile names."""
+    public: str
+    """The public image used online."""
+    offline: str
+    """The tag of the image built from Debian packages."""
+
+
+BASES: dict[str, BaseImage] = {
+    kind: BaseImage(kind, public, f"harness-base-{kind}:bookworm")
+    for kind, public in (
+        ("python", "python:3.12-slim"),
+        ("node", "node:20-slim"),
+        ("debian", "debian:bookworm-slim"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class ResolvedBase:
+    """The base image a build uses."""
+
+    reference: str
+    image_id: str
+
+
+def _local(client: DockerClient, reference: str) -> ResolvedBase | None:
+    try:
+        return ResolvedBase(reference, client.images.get(reference).id)
+    except docker.errors.ImageNotFound:
+        return None
+
+
+def _pull(client: DockerClient, reference: str, progress: Progress) -> ResolvedBase | None:
+    progress(f"pulling {reference} ...")
+    try:
+        client.images.pull(reference)
+    except docker.errors.APIError as error:
+        progress(f"cannot pull {reference}: {error.explanation or error}")
+        return None
+    return _local(client, reference)
+
+
+def build_offline(kind: str, progress: Progress) -> None:
+    """Builds `harness-base-<kind>:bookworm` with mmdebstrap (a few minutes; needs root)."""
+    script = SCRIPTS_DIR / "build-base-image.sh"
+    progress(f"building {BASES[kind].offline} from Debian packages (mmdebstrap) ...")
+    proc = subprocess.run(
+        [str(script), kind, BASES[kind].offline],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False,
+    )
+    if proc.returncode != 0:
+        tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
+        raise HarnessError(f"building the offline base image {BASES[kind].offline} failed:\n{tail}")
+
+
+def resolve_base(client: DockerClient, kind: str, offline: bool | None, progress: Progress) -> ResolvedBase:
+    """The base image of `kind`, pulled or built if needed.
+
+    `offline=True`: the Debian-built image; `False`: the public one; `None` (auto): whichever
+    exists locally (public first), else pull the public one, else build offline.
+    """
+    if kind not in BASES:
+        raise HarnessError(f"unknown base image kind {kind!r} (known: {', '.join(BASES)})")
+    base = BASES[kind]
+    if offline is not True:
+        found = _local(client, base.public)
+        if found is None and offline is None:
+            found = _local(client, base.offline)
+        found = found or _pull(client, base.public, progress)
+        if found is not None:
+            return found
+        if offline is False:
+            raise HarnessError(f"the public base image {base.public} cannot be pulled (try --offline)")
+    found = _local(client, base.offline)
+    if found is None:
+        build_offline(kind, progress)
+        found = _local(client, base.offline)
+    if found is None:
+        raise HarnessError(f"the offline base image {base.offline} is missing after its build")
+    return found

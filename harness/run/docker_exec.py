@@ -1,0 +1,143 @@
+"""The docker executor: every snippet in a fresh sandboxed container, the mock in a sidecar.
+
+Entering starts the mock sidecar (`MockSidecar`) under a fresh run id; `execute` runs each launch
+with `sandbox.run_in_container` from the runner's image (`images.image_for`), joined to the
+sidecar's network namespace; leaving removes every container and volume labelled with the run
+id, also on Ctrl-C, on SIGTERM (turned into `SystemExit` while the executor is entered in the
+main thread) and when start-up fails half way. Leftovers of killed runs are reaped on entry.
+`execute` may be called from several threads at once (`-j N`).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any
+
+import docker
+from docker import DockerClient
+
+from harness.mock.server import MockConfig
+from harness.model import RecordedRequest
+from harness.run import images
+from harness.run.base import HarnessError, Launch, Outcome, Route, Runner
+from harness.run.docker_engine import RunLabels, connect, reap, reap_orphans
+from harness.run.mock_sidecar import APP_PORT, PROXY_PORT, MockSidecar
+from harness.run.sandbox import CA_DIR, Limits, run_in_container
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+class DockerExecutor:
+    """Runs snippets in containers against a mock sidecar; see the module docstring."""
+
+    name = "docker"
+    runners_dir = Path("/opt/runners")
+
+    def __init__(self, config: MockConfig | None = None, *, limits: Limits | None = None,
+                 image_overrides: Mapping[str, str] | None = None, build: bool = False,
+                 offline: bool | None = None, start_timeout_s: float = 30.0) -> None:
+        """`image_overrides`: runner name -> image to use instead of `images.image_for`;
+        `build`: build missing images (`images.build_images(offline)`) instead of failing."""
+        self._config = config or MockConfig()
+        self._limits = limits or Limits()
+        self._overrides = dict(image_overrides or {})
+        self._build, self._offline = build, offline
+        self._start_timeout_s = start_timeout_s
+        self._images: dict[str, str | None] = {}
+        self._lock = threading.Lock()
+        self._client: DockerClient | None = None
+        self._sidecar: MockSidecar | None = None
+        self._previous_sigterm: Any = None
+        self.labels = RunLabels()
+
+    def __enter__(self) -> DockerExecutor:
+        self._catch_sigterm()
+        try:
+            self._client = connect()
+            reap_orphans(self._client)
+            mock_image = self._image("mock")
+            if mock_image is None:
+                raise HarnessError(self._missing("mock"))
+            self._sidecar = MockSidecar(self._client, mock_image, self.labels, self._config,
+                                        self._start_timeout_s).__enter__()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None = None, exc: BaseException | None = None,
+                 tb: TracebackType | None = None) -> None:
+        try:
+            if self._sidecar is not None:
+                self._sidecar.__exit__(None, None, None)
+            if self._client is not None:
+                reap(self.labels.run_id, self._client)
+                self._client.close()
+        finally:
+            self._sidecar, self._client = None, None
+            self._restore_sigterm()
+
+    def _catch_sigterm(self) -> None:
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            self._previous_sigterm = signal.signal(signal.SIGTERM, _terminate)
+
+    def _restore_sigterm(self) -> None:
+        if self._previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, self._previous_sigterm)
+            self._previous_sigterm = None
+
+    @property
+    def sidecar(self) -> MockSidecar:
+        if self._sidecar is None:
+            raise HarnessError("the docker executor is not started (use it as a context manager)")
+        return self._sidecar
+
+    def _missing(self, name: str) -> str:
+        return (f"no {images.repository_of(name)} image built from runners/{name} as it is now "
+                "(run `harness images build`)")
+
+    def _image(self, name: str) -> str | None:
+        """The image of runner `name` (looked up once per run; built first if `build`)."""
+        with self._lock:
+            if name not in self._images:
+                found = self._overrides.get(name) or images.image_for(name, self._client)
+                if found is None and self._build:
+                    found = images.build_images(self._offline, [name])[0].reference
+                self._images[name] = found
+            return self._images[name]
+
+    def route(self, snippet_id: str) -> Route:
+        token = self.sidecar.register(snippet_id)
+        return Route(
+            token=token,
+            proxy_url=f"http://{token}:x@127.0.0.1:{PROXY_PORT}",
+            ca_file=f"{CA_DIR}/ca.pem",
+            mock_url=f"http://127.0.0.1:{APP_PORT}",
+        )
+
+    def execute(self, runner: Runner, launch: Launch, timeout_s: float) -> Outcome:
+        namespace = self.sidecar.namespace
+        try:
+            image = self._image(runner.name)
+        except HarnessError as error:
+            return Outcome(None, "", "", 0.0, infra_error=str(error))
+        if image is None:
+            return Outcome(None, "", "", 0.0, infra_error=self._missing(runner.name))
+        assert self._client is not None
+        # One client per call: a snippet holds two streaming connections (attach, wait) while it runs.
+        client = docker.from_env(version=self._client.api.api_version, timeout=120)
+        try:
+            return run_in_container(client, image, launch, timeout_s, namespace=namespace,
+                                    labels=self.labels, limits=self._limits)
+        finally:
+            client.close()
+
+    def requests_of(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
+        return self.sidecar.journal(snippet_id)

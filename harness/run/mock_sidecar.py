@@ -1,0 +1,131 @@
+"""The Workers AI mock as a sidecar container with no network, for the docker executor.
+
+The sidecar runs `runners/mock/sidecar.py` with `network_mode="none"`: its namespace has only a
+loopback, where the mock serves its proxy (8080), its app (8081) and TLS for the API hosts (443);
+those hosts resolve to 127.0.0.1 through the container's /etc/hosts, which containers joining
+the namespace share. The host cannot reach it, so readiness, registration and the journal go
+through `docker exec` of `runners/mock/admin.py`. The run's CA certificate is copied to a
+public volume that snippet containers mount read-only; the CA key stays in a private one.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from types import TracebackType
+from typing import Any
+
+import docker.errors
+from docker import DockerClient
+from docker.models.containers import Container
+from docker.models.volumes import Volume
+
+from harness.mock.journal import entry_from_dict
+from harness.mock.server import MockConfig
+from harness.model import RecordedRequest
+from harness.run.base import HarnessError
+from harness.run.docker_engine import RunLabels, remove_quietly
+from harness.run.sandbox import Namespace
+
+PROXY_PORT, APP_PORT, TLS_PORT = 8080, 8081, 443
+ADMIN = ["/opt/harness/.venv/bin/python", "/opt/harness/admin.py"]
+
+
+class MockSidecar:
+    """The mock sidecar's lifecycle: a context manager that leaves nothing behind if start-up fails."""
+
+    def __init__(self, client: DockerClient, image: str, labels: RunLabels, config: MockConfig,
+                 start_timeout_s: float = 30.0) -> None:
+        self._client, self._image, self._labels, self._config = client, image, labels, config
+        self._start_timeout_s = start_timeout_s
+        self._container: Container | None = None
+        self._volumes: list[Volume] = []
+
+    def __enter__(self) -> MockSidecar:
+        try:
+            self._start()
+            self._wait_ready()
+        except BaseException:
+            self._stop()
+            raise
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._stop()
+
+    @property
+    def namespace(self) -> Namespace:
+        """What snippet containers join."""
+        if self._container is None:
+            raise HarnessError("the mock sidecar is not running (use it as a context manager)")
+        return Namespace(self._container.id or "", self._volumes[1].name or "")
+
+    def _start(self) -> None:
+        run = self._labels.run_id
+        for part in ("state", "public"):
+            self._volumes.append(self._client.volumes.create(name=f"harness-{run}-{part}",
+                                                             labels=self._labels.of(part)))
+        environment = {
+            "HARNESS_PROXY_PORT": str(PROXY_PORT), "HARNESS_APP_PORT": str(APP_PORT),
+            "HARNESS_TLS_PORT": str(TLS_PORT), "HARNESS_ACCOUNT_ID": self._config.account_id,
+            "HARNESS_API_TOKEN": self._config.api_token, "HARNESS_MOCK_HOSTS": ",".join(self._config.hosts),
+        }
+        self._container = self._client.containers.run(
+            self._image, detach=True, name=f"harness-{run}-mock", network_mode="none",
+            extra_hosts={host: "127.0.0.1" for host in self._config.hosts}, environment=environment,
+            volumes={self._volumes[0].name: {"bind": "/state", "mode": "rw"},
+                     self._volumes[1].name: {"bind": "/public", "mode": "rw"}},
+            read_only=True, tmpfs={"/tmp": "rw,nosuid,nodev,size=64m"}, cap_drop=["ALL"],
+            security_opt=["no-new-privileges"], mem_limit="1g", pids_limit=512,
+            labels=self._labels.of("mock"),
+        )
+
+    def _wait_ready(self) -> None:
+        """Polls `admin.py ready` until it succeeds; on timeout or exit raises with the logs."""
+        assert self._container is not None
+        deadline = time.monotonic() + self._start_timeout_s
+        while True:
+            self._container.reload()
+            if self._container.status not in ("created", "running"):
+                self._fail(f"exited ({self._container.attrs['State'].get('ExitCode')})")
+            if self._container.exec_run(["sh", "-c", " ".join(ADMIN) + " ready 2>/dev/null"]).exit_code == 0:
+                return
+            if time.monotonic() > deadline:
+                self._fail(f"was not ready within {self._start_timeout_s:g}s")
+            time.sleep(0.2)
+
+    def _fail(self, what: str) -> None:
+        assert self._container is not None
+        logs = self._container.logs(tail=30).decode("utf-8", errors="replace").strip()
+        raise HarnessError(
+            f"the mock sidecar ({self._image}) {what}; its last log lines:\n{logs or '(none)'}\n"
+            "hint: rebuild the images (`harness images build`) if the harness package changed"
+        )
+
+    def _stop(self) -> None:
+        remove_quietly(self._container, *self._volumes)
+        self._container = None
+        self._volumes.clear()
+
+    def admin(self, *args: str) -> Any:
+        """Runs `admin.py ARGS` in the sidecar and returns its JSON output."""
+        if self._container is None:
+            raise HarnessError("the mock sidecar is not running (use it as a context manager)")
+        try:
+            result = self._container.exec_run([*ADMIN, *args], demux=True)
+        except docker.errors.APIError as error:
+            raise HarnessError(f"the mock sidecar does not answer: {error}") from error
+        stdout, stderr = result.output
+        if result.exit_code != 0:
+            message = (stderr or b"").decode("utf-8", errors="replace").strip().splitlines()[-1:]
+            raise HarnessError(f"mock admin `{' '.join(args[:1])}` failed: {''.join(message) or result.exit_code}")
+        return json.loads(stdout or b"null")
+
+    def register(self, snippet_id: str) -> str:
+        """A fresh token standing for `snippet_id`."""
+        return str(self.admin("register", snippet_id)["token"])
+
+    def journal(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
+        """The journal entries of one snippet, in order of arrival."""
+        return tuple(entry_from_dict(entry) for entry in self.admin("journal", snippet_id))
