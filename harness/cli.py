@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from harness.check.registry import ALL_RULES
+from harness.config import load as load_config
 from harness.model import RunResult, Severity, Status
 from harness.pipeline import RunOptions, execute, plan
 from harness.report import console, diff, json_report, junit
@@ -16,6 +17,7 @@ from harness.run.base import HarnessError
 from harness.run.executors import EXECUTOR_CHOICES, make_executor
 
 EXIT_OK, EXIT_FINDINGS, EXIT_HARNESS = 0, 1, 2
+DEFAULT_TIMEOUT_S = 30.0
 
 
 def exit_code(run: RunResult) -> int:
@@ -27,8 +29,10 @@ def exit_code(run: RunResult) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    options = RunOptions(executor=args.executor, jobs=args.jobs, timeout_s=args.timeout)
-    the_plan = plan(args.paths)
+    config = load_config(Path(args.config) if args.config else None)
+    timeout = args.timeout or config.timeout_s or DEFAULT_TIMEOUT_S
+    options = RunOptions(executor=args.executor, jobs=args.jobs, timeout_s=timeout, config=config)
+    the_plan = plan(args.paths, config)
     if not the_plan.pages:
         print("harness: no pages found under " + ", ".join(args.paths), file=sys.stderr)
         for diagnostic in the_plan.diagnostics:
@@ -63,7 +67,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    the_plan = plan(args.paths)
+    the_plan = plan(args.paths, load_config(None))
     entries = [
         {"id": job.snippet.id, "page": job.snippet.page, "line": job.snippet.line, "group": job.snippet.group,
          "label": job.snippet.label, "language": job.snippet.language, "runner": job.runner, "skip": None}
@@ -128,7 +132,10 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("paths", nargs="+", metavar="PATH", help="pages or folders of pages")
     run.add_argument("--executor", choices=EXECUTOR_CHOICES, default="local")
     run.add_argument("-j", "--jobs", type=int, default=1, help="snippets run at once (default 1)")
-    run.add_argument("--timeout", type=float, default=30.0, help="seconds per snippet (default 30)")
+    run.add_argument("--timeout", type=float, default=None,
+                     help=f"seconds per snippet (default: the config's, else {DEFAULT_TIMEOUT_S:.0f})")
+    run.add_argument("--config", metavar="FILE", help="harness.toml or pyproject.toml (default: found in the "
+                     "current folder)")
     run.add_argument("--json", metavar="FILE", help="also write the JSON report to FILE")
     run.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report to FILE")
     run.add_argument("--baseline", metavar="FILE", help="an earlier JSON report: print the regression diff, "

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from harness.check.registry import check_pages, check_snippet
-from harness.extract import extract_page, find_pages
+from harness.check.registry import XPASS, check_groups, check_page, check_pages, check_snippet
+from harness.config import Config, apply_to_findings, apply_to_snippet
+from harness.extract import DEFAULT_PLACEHOLDERS, extract_page, find_pages
 from harness.model import (
     Diagnostic,
     Evidence,
@@ -35,7 +36,7 @@ class RunOptions:
     executor: str = "local"
     jobs: int = 1
     timeout_s: float = 30.0
-    placeholders: Mapping[str, str] | None = None
+    config: Config = field(default_factory=Config)
     runners_dir: Path = field(default_factory=default_runners_dir)
 
 
@@ -58,15 +59,17 @@ class Plan:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def plan(paths: Sequence[str], placeholders: Mapping[str, str] | None = None) -> Plan:
+def plan(paths: Sequence[str], config: Config | None = None) -> Plan:
     """Reads every page under `paths` and decides, for each snippet, what runs it or why nothing does."""
+    config = config or Config()
+    placeholders = {**DEFAULT_PLACEHOLDERS, **config.placeholders}
     found, diagnostics = find_pages(paths)
     extractions: list[Extraction] = [extract_page(path, display, placeholders) for path, display in found]
     jobs: list[Job] = []
     skipped: list[SnippetResult] = []
     for extraction in extractions:
         diagnostics.extend(extraction.diagnostics)
-        for snippet in extraction.snippets:
+        for snippet in (apply_to_snippet(config, s) for s in extraction.snippets):
             runner = runner_name_for(snippet)
             reason = snippet.skip_reason or (None if runner else f"not runnable: {snippet.language}")
             if reason is not None or runner is None:
@@ -93,9 +96,44 @@ def run_job(job: Job, executor: Executor, runner: Runner, timeout_s: float) -> S
     )
     if outcome.infra_error:
         return SnippetResult(job.snippet, Status.ERROR, evidence, (), reason=outcome.infra_error)
-    findings = tuple(check_snippet(job.page, evidence))
+    return SnippetResult(job.snippet, Status.PASSED, evidence, tuple(check_snippet(job.page, evidence)))
+
+
+def verdict(result: SnippetResult, config: Config, extra: Sequence[Finding] = ()) -> SnippetResult:
+    """The final status of a run snippet: its findings (plus group findings), as configured, and xfail."""
+    if result.status in (Status.SKIPPED, Status.ERROR):
+        return result
+    snippet = result.snippet
+    findings = apply_to_findings(config, [*result.findings, *extra], {snippet.id: snippet.label})
     failed = any(f.severity is Severity.ERROR for f in findings)
-    return SnippetResult(job.snippet, Status.FAILED if failed else Status.PASSED, evidence, findings)
+    xfail = snippet.options.get("xfail")
+    if xfail is not None:
+        if failed:
+            reason = "expected failure" + (f": {xfail}" if xfail not in ("", "true") else "")
+            return replace(result, status=Status.SKIPPED, findings=tuple(findings), reason=reason)
+        findings.append(Finding(rule=XPASS.code, name=XPASS.name, severity=XPASS.severity, page=snippet.page,
+                                line=snippet.line, snippet_id=snippet.id,
+                                message=f"{snippet.where} is marked xfail but passed"))
+        failed = True
+    return replace(result, status=Status.FAILED if failed else Status.PASSED, findings=tuple(findings))
+
+
+def judge(the_plan: Plan, results: Sequence[SnippetResult],
+          config: Config) -> tuple[list[SnippetResult], list[Finding]]:
+    """Adds group and page findings to the per-snippet ones and settles every status."""
+    evidence_by_page: dict[str, list[Evidence]] = {}
+    for result in results:
+        if result.evidence is not None and result.status is not Status.ERROR:
+            evidence_by_page.setdefault(result.snippet.page, []).append(result.evidence)
+    extra: dict[str, list[Finding]] = {}
+    page_findings: list[Finding] = check_pages(the_plan.diagnostics)
+    for page in the_plan.pages:
+        evidences = evidence_by_page.get(page.path, [])
+        for found in check_groups(evidences):
+            extra.setdefault(found.snippet_id or "", []).append(found)
+        page_findings += check_page(page, evidences)
+    final = [verdict(r, config, extra.get(r.snippet.id, ())) for r in results]
+    return final, apply_to_findings(config, page_findings, {})
 
 
 def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: Progress | None = None) -> RunResult:
@@ -111,7 +149,7 @@ def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: P
         done += 1
         results.append(result)
         if progress:
-            progress(done, total, result)
+            progress(done, total, verdict(result, options.config))
 
     for result in the_plan.skipped:
         report(result)
@@ -122,9 +160,9 @@ def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: P
             report(future.result())
     order = {s.id: i for i, s in enumerate(_page_order(the_plan))}
     results.sort(key=lambda r: order.get(r.snippet.id, len(order)))
-    page_findings: tuple[Finding, ...] = tuple(check_pages(the_plan.diagnostics))
+    final, page_findings = judge(the_plan, results, options.config)
     return RunResult(
-        results=tuple(results), page_findings=page_findings,
+        results=tuple(final), page_findings=tuple(page_findings),
         pages=tuple(p.path for p in the_plan.pages), duration_s=time.monotonic() - started,
         executor=executor.name, jobs=options.jobs,
     )

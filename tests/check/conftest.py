@@ -18,6 +18,7 @@ model:
       type: string
     - name: raw
       type: boolean
+      optional: true
 ---
 """
 
@@ -25,7 +26,7 @@ model:
 @pytest.fixture
 def page() -> Page:
     front = {"model": {"id": "cf/mistral/mistral-7b-instruct-v0.1",
-                       "params": [{"name": "prompt"}, {"name": "raw"}]}}
+                       "params": [{"name": "prompt"}, {"name": "raw", "optional": True}]}}
     return Page(path="docs/model.md", front_matter=front, text=PAGE_TEXT)
 
 
@@ -48,7 +49,7 @@ def make_request(body: Any = None, *, via: str = "rest", status: int = 200,
 
 def make_evidence(snippet: Snippet | None = None, *requests: RecordedRequest, exit_code: int | None = 0,
                   stderr: str = "", timed_out: bool = False, response: HttpResponse | None = None,
-                  truncated: bool = False) -> Evidence:
-    return Evidence(snippet=snippet or make_snippet(), runner="python", exit_code=exit_code, stdout="",
+                  truncated: bool = False, stdout: str = "{\"response\": \"hi\"}\n") -> Evidence:
+    return Evidence(snippet=snippet or make_snippet(), runner="python", exit_code=exit_code, stdout=stdout,
                     stderr=stderr, duration_s=0.1, requests=tuple(requests), response=response,
                     timed_out=timed_out, output_truncated=truncated)

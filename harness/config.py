@@ -1,0 +1,165 @@
+"""Project configuration: `[tool.harness]` in pyproject.toml, or a `harness.toml`.
+
+```toml
+[tool.harness]
+timeout = 30
+placeholders = { "{ZONE_ID}" = "0123456789abcdef" }
+
+[tool.harness.rules]            # by code or name: "off", "error", "warning" or "info"
+REQ005 = "error"
+undocumented-param = "off"
+
+[[tool.harness.overrides]]      # for pages matching a glob, and optionally some tabs only
+pages = "workers-ai/**"
+tabs = ["curl"]
+rules = { REQ004 = "off" }
+skip = "needs a real account"   # also: timeout = 60, xfail = "known bug #12"
+```
+A team can so configure pages it does not want to edit; `harness:` comments on a page do the
+same for one fence or tab group.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from harness.check.registry import ALL_RULES
+from harness.model import Finding, Severity, Snippet
+from harness.run.base import HarnessError
+
+OFF = "off"
+LEVELS = (OFF, *(s.value for s in Severity))
+SNIPPET_OPTIONS = ("skip", "timeout", "xfail")
+
+
+@dataclass(frozen=True)
+class Override:
+    """Settings for pages matching `pages` (a glob on the page path) and, if given, only some tabs."""
+
+    pages: str
+    tabs: tuple[str, ...] = ()
+    rules: Mapping[str, str] = field(default_factory=dict)
+    options: Mapping[str, str] = field(default_factory=dict)
+
+    def applies(self, page: str, label: str | None) -> bool:
+        page_ok = fnmatch.fnmatch(page, self.pages) or fnmatch.fnmatch(page, "*/" + self.pages)
+        return page_ok and (not self.tabs or (label or "") in self.tabs)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The project's settings; the defaults when it has none."""
+
+    source: str = ""
+    timeout_s: float | None = None
+    placeholders: Mapping[str, str] = field(default_factory=dict)
+    rules: Mapping[str, str] = field(default_factory=dict)
+    """Rule code -> level, for every page."""
+    overrides: tuple[Override, ...] = ()
+
+    def level(self, rule: str, page: str, label: str | None) -> str | None:
+        """The configured level of `rule` for this page and tab, or None for the rule's default."""
+        level = self.rules.get(rule)
+        for override in self.overrides:
+            if override.applies(page, label) and rule in override.rules:
+                level = override.rules[rule]
+        return level
+
+    def snippet_options(self, snippet: Snippet) -> dict[str, str]:
+        """Options (`skip`, `timeout`, `xfail`) that config adds to a snippet; the page's own win."""
+        options: dict[str, str] = {}
+        for override in self.overrides:
+            if override.applies(snippet.page, snippet.label):
+                options.update(override.options)
+        return options
+
+
+def apply_to_snippet(config: Config, snippet: Snippet) -> Snippet:
+    """The snippet with config options merged under its own annotations."""
+    extra = config.snippet_options(snippet)
+    if not extra:
+        return snippet
+    options = {**extra, **snippet.options}
+    skip_reason = snippet.skip_reason
+    if skip_reason is None and "skip" in options:
+        skip_reason = f"skipped by configuration: {options['skip']}"
+    return replace(snippet, options=options, skip_reason=skip_reason)
+
+
+def apply_to_findings(config: Config, findings: Iterable[Finding], label_of: Mapping[str, str | None]) -> list[Finding]:
+    """Findings with configured severities; those of rules turned off are dropped."""
+    kept = []
+    for found in findings:
+        label = label_of.get(found.snippet_id or "")
+        level = config.level(found.rule, found.page, label)
+        if level == OFF:
+            continue
+        kept.append(found if level is None else replace(found, severity=Severity(level)))
+    return kept
+
+
+def _rule_levels(raw: Any, where: str) -> dict[str, str]:
+    if not isinstance(raw, Mapping):
+        raise HarnessError(f"{where}: `rules` must be a table of rule = level")
+    by_name = {rule.name: rule.code for rule in ALL_RULES}
+    codes = {rule.code for rule in ALL_RULES}
+    levels = {}
+    for key, value in raw.items():
+        code = by_name.get(key, key)
+        if code not in codes:
+            raise HarnessError(f"{where}: unknown rule {key!r} (see `harness rules`)")
+        if value not in LEVELS:
+            raise HarnessError(f"{where}: rule {key} = {value!r}; choose one of {', '.join(LEVELS)}")
+        levels[code] = str(value)
+    return levels
+
+
+def _override(raw: Any, where: str) -> Override:
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("pages"), str):
+        raise HarnessError(f"{where}: each [[overrides]] needs `pages = \"glob\"`")
+    tabs = raw.get("tabs", [])
+    tabs = [tabs] if isinstance(tabs, str) else tabs
+    options = {k: str(raw[k]) for k in SNIPPET_OPTIONS if k in raw}
+    return Override(pages=raw["pages"], tabs=tuple(str(t) for t in tabs),
+                    rules=_rule_levels(raw.get("rules", {}), where), options=options)
+
+
+def parse(data: Mapping[str, Any], source: str) -> Config:
+    """A `Config` from the `[tool.harness]` table (or a harness.toml's top level)."""
+    known = {"timeout", "placeholders", "rules", "overrides"}
+    unknown = set(data) - known
+    if unknown:
+        raise HarnessError(f"{source}: unknown setting(s) {', '.join(sorted(unknown))}")
+    timeout = data.get("timeout")
+    return Config(
+        source=source,
+        timeout_s=float(timeout) if timeout is not None else None,
+        placeholders={str(k): str(v) for k, v in dict(data.get("placeholders", {})).items()},
+        rules=_rule_levels(data.get("rules", {}), source),
+        overrides=tuple(_override(o, f"{source} overrides[{i}]") for i, o in enumerate(data.get("overrides", []))),
+    )
+
+
+def load(path: Path | None = None, start: Path | None = None) -> Config:
+    """`path` if given; else `harness.toml`, then `pyproject.toml` with `[tool.harness]`, in `start`."""
+    candidates = [path] if path else [(start or Path.cwd()) / "harness.toml", (start or Path.cwd()) / "pyproject.toml"]
+    for candidate in candidates:
+        if candidate is None or not candidate.exists():
+            if path is not None:
+                raise HarnessError(f"{path}: no such configuration file")
+            continue
+        try:
+            data = tomllib.loads(candidate.read_text())
+        except tomllib.TOMLDecodeError as error:
+            raise HarnessError(f"{candidate}: {error}") from error
+        if candidate.name == "pyproject.toml":
+            data = data.get("tool", {}).get("harness")
+            if data is None:
+                continue
+        return parse(data, str(candidate))
+    return Config()
