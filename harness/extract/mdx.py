@@ -1,7 +1,8 @@
 """MDX pages (Astro Starlight, Docusaurus): `<Tabs>`/`<TabItem>` and other JSX components.
 
 Fences are found first (tags inside code are code); then `{/* comments */}` and inline code are
-masked and the remaining capitalized JSX tags are read.
+masked and the remaining capitalized JSX tags are read. MDX has no indented code, so a fence may
+be indented any amount (`\t```py` inside a `<TabItem>`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from harness.extract.tabs import TabBuilder
 from harness.model import Severity
 
 _TAG_START = re.compile(r"<(?P<close>/)?(?P<name>[A-Z][\w.]*)")
+_DEEP_FENCE = re.compile(r"^(?P<indent>[ \t]+)(?P<marker>`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
 _MAX_TAG = 4000
 
@@ -43,7 +45,7 @@ class _Tag:
 
 def parse_mdx(doc: Document) -> Layout:
     """Find the fences, tab groups, wrappers and annotations of an MDX page."""
-    fences = parse_fences(doc, mdx_markdown())
+    fences = parse_fences(Document(outdent_fences(doc.text)), mdx_markdown())
     text = mask_fences(doc, fences)
     annotations, comments = find_comments(doc, text, MDX_COMMENT)
     text = mask(text, comments + [(m.start(), m.end()) for m in _INLINE_CODE.finditer(text)])
@@ -129,3 +131,40 @@ def _tag_end(text: str, start: int) -> int | None:
         elif char == "<" and depth == 0:
             return None
     return None
+
+
+def outdent_fences(text: str) -> str:
+    """`text` with fences indented 4 columns or more (and their lines) moved to the left margin.
+
+    CommonMark would read them as indented code; MDX reads them as fences and strips the opening
+    fence's indentation from each line. Line numbers do not change.
+    """
+    lines = text.split("\n")
+    index = 0
+    while index < len(lines):
+        match = _DEEP_FENCE.match(lines[index])
+        if not match or _columns(match["indent"]) < 4:
+            index += 1
+            continue
+        indent, marker = match["indent"], match["marker"]
+        closing = re.compile(rf"^[ \t]*{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
+        end = next((i for i in range(index + 1, len(lines)) if closing.match(lines[i])), len(lines) - 1)
+        for i in range(index, end + 1):
+            lines[i] = _strip_indent(lines[i], indent)
+        index = end + 1
+    return "\n".join(lines)
+
+
+def _columns(indent: str) -> int:
+    width = 0
+    for char in indent:
+        width = width + 4 - width % 4 if char == "\t" else width + 1
+    return width
+
+
+def _strip_indent(line: str, indent: str) -> str:
+    if line.startswith(indent):
+        return line[len(indent) :]
+    lead = len(line) - len(line.lstrip(" \t"))
+    expanded = line[:lead].expandtabs(4)
+    return expanded[min(_columns(indent), len(expanded)) :] + line[lead:]

@@ -9,7 +9,7 @@ import pytest
 from harness.extract import extract_page
 from harness.model import Extraction
 
-from .paths import PAGES
+from .support import PAGES
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from harness.extract import extract_page
 from harness.model import Extraction, Severity
 
-from .paths import CORPUS
+from .support import CORPUS
 
 HUGO = CORPUS / "cloudflare-docs-hugo-2024-07" / "content"
 MDX = CORPUS / "cloudflare-docs-mdx-2026-07" / "src" / "content" / "docs"

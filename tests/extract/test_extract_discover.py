@@ -8,7 +8,7 @@ import pytest
 
 from harness.extract import find_pages
 
-from .paths import SHARED
+from .support import SHARED
 
 
 @pytest.fixture

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from harness.extract import extract_text
-from harness.extract.formats import HUGO
 from harness.extract.languages import language_of
-from harness.model import Extraction, Severity
+from harness.model import Severity
 
-
-def extract(text: str) -> Extraction:
-    return extract_text(text, "page.md", HUGO)
+from .support import hugo as extract
 
 
 @pytest.mark.parametrize(

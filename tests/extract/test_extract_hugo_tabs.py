@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from harness.model import Severity
 
-from harness.extract import extract_text
-from harness.extract.formats import HUGO
-from harness.model import Extraction, Severity
-
-from .paths import PAGES, line_of
-
-Extract = Callable[[str], Extraction]
-
-
-def extract(text: str) -> Extraction:
-    return extract_text(text, "page.md", HUGO)
+from .support import PAGES, Extract, line_of
+from .support import hugo as extract
 
 
 def test_tab_variants_fixture(fixture_page: Extract) -> None:

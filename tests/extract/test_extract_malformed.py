@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from harness.model import Diagnostic, Extraction, Severity
 
-from .paths import PAGES, line_of
-
-Extract = Callable[[str], Extraction]
+from .support import PAGES, Extract, line_of
 
 
 def _errors(extraction: Extraction) -> list[Diagnostic]:

@@ -9,7 +9,7 @@ import pytest
 from harness.extract import TEST_ACCOUNT_ID, TEST_API_TOKEN, extract_page
 from harness.model import Extraction
 
-from .paths import PAGES, SHARED
+from .support import PAGES, SHARED
 
 PAGE = "fixtures/pages/seed.md"
 
