@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = "fixtures/pages/workers-ai/mistral-7b-instruct-v0.1.md"
+SEED = "fixtures/pages/seed.md"
 LLAMA = "@cf/meta/llama-2-7b-chat-int8"
 
 
