@@ -29,8 +29,18 @@ def find_comments(doc: Document, text: str, comment: re.Pattern[str]) -> tuple[l
         body = _HARNESS.match(match.group(1))
         if body:
             line, end_line = doc.line_of(match.start()), doc.line_of(match.end() - 1)
-            annotations.append(Annotation(line, end_line, parse_attrs(body.group(1))))
+            annotations.append(Annotation(line, end_line, _options(body.group(1))))
     return annotations, spans
+
+
+def _options(body: str) -> dict[str, str]:
+    """`skip reason="x"` -> `{"skip": "x"}`: a reason belongs to the verb it follows."""
+    options = parse_attrs(body)
+    if "reason" in options:
+        verbs = [verb for verb in ("skip", "xfail") if options.get(verb) == "true"]
+        reason = options.pop("reason") if verbs else options["reason"]
+        options.update(dict.fromkeys(verbs, reason))
+    return options
 
 
 def mask_fences(doc: Document, fences: list[Fence]) -> str:

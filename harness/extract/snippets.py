@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ def build_snippets(
             count = label_counts[group, label]
             name = label if count == 1 else f"{label}#{count}"
         options = _options(fence, layout, place, targets)
+        problems.extend(_option_problems(fence, options))
         snippets.append(_snippet(fence, f"{page}::{group}::{name}", page, group, label, options, placeholders))
         problems.extend(_fence_problems(fence))
     return snippets, problems
@@ -121,8 +123,8 @@ def _skip_reason(fence: Fence, options: Mapping[str, str], language_skip: str | 
     if not fence.closed:
         return "unclosed fence"
     if "skip" in options:
-        reason = options.get("reason") or (options["skip"] if options["skip"] != "true" else "")
-        return f"skipped by annotation: {reason}" if reason else "skipped by annotation"
+        reason = options["skip"]
+        return f"skipped by annotation: {reason}" if reason not in ("", "true") else "skipped by annotation"
     if _is_empty(fence):
         return "empty block"
     if language_skip:
@@ -130,6 +132,21 @@ def _skip_reason(fence: Fence, options: Mapping[str, str], language_skip: str | 
     if options.get("output") == "true":
         return "not runnable: output block"
     return None
+
+
+def _option_problems(fence: Fence, options: dict[str, str]) -> list[Problem]:
+    """A `timeout` that is no positive number of seconds is dropped, with a warning."""
+    timeout = options.get("timeout")
+    if timeout is None:
+        return []
+    try:
+        if 0 < float(timeout) < math.inf:
+            return []
+    except ValueError:
+        pass
+    del options["timeout"]
+    message = f"timeout must be a positive number of seconds, not {timeout!r}; ignored"
+    return [Problem(fence.line, message, Severity.WARNING)]
 
 
 def _is_empty(fence: Fence) -> bool:

@@ -10,11 +10,11 @@ def test_annotations_fixture(fixture_page: Extract) -> None:
     assert extraction.diagnostics == ()
     batch, python, curl, models = extraction.snippets
     assert batch.skip_reason == "skipped by annotation: the mock has no async queue yet"
-    assert batch.options == {"skip": "true", "reason": "the mock has no async queue yet"}
-    expected = {"xfail": "true", "reason": "model not in the mock catalog", "timeout": "60"}
-    assert python.options == expected and curl.options == expected
+    assert batch.options == {"skip": "the mock has no async queue yet"}
+    assert python.options == {"timeout": "60"} and curl.options == {"timeout": "60"}
     assert python.skip_reason is None and curl.skip_reason is None
-    assert models.options == {"timeout": "30"}
+    assert models.options == {"xfail": "the mock serves only ai/run", "timeout": "30"}
+    assert models.skip_reason is None
 
 
 def test_annotation_must_be_right_before_its_target() -> None:
@@ -53,3 +53,17 @@ def test_annotation_options_override_info_options() -> None:
     text = "<!-- harness: timeout=5 -->\n```js timeout=1\nx\n```\n"
     [snippet] = hugo(text).snippets
     assert snippet.options == {"timeout": "5"}
+
+
+def test_bad_timeout_is_dropped_with_a_warning() -> None:
+    extraction = hugo("<!-- harness: timeout=soon -->\n```js\nx\n```\n\n```py timeout=-1\nx\n```\n")
+    assert [s.options for s in extraction.snippets] == [{}, {}]
+    assert [(d.line, d.message) for d in extraction.diagnostics] == [
+        (2, "timeout must be a positive number of seconds, not 'soon'; ignored"),
+        (6, "timeout must be a positive number of seconds, not '-1'; ignored"),
+    ]
+
+
+def test_xfail_given_its_reason_directly() -> None:
+    [snippet] = hugo('<!-- harness: xfail="streaming not mocked" -->\n```js\nx\n```\n').snippets
+    assert snippet.options == {"xfail": "streaming not mocked"}
