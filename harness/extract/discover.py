@@ -7,7 +7,7 @@ import posixpath
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from harness.extract.formats import PAGE_SUFFIXES
+from harness.extract.formats import page_suffixes
 from harness.model import Diagnostic
 
 SKIPPED_DIRS = frozenset({"node_modules", "_partials"})
@@ -49,7 +49,7 @@ def _is_page(path: Path) -> bool:
     name = path.name
     if name.startswith(".") or (name.startswith("_") and name not in SECTION_PAGES):
         return False
-    if path.suffix.lower() in PAGE_SUFFIXES:
+    if path.suffix.lower() in page_suffixes():
         return True
     try:
         with path.open("rb") as handle:

@@ -1,13 +1,21 @@
-"""The registry of docs formats: which parser reads which page."""
+"""The registry of docs formats: which parser reads which page.
+
+The built-in formats are listed here; a third-party package adds one by naming a `DocsFormat`
+in the `harness.docs_formats` entry-point group.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from harness.extract.hugo import parse_hugo
 from harness.extract.mdx import parse_mdx
 from harness.extract.regions import FormatParser
+
+ENTRY_POINT_GROUP = "harness.docs_formats"
 
 
 @dataclass(frozen=True)
@@ -22,13 +30,35 @@ class DocsFormat:
 HUGO = DocsFormat("hugo", (".md", ".markdown"), parse_hugo)
 MDX = DocsFormat("mdx", (".mdx",), parse_mdx)
 
-FORMATS: tuple[DocsFormat, ...] = (HUGO, MDX)
-"""Every known format; a page whose suffix none claims is read as `HUGO` (plain CommonMark)."""
+BUILT_IN: tuple[DocsFormat, ...] = (HUGO, MDX)
+"""The formats that ship with the harness; a page whose suffix no format claims is read as `HUGO`."""
 
-PAGE_SUFFIXES: frozenset[str] = frozenset(suffix for fmt in FORMATS for suffix in fmt.suffixes)
+
+class FormatPluginError(Exception):
+    """A `harness.docs_formats` entry point that does not load or is no `DocsFormat`."""
+
+
+@cache
+def docs_formats() -> tuple[DocsFormat, ...]:
+    """The built-in formats followed by those registered by installed packages."""
+    found = list(BUILT_IN)
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            loaded = entry.load()
+        except Exception as error:
+            raise FormatPluginError(f"docs format {entry.name!r} ({entry.value}) fails to load: {error}") from error
+        if not isinstance(loaded, DocsFormat):
+            raise FormatPluginError(f"docs format {entry.name!r} ({entry.value}) is not a DocsFormat")
+        found.append(loaded)
+    return tuple(found)
+
+
+def page_suffixes() -> frozenset[str]:
+    """The file suffixes of pages, found when a folder is walked."""
+    return frozenset(suffix for fmt in docs_formats() for suffix in fmt.suffixes)
 
 
 def format_for(path: Path) -> DocsFormat:
-    """The format a page at `path` is written in."""
+    """The format a page at `path` is written in (the last registered format owning its suffix)."""
     suffix = path.suffix.lower()
-    return next((fmt for fmt in FORMATS if suffix in fmt.suffixes), HUGO)
+    return next((fmt for fmt in reversed(docs_formats()) if suffix in fmt.suffixes), HUGO)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.extract import find_pages
+from harness.extract import extract_page, find_pages
+from harness.extract.formats import HUGO, MDX, format_for, page_suffixes
 
 from .support import SHARED
 
@@ -79,3 +80,19 @@ def test_dot_gives_relative_displays(tree: Path, monkeypatch: pytest.MonkeyPatch
 def test_seed_folder_of_txt_pages() -> None:
     pages, _ = find_pages([str(SHARED / "seeds")])
     assert [path.name for path, _ in pages] == ["000_5da410dbf5ca7cb1.txt"]
+
+
+def test_unreadable_pages_are_a_diagnostic_not_an_exception(tree: Path) -> None:
+    (tree / "docs" / "binary.md").write_bytes(b"\xff\xfe\x00bad")
+    for path in (tree / "docs" / "binary.md", tree / "docs", tree / "gone.md"):
+        extraction = extract_page(path, "x.md")
+        [diagnostic] = extraction.diagnostics
+        assert (diagnostic.line, extraction.snippets) == (0, ())
+        assert diagnostic.message.startswith("cannot read page: ")
+
+
+def test_formats_by_suffix() -> None:
+    assert format_for(Path("a.mdx")) is MDX
+    assert format_for(Path("a.MD")) is HUGO
+    assert format_for(Path("seed.txt")) is HUGO
+    assert {".md", ".mdx", ".markdown"} <= page_suffixes()
