@@ -13,13 +13,16 @@ from typing import Any
 
 import pytest
 
+from harness.config import Config
+from harness.config import load as load_config
 from harness.model import Severity, SnippetResult, Status
-from harness.pipeline import Job, RunOptions, plan, run_job
+from harness.pipeline import Job, RunOptions, plan, run_job, verdict
 from harness.run.base import Executor
 from harness.run.executors import EXECUTOR_CHOICES, make_executor
 from harness.run.registry import runners
 
 _EXECUTOR = pytest.StashKey[Executor]()
+_CONFIG = pytest.StashKey[Config]()
 LANGUAGES = ("py", "js", "ts", "sh")
 RUNNER_NAMES = ("python", "node", "shell", "worker")
 
@@ -29,7 +32,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--harness", action="append", default=[], metavar="PATH",
                     help="run the examples of the docs pages under PATH as tests")
     group.addoption("--harness-executor", choices=EXECUTOR_CHOICES, default="local")
-    group.addoption("--harness-timeout", type=float, default=30.0, help="seconds per snippet")
+    group.addoption("--harness-timeout", type=float, default=None, help="seconds per snippet (default 30)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -82,7 +85,9 @@ class SnippetItem(pytest.Item):
             pytest.skip(self.skipped.reason if self.skipped else "not runnable")
         executor = _executor(self.config)
         runner = runners(executor.runners_dir)[self.job.runner]
-        result = run_job(self.job, executor, runner, self.config.getoption("harness_timeout"))
+        settings = self.config.stash[_CONFIG]
+        timeout = self.config.getoption("harness_timeout") or settings.timeout_s or 30.0
+        result = verdict(run_job(self.job, executor, runner, timeout), settings)
         for found in result.findings:
             if found.severity is Severity.WARNING:
                 self.warn(pytest.PytestWarning(found.message))
@@ -117,11 +122,12 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     paths = config.getoption("harness")
     if not paths:
         return
-    the_plan = plan(paths)
+    config.stash[_CONFIG] = load_config(start=config.rootpath)
+    the_plan = plan(paths, config.stash[_CONFIG])
     for page in the_plan.pages:
         jobs = [j for j in the_plan.jobs if j.page.path == page.path]
         skipped = [r for r in the_plan.skipped if r.snippet.page == page.path]
-        collector = HarnessPage.from_parent(session, name=page.path, jobs=jobs, skipped=skipped)
+        collector = HarnessPage.from_parent(session, name=page.path, nodeid=page.path, jobs=jobs, skipped=skipped)
         items.extend(collector.collect())
     for diagnostic in the_plan.diagnostics:
         config.issue_config_time_warning(pytest.PytestWarning(str(diagnostic)), stacklevel=2)

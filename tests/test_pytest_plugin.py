@@ -1,0 +1,91 @@
+"""The pytest plugin as a user drives it: `pytest --harness PAGE` in a project of their own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "fixtures" / "pages" / "seed.md"
+
+GOOD_PAGE = """---
+title: llama
+model:
+  id: "@cf/meta/llama-3-8b-instruct"
+---
+
+{{<tabs labels="python | curl">}}
+{{<tab label="python">}}
+
+```py
+import requests
+r = requests.post(
+    "https://api.cloudflare.com/client/v4/accounts/{ACCOUNT_ID}/ai/run/@cf/meta/llama-3-8b-instruct",
+    headers={"Authorization": "Bearer {API_TOKEN}"},
+    json={"prompt": "hi"},
+)
+print(r.json()["result"]["response"])
+```
+
+{{</tab>}}
+{{<tab label="curl">}}
+
+```sh
+curl https://api.cloudflare.com/client/v4/accounts/{ACCOUNT_ID}/ai/run/@cf/meta/llama-3-8b-instruct \\
+  -H "Authorization: Bearer {API_TOKEN}" -H "Content-Type: application/json" \\
+  -d '{"prompt": "hi"}'
+```
+
+{{</tab>}}
+{{</tabs>}}
+
+```json
+{"not": "run"}
+```
+"""
+
+
+@pytest.fixture
+def docs(pytester: pytest.Pytester) -> Path:
+    (pytester.path / "docs").mkdir()
+    (pytester.path / "docs" / "good.md").write_text(GOOD_PAGE)
+    (pytester.path / "docs" / "seed.md").write_text(SEED.read_text())
+    return pytester.path / "docs"
+
+
+def test_one_item_per_snippet_with_readable_ids(pytester: pytest.Pytester, docs: Path) -> None:
+    result = pytester.runpytest("--harness", "docs", "--collect-only", "-q")
+    ids = [line for line in result.outlines if "::" in line]
+    assert "docs/good.md::g1::python" in ids and "docs/good.md::g2::1" in ids
+    assert "docs/seed.md::g1::streaming" in ids and len(ids) == 8
+
+
+def test_failures_show_findings_with_page_lines(pytester: pytest.Pytester, docs: Path) -> None:
+    result = pytester.runpytest("--harness", "docs", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, failed=5, skipped=1)
+    result.stdout.fnmatch_lines([
+        "*error REQ003 docs/seed.md:161 [[]curl] calls model @cf/meta/llama-2-7b-chat-int8, but the page "
+        "documents @cf/mistral/mistral-7b-instruct-v0.1 (line 5)*",
+    ])
+
+
+def test_markers_and_keywords_select_snippets(pytester: pytest.Pytester, docs: Path) -> None:
+    by_marker = pytester.runpytest("--harness", "docs", "-m", "py")
+    by_marker.assert_outcomes(passed=1, failed=1)
+    by_keyword = pytester.runpytest("--harness", "docs", "-k", "good and curl")
+    by_keyword.assert_outcomes(passed=1)
+    by_runner = pytester.runpytest("--harness", "docs", "-m", "runner_worker")
+    by_runner.assert_outcomes(failed=2)
+
+
+def test_without_the_option_the_plugin_collects_nothing(pytester: pytest.Pytester, docs: Path) -> None:
+    pytester.makepyfile("def test_x():\n    assert True\n")
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_works_under_xdist(pytester: pytest.Pytester, docs: Path) -> None:
+    result = pytester.runpytest("--harness", "docs", "-n", "2", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, failed=5, skipped=1)
