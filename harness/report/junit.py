@@ -47,14 +47,17 @@ def to_xml(run: RunResult) -> ET.ElementTree:
     for found in run.page_findings:
         suite = next((s for s in root if s.get("name") == found.page), None)
         if suite is None:
-            suite = ET.SubElement(root, "testsuite", {"name": found.page, "tests": "0", "failures": "0"})
+            suite = ET.SubElement(root, "testsuite", {"name": found.page, "tests": "0", "failures": "0",
+                                                      "errors": "0"})
         case = ET.SubElement(suite, "testcase", {"classname": found.page, "name": f"page::{found.line}",
-                                                 "file": found.page, "line": str(found.line)})
+                                                 "file": found.page})
+        if found.line > 0:
+            case.set("line", str(found.line))
         if found.severity is Severity.ERROR:
             ET.SubElement(case, "failure", {"message": found.message, "type": found.rule}).text = found.message
             suite.set("failures", str(int(suite.get("failures", "0")) + 1))
         suite.set("tests", str(int(suite.get("tests", "0")) + 1))
-    for totals in ("tests", "failures", "errors", "skipped"):
+    for totals in ("tests", "failures", "errors"):
         root.set(totals, str(sum(int(s.get(totals, "0")) for s in root)))
     return ET.ElementTree(root)
 
