@@ -5,9 +5,13 @@ BIN     := $(VENV)/bin
 RUNNERS := runners
 BASE    ?= auto
 
-.PHONY: setup deps runners engine images test test-fast run bench lint clean
+.PHONY: setup deps runners system engine images test test-fast run bench lint clean
 
-setup: deps runners engine images
+setup: deps runners system engine images
+
+# Debian packages the tests use (chromium renders the HTML report); installed only when missing.
+system:
+	scripts/system-deps.sh
 
 deps: $(BIN)/harness
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,8 +12,9 @@ from pathlib import Path
 from harness.check.registry import ALL_RULES
 from harness.config import load as load_config
 from harness.model import RunResult, Severity, Status
-from harness.pipeline import RunOptions, execute, plan
-from harness.report import console, diff, json_report, junit
+from harness.pipeline import RunOptions, execute, placeholders_for, plan
+from harness.report import console, diff, html, json_report, junit, markdown
+from harness.report.mask import Masker
 from harness.run.base import HarnessError
 from harness.run.executors import EXECUTOR_CHOICES, make_executor
 
@@ -40,14 +42,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_HARNESS
     progress = None if args.quiet else console.ProgressLine()
     with make_executor(options, announce=lambda text: print(text, file=sys.stderr)) as executor:
-        run = execute(the_plan, executor, options, progress)
+        run = Masker(placeholders_for(config)).run(execute(the_plan, executor, options, progress))
     sys.stdout.write(console.render(run))
-    if args.json:
-        json_report.write(run, Path(args.json))
-        print(f"JSON report: {args.json}", file=sys.stderr)
-    if args.junit:
-        junit.write(run, Path(args.junit))
-        print(f"JUnit report: {args.junit}", file=sys.stderr)
+    if args.github or (args.github is None and os.environ.get("GITHUB_ACTIONS") == "true"):
+        sys.stdout.write(markdown.annotations(run))
+    for value, writer, what in ((args.json, json_report.write, "JSON"), (args.junit, junit.write, "JUnit"),
+                                (args.html, html.write, "HTML"), (args.markdown, markdown.write, "Markdown")):
+        if value:
+            writer(run, Path(value))
+            print(f"{what} report: {value}", file=sys.stderr)
     code = exit_code(run)
     if args.baseline and code != EXIT_HARNESS:
         changes = diff.diff(diff.load(Path(args.baseline)), json_report.to_dict(run))
@@ -138,6 +141,10 @@ def parser() -> argparse.ArgumentParser:
                      "current folder)")
     run.add_argument("--json", metavar="FILE", help="also write the JSON report to FILE")
     run.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report to FILE")
+    run.add_argument("--html", metavar="FILE", help="also write the HTML report (pages x tabs) to FILE")
+    run.add_argument("--markdown", metavar="FILE", help="also write a Markdown summary (for a PR comment) to FILE")
+    run.add_argument("--github", action=argparse.BooleanOptionalAction, default=None,
+                     help="print GitHub Actions annotations (default: when GITHUB_ACTIONS=true)")
     run.add_argument("--baseline", metavar="FILE", help="an earlier JSON report: print the regression diff, "
                      "and exit 1 only if a snippet newly fails")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress line")

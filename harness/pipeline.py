@@ -59,10 +59,15 @@ class Plan:
     diagnostics: tuple[Diagnostic, ...]
 
 
+def placeholders_for(config: Config) -> dict[str, str]:
+    """The placeholder table: the defaults, then the project's own."""
+    return {**DEFAULT_PLACEHOLDERS, **config.placeholders}
+
+
 def plan(paths: Sequence[str], config: Config | None = None) -> Plan:
     """Reads every page under `paths` and decides, for each snippet, what runs it or why nothing does."""
     config = config or Config()
-    placeholders = {**DEFAULT_PLACEHOLDERS, **config.placeholders}
+    placeholders = placeholders_for(config)
     found, diagnostics = find_pages(paths)
     extractions: list[Extraction] = [extract_page(path, display, placeholders) for path, display in found]
     jobs: list[Job] = []

@@ -1,0 +1,65 @@
+"""Masking: the values put in for placeholders (tokens, account ids) never appear in a report.
+
+Each value is shown as the placeholder it replaced (`Bearer {API_TOKEN}`), as the page writes it.
+The run is masked once, before any report is written, so no report format can forget to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from harness.model import Evidence, Finding, RecordedRequest, RunResult, Snippet, SnippetResult
+
+
+class Masker:
+    """Replaces each secret value with its placeholder name; longest values first."""
+
+    def __init__(self, placeholders: Mapping[str, str]) -> None:
+        by_value: dict[str, str] = {}
+        for name, value in placeholders.items():
+            if len(value) >= 4:
+                by_value.setdefault(value, name)
+        self._pairs = sorted(by_value.items(), key=lambda pair: -len(pair[0]))
+
+    def text(self, text: str) -> str:
+        for value, name in self._pairs:
+            text = text.replace(value, name)
+        return text
+
+    def data(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, list):
+            return [self.data(v) for v in value]
+        if isinstance(value, dict):
+            return {self.text(str(k)): self.data(v) for k, v in value.items()}
+        return value
+
+    def _bytes(self, raw: bytes) -> bytes:
+        return self.text(raw.decode("utf-8", errors="surrogateescape")).encode("utf-8", errors="surrogateescape")
+
+    def request(self, r: RecordedRequest) -> RecordedRequest:
+        return replace(r, url=self.text(r.url), path=self.text(r.path), body=self._bytes(r.body),
+                       headers=tuple((k, self.text(v)) for k, v in r.headers), json=self.data(r.json),
+                       error=self.text(r.error) if r.error else r.error)
+
+    def snippet(self, s: Snippet) -> Snippet:
+        return replace(s, code=self.text(s.code))
+
+    def finding(self, f: Finding) -> Finding:
+        return replace(f, message=self.text(f.message), details=self.data(dict(f.details)))
+
+    def evidence(self, ev: Evidence) -> Evidence:
+        response = ev.response and replace(ev.response, body=self._bytes(ev.response.body))
+        return replace(ev, snippet=self.snippet(ev.snippet), stdout=self.text(ev.stdout), stderr=self.text(ev.stderr),
+                       requests=tuple(self.request(r) for r in ev.requests), response=response)
+
+    def result(self, r: SnippetResult) -> SnippetResult:
+        return replace(r, snippet=self.snippet(r.snippet), evidence=r.evidence and self.evidence(r.evidence),
+                       findings=tuple(self.finding(f) for f in r.findings), reason=self.text(r.reason))
+
+    def run(self, run: RunResult) -> RunResult:
+        return replace(run, results=tuple(self.result(r) for r in run.results),
+                       page_findings=tuple(self.finding(f) for f in run.page_findings))
