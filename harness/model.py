@@ -215,6 +215,10 @@ class SnippetResult:
     findings: tuple[Finding, ...]
     reason: str = ""
     """For skipped or error: why."""
+    attempts: int = 1
+    """How many times it ran (more than 1 with `--retries`)."""
+    flaky: bool = False
+    """It failed, then passed on a retry: reported apart from failures."""
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ class RunOptions:
     executor: str = "local"
     jobs: int = 1
     timeout_s: float = 30.0
+    retries: int = 0
+    """Runs again a snippet that failed, up to this many times; one that then passes is flaky."""
     config: Config = field(default_factory=Config)
     runners_dir: Path = field(default_factory=default_runners_dir)
 
@@ -84,24 +86,40 @@ def plan(paths: Sequence[str], config: Config | None = None) -> Plan:
     return Plan(tuple(e.page for e in extractions), tuple(jobs), tuple(skipped), tuple(diagnostics))
 
 
-def run_job(job: Job, executor: Executor, runner: Runner, timeout_s: float) -> SnippetResult:
-    """Runs one snippet and judges it."""
+def run_job(job: Job, executor: Executor, runner: Runner, timeout_s: float, attempt: int = 1) -> SnippetResult:
+    """Runs one snippet and collects its per-snippet findings (the verdict comes later)."""
     unavailable = runner.available() if executor.name == "local" else None
     if unavailable:
         return SnippetResult(job.snippet, Status.ERROR, None, (), reason=f"runner {runner.name}: {unavailable}")
-    route = executor.route(job.snippet.id)
+    journal_key = job.snippet.id if attempt == 1 else f"{job.snippet.id}@attempt{attempt}"
+    route = executor.route(journal_key)
     launch = runner.launch(job.snippet, route, executor.runners_dir)
     timeout = float(job.snippet.options.get("timeout", timeout_s))
     outcome = executor.execute(runner, launch, timeout)
     evidence = Evidence(
         snippet=job.snippet, runner=runner.name, exit_code=outcome.exit_code, stdout=outcome.stdout,
-        stderr=outcome.stderr, duration_s=outcome.duration_s, requests=executor.requests_of(job.snippet.id),
+        stderr=outcome.stderr, duration_s=outcome.duration_s,
+        requests=tuple(replace(r, snippet_id=job.snippet.id) for r in executor.requests_of(journal_key)),
         response=outcome.response, timed_out=outcome.timed_out, infra_error=outcome.infra_error,
         executor=executor.name, output_truncated=outcome.output_truncated,
     )
     if outcome.infra_error:
         return SnippetResult(job.snippet, Status.ERROR, evidence, (), reason=outcome.infra_error)
-    return SnippetResult(job.snippet, Status.PASSED, evidence, tuple(check_snippet(job.page, evidence)))
+    return SnippetResult(job.snippet, Status.PASSED, evidence, tuple(check_snippet(job.page, evidence)),
+                         attempts=attempt)
+
+
+def run_with_retries(job: Job, executor: Executor, runner: Runner, options: RunOptions) -> SnippetResult:
+    """Runs a snippet; while it fails, again, up to `options.retries` more times. The first
+    attempt's result is kept for a snippet that never passes; one that passes later is flaky."""
+    first = run_job(job, executor, runner, options.timeout_s)
+    if verdict(first, options.config).status is not Status.FAILED:
+        return first
+    for attempt in range(2, options.retries + 2):
+        again = run_job(job, executor, runner, options.timeout_s, attempt)
+        if verdict(again, options.config).status is Status.PASSED:
+            return replace(again, flaky=True)
+    return replace(first, attempts=options.retries + 1)
 
 
 def verdict(result: SnippetResult, config: Config, extra: Sequence[Finding] = ()) -> SnippetResult:
@@ -159,7 +177,7 @@ def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: P
     for result in the_plan.skipped:
         report(result)
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-        futures = [pool.submit(run_job, job, executor, by_name[job.runner], options.timeout_s)
+        futures = [pool.submit(run_with_retries, job, executor, by_name[job.runner], options)
                    for job in the_plan.jobs]
         for future in as_completed(futures):
             report(future.result())

@@ -46,7 +46,7 @@ def render(run: RunResult) -> str:
         findings = ", ".join(f"{n} {sev.value}" for n, sev in zip(counts, Severity, strict=True) if n) or "-"
         rows.append([
             r.snippet.page, str(r.snippet.line), r.snippet.label or r.snippet.group, r.snippet.language,
-            r.evidence.runner if r.evidence else "-", r.status.value,
+            r.evidence.runner if r.evidence else "-", r.status.value + (" (flaky)" if r.flaky else ""),
             str(len(r.evidence.requests)) if r.evidence else "-",
             findings if r.status is not Status.SKIPPED else r.reason,
         ])
@@ -58,6 +58,10 @@ def render(run: RunResult) -> str:
         lines += [f"  {f.severity.value:<7} {f.rule} {f.message}" for f in problems]
         lines += [f"  {f.severity.value:<7} {f.rule} {f.message}" for f in run.page_findings]
         lines += [f"  harness {r.snippet.where}: {r.reason}" for r in errors]
+    flaky = [r for r in run.results if r.flaky]
+    if flaky:
+        lines += ["", "Flaky (failed, then passed on a retry):"]
+        lines += [f"  {r.snippet.where} passed on attempt {r.attempts}" for r in flaky]
     lines += ["", summary_line(run)]
     return "\n".join(lines) + "\n"
 

@@ -17,6 +17,7 @@ def summary(run: RunResult) -> dict[str, Any]:
     statuses = Counter(r.status.value for r in run.results)
     severities = Counter(f.severity.value for f in _all_findings(run))
     return {
+        "flaky": sum(r.flaky for r in run.results),
         "snippets": len(run.results),
         "pages": len(run.pages),
         **{status: statuses.get(status, 0) for status in ("passed", "failed", "skipped", "error")},
@@ -53,7 +54,8 @@ def snippet_dict(result: SnippetResult) -> dict[str, Any]:
     return {
         "id": s.id, "page": s.page, "line": s.line, "group": s.group, "label": s.label,
         "language": s.language, "runner": ev.runner if ev else None, "status": result.status.value,
-        "reason": result.reason, "exit_code": ev.exit_code if ev else None,
+        "reason": result.reason, "flaky": result.flaky, "attempts": result.attempts,
+        "exit_code": ev.exit_code if ev else None,
         "duration_s": round(ev.duration_s, 3) if ev else None,
         "timed_out": ev.timed_out if ev else False,
         "stdout": ev.stdout if ev else "", "stderr": ev.stderr if ev else "",
