@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Builds one offline base image from Debian bookworm packages (no registry needed):
+# Builds one offline base image from Debian packages (no registry needed):
 #   scripts/build-base-image.sh python|node|debian [TAG]
 # mmdebstrap writes a root filesystem as a tarball to stdout; `docker import` turns it into an image.
 # The mirror is HARNESS_DEBIAN_MIRROR, else the host's deb.debian.org entry (reached as apt reaches it).
 set -euo pipefail
 
 kind="${1:?usage: $0 python|node|debian [TAG]}"
-tag="${2:-harness-base-${kind}:bookworm}"
+# Node comes from Debian trixie (nodejs 20, as node:20-slim online and the local runner have it);
+# bookworm's nodejs 18 sends other headers (fetch's user-agent is `undici`, not `node`).
+suite=bookworm
+[ "$kind" = node ] && suite=trixie
+tag="${2:-harness-base-${kind}:${suite}}"
 mirror="${HARNESS_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 security="${HARNESS_DEBIAN_SECURITY_MIRROR:-${mirror%/debian}/debian-security}"
 
@@ -26,10 +30,10 @@ mmdebstrap --variant=minbase --include="$packages" \
   --dpkgopt='path-include=/usr/share/doc/*/copyright' \
   --dpkgopt='path-exclude=/usr/share/locale/*' \
   --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin' \
-  bookworm - \
-  "deb $mirror bookworm main" \
-  "deb $mirror bookworm-updates main" \
-  "deb $security bookworm-security main" </dev/null \
+  "$suite" - \
+  "deb $mirror $suite main" \
+  "deb $mirror $suite-updates main" \
+  "deb $security $suite-security main" </dev/null \
 | docker import \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'ENV LANG=C.UTF-8' \

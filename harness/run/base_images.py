@@ -1,10 +1,12 @@
 """Base images the runner images start from: a public image online, or one built offline.
 
-Offline bases are root file systems of Debian bookworm packages made by `mmdebstrap` and
-`docker import`ed (`scripts/build-base-image.sh`), so no image registry is needed. Online bases
-are the public `python`, `node` and `debian` images. Node: Debian bookworm ships Node 18.20
-(security-maintained), which meets every `engines` field of the runners' lockfiles (undici 6
-wants >=18.17, esbuild >=18, miniflare 3 >=16.13), so nothing is copied from the host.
+Offline bases are root file systems of Debian packages made by `mmdebstrap` and `docker import`ed
+(`scripts/build-base-image.sh`), so no image registry is needed. Online bases are the public
+`python`, `node` and `debian` images. Node: bookworm's Node 18.20 would meet every `engines` field
+of the lockfiles (undici 6 wants >=18.17, esbuild >=18, miniflare 3 >=16.13) but behaves
+differently from the Node 20 of `node:20-slim` and of the local runner (its `fetch` sends
+`user-agent: undici`, not `node`), so the offline node base is Debian trixie with its nodejs 20:
+still only Debian packages, nothing copied from the host, no third-party repository.
 """
 
 from __future__ import annotations
@@ -37,11 +39,11 @@ class BaseImage:
 
 
 BASES: dict[str, BaseImage] = {
-    kind: BaseImage(kind, public, f"harness-base-{kind}:bookworm")
-    for kind, public in (
-        ("python", "python:3.12-slim"),
-        ("node", "node:20-slim"),
-        ("debian", "debian:bookworm-slim"),
+    kind: BaseImage(kind, public, f"harness-base-{kind}:{suite}")
+    for kind, public, suite in (
+        ("python", "python:3.12-slim", "bookworm"),
+        ("node", "node:20-slim", "trixie"),
+        ("debian", "debian:bookworm-slim", "bookworm"),
     )
 }
 
@@ -72,7 +74,7 @@ def _pull(client: DockerClient, reference: str, progress: Progress) -> ResolvedB
 
 
 def build_offline(kind: str, progress: Progress) -> None:
-    """Builds `harness-base-<kind>:bookworm` with mmdebstrap (a few minutes; needs root)."""
+    """Builds `harness-base-<kind>:<suite>` with mmdebstrap (a minute or two; needs root)."""
     script = SCRIPTS_DIR / "build-base-image.sh"
     progress(f"building {BASES[kind].offline} from Debian packages (mmdebstrap) ...")
     proc = subprocess.run(

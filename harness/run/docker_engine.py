@@ -46,6 +46,15 @@ def connect(timeout_s: float = 60.0) -> DockerClient:
     return client
 
 
+def engine_problem() -> str | None:
+    """None when a Docker engine answers, else why not (for `auto` choices and test skips)."""
+    try:
+        connect(timeout_s=10).close()
+    except HarnessError as error:
+        return str(error)
+    return None
+
+
 @dataclass(frozen=True)
 class RunLabels:
     """The labels of one run's containers and volumes."""

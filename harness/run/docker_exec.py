@@ -14,7 +14,7 @@ import signal
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from types import FrameType, TracebackType
+from types import FrameType
 from typing import Any
 
 import docker
@@ -67,12 +67,11 @@ class DockerExecutor:
             self._sidecar = MockSidecar(self._client, mock_image, self.labels, self._config,
                                         self._start_timeout_s).__enter__()
         except BaseException:
-            self.__exit__(None, None, None)
+            self.__exit__()
             raise
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None = None, exc: BaseException | None = None,
-                 tb: TracebackType | None = None) -> None:
+    def __exit__(self, *exc: object) -> None:
         try:
             if self._sidecar is not None:
                 self._sidecar.__exit__(None, None, None)

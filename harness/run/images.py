@@ -13,6 +13,7 @@ host's CA bundle to pip and npm as a secret that never lands in a layer.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -61,6 +62,11 @@ class ImageInfo:
     @property
     def reference(self) -> str:
         return f"{self.repository}:{self.tag}"
+
+    def __str__(self) -> str:
+        state = "built" if self.built else "current" if self.current else "stale"
+        return (f"{self.name:<8} {self.reference:<36} {self.size / 1e6:>6.0f} MB  "
+                f"{self.created[:19].replace('T', ' ')}  {state}")
 
 
 def repository_of(name: str) -> str:
@@ -149,13 +155,14 @@ def _info(name: str, image: Image, current: bool, built: bool = False) -> ImageI
 
 
 def _build(name: str, base: ResolvedBase, reference: str, source: str, progress: Progress) -> None:
-    dockerfile = _dockerfile(name).relative_to(REPO_ROOT)
+    dockerfile = _dockerfile(name)
+    declared = _CONTEXT.search(dockerfile.read_text())
+    in_context = dockerfile.relative_to(REPO_ROOT) if declared else Path("Dockerfile")
     with tempfile.TemporaryDirectory(prefix=f"harness-build-{name}-") as tmp:
         context = Path(tmp)
         for rel, path in context_files(name).items():
             (context / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, context / rel)
-        in_context = dockerfile if _CONTEXT.search(_dockerfile(name).read_text()) else Path("Dockerfile")
         command = [buildkit_cli(), "build", "--network", "host", "--progress", "plain",
                    "--build-arg", f"BASE={base.reference}", "-f", str(context / in_context),
                    "--label", f"{RUNNER_LABEL}={name}", "--label", f"{SOURCE_LABEL}={source}",
@@ -169,6 +176,14 @@ def _build(name: str, base: ResolvedBase, reference: str, source: str, progress:
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-25:])
         raise HarnessError(f"building the {name} image failed:\n{tail}")
+
+
+def _remove_stale(client: DockerClient, name: str, source: str) -> None:
+    """Removes the images of runner `name` built from other sources (unless a container uses one)."""
+    for image in client.images.list(filters={"label": f"{RUNNER_LABEL}={name}"}):
+        if image.labels.get(SOURCE_LABEL) != source:
+            with contextlib.suppress(docker.errors.APIError):
+                client.images.remove(image.id)
 
 
 def build_images(offline: bool | None = None, runners: Sequence[str] | None = None,
@@ -196,6 +211,7 @@ def build_images(offline: bool | None = None, runners: Sequence[str] | None = No
         except docker.errors.ImageNotFound:
             _build(name, bases[kind], reference, source, say)
             built = True
+            _remove_stale(client, name, source)
         result.append(_info(name, client.images.get(reference), current=True, built=built))
     return result
 

@@ -89,8 +89,12 @@ class MockSidecar:
             self._container.reload()
             if self._container.status not in ("created", "running"):
                 self._fail(f"exited ({self._container.attrs['State'].get('ExitCode')})")
-            if self._container.exec_run(["sh", "-c", " ".join(ADMIN) + " ready 2>/dev/null"]).exit_code == 0:
-                return
+            try:
+                probe = self._container.exec_run(["sh", "-c", " ".join(ADMIN) + " ready 2>/dev/null"])
+                if probe.exit_code == 0:
+                    return
+            except docker.errors.APIError:  # it stopped between reload and exec: seen next round
+                pass
             if time.monotonic() > deadline:
                 self._fail(f"was not ready within {self._start_timeout_s:g}s")
             time.sleep(0.2)

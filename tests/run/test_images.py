@@ -1,0 +1,131 @@
+"""Runner images: content-hash tags, no rebuild when nothing changed, what each image holds."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from docker import DockerClient
+
+from harness.run import images
+from harness.run.base import HarnessError
+from harness.run.docker_engine import RUNNER_LABEL, connect, engine_problem
+
+from .test_docker_engine import engine_client
+
+TINY_DOCKERFILE = "ARG BASE=harness-base-debian:bookworm\nFROM ${BASE}\nCOPY . /opt/runners/tiny/\n"
+
+
+
+@pytest.fixture(scope="module")
+def docker_client() -> Iterator[DockerClient]:
+    yield from engine_client()
+
+@pytest.fixture
+def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A throw-away runner folder `tiny` in a runners dir of its own; its images are removed after."""
+    folder = tmp_path / "runners" / "tiny"
+    folder.mkdir(parents=True)
+    (folder / "Dockerfile").write_text(TINY_DOCKERFILE)
+    (folder / "shim.sh").write_text(f"echo {uuid.uuid4().hex}\n")  # unique: the first build always builds
+    monkeypatch.setattr(images, "RUNNERS_DIR", tmp_path / "runners")
+    yield folder
+    if engine_problem() is None:
+        with closing(connect()) as docker_client:
+            for image in docker_client.images.list(filters={"label": f"{RUNNER_LABEL}=tiny"}):
+                docker_client.images.remove(image.id, force=True)
+
+
+def test_the_hash_covers_sources_but_not_installed_dependencies(tiny: Path) -> None:
+    before = images.source_hash("tiny")
+    for junk in (".venv/bin/python", "node_modules/x/index.js", "__pycache__/a.pyc"):
+        (tiny / junk).parent.mkdir(parents=True, exist_ok=True)
+        (tiny / junk).write_text("installed")
+    assert images.source_hash("tiny") == before
+    (tiny / "shim.sh").chmod(0o755)
+    assert images.source_hash("tiny") != before
+
+
+def test_the_base_image_kind_comes_from_the_dockerfile(tiny: Path) -> None:
+    assert images.base_kind("tiny") == "debian"
+    (tiny / "Dockerfile").write_text("FROM scratch\n")
+    with pytest.raises(HarnessError, match="ARG BASE=harness-base"):
+        images.base_kind("tiny")
+    with pytest.raises(HarnessError, match="no runner image 'nope'"):
+        images.base_kind("nope")
+
+
+def test_the_mock_image_context_is_what_the_mock_imports() -> None:
+    files = images.context_files("mock")
+    assert {"pyproject.toml", "harness/model.py", "harness/mock/server.py", "runners/mock/sidecar.py"} <= set(files)
+    assert not any(name.startswith(("harness/extract/", "harness/check/")) for name in files)
+
+
+def test_the_ca_bundle_follows_the_hosts_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = tmp_path / "first.pem", tmp_path / "second.pem"
+    second.write_text("ca")
+    monkeypatch.setenv("SSL_CERT_FILE", str(first))  # missing: skipped
+    monkeypatch.setenv("PIP_CERT", str(second))
+    assert images.ca_bundle() == second
+
+
+@pytest.mark.docker
+def test_an_unchanged_runner_is_not_rebuilt(docker_client: DockerClient, tiny: Path) -> None:
+    [first] = images.build_images(runners=["tiny"])
+    assert first.built and first.repository == "harness-runner-tiny" and len(first.tag) == 12
+    [second] = images.build_images(runners=["tiny"])
+    assert (second.built, second.reference, second.image_id) == (False, first.reference, first.image_id)
+    assert images.image_for("tiny") == first.reference
+    labels = docker_client.images.get(first.reference).labels
+    assert labels[RUNNER_LABEL] == "tiny" and labels[images.SOURCE_LABEL] == images.source_hash("tiny")
+
+    (tiny / "shim.sh").write_text("echo changed\n")
+    assert images.image_for("tiny") is None  # stale: built from other sources
+    assert [i.current for i in images.list_images() if i.reference == first.reference] == [False]
+    [third] = images.build_images(runners=["tiny"])
+    assert third.built and third.tag != first.tag and images.image_for("tiny") == third.reference
+
+
+@pytest.mark.docker
+def test_a_failing_build_is_a_harness_error_with_the_output(docker_client: DockerClient, tiny: Path) -> None:
+    (tiny / "Dockerfile").write_text(TINY_DOCKERFILE + "RUN echo broken-step >&2 && false\n")
+    with pytest.raises(HarnessError, match="(?s)building the tiny image failed.*broken-step"):
+        images.build_images(runners=["tiny"])
+
+
+@pytest.fixture(scope="module")
+def runner_images(docker_client: DockerClient) -> dict[str, str]:
+    """Every runner image, built if missing (offline bases unless public ones exist)."""
+    return {info.name: info.reference for info in images.build_images()}
+
+
+CHECKS = {
+    "python": "/opt/runners/python/.venv/bin/python -c 'import requests, httpx; print(\"ok\")'",
+    "node": "node -e 'require(\"/opt/runners/node/node_modules/undici\"); console.log(\"ok\")'",
+    "worker": "node -e 'require(\"/opt/runners/worker/node_modules/miniflare\"); console.log(\"ok\")'",
+    "shell": "bash -c 'curl --version >/dev/null && jq --version >/dev/null && echo ok'",
+    "mock": "/opt/harness/.venv/bin/python -c 'import harness.mock.server; print(\"ok\")'",
+}
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_each_image_holds_its_runtime_and_runs_as_non_root(
+    docker_client: DockerClient, runner_images: dict[str, str], name: str
+) -> None:
+    output = docker_client.containers.run(
+        runner_images[name], ["sh", "-c", f"id -u; {CHECKS[name]}"], entrypoint=[],
+        network_mode="none", remove=True, read_only=True,
+    )
+    assert output.decode().split() == ["10001", "ok"]
+
+
+@pytest.mark.docker
+def test_building_again_rebuilds_nothing(runner_images: dict[str, str]) -> None:
+    again = images.build_images()
+    assert {info.name: info.reference for info in again} == runner_images
+    assert not any(info.built for info in again)
+    assert all(images.image_for(name) == reference for name, reference in runner_images.items())
