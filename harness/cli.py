@@ -34,7 +34,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = load_config(Path(args.config) if args.config else None)
     timeout = args.timeout or config.timeout_s or DEFAULT_TIMEOUT_S
     options = RunOptions(executor=args.executor, jobs=args.jobs, timeout_s=timeout, config=config,
-                         retries=args.retries)
+                         retries=args.retries, typecheck=args.typecheck)
     the_plan = plan(args.paths, config)
     if not the_plan.pages:
         print("harness: no pages found under " + ", ".join(args.paths), file=sys.stderr)
@@ -138,6 +138,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("-j", "--jobs", type=int, default=1, help="snippets run at once (default 1)")
     run.add_argument("--timeout", type=float, default=None,
                      help=f"seconds per snippet (default: the config's, else {DEFAULT_TIMEOUT_S:.0f})")
+    run.add_argument("--typecheck", action=argparse.BooleanOptionalAction, default=True,
+                     help="type-check TypeScript examples with tsc against the Workers types (default: on)")
     run.add_argument("--retries", type=int, default=0, metavar="N",
                      help="run a failing snippet again up to N times; one that then passes is reported as flaky")
     run.add_argument("--config", metavar="FILE", help="harness.toml or pyproject.toml (default: found in the "

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from harness.check.registry import XPASS, check_groups, check_page, check_pages, check_snippet
+from harness.check.typescript import typecheck
 from harness.config import Config, apply_to_findings, apply_to_snippet
 from harness.extract import DEFAULT_PLACEHOLDERS, extract_page, find_pages
 from harness.model import (
@@ -36,6 +37,8 @@ class RunOptions:
     executor: str = "local"
     jobs: int = 1
     timeout_s: float = 30.0
+    typecheck: bool = True
+    """Type-check the TypeScript examples with tsc (when the worker runner's npm packages are installed)."""
     retries: int = 0
     """Runs again a snippet that failed, up to this many times; one that then passes is flaky."""
     config: Config = field(default_factory=Config)
@@ -141,14 +144,16 @@ def verdict(result: SnippetResult, config: Config, extra: Sequence[Finding] = ()
     return replace(result, status=Status.FAILED if failed else Status.PASSED, findings=tuple(findings))
 
 
-def judge(the_plan: Plan, results: Sequence[SnippetResult],
-          config: Config) -> tuple[list[SnippetResult], list[Finding]]:
-    """Adds group and page findings to the per-snippet ones and settles every status."""
+def judge(the_plan: Plan, results: Sequence[SnippetResult], config: Config,
+          static: Sequence[Finding] = ()) -> tuple[list[SnippetResult], list[Finding]]:
+    """Adds group, page and static (type-check) findings to the per-snippet ones and settles every status."""
     evidence_by_page: dict[str, list[Evidence]] = {}
     for result in results:
         if result.evidence is not None and result.status is not Status.ERROR:
             evidence_by_page.setdefault(result.snippet.page, []).append(result.evidence)
     extra: dict[str, list[Finding]] = {}
+    for found in static:
+        extra.setdefault(found.snippet_id or "", []).append(found)
     page_findings: list[Finding] = check_pages(the_plan.diagnostics)
     for page in the_plan.pages:
         evidences = evidence_by_page.get(page.path, [])
@@ -176,6 +181,7 @@ def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: P
 
     for result in the_plan.skipped:
         report(result)
+    static = typecheck([job.snippet for job in the_plan.jobs], options.runners_dir) if options.typecheck else []
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
         futures = [pool.submit(run_with_retries, job, executor, by_name[job.runner], options)
                    for job in the_plan.jobs]
@@ -183,7 +189,7 @@ def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: P
             report(future.result())
     order = {s.id: i for i, s in enumerate(_page_order(the_plan))}
     results.sort(key=lambda r: order.get(r.snippet.id, len(order)))
-    final, page_findings = judge(the_plan, results, options.config)
+    final, page_findings = judge(the_plan, results, options.config, static)
     return RunResult(
         results=tuple(final), page_findings=tuple(page_findings),
         pages=tuple(p.path for p in the_plan.pages), duration_s=time.monotonic() - started,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from harness.check import execution, page, parity, requests, response, streaming
+from harness.check import execution, page, parity, requests, response, streaming, typescript
 from harness.check.base import Rule, SnippetCheck, SnippetContext
 from harness.model import Diagnostic, Evidence, Finding, Page, Severity
 
@@ -41,7 +41,7 @@ GROUP_RULES: tuple[tuple[Rule, GroupCheck], ...] = ((parity.TAB_PARITY, parity.c
 PAGE_RULES: tuple[tuple[Rule, PageCheck], ...] = ((page.PARAM_NEVER_SENT, page.check_params_sent),)
 
 ALL_RULES: tuple[Rule, ...] = (
-    PAGE_PARSE, execution.TIMEOUT, requests.NO_MOCK, XPASS,
+    PAGE_PARSE, execution.TIMEOUT, requests.NO_MOCK, XPASS, typescript.TYPE_ERROR,
     *(rule for rule, _ in SNIPPET_RULES), *(rule for rule, _ in GROUP_RULES), *(rule for rule, _ in PAGE_RULES),
 )
 
