@@ -17,6 +17,7 @@ from harness.report import console, diff, html, json_report, junit, markdown
 from harness.report.mask import Masker
 from harness.run.base import HarnessError
 from harness.run.executors import EXECUTOR_CHOICES, make_executor
+from harness.select import parse_shard
 
 EXIT_OK, EXIT_FINDINGS, EXIT_HARNESS = 0, 1, 2
 DEFAULT_TIMEOUT_S = 30.0
@@ -34,8 +35,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = load_config(Path(args.config) if args.config else None)
     timeout = args.timeout or config.timeout_s or DEFAULT_TIMEOUT_S
     options = RunOptions(executor=args.executor, jobs=args.jobs, timeout_s=timeout, config=config,
-                         retries=args.retries, typecheck=args.typecheck)
-    the_plan = plan(args.paths, config)
+                         retries=args.retries, typecheck=args.typecheck,
+                         cache_dir=None if args.no_cache else Path(args.cache_dir))
+    shard = parse_shard(args.shard) if args.shard else None
+    the_plan = plan(args.paths, config, shard=shard, changed_since_ref=args.changed_since)
+    if not the_plan.pages and (shard or args.changed_since):
+        print("harness: no pages in this selection: nothing to run", file=sys.stderr)
+        return EXIT_OK
     if not the_plan.pages:
         print("harness: no pages found under " + ", ".join(args.paths), file=sys.stderr)
         for diagnostic in the_plan.diagnostics:
@@ -47,17 +53,34 @@ def cmd_run(args: argparse.Namespace) -> int:
     sys.stdout.write(console.render(run))
     if args.github or (args.github is None and os.environ.get("GITHUB_ACTIONS") == "true"):
         sys.stdout.write(markdown.annotations(run))
-    for value, writer, what in ((args.json, json_report.write, "JSON"), (args.junit, junit.write, "JUnit"),
-                                (args.html, html.write, "HTML"), (args.markdown, markdown.write, "Markdown")):
-        if value:
-            writer(run, Path(value))
-            print(f"{what} report: {value}", file=sys.stderr)
+    write_reports(run, args)
     code = exit_code(run)
     if args.baseline and code != EXIT_HARNESS:
         changes = diff.diff(diff.load(Path(args.baseline)), json_report.to_dict(run))
         sys.stdout.write("\nAgainst " + args.baseline + ":\n" + diff.render(changes))
         return EXIT_FINDINGS if diff.regressed(changes) else EXIT_OK
     return code
+
+
+def write_reports(run: RunResult, args: argparse.Namespace) -> None:
+    """Every report file the user asked for."""
+    for value, writer, what in ((args.json, json_report.write, "JSON"), (args.junit, junit.write, "JUnit"),
+                                (args.html, html.write, "HTML"), (args.markdown, markdown.write, "Markdown")):
+        if value:
+            writer(run, Path(value))
+            print(f"{what} report: {value}", file=sys.stderr)
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    try:
+        runs = [json_report.load_run(diff.load(Path(name))) for name in args.reports]
+    except (OSError, ValueError, KeyError) as error:
+        print(f"harness: {error}", file=sys.stderr)
+        return EXIT_HARNESS
+    run = json_report.merge(runs)
+    sys.stdout.write(console.render(run))
+    write_reports(run, args)
+    return exit_code(run)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -140,6 +163,11 @@ def parser() -> argparse.ArgumentParser:
                      help=f"seconds per snippet (default: the config's, else {DEFAULT_TIMEOUT_S:.0f})")
     run.add_argument("--typecheck", action=argparse.BooleanOptionalAction, default=True,
                      help="type-check TypeScript examples with tsc against the Workers types (default: on)")
+    run.add_argument("--cache-dir", default=".harness-cache", metavar="DIR",
+                     help="where results of unchanged snippets are kept (default .harness-cache)")
+    run.add_argument("--no-cache", action="store_true", help="run every snippet, ignoring cached results")
+    run.add_argument("--shard", metavar="I/N", help="run only shard I of N (a stable split by page, for a CI matrix)")
+    run.add_argument("--changed-since", metavar="GIT_REF", help="run only pages changed since GIT_REF")
     run.add_argument("--retries", type=int, default=0, metavar="N",
                      help="run a failing snippet again up to N times; one that then passes is reported as flaky")
     run.add_argument("--config", metavar="FILE", help="harness.toml or pyproject.toml (default: found in the "
@@ -154,6 +182,12 @@ def parser() -> argparse.ArgumentParser:
                      "and exit 1 only if a snippet newly fails")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress line")
     run.set_defaults(func=cmd_run)
+
+    merger = sub.add_parser("merge", help="merge the JSON reports of shards into one run and its reports")
+    merger.add_argument("reports", nargs="+", metavar="REPORT.json")
+    for flag in ("json", "junit", "html", "markdown"):
+        merger.add_argument(f"--{flag}", metavar="FILE", help=f"write the merged {flag} report to FILE")
+    merger.set_defaults(func=cmd_merge)
 
     differ = sub.add_parser("diff", help="regression diff of two JSON reports (exit 1 if anything newly fails)")
     differ.add_argument("old")

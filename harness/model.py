@@ -219,6 +219,8 @@ class SnippetResult:
     """How many times it ran (more than 1 with `--retries`)."""
     flaky: bool = False
     """It failed, then passed on a retry: reported apart from failures."""
+    cached: bool = False
+    """Taken from the result cache: the snippet and everything it depends on were unchanged."""
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from harness.cache import ResultCache, snippet_key
 from harness.check.registry import XPASS, check_groups, check_page, check_pages, check_snippet
 from harness.check.typescript import typecheck
 from harness.config import Config, apply_to_findings, apply_to_snippet
@@ -26,6 +27,7 @@ from harness.model import (
 )
 from harness.run.base import Executor, Runner
 from harness.run.registry import default_runners_dir, runner_name_for, runners
+from harness.select import changed_since, in_shard
 
 Progress = Callable[[int, int, SnippetResult], None]
 
@@ -39,6 +41,8 @@ class RunOptions:
     timeout_s: float = 30.0
     typecheck: bool = True
     """Type-check the TypeScript examples with tsc (when the worker runner's npm packages are installed)."""
+    cache_dir: Path | None = None
+    """Where results are cached; None runs everything."""
     retries: int = 0
     """Runs again a snippet that failed, up to this many times; one that then passes is flaky."""
     config: Config = field(default_factory=Config)
@@ -69,11 +73,17 @@ def placeholders_for(config: Config) -> dict[str, str]:
     return {**DEFAULT_PLACEHOLDERS, **config.placeholders}
 
 
-def plan(paths: Sequence[str], config: Config | None = None) -> Plan:
-    """Reads every page under `paths` and decides, for each snippet, what runs it or why nothing does."""
+def plan(paths: Sequence[str], config: Config | None = None, shard: tuple[int, int] | None = None,
+         changed_since_ref: str | None = None) -> Plan:
+    """Reads every page under `paths` (only shard I of N, or only those changed since a git ref, if
+    asked) and decides, for each snippet, what runs it or why nothing does."""
     config = config or Config()
     placeholders = placeholders_for(config)
     found, diagnostics = find_pages(paths)
+    if changed_since_ref:
+        found = changed_since(changed_since_ref, found)
+    if shard:
+        found = [(path, display) for path, display in found if in_shard(display, shard)]
     extractions: list[Extraction] = [extract_page(path, display, placeholders) for path, display in found]
     jobs: list[Job] = []
     skipped: list[SnippetResult] = []
@@ -164,6 +174,36 @@ def judge(the_plan: Plan, results: Sequence[SnippetResult], config: Config,
     return final, apply_to_findings(config, page_findings, {})
 
 
+def run_cached(job: Job, executor: Executor, runner: Runner, options: RunOptions,
+               cache: ResultCache | None) -> SnippetResult:
+    """A stored result when nothing it depends on changed, else a fresh run (then stored)."""
+    if cache is None:
+        return run_with_retries(job, executor, runner, options)
+    key = cache.key(snippet_key(job.page.front_matter, job.snippet))
+    stored = cache.get(key)
+    if stored is not None:
+        return replace(stored, cached=True)
+    result = run_with_retries(job, executor, runner, options)
+    if not result.flaky:
+        cache.put(key, result)
+    return result
+
+
+def static_findings(the_plan: Plan, options: RunOptions, cache: ResultCache | None) -> list[Finding]:
+    """Findings that need no run (the TypeScript type-check), from the cache when the examples are unchanged."""
+    if not options.typecheck:
+        return []
+    snippets = [job.snippet for job in the_plan.jobs if job.snippet.language == "ts"]
+    key = cache.key("typecheck|" + "|".join(snippet_key({}, s) for s in snippets)) if cache else ""
+    stored = cache.get_findings(key) if cache else None
+    if stored is not None:
+        return stored
+    found = typecheck(snippets, options.runners_dir)
+    if cache:
+        cache.put_findings(key, found)
+    return found
+
+
 def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: Progress | None = None) -> RunResult:
     """Runs every job of `the_plan` on `executor` (already entered), `options.jobs` at a time."""
     started = time.monotonic()
@@ -181,9 +221,11 @@ def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: P
 
     for result in the_plan.skipped:
         report(result)
-    static = typecheck([job.snippet for job in the_plan.jobs], options.runners_dir) if options.typecheck else []
+    cache = (ResultCache(options.cache_dir, options.runners_dir, executor.name, options.timeout_s)
+             if options.cache_dir else None)
+    static = static_findings(the_plan, options, cache)
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-        futures = [pool.submit(run_with_retries, job, executor, by_name[job.runner], options)
+        futures = [pool.submit(run_cached, job, executor, by_name[job.runner], options, cache)
                    for job in the_plan.jobs]
         for future in as_completed(futures):
             report(future.result())

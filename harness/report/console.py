@@ -46,7 +46,8 @@ def render(run: RunResult) -> str:
         findings = ", ".join(f"{n} {sev.value}" for n, sev in zip(counts, Severity, strict=True) if n) or "-"
         rows.append([
             r.snippet.page, str(r.snippet.line), r.snippet.label or r.snippet.group, r.snippet.language,
-            r.evidence.runner if r.evidence else "-", r.status.value + (" (flaky)" if r.flaky else ""),
+            r.evidence.runner if r.evidence else "-",
+            r.status.value + (" (flaky)" if r.flaky else "") + (" (cached)" if r.cached else ""),
             str(len(r.evidence.requests)) if r.evidence else "-",
             findings if r.status is not Status.SKIPPED else r.reason,
         ])
@@ -70,7 +71,9 @@ def summary_line(run: RunResult) -> str:
     counts = {s: sum(1 for r in run.results if r.status is s) for s in Status}
     errors = sum(1 for r in run.results for f in r.findings if f.severity is Severity.ERROR)
     warnings = sum(1 for r in run.results for f in r.findings if f.severity is Severity.WARNING)
-    return (f"{len(run.pages)} pages, {len(run.results)} snippets: {counts[Status.PASSED]} passed, "
+    cached = sum(r.cached for r in run.results)
+    return (f"{len(run.pages)} pages, {len(run.results)} snippets{f' ({cached} cached)' if cached else ''}: "
+            f"{counts[Status.PASSED]} passed, "
             f"{counts[Status.FAILED]} failed, {counts[Status.SKIPPED]} skipped, {counts[Status.ERROR]} error; "
             f"{errors} error and {warnings} warning findings, {len(run.page_findings)} page problems "
             f"({run.executor} executor, -j {run.jobs}, {run.duration_s:.1f} s)")

@@ -7,7 +7,17 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from harness.model import Finding, RecordedRequest, RunResult, SnippetResult
+from harness.model import (
+    Evidence,
+    Finding,
+    HttpResponse,
+    RecordedRequest,
+    RunResult,
+    Severity,
+    Snippet,
+    SnippetResult,
+    Status,
+)
 
 FORMAT_VERSION = 1
 
@@ -18,6 +28,7 @@ def summary(run: RunResult) -> dict[str, Any]:
     severities = Counter(f.severity.value for f in _all_findings(run))
     return {
         "flaky": sum(r.flaky for r in run.results),
+        "cached": sum(r.cached for r in run.results),
         "snippets": len(run.results),
         "pages": len(run.pages),
         **{status: statuses.get(status, 0) for status in ("passed", "failed", "skipped", "error")},
@@ -54,7 +65,7 @@ def snippet_dict(result: SnippetResult) -> dict[str, Any]:
     return {
         "id": s.id, "page": s.page, "line": s.line, "group": s.group, "label": s.label,
         "language": s.language, "runner": ev.runner if ev else None, "status": result.status.value,
-        "reason": result.reason, "flaky": result.flaky, "attempts": result.attempts,
+        "reason": result.reason, "flaky": result.flaky, "attempts": result.attempts, "cached": result.cached,
         "exit_code": ev.exit_code if ev else None,
         "duration_s": round(ev.duration_s, 3) if ev else None,
         "timed_out": ev.timed_out if ev else False,
@@ -82,3 +93,49 @@ def to_dict(run: RunResult) -> dict[str, Any]:
 def write(run: RunResult, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(to_dict(run), indent=2, default=str) + "\n")
+
+
+def _finding(data: dict[str, Any], snippet_id: str | None) -> Finding:
+    return Finding(rule=data["rule"], name=data.get("name", ""), severity=Severity(data["severity"]),
+                   message=data["message"], page=data["page"], line=int(data["line"]), snippet_id=snippet_id,
+                   details=data.get("details", {}))
+
+
+def _result(data: dict[str, Any]) -> SnippetResult:
+    snippet = Snippet(id=data["id"], page=data["page"], group=data["group"], label=data["label"],
+                      language=data["language"], code=data.get("code", ""), line=int(data["line"]),
+                      source=data.get("code", ""))
+    evidence = None
+    if data.get("runner"):
+        requests = tuple(RecordedRequest(
+            snippet_id=data["id"], via=r["via"], method=r["method"], url=r["url"], path=r["path"],
+            headers=tuple(r["headers"].items()), body=b"", json=r["json"], model=r["model"], status=r["status"],
+            response_content_type=r.get("response_content_type", ""), error=r.get("error"),
+        ) for r in data["requests"])
+        answer = data.get("response")
+        response = answer and HttpResponse(answer["status"], tuple(answer["headers"].items()), answer["body"].encode())
+        evidence = Evidence(snippet=snippet, runner=data["runner"], exit_code=data["exit_code"], stdout=data["stdout"],
+                            stderr=data["stderr"], duration_s=data["duration_s"] or 0.0, requests=requests,
+                            response=response, timed_out=data.get("timed_out", False))
+    return SnippetResult(snippet=snippet, status=Status(data["status"]), evidence=evidence,
+                         findings=tuple(_finding(f, data["id"]) for f in data["findings"]), reason=data["reason"],
+                         attempts=data.get("attempts", 1), flaky=data.get("flaky", False),
+                         cached=data.get("cached", False))
+
+
+def load_run(data: dict[str, Any]) -> RunResult:
+    """A `RunResult` read back from a JSON report (request bodies are kept as parsed JSON only)."""
+    summary_ = data["summary"]
+    return RunResult(results=tuple(_result(s) for s in data["snippets"]),
+                     page_findings=tuple(_finding(f, None) for f in data.get("page_findings", [])),
+                     pages=tuple(data.get("pages", [])), duration_s=float(summary_.get("duration_s", 0.0)),
+                     executor=summary_.get("executor", "local"), jobs=int(summary_.get("jobs", 1)))
+
+
+def merge(runs: list[RunResult]) -> RunResult:
+    """Shards' results as one run: pages and snippets in page order, durations added."""
+    results = sorted((r for run in runs for r in run.results), key=lambda r: (r.snippet.page, r.snippet.line))
+    return RunResult(results=tuple(results), page_findings=tuple(f for run in runs for f in run.page_findings),
+                     pages=tuple(sorted({p for run in runs for p in run.pages})),
+                     duration_s=sum(run.duration_s for run in runs), executor=runs[0].executor if runs else "local",
+                     jobs=max((run.jobs for run in runs), default=1))
