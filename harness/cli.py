@@ -122,8 +122,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    for rule in ALL_RULES:
-        print(f"{rule.code}  {rule.name:<22} {rule.severity.value:<8} {rule.rationale}")
+    rules = sorted(ALL_RULES, key=lambda rule: rule.code)
+    code_w, name_w = max(len(r.code) for r in rules), max(len(r.name) for r in rules)
+    print(f"{'CODE':<{code_w}}  {'NAME':<{name_w}}  {'DEFAULT':<8} WHY")
+    for rule in rules:
+        print(f"{rule.code:<{code_w}}  {rule.name:<{name_w}}  {rule.severity.value:<8} {rule.rationale}")
     return EXIT_OK
 
 
