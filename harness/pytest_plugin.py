@@ -15,7 +15,7 @@ import pytest
 
 from harness.config import Config
 from harness.config import load as load_config
-from harness.model import Severity, SnippetResult, Status
+from harness.model import Diagnostic, Severity, SnippetResult, Status
 from harness.pipeline import Job, RunOptions, plan, run_job, verdict
 from harness.run.base import Executor
 from harness.run.executors import EXECUTOR_CHOICES, make_executor
@@ -51,17 +51,41 @@ class SnippetFailed(Exception):
 
 
 class HarnessPage(pytest.Collector):
-    """One docs page: its snippets are its items."""
+    """One docs page: its snippets are its items, and its reading problems one more."""
 
-    def __init__(self, *, jobs: list[Job], skipped: list[SnippetResult], **kwargs: Any) -> None:
+    def __init__(self, *, jobs: list[Job], skipped: list[SnippetResult], problems: list[Diagnostic],
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._jobs, self._skipped = jobs, skipped
+        self._jobs, self._skipped, self._problems = jobs, skipped, problems
 
     def collect(self) -> Iterator[pytest.Item]:
+        if any(d.severity is Severity.ERROR for d in self._problems):
+            yield PageProblemsItem.from_parent(self, name="page", problems=self._problems)
         for job in self._jobs:
             yield SnippetItem.from_parent(self, name=_item_name(job.snippet.id), job=job, skipped=None)
         for result in self._skipped:
             yield SnippetItem.from_parent(self, name=_item_name(result.snippet.id), job=None, skipped=result)
+
+
+class PageProblemsItem(pytest.Item):
+    """Fails when the page could not be read as written (unclosed tab or fence, broken front matter)."""
+
+    def __init__(self, *, problems: list[Diagnostic], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.problems = problems
+
+    def runtest(self) -> None:
+        raise PageUnreadable(self.problems)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        return "\n".join(f"{d.severity.value} {d}" for d in self.problems)
+
+    def reportinfo(self) -> tuple[str, int, str]:
+        return self.problems[0].page, max(0, self.problems[0].line - 1), f"{self.problems[0].page}::page"
+
+
+class PageUnreadable(Exception):
+    """A page's error diagnostics, raised from `PageProblemsItem.runtest`."""
 
 
 def _item_name(snippet_id: str) -> str:
@@ -127,10 +151,14 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     for page in the_plan.pages:
         jobs = [j for j in the_plan.jobs if j.page.path == page.path]
         skipped = [r for r in the_plan.skipped if r.snippet.page == page.path]
-        collector = HarnessPage.from_parent(session, name=page.path, nodeid=page.path, jobs=jobs, skipped=skipped)
+        problems = [d for d in the_plan.diagnostics if d.page == page.path]
+        collector = HarnessPage.from_parent(session, name=page.path, nodeid=page.path, jobs=jobs, skipped=skipped,
+                                            problems=problems)
         items.extend(collector.collect())
+    known = {page.path for page in the_plan.pages}
     for diagnostic in the_plan.diagnostics:
-        config.issue_config_time_warning(pytest.PytestWarning(str(diagnostic)), stacklevel=2)
+        if diagnostic.page not in known:  # a path that does not exist, say
+            config.issue_config_time_warning(pytest.PytestWarning(str(diagnostic)), stacklevel=2)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

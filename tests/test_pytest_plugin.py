@@ -89,3 +89,10 @@ def test_without_the_option_the_plugin_collects_nothing(pytester: pytest.Pyteste
 def test_works_under_xdist(pytester: pytest.Pytester, docs: Path) -> None:
     result = pytester.runpytest("--harness", "docs", "-n", "2", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, failed=5, skipped=1)
+
+
+def test_an_unreadable_page_is_a_failing_item(pytester: pytest.Pytester, docs: Path) -> None:
+    (docs / "broken.md").write_text("# Broken\n\n```py\nprint('never closed')\n")
+    result = pytester.runpytest("--harness", "docs/broken.md", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1, skipped=1)
+    result.stdout.fnmatch_lines(["*docs/broken.md:3: unclosed code fence opened at line 3*"])
