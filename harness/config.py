@@ -34,7 +34,7 @@ from harness.run.base import HarnessError
 
 OFF = "off"
 LEVELS = (OFF, *(s.value for s in Severity))
-SNIPPET_OPTIONS = ("skip", "timeout", "xfail")
+SNIPPET_OPTIONS = ("skip", "timeout", "xfail", "ai_version")
 
 
 @dataclass(frozen=True)

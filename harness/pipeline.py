@@ -25,7 +25,7 @@ from harness.model import (
     SnippetResult,
     Status,
 )
-from harness.run.base import Executor, Runner
+from harness.run.base import Executor, HarnessError, Runner
 from harness.run.registry import default_runners_dir, runner_name_for, runners
 from harness.select import changed_since, in_shard
 
@@ -105,10 +105,13 @@ def run_job(job: Job, executor: Executor, runner: Runner, timeout_s: float, atte
     if unavailable:
         return SnippetResult(job.snippet, Status.ERROR, None, (), reason=f"runner {runner.name}: {unavailable}")
     journal_key = job.snippet.id if attempt == 1 else f"{job.snippet.id}@attempt{attempt}"
-    route = executor.route(journal_key)
-    launch = runner.launch(job.snippet, route, executor.runners_dir)
-    timeout = float(job.snippet.options.get("timeout", timeout_s))
-    outcome = executor.execute(runner, launch, timeout)
+    try:
+        route = executor.route(journal_key)
+        launch = runner.launch(job.snippet, route, executor.runners_dir)
+        timeout = float(job.snippet.options.get("timeout", timeout_s))
+        outcome = executor.execute(runner, launch, timeout)
+    except HarnessError as error:
+        return SnippetResult(job.snippet, Status.ERROR, None, (), reason=str(error))
     evidence = Evidence(
         snippet=job.snippet, runner=runner.name, exit_code=outcome.exit_code, stdout=outcome.stdout,
         stderr=outcome.stderr, duration_s=outcome.duration_s,

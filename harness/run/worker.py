@@ -6,10 +6,12 @@ import shutil
 from pathlib import Path
 
 from harness.model import Snippet
-from harness.run.base import Launch, Route
+from harness.run.base import HarnessError, Launch, Route
 from harness.run.common import proxy_env
 
 RESULT_FILE = "response.json"
+AI_VERSIONS = ("1.0", "1.1", "1.2")
+"""Generations of `@cloudflare/ai` a Worker snippet can be pinned to (option `ai_version`)."""
 
 
 class WorkerRunner:
@@ -30,10 +32,14 @@ class WorkerRunner:
 
     def launch(self, snippet: Snippet, route: Route, runners_dir: Path) -> Launch:
         name = "worker.ts" if snippet.language == "ts" else "worker.js"
+        version = snippet.options.get("ai_version", "1.2")
+        if version not in AI_VERSIONS:
+            raise HarnessError(f"{snippet.where}: ai_version {version!r} is not one of {', '.join(AI_VERSIONS)}")
         return Launch(
             argv=("node", str(runners_dir / "worker" / "run.mjs"), "{workdir}/" + name,
                   "{workdir}/" + RESULT_FILE),
             files={name: snippet.code.encode()},
-            env={**proxy_env(route), "HARNESS_MOCK_URL": route.mock_url, "HARNESS_TOKEN": route.token},
+            env={**proxy_env(route), "HARNESS_MOCK_URL": route.mock_url, "HARNESS_TOKEN": route.token,
+                 "HARNESS_AI_VERSION": "" if version == "1.2" else version},
             result_file=RESULT_FILE,
         )

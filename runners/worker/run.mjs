@@ -2,7 +2,8 @@
 // real package), starts it in workerd through Miniflare with `env.AI` bound to the harness's mock,
 // sends it one `GET /`, and writes the answer to a JSON file.
 // Usage: node run.mjs <entry.ts|js> <result.json>
-// Env: HARNESS_MOCK_URL (mock app), HARNESS_TOKEN (snippet token), HTTPS_PROXY (for the Worker's own fetch).
+// Env: HARNESS_MOCK_URL (mock app), HARNESS_TOKEN (snippet token), HTTPS_PROXY (for the Worker's own fetch),
+// HARNESS_AI_VERSION (optional: "1.0" or "1.1" bundles that generation of @cloudflare/ai instead of 1.2).
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,13 +18,15 @@ const { ProxyAgent, fetch: proxiedFetch } = require("undici");
 const [entry, resultFile] = process.argv.slice(2);
 const mockUrl = new URL(process.env.HARNESS_MOCK_URL);
 const proxy = process.env.HTTPS_PROXY ? new ProxyAgent({ uri: process.env.HTTPS_PROXY }) : undefined;
+const aiVersion = process.env.HARNESS_AI_VERSION || "";
+const alias = aiVersion ? { "@cloudflare/ai": `@cloudflare/ai-${aiVersion}` } : {};
 
 async function bundle() {
   try {
     const out = await esbuild.build({
       entryPoints: [entry], bundle: true, write: false, format: "esm", platform: "neutral",
       target: "es2022", conditions: ["workerd", "worker", "browser"], mainFields: ["browser", "module", "main"],
-      nodePaths: [join(here, "node_modules")], logLevel: "silent", external: ["node:*", "cloudflare:*"],
+      nodePaths: [join(here, "node_modules")], logLevel: "silent", external: ["node:*", "cloudflare:*"], alias,
     });
     return out.outputFiles[0].text;
   } catch (error) {
