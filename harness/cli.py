@@ -52,7 +52,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         run = Masker(placeholders_for(config)).run(execute(the_plan, executor, options, progress))
     sys.stdout.write(console.render(run))
     if args.github or (args.github is None and os.environ.get("GITHUB_ACTIONS") == "true"):
-        sys.stdout.write(markdown.annotations(run))
+        sys.stdout.write(markdown.github_annotations(run))
     write_reports(run, args)
     code = exit_code(run)
     if args.baseline and code != EXIT_HARNESS:

@@ -45,7 +45,7 @@ def to_xml(run: RunResult) -> ET.ElementTree:
         })
         suite.extend(_testcase(r) for r in results)
     for found in run.page_findings:
-        suite = next((s for s in root if s.get("name") == found.page), None)
+        suite: ET.Element | None = next((s for s in root if s.get("name") == found.page), None)
         if suite is None:
             suite = ET.SubElement(root, "testsuite", {"name": found.page, "tests": "0", "failures": "0",
                                                       "errors": "0"})

@@ -45,7 +45,7 @@ def annotation(found: Finding) -> str:
     return f"::{level} file={found.page}{line},title={found.rule} {found.name}::{message}"
 
 
-def annotations(run: RunResult) -> str:
+def github_annotations(run: RunResult) -> str:
     found = [f for r in run.results for f in r.findings] + list(run.page_findings)
     return "".join(annotation(f) + "\n" for f in found)
 

@@ -54,7 +54,7 @@ def test_markdown_lists_failures_and_annotations_point_at_lines(fixture_run: Run
     assert f"**{failed} failed**" in text
     seed = next(page for page in fixture_run.pages if page.endswith("seed.md"))
     assert f"| ❌ | `{seed}:161 [curl]` | `REQ003` {seed}:161 [curl] calls model" in text
-    lines = markdown.annotations(fixture_run).splitlines()
+    lines = markdown.github_annotations(fixture_run).splitlines()
     assert any(line.startswith("::error file=") and ",line=161,title=REQ003 wrong-model::" in line for line in lines)
     assert any(line.startswith("::warning file=") for line in lines)
 
