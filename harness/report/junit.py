@@ -45,18 +45,18 @@ def to_xml(run: RunResult) -> ET.ElementTree:
         })
         suite.extend(_testcase(r) for r in results)
     for found in run.page_findings:
-        suite: ET.Element | None = next((s for s in root if s.get("name") == found.page), None)
-        if suite is None:
-            suite = ET.SubElement(root, "testsuite", {"name": found.page, "tests": "0", "failures": "0",
-                                                      "errors": "0"})
-        case = ET.SubElement(suite, "testcase", {"classname": found.page, "name": f"page::{found.line}",
+        page_suite = next((s for s in root if s.get("name") == found.page), None)
+        if page_suite is None:
+            page_suite = ET.SubElement(root, "testsuite", {"name": found.page, "tests": "0", "failures": "0",
+                                                           "errors": "0"})
+        case = ET.SubElement(page_suite, "testcase", {"classname": found.page, "name": f"page::{found.line}",
                                                  "file": found.page})
         if found.line > 0:
             case.set("line", str(found.line))
         if found.severity is Severity.ERROR:
             ET.SubElement(case, "failure", {"message": found.message, "type": found.rule}).text = found.message
-            suite.set("failures", str(int(suite.get("failures", "0")) + 1))
-        suite.set("tests", str(int(suite.get("tests", "0")) + 1))
+            page_suite.set("failures", str(int(page_suite.get("failures", "0")) + 1))
+        page_suite.set("tests", str(int(page_suite.get("tests", "0")) + 1))
     for totals in ("tests", "failures", "errors"):
         root.set(totals, str(sum(int(s.get(totals, "0")) for s in root)))
     return ET.ElementTree(root)
