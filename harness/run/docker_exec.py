@@ -72,14 +72,16 @@ class DockerExecutor:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Removes the sidecar and whatever of this run is left; raises if the sidecar died."""
+        sidecar, client = self._sidecar, self._client
+        self._sidecar, self._client = None, None
         try:
-            if self._sidecar is not None:
-                self._sidecar.__exit__(None, None, None)
-            if self._client is not None:
-                reap(self.labels.run_id, self._client)
-                self._client.close()
+            if sidecar is not None:
+                sidecar.__exit__(*(exc if len(exc) == 3 else (None, None, None)))  # type: ignore[arg-type]
         finally:
-            self._sidecar, self._client = None, None
+            if client is not None:
+                reap(self.labels.run_id, client)
+                client.close()
             self._restore_sigterm()
 
     def _catch_sigterm(self) -> None:

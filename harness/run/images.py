@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -195,12 +196,13 @@ def build_images(offline: bool | None = None, runners: Sequence[str] | None = No
     """
     say = progress or (lambda _: None)
     client = connect()
-    bases: dict[str, ResolvedBase] = {}
+    kinds = {name: base_kind(name) for name in runners or runner_names()}
+    needed = sorted(set(kinds.values()))
+    with ThreadPoolExecutor(max_workers=len(needed) or 1) as pool:  # offline bases take a minute each
+        bases = dict(zip(needed, pool.map(lambda kind: resolve_base(client, kind, offline, say), needed),
+                         strict=True))
     result = []
-    for name in runners or runner_names():
-        kind = base_kind(name)
-        if kind not in bases:
-            bases[kind] = resolve_base(client, kind, offline, say)
+    for name, kind in kinds.items():
         source = source_hash(name)
         tag = hashlib.sha256(f"{source}\0{bases[kind].image_id}".encode()).hexdigest()[:12]
         reference = f"{repository_of(name)}:{tag}"

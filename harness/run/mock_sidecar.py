@@ -52,7 +52,14 @@ class MockSidecar:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        self._stop()
+        """Stops the sidecar; raises `HarnessError` (with its logs) if it died during the run."""
+        try:
+            if exc_type is None and self._container is not None:
+                self._container.reload()
+                if self._container.status != "running":
+                    self._fail(f"died during the run (exit {self._container.attrs['State'].get('ExitCode')})")
+        finally:
+            self._stop()
 
     @property
     def namespace(self) -> Namespace:

@@ -150,6 +150,14 @@ def test_traffic_reaches_the_mock_and_belongs_to_its_snippet(executor: DockerExe
     assert executor.requests_of("page.md::g1::other") == ()
 
 
+def test_a_snippet_that_ignores_the_proxy_still_reaches_only_the_mock(executor: DockerExecutor) -> None:
+    """By name: api.cloudflare.com is 127.0.0.1 in the namespace, where the mock serves TLS with the
+    run's CA (such a request carries no token, so it belongs to no snippet)."""
+    curl = f"curl -sS --noproxy '*' --cacert /harness/ca.pem {URL} -H 'Authorization: Bearer x' -d '{{}}'"
+    out = executor.execute(SH, sh(curl), 30)
+    assert out.exit_code == 0 and '"success":false' in out.stdout.replace(" ", ""), out.stderr
+
+
 def test_parallel_snippets_keep_their_own_output(executor: DockerExecutor) -> None:
     with ThreadPoolExecutor(max_workers=6) as pool:
         outs = list(pool.map(lambda i: executor.execute(SH, sh(f"sleep 1; echo {i}"), 30), range(12)))
@@ -176,6 +184,17 @@ with DockerExecutor(build=True) as ex:
     print(ex.labels.run_id, flush=True)
     time.sleep(60)
 """
+
+
+def test_a_sidecar_that_dies_during_the_run_is_reported(docker_client: DockerClient) -> None:
+    executor = DockerExecutor().__enter__()
+    docker_client.containers.get(f"harness-{executor.labels.run_id}-mock").kill()
+    with pytest.raises(HarnessError, match="mock sidecar"):
+        executor.route("page.md::g1::late")
+    with pytest.raises(HarnessError, match="died during the run"):
+        executor.__exit__()
+    assert docker_client.containers.list(all=True, filters={"label": executor.labels.selector}) == []
+    assert docker_client.volumes.list(filters={"label": executor.labels.selector}) == []
 
 
 def test_sigterm_removes_the_runs_containers(docker_client: DockerClient, executor: DockerExecutor) -> None:
