@@ -6,12 +6,15 @@ import uuid
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
+from types import SimpleNamespace
 
+import docker.errors
 import pytest
 from docker import DockerClient
 
-from harness.run import images
+from harness.run import base_images, images
 from harness.run.base import HarnessError
+from harness.run.base_images import BASES
 from harness.run.docker_engine import RUNNER_LABEL, connect, engine_problem
 
 from .test_docker_engine import engine_client
@@ -70,6 +73,52 @@ def test_the_ca_bundle_follows_the_hosts_order(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setenv("SSL_CERT_FILE", str(first))  # missing: skipped
     monkeypatch.setenv("PIP_CERT", str(second))
     assert images.ca_bundle() == second
+
+
+class FakeImages:
+    """Just enough of `client.images` for `resolve_base`: what exists, what a pull can fetch."""
+
+    def __init__(self, present: set[str], pullable: set[str]) -> None:
+        self.present, self.pullable, self.pulled = present, pullable, []
+
+    def get(self, reference: str) -> SimpleNamespace:
+        if reference not in self.present:
+            raise docker.errors.ImageNotFound(reference)
+        return SimpleNamespace(id=f"sha256:{reference}")
+
+    def pull(self, reference: str) -> None:
+        self.pulled.append(reference)
+        if reference not in self.pullable:
+            raise docker.errors.APIError("no registry")
+        self.present.add(reference)
+
+
+@pytest.mark.parametrize(
+    ("offline", "present", "pullable", "expected", "pulled", "built"),
+    [
+        (None, {"python:3.12-slim"}, set(), "python:3.12-slim", [], False),
+        (None, {"harness-base-python:bookworm"}, set(), "harness-base-python:bookworm", [], False),
+        (None, set(), {"python:3.12-slim"}, "python:3.12-slim", ["python:3.12-slim"], False),
+        (None, set(), set(), "harness-base-python:bookworm", ["python:3.12-slim"], True),
+        (True, {"python:3.12-slim"}, set(), "harness-base-python:bookworm", [], True),
+        (False, {"harness-base-python:bookworm"}, {"python:3.12-slim"}, "python:3.12-slim", ["python:3.12-slim"],
+         False),
+    ],
+)
+def test_base_image_choice(monkeypatch: pytest.MonkeyPatch, offline: bool | None, present: set[str],
+                           pullable: set[str], expected: str, pulled: list[str], built: bool) -> None:
+    fake = FakeImages(set(present), pullable)
+    builds: list[str] = []
+    monkeypatch.setattr(base_images, "build_offline",
+                        lambda kind, progress: (builds.append(kind), fake.present.add(BASES[kind].offline)))
+    chosen = base_images.resolve_base(SimpleNamespace(images=fake), "python", offline, lambda _: None)  # type: ignore[arg-type]
+    assert (chosen.reference, fake.pulled, builds == ["python"]) == (expected, pulled, built)
+
+
+def test_online_without_a_registry_is_a_harness_error() -> None:
+    fake = FakeImages(set(), set())
+    with pytest.raises(HarnessError, match="cannot be pulled"):
+        base_images.resolve_base(SimpleNamespace(images=fake), "node", False, lambda _: None)  # type: ignore[arg-type]
 
 
 @pytest.mark.docker
