@@ -79,7 +79,8 @@ class FakeImages:
     """Just enough of `client.images` for `resolve_base`: what exists, what a pull can fetch."""
 
     def __init__(self, present: set[str], pullable: set[str]) -> None:
-        self.present, self.pullable, self.pulled = present, pullable, []
+        self.present, self.pullable = present, pullable
+        self.pulled: list[str] = []
 
     def get(self, reference: str) -> SimpleNamespace:
         if reference not in self.present:
@@ -109,16 +110,20 @@ def test_base_image_choice(monkeypatch: pytest.MonkeyPatch, offline: bool | None
                            pullable: set[str], expected: str, pulled: list[str], built: bool) -> None:
     fake = FakeImages(set(present), pullable)
     builds: list[str] = []
-    monkeypatch.setattr(base_images, "build_offline",
-                        lambda kind, progress: (builds.append(kind), fake.present.add(BASES[kind].offline)))
-    chosen = base_images.resolve_base(SimpleNamespace(images=fake), "python", offline, lambda _: None)  # type: ignore[arg-type]
+
+    def build_offline(kind: str, progress: object) -> None:
+        builds.append(kind)
+        fake.present.add(BASES[kind].offline)
+
+    monkeypatch.setattr(base_images, "build_offline", build_offline)
+    chosen = base_images.resolve_base(SimpleNamespace(images=fake), "python", offline, lambda _: None)
     assert (chosen.reference, fake.pulled, builds == ["python"]) == (expected, pulled, built)
 
 
 def test_online_without_a_registry_is_a_harness_error() -> None:
     fake = FakeImages(set(), set())
     with pytest.raises(HarnessError, match="cannot be pulled"):
-        base_images.resolve_base(SimpleNamespace(images=fake), "node", False, lambda _: None)  # type: ignore[arg-type]
+        base_images.resolve_base(SimpleNamespace(images=fake), "node", False, lambda _: None)
 
 
 @pytest.mark.docker
