@@ -21,7 +21,12 @@ case "$kind" in
   *) echo "unknown base image kind: $kind (python|node|debian)" >&2; exit 2 ;;
 esac
 
-command -v mmdebstrap >/dev/null || { echo "mmdebstrap is missing: run scripts/docker-engine.sh (as root)" >&2; exit 3; }
+if ! command -v mmdebstrap >/dev/null; then
+  if [ "$(id -u)" -ne 0 ]; then echo "mmdebstrap is missing (apt-get install mmdebstrap, as root)" >&2; exit 3; fi
+  echo "installing mmdebstrap ..." >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null; }
+fi
 
 # Documentation, man pages and locales are not needed to run snippets.
 mmdebstrap --variant=minbase --include="$packages" \
