@@ -34,8 +34,8 @@ def exit_code(run: RunResult) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     config = load_config(Path(args.config) if args.config else None)
     timeout = args.timeout or config.timeout_s or DEFAULT_TIMEOUT_S
-    options = RunOptions(executor=args.executor, jobs=args.jobs, timeout_s=timeout, config=config,
-                         retries=args.retries, typecheck=args.typecheck,
+    options = RunOptions(executor=args.executor, build_images=args.build, jobs=args.jobs, timeout_s=timeout,
+                         config=config, retries=args.retries, typecheck=args.typecheck,
                          cache_dir=None if args.no_cache else Path(args.cache_dir))
     shard = parse_shard(args.shard) if args.shard else None
     the_plan = plan(args.paths, config, shard=shard, changed_since_ref=args.changed_since)
@@ -160,7 +160,9 @@ def parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="extract, run and check every example under PATH")
     run.add_argument("paths", nargs="+", metavar="PATH", help="pages or folders of pages")
-    run.add_argument("--executor", choices=EXECUTOR_CHOICES, default="local")
+    run.add_argument("--executor", choices=EXECUTOR_CHOICES, default="local",
+                     help="local processes, docker containers, or auto (docker when its images are built)")
+    run.add_argument("--build", action="store_true", help="with --executor docker: build missing images first")
     run.add_argument("-j", "--jobs", type=int, default=1, help="snippets run at once (default 1)")
     run.add_argument("--timeout", type=float, default=None,
                      help=f"seconds per snippet (default: the config's, else {DEFAULT_TIMEOUT_S:.0f})")
@@ -214,7 +216,8 @@ def parser() -> argparse.ArgumentParser:
     imgs = sub.add_parser("images", help="build or list the runner images")
     imgs.add_argument("action", choices=("build", "list"))
     imgs.add_argument("--base", choices=("auto", "online", "offline"), default="auto")
-    imgs.add_argument("runners", nargs="*")
+    imgs.add_argument("--runner", dest="runners", action="append", metavar="NAME",
+                      help="only this runner's image (repeatable; default: all)")
     imgs.set_defaults(func=cmd_images)
     return top
 

@@ -39,6 +39,8 @@ class RunOptions:
     executor: str = "local"
     jobs: int = 1
     timeout_s: float = 30.0
+    build_images: bool = False
+    """With the docker executor: build runner images that are missing or stale before running."""
     typecheck: bool = True
     """Type-check the TypeScript examples with tsc (when the worker runner's npm packages are installed)."""
     cache_dir: Path | None = None

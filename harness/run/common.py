@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
+from harness.model import HttpResponse
 from harness.run.base import Route
 
 
@@ -23,3 +27,10 @@ def proxy_env(route: Route) -> dict[str, str]:
     }
     env.update({key.lower(): value for key, value in env.items() if key.endswith("PROXY")})
     return env
+
+
+def parse_response(data: bytes) -> HttpResponse:
+    """A Worker's answer as the worker runner writes it (see `Launch.result_file`)."""
+    parsed = json.loads(data)
+    headers = tuple((str(k), str(v)) for k, v in parsed["headers"])
+    return HttpResponse(status=int(parsed["status"]), headers=headers, body=base64.b64decode(parsed["body_b64"]))

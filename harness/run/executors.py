@@ -11,7 +11,7 @@ from harness.run.local import LocalExecutor
 if TYPE_CHECKING:
     from harness.pipeline import RunOptions
 
-EXECUTOR_CHOICES = ("local", "docker", "auto")
+EXECUTOR_CHOICES = ("local", "docker", "auto", "inprocess")
 
 
 def docker_ready() -> str | None:
@@ -36,11 +36,17 @@ def make_executor(options: RunOptions, announce: Callable[[str], None] = lambda 
         announce(f"executor: {choice}" + (f" ({problem})" if problem else ""))
     if choice == "local":
         return LocalExecutor(options.runners_dir)
+    if choice == "inprocess":
+        from harness.run.inprocess import InProcessExecutor
+
+        return InProcessExecutor(options.runners_dir)
     if choice == "docker":
+        from harness.run.docker_exec import DockerExecutor
+
+        if options.build_images:
+            return DockerExecutor(build=True)
         problem = docker_ready()
         if problem:
             raise HarnessError(problem)
-        from harness.run.docker_exec import DockerExecutor
-
         return DockerExecutor()
     raise HarnessError(f"unknown executor {options.executor!r} (choose from {', '.join(EXECUTOR_CHOICES)})")

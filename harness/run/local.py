@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import json
 import os
 import signal
 import subprocess
@@ -17,6 +15,7 @@ from typing import IO
 from harness.mock.server import MockConfig, MockServer
 from harness.model import HttpResponse, RecordedRequest
 from harness.run.base import HarnessError, Launch, Outcome, Route, Runner
+from harness.run.common import parse_response
 
 OUTPUT_LIMIT = 1_000_000
 """Bytes of stdout (and of stderr) kept per snippet; the rest is read and dropped."""
@@ -55,11 +54,7 @@ def base_env(workdir: Path) -> dict[str, str]:
 
 def read_response(path: Path) -> HttpResponse | None:
     """The Worker answer a launch wrote (see `Launch.result_file`), if it wrote one."""
-    if not path.exists():
-        return None
-    data = json.loads(path.read_text())
-    headers = tuple((str(k), str(v)) for k, v in data["headers"])
-    return HttpResponse(status=int(data["status"]), headers=headers, body=base64.b64decode(data["body_b64"]))
+    return parse_response(path.read_bytes()) if path.exists() else None
 
 
 def run_process(launch: Launch, workdir: Path, timeout_s: float, output_limit: int = OUTPUT_LIMIT) -> Outcome:

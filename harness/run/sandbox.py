@@ -12,13 +12,12 @@ from __future__ import annotations
 import contextlib
 import io
 import tarfile
-import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 import docker.errors
 import requests
@@ -28,8 +27,9 @@ from docker.types import LogConfig
 
 from harness.model import HttpResponse
 from harness.run.base import Launch, Outcome
+from harness.run.common import parse_response
 from harness.run.docker_engine import RunLabels, remove_quietly
-from harness.run.local import OUTPUT_LIMIT, read_response
+from harness.run.local import OUTPUT_LIMIT
 
 WORKDIR = "/work"
 CA_DIR = "/harness"
@@ -113,12 +113,7 @@ def _read_file(container: Container, path: str) -> bytes | None:
 
 
 def _response(data: bytes | None) -> HttpResponse | None:
-    if data is None:
-        return None
-    with tempfile.TemporaryDirectory(prefix="harness-result-") as tmp:
-        path = Path(tmp) / "response.json"
-        path.write_bytes(data)
-        return read_response(path)
+    return None if data is None else parse_response(data)
 
 
 def _create(client: DockerClient, image: str, launch: Launch, namespace: Namespace, volume: str,

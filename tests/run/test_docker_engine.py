@@ -1,31 +1,17 @@
-"""The engine helpers: run labels and reaping what runs leave behind.
-
-Also home of `engine_client`, which the docker test modules' fixtures call: a test that needs the
-engine skips without one, except in CI (CI=true), where a missing engine fails.
-"""
+"""The engine helpers: run labels and reaping what runs leave behind."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 from collections.abc import Iterator
-from contextlib import closing
 
 import pytest
 from docker import DockerClient
 
-from harness.run.docker_engine import PID_LABEL, RUN_LABEL, RunLabels, connect, engine_problem, reap, reap_orphans
+from harness.run.docker_engine import PID_LABEL, RUN_LABEL, RunLabels, reap, reap_orphans
 
-
-def engine_client() -> Iterator[DockerClient]:
-    """The engine's client for a fixture to yield; in CI (CI=true) no engine fails, elsewhere skips."""
-    problem = engine_problem()
-    if problem:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI needs a Docker engine: {problem}")
-        pytest.skip(f"no Docker engine: {problem}")
-    with closing(connect()) as client:
-        yield client
+from .docker_support import engine_client
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from harness.run.docker_engine import RUN_LABEL
 from harness.run.docker_exec import DockerExecutor
 from harness.run.sandbox import Limits
 
-from .test_docker_engine import engine_client
+from .docker_support import engine_client
 
 pytestmark = pytest.mark.docker
 

@@ -18,7 +18,7 @@ from harness.run.base import Outcome
 from harness.run.docker_exec import DockerExecutor
 from harness.run.registry import runner_name_for, runners
 
-from .test_docker_engine import engine_client
+from .docker_support import engine_client
 
 pytestmark = pytest.mark.docker
 

@@ -17,7 +17,7 @@ from harness.run.base import HarnessError
 from harness.run.base_images import BASES
 from harness.run.docker_engine import RUNNER_LABEL, connect, engine_problem
 
-from .test_docker_engine import engine_client
+from .docker_support import engine_client
 
 TINY_DOCKERFILE = "ARG BASE=harness-base-debian:bookworm\nFROM ${BASE}\nCOPY . /opt/runners/tiny/\n"
 
