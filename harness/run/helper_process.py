@@ -1,0 +1,106 @@
+"""A long-lived helper process that speaks JSON lines: the warm Python of the `inprocess` executor and
+the warm Worker servers. Started in its own process group, ready when its first message says so,
+stopped with everything in that group; its stderr kept in a file for error messages."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import IO, Any
+
+from harness.run.base import HarnessError
+
+Message = dict[str, Any]
+
+
+class HelperProcess:
+    """A context manager around one helper; `on_message` gets each message after the first (which
+    must be `{"ready": true}`), from a reader thread; `on_end` is called once when its output ends."""
+
+    def __init__(self, argv: Sequence[str], env: Mapping[str, str], what: str, start_timeout_s: float,
+                 on_message: Callable[[Message], None], on_end: Callable[[], None] = lambda: None) -> None:
+        self.argv, self.env, self.what = list(argv), dict(env), what
+        self._start_timeout_s = start_timeout_s
+        self._on_message, self._on_end = on_message, on_end
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+        self._ready = threading.Event()
+        self._ended = threading.Event()
+        self._write_lock = threading.Lock()
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and not self._ended.is_set()
+
+    def __enter__(self) -> HelperProcess:
+        self._log = tempfile.TemporaryFile(prefix="harness-helper-")
+        try:
+            self._proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
+                                          env=self.env, start_new_session=True)
+        except OSError as error:
+            self.__exit__()
+            raise HarnessError(f"cannot start the {self.what}: {error}") from error
+        threading.Thread(target=self._read, name=f"harness-{self.what}", daemon=True).start()
+        if not self._ready.wait(self._start_timeout_s) or self._ended.is_set():
+            problem = self.log_tail()
+            self.__exit__()
+            raise HarnessError(f"the {self.what} did not start within {self._start_timeout_s:g}s: "
+                               f"{problem or 'no output'}")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()  # type: ignore[union-attr]
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(2)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def send(self, message: Message) -> None:
+        """Writes one message; `HarnessError` when the helper no longer reads."""
+        proc = self._proc
+        if proc is None or proc.stdin is None or self._ended.is_set():
+            raise HarnessError(f"the {self.what} is not running: {self.log_tail() or 'stopped'}")
+        try:
+            with self._write_lock:
+                proc.stdin.write((json.dumps(message) + "\n").encode())
+                proc.stdin.flush()
+        except OSError as error:
+            raise HarnessError(f"the {self.what} stopped: {self.log_tail() or error}") from error
+
+    def log_tail(self) -> str:
+        """The end of what the helper wrote on stderr."""
+        log = self._log
+        if log is None:
+            return ""
+        with contextlib.suppress(ValueError, OSError):
+            log.seek(0)
+            return log.read().decode("utf-8", "replace")[-2000:].strip()
+        return ""
+
+    def _read(self) -> None:
+        proc = self._proc
+        assert proc is not None and proc.stdout is not None
+        try:
+            for line in proc.stdout:
+                message = json.loads(line)
+                if not self._ready.is_set():
+                    self._ready.set()
+                    continue
+                self._on_message(message)
+        finally:
+            self._ended.set()
+            self._ready.set()
+            self._on_end()

@@ -1,0 +1,218 @@
+"""The `inprocess` executor: Python snippets forked from a warm interpreter, their requests answered
+by the mock's app in that process (requests-mock, respx) instead of over sockets.
+
+Everything else (Node, shell, Workers) runs as with the local executor, which this one wraps: its
+mock server also takes what an in-process snippet sends by other means (`urllib`, a subprocess
+running curl), since the child keeps the proxy environment a local snippet gets. A child's journal
+entries are copied into the run's journal under the snippet's key when it ends, so `requests_of`
+and the checks see the same `RecordedRequest`s the local executor gives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import harness
+from harness.mock.journal import entry_from_dict
+from harness.mock.server import MockConfig, MockServerError
+from harness.model import RecordedRequest
+from harness.run.base import HarnessError, Launch, Outcome, Route, Runner
+from harness.run.helper_process import HelperProcess
+from harness.run.local import OUTPUT_LIMIT, LocalExecutor, base_env
+
+START_TIMEOUT_S = 60.0
+FORK_TIMEOUT_S = 30.0
+_BOOT = ("import sys; extra = sys.argv[1:]; del sys.argv[1:]; sys.path += extra; "
+         "from harness.run.inprocess_child import main; main(extra)")
+
+
+@dataclass
+class _Job:
+    started: threading.Event = field(default_factory=threading.Event)
+    ended: threading.Event = field(default_factory=threading.Event)
+    pid: int = 0
+    exit_code: int | None = None
+
+
+class WarmInterpreter:
+    """The zygote (`harness.run.inprocess_child`) as a context manager: started, ready within a
+    timeout, and stopped with every child it forked."""
+
+    def __init__(self, python: Path, start_timeout_s: float = START_TIMEOUT_S) -> None:
+        extra = [p for p in sys.path if p.endswith("site-packages")] + [str(Path(harness.__file__).parents[1])]
+        self._helper = HelperProcess([str(python), "-c", _BOOT, *extra], base_env(Path.cwd()),
+                                     f"warm Python {python}", start_timeout_s, self._dispatch, self._end)
+        self._jobs: dict[int, _Job] = {}
+        self._numbers = itertools.count(1)
+
+    @property
+    def alive(self) -> bool:
+        return self._helper.running
+
+    def __enter__(self) -> WarmInterpreter:
+        self._helper.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for job in list(self._jobs.values()):
+            _kill_group(job.pid)
+        self._helper.__exit__()
+
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        job = self._jobs.get(int(message["job"]))
+        if job is None:
+            return
+        if "pid" in message:
+            job.pid = int(message["pid"])
+            job.started.set()
+        else:
+            job.exit_code = int(message["exit"])
+            job.ended.set()
+
+    def _end(self) -> None:
+        for job in list(self._jobs.values()):
+            job.started.set()
+            job.ended.set()
+
+    def run(self, request: dict[str, Any], timeout_s: float) -> tuple[int | None, bool]:
+        """Forks a child for `request`; `(exit code, timed out)`. Raises `HarnessError` when the
+        warm interpreter is gone."""
+        number = next(self._numbers)
+        job = self._jobs[number] = _Job()
+        try:
+            self._helper.send({**request, "job": number})
+            if not job.started.wait(FORK_TIMEOUT_S) or not job.pid:
+                raise HarnessError(f"the warm Python did not fork a snippet: {self._helper.log_tail() or 'no answer'}")
+            timed_out = not job.ended.wait(timeout_s)
+            if timed_out:
+                _kill_group(job.pid)
+                job.ended.wait(10)
+            elif job.exit_code is None:
+                raise HarnessError(f"the warm Python died: {self._helper.log_tail() or 'no output'}")
+            return (None if timed_out else job.exit_code), timed_out
+        finally:
+            del self._jobs[number]
+
+
+def _kill_group(pid: int) -> None:
+    if pid > 0:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+
+
+def _read_capped(path: Path, limit: int) -> tuple[str, bool]:
+    if not path.exists():
+        return "", False
+    with path.open("rb") as stream:
+        data = stream.read(limit + 1)
+    return data[:limit].decode("utf-8", errors="replace"), len(data) > limit
+
+
+class InProcessExecutor:
+    """Python snippets in-process (forked from a warm interpreter); other runners as local processes."""
+
+    name = "inprocess"
+
+    def __init__(self, runners_dir: Path, config: MockConfig | None = None,
+                 output_limit: int = OUTPUT_LIMIT) -> None:
+        self.runners_dir = runners_dir
+        self._local = LocalExecutor(runners_dir, config, output_limit)
+        self._output_limit = output_limit
+        self._python = runners_dir / "python" / ".venv" / "bin" / "python"
+        self._warm: WarmInterpreter | None = None
+        self._warm_lock = threading.Lock()
+        self._keys: dict[str, str] = {}
+        self._mock_errors: list[str] = []
+
+    def __enter__(self) -> InProcessExecutor:
+        self._local.__enter__()
+        if self._python.exists():  # start-up overlaps with whatever the run does before its first snippet
+            threading.Thread(target=self._start_quietly, name="harness-zygote-start", daemon=True).start()
+        return self
+
+    def _start_quietly(self) -> None:
+        with contextlib.suppress(HarnessError):  # reported by the first Python snippet, which tries again
+            self._warm_interpreter()
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            with self._warm_lock:
+                if self._warm is not None:
+                    self._warm.__exit__()
+                    self._warm = None
+        finally:
+            self._local.__exit__(*exc)
+        if self._mock_errors and not any(exc):
+            raise MockServerError("the mock failed while answering in-process requests: "
+                                  + "; ".join(self._mock_errors))
+
+    def route(self, snippet_id: str) -> Route:
+        route = self._local.route(snippet_id)
+        self._keys[route.token] = snippet_id
+        return route
+
+    def requests_of(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
+        return self._local.requests_of(snippet_id)
+
+    def execute(self, runner: Runner, launch: Launch, timeout_s: float) -> Outcome:
+        if runner.name != "python":
+            return self._local.execute(runner, launch, timeout_s)
+        with tempfile.TemporaryDirectory(prefix="harness-inprocess-") as tmp:
+            return self._execute_python(launch, Path(tmp), timeout_s)
+
+    def _warm_interpreter(self) -> WarmInterpreter:
+        with self._warm_lock:
+            if self._warm is not None and not self._warm.alive:
+                self._warm.__exit__()
+                self._warm = None
+            if self._warm is None:
+                self._warm = WarmInterpreter(self._python).__enter__()
+            return self._warm
+
+    def _execute_python(self, launch: Launch, tmp: Path, timeout_s: float) -> Outcome:
+        workdir, meta = tmp / "work", tmp / "meta"
+        workdir.mkdir()
+        meta.mkdir()
+        for name, content in launch.files.items():
+            (workdir / name).parent.mkdir(parents=True, exist_ok=True)
+            (workdir / name).write_bytes(content)
+        argv = [part.replace("{workdir}", str(workdir)) for part in launch.argv]
+        script = next((i for i, part in enumerate(argv) if part.endswith(".py")), None)
+        token = urlsplit(launch.env.get("HTTPS_PROXY", "")).username or ""
+        key = self._keys.pop(token, None)
+        if script is None or key is None:
+            return Outcome(None, "", "", 0.0, infra_error="the in-process executor runs Python scripts routed "
+                           "through its own mock only")
+        started = time.monotonic()
+        request = {"snippet": key, "argv": argv[script:], "workdir": str(workdir), "meta": str(meta),
+                   "env": {**base_env(workdir), **launch.env}}
+        try:
+            exit_code, timed_out = self._warm_interpreter().run(request, timeout_s)
+        except HarnessError as error:
+            return Outcome(None, "", "", time.monotonic() - started, infra_error=str(error))
+        duration = time.monotonic() - started
+        stdout, cut_out = _read_capped(meta / "stdout", self._output_limit)
+        stderr, cut_err = _read_capped(meta / "stderr", self._output_limit)
+        self._keep_requests(meta / "journal.json", key)
+        return Outcome(exit_code=exit_code, stdout=stdout, stderr=stderr, duration_s=duration, timed_out=timed_out,
+                       output_truncated=cut_out or cut_err)
+
+    def _keep_requests(self, path: Path, key: str) -> None:
+        if not path.exists():
+            return
+        data = json.loads(path.read_text())
+        self._mock_errors += data.get("mock_errors", [])
+        for entry in data.get("requests", []):
+            self._local.mock.journal.record(replace(entry_from_dict(entry), snippet_id=key))

@@ -1,0 +1,175 @@
+"""The in-process executor: Python snippets forked from a warm interpreter, requests answered without
+sockets, with the same evidence as the local executor gives."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.model import Snippet
+from harness.run.base import Executor, Outcome
+from harness.run.inprocess import InProcessExecutor
+from harness.run.local import LocalExecutor
+from harness.run.registry import default_runners_dir, runner_name_for, runners
+
+ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"
+URL = f"https://api.cloudflare.com/client/v4/accounts/{ACCOUNT}/ai/run/@cf/meta/llama-3-8b-instruct"
+AUTH = '{"Authorization": "Bearer harness-test-token"}'
+
+CASES = {
+    "requests": f"""import requests
+r = requests.post("{URL}", headers={AUTH}, json={{"prompt": "hi"}})
+print(r.status_code, r.reason, r.headers["content-type"], r.json()["result"]["response"][:30])
+""",
+    "httpx-stream": f"""import httpx
+with httpx.stream("POST", "{URL}", headers={AUTH}, json={{"prompt": "hi", "stream": True}}) as r:
+    print(r.status_code, r.headers["content-type"], sum(1 for line in r.iter_lines() if line))
+""",
+    "not-found-and-bad-token": f"""import requests
+print(requests.get("https://api.cloudflare.com/client/v4/nothing?x=1").status_code)
+print(requests.post("{URL}", headers={{"Authorization": "Bearer nope"}}, json={{"prompt": "x"}}).json()["errors"])
+""",
+    "invalid-input": f"""import httpx
+print(httpx.post("{URL}", headers={AUTH}, json={{"nonsense": 1}}).status_code)
+""",
+    "blocked-https": """import httpx, requests
+for send in (requests.get, httpx.get):
+    try:
+        send("https://example.com/a")
+    except Exception as error:
+        print(type(error).__module__, type(error).__name__, error)
+""",
+    "blocked-http": """import requests
+r = requests.get("http://example.com/plain?q=1")
+print(r.status_code, r.text.strip())
+""",
+    "exit-code": "import sys\nprint('out')\nprint('err', file=sys.stderr)\nsys.exit(3)\n",
+    "exit-message": "import sys\nsys.exit('giving up')\n",
+    "traceback": "def f():\n    raise ValueError('bad input')\n\nf()\n",
+    "syntax-error": "x = (\n",
+    "async-httpx": f"""import asyncio, httpx
+async def main():
+    async with httpx.AsyncClient() as client:
+        r = await client.post("{URL}", headers={AUTH}, json={{"prompt": "async"}})
+    print(r.status_code)
+asyncio.run(main())
+""",
+    "requests-in-coroutine": f"""import asyncio, requests
+async def main():
+    print(requests.post("{URL}", headers={AUTH}, json={{"prompt": "co"}}).status_code)
+asyncio.run(main())
+""",
+    "thread": f"""import threading, requests
+t = threading.Thread(target=lambda: print(requests.post("{URL}", headers={AUTH}, json={{"prompt": "t"}}).status_code))
+t.start()
+""",
+    "script-environment": """import os, sys
+print(sys.argv[0], os.getcwd(), os.environ["HOME"], sys.path[0], __name__, sorted(os.listdir('.')))
+""",
+}
+_WORKDIR = re.compile(r"/[^\s'\"]*/harness-(?:python|inprocess)-[^/\s'\"]+(?:/work)?")
+
+
+def snippet(code: str, name: str) -> Snippet:
+    return Snippet(id=f"t.md::{name}::1", page="t.md", group=name, label=None, language="py", code=code,
+                   line=1, source=code)
+
+
+def run(executor: Executor, s: Snippet, key: str, timeout: float = 60) -> tuple[Outcome, tuple[Any, ...]]:
+    runner = runners(executor.runners_dir)[runner_name_for(s) or ""]
+    outcome = executor.execute(runner, runner.launch(s, executor.route(key), executor.runners_dir), timeout)
+    return outcome, executor.requests_of(key)
+
+
+def comparable(outcome: Outcome, requests: tuple[Any, ...]) -> dict[str, Any]:
+    """What must be the same both ways: paths of the work dir and journal order numbers aside."""
+    def plain(text: str) -> str:
+        return _WORKDIR.sub("<workdir>", text)
+
+    return {
+        "exit_code": outcome.exit_code, "stdout": plain(outcome.stdout), "stderr": plain(outcome.stderr),
+        "requests": [dataclasses.replace(r, seq=0, snippet_id="s") for r in requests],
+    }
+
+
+@pytest.fixture(scope="module")
+def local() -> Iterator[LocalExecutor]:
+    with LocalExecutor(default_runners_dir()) as executor:
+        yield executor
+
+
+@pytest.fixture(scope="module")
+def inprocess() -> Iterator[InProcessExecutor]:
+    with InProcessExecutor(default_runners_dir()) as executor:
+        yield executor
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_evidence_is_the_local_executors(name: str, local: LocalExecutor, inprocess: InProcessExecutor) -> None:
+    s = snippet(CASES[name], name)
+    expected = comparable(*run(local, s, f"local::{name}"))
+    actual = comparable(*run(inprocess, s, f"inprocess::{name}"))
+    assert actual == expected
+
+
+def test_blocked_requests_are_recorded_as_the_proxy_records_them(inprocess: InProcessExecutor) -> None:
+    outcome, requests = run(inprocess, snippet(CASES["blocked-https"], "blocked"), "blocked")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert [(r.via, r.method, r.url, r.status) for r in requests] == [("blocked", "CONNECT", "example.com:443", 403)] * 2
+
+
+def test_each_snippet_starts_from_the_warm_interpreter_untouched(inprocess: InProcessExecutor) -> None:
+    spoil = "import os, requests\nrequests.post = None\nos.environ['LEAK'] = '1'\nos.chdir('/')\n"
+    check = "import os, requests\nprint(requests.post is None, os.environ.get('LEAK'), os.getcwd() == '/')\n"
+    assert run(inprocess, snippet(spoil, "spoil"), "spoil")[0].exit_code == 0
+    outcome, _ = run(inprocess, snippet(check, "check"), "check")
+    assert outcome.stdout == "False None False\n", outcome.stderr
+
+
+def test_a_snippet_past_its_timeout_is_killed_and_the_next_one_runs(inprocess: InProcessExecutor) -> None:
+    started = time.monotonic()
+    outcome, _ = run(inprocess, snippet("import time\ntime.sleep(60)\n", "slow"), "slow", timeout=1)
+    assert outcome.timed_out and outcome.exit_code is None
+    assert time.monotonic() - started < 10
+    assert run(inprocess, snippet("print('next')\n", "next"), "next")[0].stdout == "next\n"
+
+
+def test_parallel_snippets_keep_their_own_requests(inprocess: InProcessExecutor) -> None:
+    def one(n: int) -> list[Any]:
+        code = f"import requests\nrequests.post('{URL}', headers={AUTH}, json={{'prompt': 'n{n}'}})\n"
+        outcome, requests = run(inprocess, snippet(code, f"par{n}"), f"par{n}")
+        assert outcome.exit_code == 0, outcome.stderr
+        return [r.json for r in requests]
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(one, range(8))) == [[{"prompt": f"n{n}"}] for n in range(8)]
+
+
+def test_output_beyond_the_limit_is_dropped_and_flagged() -> None:
+    with InProcessExecutor(default_runners_dir(), output_limit=1000) as executor:
+        outcome, _ = run(executor, snippet("import sys\nsys.stdout.write('x' * 100_000)\n", "big"), "big")
+    assert outcome.exit_code == 0 and len(outcome.stdout) == 1000 and outcome.output_truncated
+
+
+def test_other_runners_run_as_local_processes(inprocess: InProcessExecutor) -> None:
+    code = f"curl -sS {URL} -H 'Authorization: Bearer harness-test-token' -d '{{\"prompt\": \"sh\"}}'\n"
+    s = dataclasses.replace(snippet(code, "curl"), language="sh")
+    outcome, requests = run(inprocess, s, "curl")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert [(r.via, r.json) for r in requests] == [("rest", {"prompt": "sh"})]
+
+
+def test_a_missing_interpreter_is_an_infrastructure_error(tmp_path: Path) -> None:
+    (tmp_path / "python").mkdir()
+    with InProcessExecutor(tmp_path) as executor:
+        runner = runners(default_runners_dir())["python"]
+        s = snippet("print(1)\n", "none")
+        outcome = executor.execute(runner, runner.launch(s, executor.route(s.id), tmp_path), 10)
+    assert outcome.infra_error is not None and "warm Python" in outcome.infra_error
