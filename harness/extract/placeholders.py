@@ -1,21 +1,66 @@
-"""Declared placeholders: page text like `{ACCOUNT_ID}` that readers replace before running."""
+"""Placeholders: page text like `{ACCOUNT_ID}` that readers replace before running.
+
+A placeholder table maps page text to the value put in its place (`"{ZONE_ID}" = "abc"`); a key
+starting with `$` names an environment variable instead (`"$ZONE_ID" = "abc"`): it is set for the
+snippet, never written into its code. Besides the table, any placeholder whose name says it is an
+account id or an API token (`<accountId>`, `{cf_api_token}`, `$CLOUDFLARE_API_TOKEN`) gets the
+values the mock accepts. What is left that still looks like a placeholder (`<OUTPUT_DIR>`,
+`YOUR_INDEX`) is reported, and the snippet is not run.
+
+Only readers' text is replaced: anywhere in shell, but in JS/TS and Python only inside string
+literals, never in f-strings or template `${...}` (where `{account_id}` is code).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+
+from harness.extract.jsscan import string_spans
+from harness.extract.pyfacts import plain_string_spans
 
 TEST_ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353"
 """The account id the mock accepts; put in place of `{ACCOUNT_ID}`."""
 TEST_API_TOKEN = "harness-test-token"
 """The API token the mock accepts; put in place of `{API_TOKEN}`."""
+TEST_EMAIL = "docs-harness@example.com"
+"""Put in place of `<EMAIL>` (the `X-Auth-Email` of Cloudflare's API key auth)."""
 
 DEFAULT_PLACEHOLDERS: Mapping[str, str] = {
     "{ACCOUNT_ID}": TEST_ACCOUNT_ID,
     "{account_id}": TEST_ACCOUNT_ID,
     "{API_TOKEN}": TEST_API_TOKEN,
+    "<EMAIL>": TEST_EMAIL,
+    "<API_KEY>": TEST_API_TOKEN,
+    "$ACCOUNT_ID": TEST_ACCOUNT_ID,
+    "$API_TOKEN": TEST_API_TOKEN,
 }
-"""Placeholder text -> the value put in the code that runs."""
+"""Placeholder text (or `$NAME` of an environment variable) -> the value the snippet gets.
+Names that say account id or API token need no entry: see `role_value`."""
+
+_ROLES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(?:your|cf|cloudflare|my)?_?account(?:_?(?:id|tag))?$", re.IGNORECASE), TEST_ACCOUNT_ID),
+    (re.compile(r"^(?:your|cf|cloudflare|my)?_?(?:(?:api|auth)_?)?token$", re.IGNORECASE), TEST_API_TOKEN),
+)
+_HTML_TAGS = """
+    a abbr b body br button code details div em footer form h1 h2 h3 h4 h5 h6 head header hr html i
+    iframe img input label li link main meta nav ol option p pre script section select small span
+    strong style sub summary sup table tbody td template textarea th thead title tr u ul video audio
+    source svg path
+"""
+HTML_TAGS = frozenset(_HTML_TAGS.split())
+
+_ANGLE = re.compile(r"<([A-Za-z][A-Za-z0-9_-]*)>")
+_BRACE = re.compile(r"(?<![$\w{])\{([A-Za-z][A-Za-z0-9_]*)\}(?!\})")
+_BARE = re.compile(r"\b(?:YOUR|ENTER|REPLACE_WITH|INSERT)_[A-Z0-9_]+\b")
+_UPPER = re.compile(r"^[A-Z][A-Z0-9_]+$")
+
+
+def role_value(name: str) -> str | None:
+    """The value for a placeholder or variable named like an account id or an API token."""
+    bare = name.strip("<>{}$").removeprefix("YOUR_").removeprefix("your_")
+    return next((value for pattern, value in _ROLES if pattern.match(bare)), None)
 
 
 def replace_placeholders(code: str, placeholders: Mapping[str, str]) -> str:
@@ -24,8 +69,99 @@ def replace_placeholders(code: str, placeholders: Mapping[str, str]) -> str:
     A placeholder right after `$` is left alone: `${ACCOUNT_ID}` is a variable of the code (a JS
     template literal, a shell parameter), not text for the reader to replace.
     """
-    if not placeholders:
+    return _replace(code, placeholders, [(0, len(code))])
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """A token that looks like a placeholder and has no value."""
+
+    token: str
+    offset: int
+    """Where it is in the code (before replacement)."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Code with its placeholders replaced, and what could not be."""
+
+    code: str
+    leftovers: tuple[Leftover, ...]
+
+
+def prepare(code: str, language: str, placeholders: Mapping[str, str]) -> Prepared:
+    """Replace the table's placeholders and role-named ones in the reader's text of `code`."""
+    spans = readers_text(code, language)
+    text = {k: v for k, v in placeholders.items() if not k.startswith("$")}
+    leftovers = []
+    found: dict[str, str] = {}
+    for offset, token in _candidates(code, language, spans):
+        value = text.get(token) or role_value(token)
+        if value is None:
+            leftovers.append(Leftover(token, offset))
+        else:
+            found.setdefault(token, value)
+    return Prepared(_replace(code, {**found, **text}, spans), tuple(leftovers))
+
+
+def environment(names: list[str], placeholders: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Values for the environment variables `names` a snippet reads, and those that have none."""
+    values: dict[str, str] = {}
+    missing = []
+    for name in names:
+        value = placeholders.get("$" + name) or role_value(name)
+        if value is None:
+            missing.append(name)
+        else:
+            values[name] = value
+    return values, missing
+
+
+def readers_text(code: str, language: str) -> list[tuple[int, int]]:
+    """Offsets of the parts of `code` where a reader's placeholder may stand."""
+    if language in ("js", "ts"):
+        return string_spans(code)
+    if language == "py":
+        return plain_string_spans(code)
+    return [(0, len(code))]
+
+
+def _candidates(code: str, language: str, spans: list[tuple[int, int]]) -> list[tuple[int, str]]:
+    """(offset, token) of everything that looks like a placeholder in the reader's text.
+
+    `<NAME>` (not an HTML tag) and `YOUR_NAME` anywhere; `{name}` in shell, `{NAME}` in code.
+    """
+    code_language = language in ("js", "ts", "py")
+    found = [(m.start(), m.group(0)) for m in _ANGLE.finditer(code)
+             if m.group(1).lower() not in HTML_TAGS
+             and (not code_language or _UPPER.match(m.group(1)) or _inside(m.start(), spans))]
+    found += [(m.start(), m.group(0)) for m in _BARE.finditer(code)]
+    found += [(m.start(), m.group(0)) for m in _BRACE.finditer(code)
+              if (not code_language or _UPPER.match(m.group(1))) and _inside(m.start(), spans)
+              and not _format_call(code, m.start())]
+    return sorted(found)
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in spans)
+
+
+def _format_call(code: str, offset: int) -> bool:
+    """`"{NAME}".format(...)`: a Python format field, not a placeholder."""
+    end = code.find("\n", offset)
+    return ".format(" in code[offset : len(code) if end < 0 else end]
+
+
+def _replace(code: str, placeholders: Mapping[str, str], spans: list[tuple[int, int]]) -> str:
+    if not placeholders or not spans:
         return code
     keys = sorted(placeholders, key=len, reverse=True)
     pattern = re.compile(r"(?<!\$)(?:" + "|".join(re.escape(key) for key in keys) + ")")
-    return pattern.sub(lambda match: placeholders[match.group(0)], code)
+    out = []
+    last = 0
+    for start, end in spans:
+        out.append(code[last:start])
+        out.append(pattern.sub(lambda match: placeholders[match.group(0)], code[start:end]))
+        last = end
+    out.append(code[last:])
+    return "".join(out)

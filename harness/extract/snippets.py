@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from harness.extract.attrs import parse_attrs
 from harness.extract.document import Document
 from harness.extract.languages import info_rest, language_of
-from harness.extract.placeholders import replace_placeholders
+from harness.extract.prepare import ready
 from harness.extract.regions import Fence, Layout, Problem, Tab
 from harness.extract.shell import split_shell
 from harness.model import Severity, Snippet
@@ -35,6 +35,7 @@ def build_snippets(
     label_counts: Counter[tuple[str, str]] = Counter()
     snippets: list[Snippet] = []
     problems: list[Problem] = []
+    preludes: dict[str, str] = {}
     for fence in layout.fences:
         place = _place(fence, layout, problems)
         group = group_ids.setdefault(place.key, f"g{len(group_ids) + 1}")
@@ -46,7 +47,10 @@ def build_snippets(
             name = label if count == 1 else f"{label}#{count}"
         options = _options(fence, layout, place, targets)
         problems.extend(_option_problems(fence, options))
-        snippets.append(_snippet(fence, f"{page}::{group}::{name}", page, group, label, options, placeholders))
+        snippet, found = _snippet(fence, f"{page}::{group}::{name}", page, group, label, options, placeholders,
+                                  preludes)
+        snippets.append(snippet)
+        problems.extend(found)
         problems.extend(_fence_problems(fence))
     return snippets, problems
 
@@ -95,28 +99,38 @@ def _snippet(
     label: str | None,
     options: Mapping[str, str],
     placeholders: Mapping[str, str],
-) -> Snippet:
+    preludes: dict[str, str],
+) -> tuple[Snippet, tuple[Problem, ...]]:
+    """The snippet of `fence`; `preludes` (language -> code) grows when the fence is a prelude."""
     language = language_of(fence.info)
+    source_lines = fence.source.splitlines()[fence.header_lines :]
     body = "".join(fence.source.splitlines(keepends=True)[fence.header_lines :])
     expected_output = None
     if language.name == "sh":
         shell = split_shell(body)
         body, expected_output = shell.commands, shell.expected_output
-    return Snippet(
+    is_prelude = options.get("prelude") == "true"
+    result = ready(body, language.name, options, _skip_reason(fence, options, language.skip_reason), placeholders,
+                   source_lines, fence.line + 1 + fence.header_lines,
+                   prelude="" if is_prelude else preludes.get(language.name, ""))
+    if is_prelude:
+        preludes[language.name] = preludes.get(language.name, "") + result.code.rstrip("\n") + "\n"
+    snippet = Snippet(
         id=snippet_id,
         page=page,
         group=group,
         label=label,
-        language=language.name,
-        code=replace_placeholders(body, placeholders),
+        language=result.language,
+        code=result.code,
         line=fence.line + 1,
         info=fence.info,
         source=fence.source,
         fence_line=fence.line,
-        skip_reason=_skip_reason(fence, options, language.skip_reason),
+        skip_reason=result.skip_reason,
         expected_output=expected_output,
-        options=options,
+        options=result.options,
     )
+    return snippet, result.problems
 
 
 def _skip_reason(fence: Fence, options: Mapping[str, str], language_skip: str | None) -> str | None:

@@ -26,13 +26,26 @@ def runners(runners_dir: Path) -> dict[str, Runner]:
     return {runner.name: runner for runner in found}
 
 
+RUNNABLE_KINDS = frozenset({"worker", "script", "shell"})
+"""Values of a snippet's `kind` option (set at extraction) that some runner takes."""
+
+
 def runner_name_for(snippet: Snippet) -> str | None:
-    """Which runner runs this snippet: a Worker module goes to `worker`, other js/ts to `node`."""
+    """Which runner runs this snippet: a Worker module goes to `worker`, other js/ts to `node`.
+
+    Extraction classifies each snippet into `options["kind"]`; a kind no runner takes (`fragment`,
+    `notebook`, ...) gets None. A snippet without a kind (built by hand) is judged by its code.
+    """
+    kind = snippet.options.get("kind")
+    if kind is not None and kind not in RUNNABLE_KINDS:
+        return None
     if snippet.language == "py":
         return "python"
     if snippet.language == "sh":
         return "shell"
     if snippet.language in ("js", "ts"):
+        if kind is not None:
+            return "worker" if kind == "worker" else "node"
         return "worker" if _WORKER_MODULE.search(snippet.code) else "node"
     return None
 

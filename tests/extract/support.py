@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from harness.extract import extract_text
@@ -34,3 +34,8 @@ def hugo(text: str) -> Extraction:
 def mdx(text: str) -> Extraction:
     """Extract MDX page text shown as `page.mdx`."""
     return extract_text(text, "page.mdx", MDX)
+
+
+def authored(options: Mapping[str, str]) -> dict[str, str]:
+    """The options a page gave a snippet, without those the harness derived (`kind`, `env.*`)."""
+    return {k: v for k, v in options.items() if k != "kind" and not k.startswith("env.")}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .support import Extract, hugo, mdx
+from .support import Extract, authored, hugo, mdx
 
 
 def test_annotations_fixture(fixture_page: Extract) -> None:
@@ -10,17 +10,17 @@ def test_annotations_fixture(fixture_page: Extract) -> None:
     assert extraction.diagnostics == ()
     batch, python, curl, models = extraction.snippets
     assert batch.skip_reason == "skipped by annotation: the mock has no async queue yet"
-    assert batch.options == {"skip": "the mock has no async queue yet"}
-    assert python.options == {"timeout": "60"} and curl.options == {"timeout": "60"}
+    assert batch.options == {"skip": "the mock has no async queue yet", "kind": "worker"}
+    assert python.options == {"timeout": "60", "kind": "script"} and curl.options == {"timeout": "60", "kind": "shell"}
     assert python.skip_reason is None and curl.skip_reason is None
-    assert models.options == {"xfail": "the mock serves only ai/run", "timeout": "30"}
+    assert models.options == {"xfail": "the mock serves only ai/run", "timeout": "30", "kind": "shell"}
     assert models.skip_reason is None
 
 
 def test_annotation_must_be_right_before_its_target() -> None:
     text = "<!-- harness: xfail -->\n\nSome prose.\n\n```js\nx\n```\n"
     [snippet] = hugo(text).snippets
-    assert snippet.options == {}
+    assert authored(snippet.options) == {}
 
 
 def test_stacked_annotations_and_tab_level_annotations() -> None:
@@ -30,15 +30,15 @@ def test_stacked_annotations_and_tab_level_annotations() -> None:
         '{{<tab label="b">}}\n```js\ny\n```\n{{</tab>}}\n{{</tabs>}}\n'
     )
     a, b = hugo(text).snippets
-    assert a.options == {"timeout": "10", "xfail": "true", "skip": "true"}
+    assert authored(a.options) == {"timeout": "10", "xfail": "true", "skip": "true"}
     assert a.skip_reason == "skipped by annotation"
-    assert b.options == {"timeout": "10", "xfail": "true"}
+    assert authored(b.options) == {"timeout": "10", "xfail": "true"}
 
 
 def test_annotation_text_inside_code_is_code() -> None:
     text = "```html\n<!-- harness: skip -->\n```\n```js\nx\n```\n"
     snippets = hugo(text).snippets
-    assert [s.options for s in snippets] == [{}, {}]
+    assert [authored(s.options) for s in snippets] == [{}, {}]
 
 
 def test_mdx_annotation_before_typescript_example() -> None:
@@ -52,12 +52,12 @@ def test_mdx_annotation_before_typescript_example() -> None:
 def test_annotation_options_override_info_options() -> None:
     text = "<!-- harness: timeout=5 -->\n```js timeout=1\nx\n```\n"
     [snippet] = hugo(text).snippets
-    assert snippet.options == {"timeout": "5"}
+    assert authored(snippet.options) == {"timeout": "5"}
 
 
 def test_bad_timeout_is_dropped_with_a_warning() -> None:
     extraction = hugo("<!-- harness: timeout=soon -->\n```js\nx\n```\n\n```py timeout=-1\nx\n```\n")
-    assert [s.options for s in extraction.snippets] == [{}, {}]
+    assert [authored(s.options) for s in extraction.snippets] == [{}, {}]
     assert [(d.line, d.message) for d in extraction.diagnostics] == [
         (2, "timeout must be a positive number of seconds, not 'soon'; ignored"),
         (6, "timeout must be a positive number of seconds, not '-1'; ignored"),
@@ -66,4 +66,4 @@ def test_bad_timeout_is_dropped_with_a_warning() -> None:
 
 def test_xfail_given_its_reason_directly() -> None:
     [snippet] = hugo('<!-- harness: xfail="streaming not mocked" -->\n```js\nx\n```\n').snippets
-    assert snippet.options == {"xfail": "streaming not mocked"}
+    assert authored(snippet.options) == {"xfail": "streaming not mocked"}

@@ -45,7 +45,7 @@ def test_hugo_rag_tutorial() -> None:
     assert deploy.code == "curl https://example.username.workers.dev\n"
     assert deploy.expected_output == '{"response":"Answer: The square root of 9 is 3."}\n'
     index_js = next(s for s in extraction.snippets if s.line == 113)
-    assert index_js.options == {"filename": "src/index.js"}
+    assert index_js.options == {"filename": "src/index.js", "kind": "worker"}
     assert not index_js.code.startswith("---")
     assert [d.severity for d in extraction.diagnostics] == [Severity.INFO]
 
@@ -59,7 +59,7 @@ def test_hugo_section_page_with_code_headers() -> None:
     ]
     install = extraction.snippets[0]
     assert install.code == "# The ai-utils package enables embedded function calling\nnpm i @cloudflare/ai-utils\n"
-    assert extraction.snippets[1].options == {"header": "Embedded function calling example"}
+    assert extraction.snippets[1].options == {"header": "Embedded function calling example", "kind": "worker"}
 
 
 def test_mdx_prepared_statements() -> None:
@@ -80,14 +80,17 @@ def test_mdx_nested_tabs() -> None:
         ("g2::wrangler.jsonc", "wrangler.jsonc", "json"),
     ]
     assert len(extraction.snippets) == 11
-    assert [d for d in extraction.diagnostics if d.severity is not Severity.INFO] == []
+    [warning] = [d for d in extraction.diagnostics if d.severity is not Severity.INFO]
+    assert (warning.line, warning.severity) == (113, Severity.WARNING)
+    assert warning.message.startswith("placeholder `<VIDEO_UID>` left unreplaced")
 
 
 def test_mdx_workers_ai_get_started() -> None:
     extraction = extract(MDX / "workers-ai" / "get-started" / "workers-wrangler.mdx")
     assert [s.language for s in extraction.snippets] == ["sh", "jsonc", "ts", "sh", "json", "sh", "sh", "sh"]
     worker = extraction.snippets[2]
-    assert (worker.line, worker.options) == (84, {"typescript_example": "true", "filename": "index.ts"})
+    assert worker.line == 84
+    assert worker.options == {"typescript_example": "true", "filename": "index.ts", "kind": "worker"}
     assert extraction.snippets[-1].skip_reason == "not runnable: output block"
     notes = [d.message for d in extraction.diagnostics]
     assert "generated code not extracted: <PackageManagers>" in notes

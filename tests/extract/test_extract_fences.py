@@ -7,6 +7,7 @@ import pytest
 from harness.extract.languages import language_of
 from harness.model import Severity
 
+from .support import authored
 from .support import hugo as extract
 
 
@@ -30,7 +31,8 @@ from .support import hugo as extract
     ],
 )
 def test_runnable_languages_are_normalized(word: str, language: str) -> None:
-    [snippet] = extract(f"```{word}\nx\n```\n").snippets
+    code = {"js": "console.log(1)", "ts": "console.log(1)", "py": "print(1)", "sh": "echo 1"}[language]
+    [snippet] = extract(f"```{word}\n{code}\n```\n").snippets
     assert (snippet.language, snippet.skip_reason) == (language, None)
 
 
@@ -45,7 +47,7 @@ def test_known_languages_that_do_not_run(word: str) -> None:
 def test_info_string_options() -> None:
     [snippet] = extract('```js title="index.js" {3-4,7} collapse={1-2} mode=worker\nx\n```\n').snippets
     assert snippet.info == 'js title="index.js" {3-4,7} collapse={1-2} mode=worker'
-    assert snippet.options == {"title": "index.js", "collapse": "1-2", "mode": "worker"}
+    assert authored(snippet.options) == {"title": "index.js", "collapse": "1-2", "mode": "worker"}
     assert language_of("ts{1,3}").name == "ts"
 
 
@@ -78,7 +80,7 @@ def test_indented_code_is_not_a_fence() -> None:
 
 
 def test_unclosed_fence_at_the_end() -> None:
-    extraction = extract("```js\nok()\n```\n\n```py\nprint(1)\n")
+    extraction = extract("```js\nconsole.log(1)\n```\n\n```py\nprint(1)\n")
     ok, unclosed = extraction.snippets
     assert ok.skip_reason is None
     assert (unclosed.skip_reason, unclosed.code, unclosed.fence_line) == ("unclosed fence", "print(1)\n", 5)
@@ -104,7 +106,7 @@ def test_hugo_block_header_is_metadata_not_code() -> None:
     [snippet] = extract(text).snippets
     assert snippet.code == "export default {};\n"
     assert snippet.source.startswith("---\nfilename: index.js")
-    assert snippet.options == {"filename": "index.js", "header": "Example"}
+    assert snippet.options == {"filename": "index.js", "header": "Example", "kind": "worker"}
 
 
 def test_front_matter_lines_are_not_markdown() -> None:

@@ -22,7 +22,7 @@ def test_bindings_fixture(fixture_page: Extract) -> None:
         ("g4::1", "json", "not runnable: json"),
     ]
     worker = extraction.snippets[1]
-    assert worker.options == {"typescript_example": "true", "filename": "src/index.ts"}
+    assert worker.options == {"typescript_example": "true", "filename": "src/index.ts", "kind": "worker"}
     python = extraction.snippets[3]
     assert python.line == line_of(PAGES / page, "```py") + 1
     assert python.code.startswith("import requests\n\nresponse = requests.post(\n    ")
@@ -90,7 +90,7 @@ def test_unclosed_wrapper() -> None:
     assert [(d.line, d.message) for d in extraction.diagnostics] == [
         (1, "unclosed <TypeScriptExample> opened at line 1")
     ]
-    assert extraction.snippets[0].options == {"typescript_example": "true"}
+    assert extraction.snippets[0].options == {"typescript_example": "true", "kind": "fragment"}
 
 
 def test_outdent_fences_keeps_lines() -> None:

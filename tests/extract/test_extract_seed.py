@@ -80,6 +80,12 @@ def test_the_shared_seed_file_reads_the_same() -> None:
 
 
 def test_custom_placeholders(seed: Extraction) -> None:
-    extraction = extract_page(PAGES / "seed.md", PAGE, placeholders={"{API_TOKEN}": "t0k"})
+    extraction = extract_page(PAGES / "seed.md", PAGE, placeholders={"{API_TOKEN}": "t0k", "{ACCOUNT_ID}": "acc"})
     curl = extraction.snippets[4]
-    assert "Bearer t0k" in curl.code and "{ACCOUNT_ID}" in curl.code
+    assert "Bearer t0k" in curl.code and "/accounts/acc/" in curl.code
+
+
+def test_role_named_placeholders_need_no_table(seed: Extraction) -> None:
+    extraction = extract_page(PAGES / "seed.md", PAGE, placeholders={})
+    curl = extraction.snippets[4]
+    assert f"Bearer {TEST_API_TOKEN}" in curl.code and f"/accounts/{TEST_ACCOUNT_ID}/" in curl.code

@@ -1,0 +1,102 @@
+"""From a fence's code to what runs: placeholders replaced, the snippet classified, and the
+problems a docs writer should hear about (a placeholder left in, TypeScript in a `js` fence,
+an invisible character that breaks copy and paste).
+
+Options a snippet gets here (beside those of its fence and annotations):
+- `kind`: what the code is (`worker`, `script`, `shell`, `fragment`, ...; see `classify.py`).
+  An annotation `kind=script` overrides the classifier and runs the snippet as that kind.
+- `env.NAME`: an environment variable the snippet reads and the value it gets.
+- `prelude`: set by an annotation on a fence whose code is put before every later snippet of
+  the same language on the page (imports and setup that the page shows once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from harness.extract.classify import classify
+from harness.extract.placeholders import prepare
+from harness.extract.regions import Problem
+from harness.model import Severity
+
+ENV_PREFIX = "env."
+"""Options `env.NAME=value`: environment variables a runner sets for the snippet."""
+INVISIBLE = {"\u200b": "zero width space", "\u200c": "zero width non-joiner", "\u200d": "zero width joiner",
+             "\u2060": "word joiner", "\ufeff": "byte order mark"}
+"""Characters that show as nothing and break code that is copied from the page."""
+_RUNNABLE = ("js", "ts", "py", "sh")
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A snippet's code as it runs, with what the harness concluded about it."""
+
+    code: str
+    language: str
+    options: Mapping[str, str]
+    skip_reason: str | None
+    problems: tuple[Problem, ...]
+
+
+def ready(
+    code: str,
+    language: str,
+    options: Mapping[str, str],
+    skip_reason: str | None,
+    placeholders: Mapping[str, str],
+    source_lines: Sequence[str],
+    first_line: int,
+    prelude: str = "",
+) -> Ready:
+    """Prepare `code` (in `language`) to run; `source_lines` are its lines as on the page from
+    page line `first_line`, to point problems at the right line."""
+    prepared = prepare(code, language, placeholders)
+    problems = list(_invisible(source_lines, first_line))
+    if language not in _RUNNABLE:
+        return Ready(prepared.code, language, options, skip_reason, tuple(problems))
+    run_code = prelude + prepared.code if prelude else prepared.code
+    found = classify(run_code, language, placeholders)
+    assert found is not None
+    merged = dict(options)
+    forced = "kind" in options
+    merged.setdefault("kind", found.kind)
+    for name, value in found.env.items():
+        merged.setdefault(ENV_PREFIX + name, value)
+    problems += [Problem(_line_of(note.near, source_lines, first_line), note.message, Severity.WARNING)
+                 for note in found.notes]
+    if skip_reason is None and found.reason and not forced:
+        skip_reason = found.reason
+    if skip_reason is None:
+        left = [(tok.token, _line_of(tok.token, source_lines, first_line)) for tok in prepared.leftovers]
+        left += [("$" + name, _line_of(name, source_lines, first_line)) for name in found.missing_env
+                 if ENV_PREFIX + name not in merged]
+        for token, line in dict(left).items():
+            problems.append(Problem(line, _unreplaced(token), Severity.WARNING))
+        if left:
+            what = "environment variable" if left[0][0].startswith("$") else "placeholder"
+            skip_reason = f"not runnable: {what} `{left[0][0]}` has no value"
+    return Ready(run_code, found.language, merged, skip_reason, tuple(problems))
+
+
+def _unreplaced(token: str) -> str:
+    if token.startswith("$"):
+        return (f"environment variable `{token}` has no value: add `\"{token}\" = \"...\"` to the placeholders "
+                "in [tool.harness] (snippet not run)")
+    return (f"placeholder `{token}` left unreplaced: give it a value in the placeholders of [tool.harness] "
+            "(snippet not run)")
+
+
+def _line_of(token: str, source_lines: Sequence[str], first_line: int) -> int:
+    return next((first_line + i for i, line in enumerate(source_lines) if token in line), first_line)
+
+
+def _invisible(source_lines: Sequence[str], first_line: int) -> list[Problem]:
+    problems = []
+    for i, line in enumerate(source_lines):
+        found = sorted({char for char in line if char in INVISIBLE})
+        if found:
+            names = ", ".join(f"U+{ord(c):04X} ({INVISIBLE[c]})" for c in found)
+            problems.append(Problem(first_line + i, f"invisible character {names} in code: copied, it breaks "
+                                    "the code", Severity.WARNING))
+    return problems

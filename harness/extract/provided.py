@@ -1,0 +1,50 @@
+"""What the harness's runners give a snippet: packages, Worker bindings, shell programs.
+
+The classifier reads these to say "needs package `hono`, not installed" instead of running a
+snippet that cannot work. They mirror the runners' manifests (`runners/*/package.json`,
+`runners/python/requirements.txt`, `runners/shell/Dockerfile`); a test keeps them in step.
+"""
+
+from __future__ import annotations
+
+import sys
+
+NODE_PACKAGES: frozenset[str] = frozenset({"undici", "esbuild"})
+"""npm packages a Node script may import (`runners/node/package.json`)."""
+WORKER_PACKAGES: frozenset[str] = frozenset({
+    "@cloudflare/ai", "@cloudflare/workers-types", "base64-js", "esbuild", "miniflare", "mustache",
+    "typescript", "undici",
+})
+"""npm packages a Worker may import (`runners/worker/package.json`); `cloudflare:*` and `node:*` too."""
+WORKER_BINDINGS: frozenset[str] = frozenset({"AI"})
+"""`env` bindings the worker runner gives a Worker."""
+PYTHON_PACKAGES: frozenset[str] = frozenset({"requests", "httpx"})
+"""Python distributions a script may import besides the standard library (`requirements.txt`)."""
+PYTHON_MODULES: frozenset[str] = frozenset(sys.stdlib_module_names) | PYTHON_PACKAGES
+
+_NODE_BUILTINS = """
+    assert async_hooks buffer child_process cluster console constants crypto dgram
+    diagnostics_channel dns domain events fs fs/promises http http2 https inspector module net os
+    path path/posix path/win32 perf_hooks process punycode querystring readline readline/promises
+    repl stream stream/promises stream/web string_decoder sys timers timers/promises tls
+    trace_events tty url util util/types v8 vm wasi worker_threads zlib test
+"""
+NODE_BUILTINS: frozenset[str] = frozenset(_NODE_BUILTINS.split())
+"""Node's built-in modules (importable bare or as `node:x`)."""
+
+_SHELL_PROGRAMS = """
+    curl jq bash sh echo printf cat base64 sed grep egrep awk head tail tr cut sort uniq wc date
+    sleep env true false test [ [[ set unset export read shift mkdir ls rm cp mv touch tee xargs
+    basename dirname printenv pwd seq yes expr md5sum sha256sum od hexdump perl source . if then
+    else elif fi for while do done case esac function return exit local declare typeset readonly
+    eval exec trap wait let time
+"""
+SHELL_PROGRAMS: frozenset[str] = frozenset(_SHELL_PROGRAMS.split())
+"""Programs (and shell words) the shell runner has: bash, curl, jq and coreutils."""
+
+_STANDARD_VARIABLES = """
+    HOME PATH PWD OLDPWD USER SHELL TMPDIR TERM LANG RANDOM SECONDS LINENO HOSTNAME UID EUID PPID
+    BASH BASH_SOURCE BASH_VERSION IFS OSTYPE REPLY PIPESTATUS
+"""
+STANDARD_VARIABLES: frozenset[str] = frozenset(_STANDARD_VARIABLES.split())
+"""Variables every shell has: reading them needs no placeholder value."""

@@ -1,0 +1,214 @@
+"""Runnable or not: Workers, scripts, shell commands and fragments, each with its reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.extract.classify import Classification, classify
+from harness.extract.placeholders import DEFAULT_PLACEHOLDERS, TEST_API_TOKEN
+
+
+def of(code: str, language: str = "js") -> Classification:
+    found = classify(code, language, DEFAULT_PLACEHOLDERS)
+    assert found is not None
+    return found
+
+
+WORKER = """
+export default {
+  async fetch(request, env, ctx) {
+    const answer = await env.AI.run("@cf/meta/llama-3.1-8b-instruct", { prompt: "hi" });
+    return Response.json(answer);
+  },
+};
+"""
+
+
+def test_a_worker_module_with_fetch_runs_as_a_worker() -> None:
+    assert (of(WORKER).kind, of(WORKER).reason) == ("worker", None)
+
+
+def test_typescript_worker_with_types_is_no_fragment() -> None:
+    code = """
+export interface Env { AI: Ai; }
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    const rows: number[] = [1];
+    return new Response(JSON.stringify(rows));
+  },
+} satisfies ExportedHandler<Env>;
+"""
+    assert (of(code, "ts").kind, of(code, "ts").reason) == ("worker", None)
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("const answer = await env.AI.run('@cf/x', {});\nconsole.log(answer);", "fragment: uses `env`, never defined"),
+        ("return new Response('x');", "fragment: `return` outside a function"),
+        ("const s = new EventSource('/stream');\ns.onmessage = (e) => {};", "fragment: browser-only API `EventSource`"),
+        ("document.getElementById('x').onclick = go;", "fragment: browser-only API `document`"),
+        ("app.get('/', (c) => c.text('hi'));", "fragment: uses `app`, never defined"),
+        ("fetch(request, { cache: 'no-store' });", "fragment: uses `request`, never defined"),
+        ("import { x } from './utils.js';\nx();", "fragment: imports `./utils.js`, a file of a larger project"),
+    ],
+)
+def test_fragments_say_what_they_lean_on(code: str, reason: str) -> None:
+    assert (of(code).kind, of(code).reason) == ("fragment", reason)
+
+
+def test_names_bound_anywhere_count_as_defined() -> None:
+    code = """
+import { readFileSync } from "node:fs";
+const { a, b: c } = JSON.parse("{}");
+let x = 1, y = 2;
+function f(request, { env }) { return env.X + request.url; }
+const g = async (event) => event.data;
+class Box { get(key) { return key; } }
+console.log(readFileSync, a, c, x, y, f, g, new Box());
+"""
+    assert (of(code).kind, of(code).reason) == ("script", None)
+
+
+def test_service_worker_syntax_is_named() -> None:
+    code = "addEventListener('fetch', (event) => event.respondWith(new Response('ok')));"
+    assert of(code).kind == "service-worker"
+    assert "Service Worker format" in (of(code).reason or "")
+
+
+def test_worker_without_fetch_handler() -> None:
+    code = "export default {\n  async scheduled(controller, env, ctx) {\n    console.log('tick');\n  },\n};"
+    found = of(code)
+    assert found.kind == "worker"
+    assert found.reason == (
+        "not runnable: Worker with no `fetch` handler (only `scheduled`); the harness sends a Worker one request"
+    )
+
+
+def test_worker_needs_a_binding_the_harness_lacks() -> None:
+    code = WORKER.replace("env.AI.run", "env.DB.prepare")
+    assert of(code).reason == "not runnable: needs binding `DB` (the harness binds only `AI`)"
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        (
+            "import { Hono } from 'hono';\nconst app = new Hono();\nexport default app;",
+            "not runnable: needs npm package `hono`, not installed for Workers",
+        ),
+        (
+            "import OpenAI from 'openai';\nconst c = new OpenAI();\nconsole.log(await c.models.list());",
+            "not runnable: needs npm package `openai`, not installed for Node scripts",
+        ),
+    ],
+)
+def test_packages_the_runners_do_not_have(code: str, reason: str) -> None:
+    assert of(code).reason == reason
+
+
+def test_builtins_and_runner_packages_are_fine() -> None:
+    code = "import fs from 'node:fs';\nimport path from 'path';\nimport { fetch } from 'undici';\n"
+    code += "console.log(fs, path, fetch);"
+    assert of(code).reason is None
+
+
+def test_a_module_that_only_defines() -> None:
+    assert of("export class Counter {\n  constructor(state, env) {}\n}\n").reason == (
+        "not runnable: only defines `Counter`; nothing calls it"
+    )
+    assert of("export async function onRequest(context) {\n  return new Response('x');\n}\n").kind == "pages-function"
+
+
+def test_typescript_in_a_js_fence_runs_as_typescript_with_a_note() -> None:
+    found = of("interface Env {\n  AI: Ai;\n}\nconst env: Env = JSON.parse('{}');\nconsole.log(env);\n")
+    assert (found.language, found.reason) == ("ts", None)
+    [note] = found.notes
+    assert note.message == "the fence says js but the code is TypeScript (`interface Env`): run as TypeScript"
+
+
+def test_process_env_gets_role_values() -> None:
+    found = of("console.log(process.env.CLOUDFLARE_API_TOKEN, process.env['ZONE_ID']);")
+    assert dict(found.env) == {"CLOUDFLARE_API_TOKEN": TEST_API_TOKEN}
+    assert found.missing_env == ("ZONE_ID",)
+
+
+@pytest.mark.parametrize(
+    ("code", "kind", "reason"),
+    [
+        ("import requests\nprint(requests.get('https://x').json())", "script", None),
+        ("!pip install requests\nimport requests", "notebook", "not runnable: notebook cell (`!pip install requests`)"),
+        (
+            "from js import Response\nasync def on_fetch(request, env):\n    return Response.new('x')",
+            "python-worker",
+            "not runnable: Python Worker (imports `js`); the harness has no Python Workers runtime",
+        ),
+        ("print(os.environ['X'])", "fragment", "fragment: uses `os`, never defined"),
+        ("return 1", "fragment", "fragment: `return` outside a function"),
+        ("rows = await db.all()", "fragment", "fragment: `await` outside an async function"),
+        (
+            "import openai\nprint(openai.models.list())",
+            "script",
+            "not runnable: needs Python package `openai`, not installed",
+        ),
+        ("def hello(name):\n    print(name)\n", "module", "not runnable: only defines `hello`; nothing calls it"),
+    ],
+)
+def test_python(code: str, kind: str, reason: str | None) -> None:
+    found = of(code, "py")
+    assert (found.kind, found.reason) == (kind, reason)
+
+
+def test_python_environ_reads_get_role_values() -> None:
+    found = of("import os\nprint(os.environ['CLOUDFLARE_API_TOKEN'], os.getenv('CLOUDFLARE_ACCOUNT_ID'))", "py")
+    assert set(found.env) == {"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID"}
+
+
+@pytest.mark.parametrize(
+    ("code", "kind", "reason"),
+    [
+        ('curl -X POST https://x -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" | jq .', "shell", None),
+        (
+            "npx wrangler deploy",
+            "shell",
+            "not runnable: needs a Cloudflare account and tooling the harness does not provide (`npx wrangler deploy`)",
+        ),
+        (
+            "npm create cloudflare@latest -- my-app",
+            "shell",
+            "not runnable: needs a Cloudflare account and tooling the harness does not provide "
+            "(`npm create cloudflare@latest`)",
+        ),
+        ("npm install hono", "shell", "not runnable: runs `npm install hono`, tooling the harness does not provide"),
+        ("cd my-app", "shell", "not runnable: works in a project folder an earlier step creates (`cd my-app`)"),
+        ("stripe listen --forward-to x", "shell", "not runnable: runs `stripe`, which the harness does not provide"),
+        ("╭ Create an application\n│ dir ./app", "output", "not runnable: output or text, not commands"),
+        ("Need to install the following packages:\nc3@2", "output", "not runnable: output or text, not commands"),
+        ('{\n  "result": []\n}', "output", "not runnable: output or text, not commands"),
+        ("# just a comment", "shell", "not runnable: no commands, only comments"),
+        ('curl -d "$body" https://x', "shell", "fragment: uses `$body`, never set"),
+    ],
+)
+def test_shell(code: str, kind: str, reason: str | None) -> None:
+    found = of(code, "sh")
+    assert (found.kind, found.reason) == (kind, reason)
+
+
+def test_shell_variables_the_snippet_sets_or_every_shell_has() -> None:
+    found = of('TOKEN=abc\nexport ZONE=z\necho "$TOKEN $ZONE $HOME"\nfor f in a b; do echo "$f"; done', "sh")
+    assert (found.reason, found.missing_env, dict(found.env)) == (None, (), {})
+
+
+def test_shell_upper_case_variables_are_placeholders() -> None:
+    found = of('curl "https://x/$ZONE_ID" -H "Authorization: Bearer ${CLOUDFLARE_API_TOKEN}"', "sh")
+    assert dict(found.env) == {"CLOUDFLARE_API_TOKEN": TEST_API_TOKEN}
+    assert found.missing_env == ("ZONE_ID",)
+
+
+def test_an_unterminated_quote_runs_so_that_bash_says_where() -> None:
+    found = of("curl https://x \\\n  --header 'Authorization: Bearer TOKEN \\\n  --data '{\"a\": \"$b\"}'", "sh")
+    assert (found.kind, found.reason) == ("shell", None)
+
+
+def test_other_languages_are_not_classified() -> None:
+    assert classify('{"a": 1}', "json", DEFAULT_PLACEHOLDERS) is None

@@ -1,0 +1,115 @@
+"""Placeholders in every style found on cloudflare-docs, environment variables, and the warning for
+a placeholder left without a value."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.extract.placeholders import (
+    DEFAULT_PLACEHOLDERS,
+    TEST_ACCOUNT_ID,
+    TEST_API_TOKEN,
+    environment,
+    prepare,
+    role_value,
+)
+from harness.model import Severity
+
+from .support import hugo
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["{ACCOUNT_ID}", "{account_id}", "<ACCOUNT_ID>", "<accountId>", "<account>", "YOUR_ACCOUNT_ID", "{CF_ACCOUNT_ID}"],
+)
+def test_account_id_in_every_style(token: str) -> None:
+    prepared = prepare(f"curl https://api.example/accounts/{token}/ai/run\n", "sh", DEFAULT_PLACEHOLDERS)
+    assert prepared.code == f"curl https://api.example/accounts/{TEST_ACCOUNT_ID}/ai/run\n"
+    assert prepared.leftovers == ()
+
+
+@pytest.mark.parametrize(
+    "token", ["{API_TOKEN}", "{api_token}", "<API_TOKEN>", "<apiToken>", "YOUR_API_TOKEN", "{cf_api_token}"]
+)
+def test_api_token_in_every_style(token: str) -> None:
+    assert prepare(f'-H "Authorization: Bearer {token}"', "sh", DEFAULT_PLACEHOLDERS).code == (
+        f'-H "Authorization: Bearer {TEST_API_TOKEN}"'
+    )
+
+
+def test_the_table_wins_over_roles_and_adds_its_own() -> None:
+    table = {"{ACCOUNT_ID}": "mine", "{ZONE_ID}": "zone"}
+    assert prepare("a/{ACCOUNT_ID}/{ZONE_ID}/<accountId>", "sh", table).code == f"a/mine/zone/{TEST_ACCOUNT_ID}"
+
+
+def test_code_is_only_touched_inside_plain_strings() -> None:
+    js = 'const {ACCOUNT_ID} = env;\nconst u = `${ACCOUNT_ID}/x/{ACCOUNT_ID}`;\nfetch("/accounts/{ACCOUNT_ID}/");\n'
+    assert prepare(js, "js", DEFAULT_PLACEHOLDERS).code == (
+        f"const {{ACCOUNT_ID}} = env;\nconst u = `${{ACCOUNT_ID}}/x/{TEST_ACCOUNT_ID}`;\n"
+        f'fetch("/accounts/{TEST_ACCOUNT_ID}/");\n'
+    )
+    py = 'url = f"/accounts/{account_id}/"\nheaders = {"Authorization": "Bearer {API_TOKEN}"}\n'
+    assert prepare(py, "py", DEFAULT_PLACEHOLDERS).code == (
+        f'url = f"/accounts/{{account_id}}/"\nheaders = {{"Authorization": "Bearer {TEST_API_TOKEN}"}}\n'
+    )
+
+
+def test_what_looks_like_a_placeholder_and_is_left() -> None:
+    prepared = prepare("npx wrangler pages deploy <OUTPUT_DIR> --zone {zone_id} <div>\n", "sh", DEFAULT_PLACEHOLDERS)
+    assert [left.token for left in prepared.leftovers] == ["<OUTPUT_DIR>", "{zone_id}"]
+    ts = "await env.<MY_QUEUE>.send(log);\nconst x: Array<T> = [];\nconst h = '<b>bold</b>';\nenv.YOUR_INDEX.query();\n"
+    assert [left.token for left in prepare(ts, "ts", DEFAULT_PLACEHOLDERS).leftovers] == ["<MY_QUEUE>", "YOUR_INDEX"]
+    assert prepare('print("{name}".format(name=1))', "py", DEFAULT_PLACEHOLDERS).leftovers == ()
+
+
+def test_environment_variables_by_table_and_role() -> None:
+    values, missing = environment(["CLOUDFLARE_ACCOUNT_ID", "CF_API_TOKEN", "ZONE_ID", "GREETING"], {"$GREETING": "hi"})
+    assert values == {"CLOUDFLARE_ACCOUNT_ID": TEST_ACCOUNT_ID, "CF_API_TOKEN": TEST_API_TOKEN, "GREETING": "hi"}
+    assert missing == ["ZONE_ID"]
+    assert role_value("CUSTOMER_ACCOUNT_ID") is None
+
+
+def test_shell_snippets_get_environment_variables_as_options() -> None:
+    text = '```sh\ncurl "https://api.cloudflare.com/client/v4/accounts/$CLOUDFLARE_ACCOUNT_ID/ai/run/@cf/x" \\\n'
+    text += '  -H "Authorization: Bearer ${CLOUDFLARE_API_TOKEN}"\n```\n'
+    extraction = hugo(text)
+    [snippet] = extraction.snippets
+    assert snippet.options == {
+        "kind": "shell",
+        "env.CLOUDFLARE_ACCOUNT_ID": TEST_ACCOUNT_ID,
+        "env.CLOUDFLARE_API_TOKEN": TEST_API_TOKEN,
+    }
+    assert "$CLOUDFLARE_ACCOUNT_ID" in snippet.code and snippet.skip_reason is None
+    assert extraction.diagnostics == ()
+
+
+def test_an_unreplaced_placeholder_is_a_warning_at_its_line_and_the_snippet_is_not_run() -> None:
+    text = "Deploy:\n\n```sh\ncurl https://api.cloudflare.com/client/v4/zones/{zone_id}/purge_cache \\\n"
+    text += '  -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" \\\n  -d "{\\"files\\": [\\"<URL>\\"]}"\n```\n'
+    extraction = hugo(text)
+    [snippet] = extraction.snippets
+    assert snippet.skip_reason == "not runnable: placeholder `{zone_id}` has no value"
+    assert [(d.line, d.severity) for d in extraction.diagnostics] == [(4, Severity.WARNING), (6, Severity.WARNING)]
+    assert extraction.diagnostics[0].message.startswith("placeholder `{zone_id}` left unreplaced")
+    assert str(extraction.diagnostics[1]).startswith("page.md:6: placeholder `<URL>` left unreplaced")
+
+
+def test_an_environment_variable_without_value_is_named() -> None:
+    extraction = hugo('```sh\ncurl "https://api.cloudflare.com/client/v4/zones/$ZONE_ID/dns_records"\n```\n')
+    [snippet] = extraction.snippets
+    assert snippet.skip_reason == "not runnable: environment variable `$ZONE_ID` has no value"
+    [warning] = extraction.diagnostics
+    assert warning.line == 2 and '"$ZONE_ID" = "..."' in warning.message
+
+
+def test_placeholders_in_snippets_that_do_not_run_anyway_are_not_reported() -> None:
+    extraction = hugo("```sh\nnpx wrangler pages deploy <OUTPUT_DIR>\n```\n")
+    assert extraction.snippets[0].skip_reason is not None and "wrangler" in extraction.snippets[0].skip_reason
+    assert extraction.diagnostics == ()
+
+
+def test_invisible_characters_are_a_warning() -> None:
+    extraction = hugo("```js\nconst a = 1;\n\u200b\nconsole.log(a);\n```\n")
+    [warning] = extraction.diagnostics
+    assert (warning.line, warning.severity) == (3, Severity.WARNING)
+    assert warning.message.startswith("invisible character U+200B (zero width space)")
