@@ -9,6 +9,14 @@ from harness.model import Snippet
 from harness.run.base import Launch, Route
 from harness.run.common import proxy_env
 
+ENV_OPTION = "env."
+"""Snippet options `env.NAME=value` (set at extraction for `$NAME` the code reads): exported."""
+
+
+def snippet_env(snippet: Snippet) -> dict[str, str]:
+    """The environment variables a snippet's options ask for (`env.CLOUDFLARE_API_TOKEN=...`)."""
+    return {key[len(ENV_OPTION) :]: value for key, value in snippet.options.items() if key.startswith(ENV_OPTION)}
+
 
 class ShellRunner:
     """Runs an `sh` snippet with `bash -e`: the first failing command fails the snippet."""
@@ -23,5 +31,5 @@ class ShellRunner:
         return Launch(
             argv=("bash", "-e", "{workdir}/snippet.sh"),
             files={"snippet.sh": snippet.code.encode()},
-            env=proxy_env(route),
+            env={**snippet_env(snippet), **proxy_env(route)},
         )

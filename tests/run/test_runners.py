@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,16 @@ def test_curl_reaches_the_mock(executor: LocalExecutor) -> None:
     assert out.exit_code == 0, out.stderr
     assert '"success":true' in out.stdout.replace(" ", "")
     assert [r.header("content-type") for r in reqs] == ["application/x-www-form-urlencoded"]
+
+
+def test_shell_gets_the_environment_variables_of_its_options(executor: LocalExecutor) -> None:
+    url = URL.replace(ACCOUNT, "$CLOUDFLARE_ACCOUNT_ID")
+    code = f'curl -sS "{url}" -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" -d \'{{"prompt": "hi"}}\'\n'
+    s = snippet(code, "sh", "curl-env")
+    s = replace(s, options={"env.CLOUDFLARE_ACCOUNT_ID": ACCOUNT, "env.CLOUDFLARE_API_TOKEN": "harness-test-token"})
+    out, reqs = run(executor, s)
+    assert out.exit_code == 0, out.stderr
+    assert [(r.status, r.header("authorization")) for r in reqs] == [(200, "Bearer harness-test-token")]
 
 
 def test_worker_binding_and_response(executor: LocalExecutor) -> None:
