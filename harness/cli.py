@@ -36,7 +36,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     timeout = args.timeout or config.timeout_s or DEFAULT_TIMEOUT_S
     options = RunOptions(executor=args.executor, build_images=args.build, jobs=args.jobs, timeout_s=timeout,
                          config=config, retries=args.retries, typecheck=args.typecheck,
-                         cache_dir=None if args.no_cache else Path(args.cache_dir))
+                         cache_dir=None if args.no_cache else Path(args.cache_dir), warm_workers=args.warm_workers)
     shard = parse_shard(args.shard) if args.shard else None
     the_plan = plan(args.paths, config, shard=shard, changed_since_ref=args.changed_since)
     if not the_plan.pages and (shard or args.changed_since):
@@ -163,6 +163,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--executor", choices=EXECUTOR_CHOICES, default="local",
                      help="local processes, docker containers, or auto (docker when its images are built)")
     run.add_argument("--build", action="store_true", help="with --executor docker: build missing images first")
+    run.add_argument("--warm-workers", action="store_true", help="local Worker snippets on one warm workerd, a "
+                     "fresh isolate each, instead of one Miniflare process each (faster; see harness.run.warm_worker)")
     run.add_argument("-j", "--jobs", type=int, default=1, help="snippets run at once (default 1)")
     run.add_argument("--timeout", type=float, default=None,
                      help=f"seconds per snippet (default: the config's, else {DEFAULT_TIMEOUT_S:.0f})")

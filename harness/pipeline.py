@@ -47,6 +47,9 @@ class RunOptions:
     """Where results are cached; None runs everything."""
     retries: int = 0
     """Runs again a snippet that failed, up to this many times; one that then passes is flaky."""
+    warm_workers: bool = False
+    """Local Worker snippets on warm servers (one workerd, a fresh isolate per snippet) instead of one
+    Miniflare process each; see `harness.run.warm_worker`."""
     config: Config = field(default_factory=Config)
     runners_dir: Path = field(default_factory=default_runners_dir)
 

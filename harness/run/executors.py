@@ -35,11 +35,11 @@ def make_executor(options: RunOptions, announce: Callable[[str], None] = lambda 
         choice = "local" if problem else "docker"
         announce(f"executor: {choice}" + (f" ({problem})" if problem else ""))
     if choice == "local":
-        return LocalExecutor(options.runners_dir)
+        return LocalExecutor(options.runners_dir, warm_workers=options.warm_workers)
     if choice == "inprocess":
         from harness.run.inprocess import InProcessExecutor
 
-        return InProcessExecutor(options.runners_dir)
+        return InProcessExecutor(options.runners_dir, warm_workers=options.warm_workers)
     if choice == "docker":
         from harness.run.docker_exec import DockerExecutor
 

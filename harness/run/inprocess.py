@@ -126,9 +126,9 @@ class InProcessExecutor:
     name = "inprocess"
 
     def __init__(self, runners_dir: Path, config: MockConfig | None = None,
-                 output_limit: int = OUTPUT_LIMIT) -> None:
+                 output_limit: int = OUTPUT_LIMIT, warm_workers: bool = False) -> None:
         self.runners_dir = runners_dir
-        self._local = LocalExecutor(runners_dir, config, output_limit)
+        self._local = LocalExecutor(runners_dir, config, output_limit, warm_workers=warm_workers)
         self._output_limit = output_limit
         self._python = runners_dir / "python" / ".venv" / "bin" / "python"
         self._warm: WarmInterpreter | None = None

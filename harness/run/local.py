@@ -10,12 +10,15 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from harness.mock.server import MockConfig, MockServer
 from harness.model import HttpResponse, RecordedRequest
 from harness.run.base import HarnessError, Launch, Outcome, Route, Runner
 from harness.run.common import parse_response
+
+if TYPE_CHECKING:
+    from harness.run.warm_worker import WarmWorkers
 
 OUTPUT_LIMIT = 1_000_000
 """Bytes of stdout (and of stderr) kept per snippet; the rest is read and dropped."""
@@ -110,11 +113,18 @@ class LocalExecutor:
     name = "local"
 
     def __init__(self, runners_dir: Path, config: MockConfig | None = None,
-                 output_limit: int = OUTPUT_LIMIT) -> None:
+                 output_limit: int = OUTPUT_LIMIT, warm_workers: bool = False) -> None:
+        """`warm_workers`: Worker snippets run on warm servers (one workerd for many snippets, a fresh
+        isolate each; see `harness.run.warm_worker`) instead of one Miniflare process each."""
         self.runners_dir = runners_dir
         self._config = config or MockConfig()
         self._output_limit = output_limit
         self._mock: MockServer | None = None
+        self._warm: WarmWorkers | None = None
+        if warm_workers:
+            from harness.run.warm_worker import WarmWorkers  # it builds on this module
+
+            self._warm = WarmWorkers(runners_dir)
 
     def __enter__(self) -> LocalExecutor:
         try:
@@ -124,6 +134,8 @@ class LocalExecutor:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._warm is not None:
+            self._warm.close()
         if self._mock is not None:
             self._mock.__exit__(None, None, None)
             self._mock = None
@@ -139,6 +151,8 @@ class LocalExecutor:
 
     def execute(self, runner: Runner, launch: Launch, timeout_s: float) -> Outcome:
         with tempfile.TemporaryDirectory(prefix=f"harness-{runner.name}-") as tmp:
+            if self._warm is not None and runner.name == "worker":
+                return self._warm.execute(launch, Path(tmp), timeout_s, self._output_limit)
             return run_process(launch, Path(tmp), timeout_s, self._output_limit)
 
     def requests_of(self, snippet_id: str) -> tuple[RecordedRequest, ...]:

@@ -2,56 +2,36 @@
 // real package), starts it in workerd through Miniflare with `env.AI` bound to the harness's mock,
 // sends it one `GET /`, and writes the answer to a JSON file.
 // Usage: node run.mjs <entry.ts|js> <result.json>
-// Env: HARNESS_MOCK_URL (mock app), HARNESS_TOKEN (snippet token), HTTPS_PROXY (for the Worker's own fetch),
-// HARNESS_AI_VERSION (optional: "1.0" or "1.1" bundles that generation of @cloudflare/ai instead of 1.2).
+// Env: HARNESS_MOCK_URL (mock app), HARNESS_TOKEN (snippet token), HTTPS_PROXY (for the Worker's own fetch).
 import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
+import { join } from "node:path";
+import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, bundle, here, proxyAgent, require, sendOut } from "./shared.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
-const esbuild = require("esbuild");
 const { Miniflare, Response } = require("miniflare");
-const { ProxyAgent, fetch: proxiedFetch } = require("undici");
 
 const [entry, resultFile] = process.argv.slice(2);
 const mockUrl = new URL(process.env.HARNESS_MOCK_URL);
-const proxy = process.env.HTTPS_PROXY ? new ProxyAgent({ uri: process.env.HTTPS_PROXY }) : undefined;
-const aiVersion = process.env.HARNESS_AI_VERSION || "";
-const alias = aiVersion ? { "@cloudflare/ai": `@cloudflare/ai-${aiVersion}` } : {};
+const proxy = proxyAgent(process.env.HTTPS_PROXY);
 
-async function bundle() {
-  try {
-    const out = await esbuild.build({
-      entryPoints: [entry], bundle: true, write: false, format: "esm", platform: "neutral",
-      target: "es2022", conditions: ["workerd", "worker", "browser"], mainFields: ["browser", "module", "main"],
-      nodePaths: [join(here, "node_modules")], logLevel: "silent", external: ["node:*", "cloudflare:*"], alias,
-    });
-    return out.outputFiles[0].text;
-  } catch (error) {
-    for (const message of error.errors || [error]) {
-      const where = message.location ? `${message.location.line}:${message.location.column}: ` : "";
-      console.error(`${where}${message.text || message.message || message}`);
-    }
-    process.exit(3);
-  }
+const built = await bundle(entry);
+if (built.errors) {
+  for (const line of built.errors) console.error(line);
+  process.exit(3);
 }
 
 // The Worker's own fetch() goes out through the proxy, like any other client's.
 async function outbound(request) {
-  const answer = await proxiedFetch(request.url, {
-    method: request.method, headers: request.headers, dispatcher: proxy,
-    body: ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer(),
-  });
+  const answer = await sendOut(request.url, {
+    method: request.method, headers: request.headers, body: await request.arrayBuffer(),
+  }, proxy);
   return new Response(await answer.arrayBuffer(), { status: answer.status, headers: answer.headers });
 }
 
 const mf = new Miniflare({
   workers: [
     {
-      name: "snippet", modules: true, script: await bundle(), compatibilityDate: "2024-09-23",
-      compatibilityFlags: ["nodejs_compat"],
+      name: "snippet", modules: true, script: built.script, compatibilityDate: COMPATIBILITY_DATE,
+      compatibilityFlags: COMPATIBILITY_FLAGS,
       wrappedBindings: { AI: { scriptName: "harness-ai", bindings: { TOKEN: process.env.HARNESS_TOKEN || "" } } },
       outboundService: outbound,
     },

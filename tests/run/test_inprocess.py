@@ -122,7 +122,8 @@ def test_evidence_is_the_local_executors(name: str, local: LocalExecutor, inproc
 def test_blocked_requests_are_recorded_as_the_proxy_records_them(inprocess: InProcessExecutor) -> None:
     outcome, requests = run(inprocess, snippet(CASES["blocked-https"], "blocked"), "blocked")
     assert outcome.exit_code == 0, outcome.stderr
-    assert [(r.via, r.method, r.url, r.status) for r in requests] == [("blocked", "CONNECT", "example.com:443", 403)] * 2
+    refused = ("blocked", "CONNECT", "example.com:443", 403)
+    assert [(r.via, r.method, r.url, r.status) for r in requests] == [refused] * 2
 
 
 def test_each_snippet_starts_from_the_warm_interpreter_untouched(inprocess: InProcessExecutor) -> None:

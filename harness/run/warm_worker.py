@@ -1,0 +1,137 @@
+"""Warm Worker serving: `runners/worker/serve.mjs` keeps one workerd running and loads each Worker
+snippet into a fresh isolate (workerd's Worker Loader), instead of starting Miniflare per snippet.
+
+Each snippet still gets its own isolate, token and proxy route, and the same bundle, binding and
+outbound path as the cold runner (`run.mjs`); `tests/run/test_warm_worker.py` runs snippets both ways
+and compares the evidence. What differs: the stack of a handler that throws names the warm host
+instead of Miniflare's entry worker; `request.cf` is not set; output written by `ctx.waitUntil` work
+that outlives the answer is lost (as the cold runner loses it when it disposes of Miniflare).
+
+A server runs one snippet at a time (so the output workerd prints is that snippet's); the pool starts
+another when all are busy, so `-j N` uses up to N servers. A snippet that times out takes its server
+down with it; the next one starts a fresh server.
+"""
+
+from __future__ import annotations
+
+import queue
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from harness.run.base import HarnessError, Launch, Outcome
+from harness.run.helper_process import HelperProcess
+from harness.run.local import base_env, read_response
+
+START_TIMEOUT_S = 30.0
+_GONE: dict[str, Any] = {}
+"""Put in a server's answers once its output has ended."""
+_SERVER_ENV = ("HARNESS_MOCK_URL", "NODE_EXTRA_CA_CERTS")
+"""Variables of a worker launch that hold for the whole run: the server is started with them."""
+
+
+class WarmWorkerServer:
+    """One `serve.mjs` and its workerd, as a context manager; `run` hands it one job at a time."""
+
+    def __init__(self, runners_dir: Path, env: dict[str, str], start_timeout_s: float = START_TIMEOUT_S) -> None:
+        self.env = env
+        """The run-wide variables it was started with (the mock's URL, the run's CA)."""
+        argv = ["node", str(runners_dir / "worker" / "serve.mjs")]
+        self._dir = Path(tempfile.mkdtemp(prefix="harness-warm-worker-"))
+        self._answers: queue.Queue[dict[str, Any]] = queue.Queue()
+        self._helper = HelperProcess(argv, {**base_env(self._dir), **env, "HARNESS_WARM_DIR": str(self._dir)},
+                                     "warm Worker server", start_timeout_s, self._answers.put,
+                                     lambda: self._answers.put(_GONE))
+        self._jobs = 0
+
+    @property
+    def alive(self) -> bool:
+        return self._helper.running
+
+    def __enter__(self) -> WarmWorkerServer:
+        self._helper.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._helper.__exit__()  # workerd is in the server's process group: it goes too
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def run(self, job: dict[str, Any], timeout_s: float) -> dict[str, Any] | None:
+        """Sends one job and waits for its answer; None when it did not come in time (the server is
+        then stopped, since a snippet may still hold workerd)."""
+        self._jobs += 1
+        self._helper.send({**job, "job": self._jobs})
+        try:
+            answer = self._answers.get(timeout=timeout_s)
+        except queue.Empty:
+            self.__exit__()
+            return None
+        if answer is _GONE:
+            problem = self._helper.log_tail() or "no output"
+            self.__exit__()
+            raise HarnessError(f"the warm Worker server died: {problem}")
+        return answer
+
+
+class WarmWorkers:
+    """A pool of warm Worker servers for a run: started on demand, reused, stopped on `close`."""
+
+    def __init__(self, runners_dir: Path) -> None:
+        self.runners_dir = runners_dir
+        self._idle: list[WarmWorkerServer] = []
+        self._all: list[WarmWorkerServer] = []
+        self._lock = threading.Lock()
+
+    def _take(self, env: dict[str, str]) -> WarmWorkerServer:
+        with self._lock:
+            while self._idle:
+                server = self._idle.pop()
+                if server.alive and server.env == env:
+                    return server
+        server = WarmWorkerServer(self.runners_dir, env).__enter__()
+        with self._lock:
+            self._all.append(server)
+        return server
+
+    def _give_back(self, server: WarmWorkerServer) -> None:
+        with self._lock:
+            if server.alive:
+                self._idle.append(server)
+            else:
+                self._all.remove(server)
+
+    def close(self) -> None:
+        with self._lock:
+            servers, self._all, self._idle = self._all, [], []
+        for server in servers:
+            server.__exit__()
+
+    def execute(self, launch: Launch, workdir: Path, timeout_s: float, output_limit: int) -> Outcome:
+        """Runs a launch of the `worker` runner (`node run.mjs <entry> <result>`) on a warm server."""
+        for name, content in launch.files.items():
+            (workdir / name).parent.mkdir(parents=True, exist_ok=True)
+            (workdir / name).write_bytes(content)
+        entry, result = (part.replace("{workdir}", str(workdir)) for part in launch.argv[2:4])
+        env = {name: launch.env[name] for name in _SERVER_ENV if name in launch.env}
+        job = {"entry": entry, "result": result, "token": launch.env.get("HARNESS_TOKEN", ""),
+               "proxy": launch.env.get("HTTPS_PROXY", ""), "limit": output_limit}
+        started = time.monotonic()
+        try:
+            server = self._take(env)
+        except HarnessError as error:
+            return Outcome(None, "", "", time.monotonic() - started, infra_error=str(error))
+        try:
+            answer = server.run(job, timeout_s)
+        except HarnessError as error:
+            return Outcome(None, "", "", time.monotonic() - started, infra_error=str(error))
+        finally:
+            self._give_back(server)
+        duration = time.monotonic() - started
+        if answer is None:
+            return Outcome(None, "", "", duration, timed_out=True)
+        return Outcome(exit_code=int(answer["exit"]), stdout=answer.get("stdout", ""), stderr=answer.get("stderr", ""),
+                       duration_s=duration, output_truncated=bool(answer.get("truncated")),
+                       response=read_response(Path(result)))

@@ -1,0 +1,44 @@
+// What the cold runner (run.mjs) and the warm server (serve.mjs) share: the esbuild bundle of a
+// snippet, and the Worker's own fetch() sent out through the harness's proxy like any client's.
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+export const here = dirname(fileURLToPath(import.meta.url));
+export const require = createRequire(import.meta.url);
+const esbuild = require("esbuild");
+const { ProxyAgent, fetch: proxiedFetch } = require("undici");
+
+export const COMPATIBILITY_DATE = "2024-09-23";
+export const COMPATIBILITY_FLAGS = ["nodejs_compat"];
+
+// The snippet bundled (so `import { Ai } from "@cloudflare/ai"` is the real package):
+// `{ script }`, or `{ errors }` as `line:column: text` lines.
+export async function bundle(entry) {
+  try {
+    const out = await esbuild.build({
+      entryPoints: [entry], bundle: true, write: false, format: "esm", platform: "neutral",
+      target: "es2022", conditions: ["workerd", "worker", "browser"], mainFields: ["browser", "module", "main"],
+      nodePaths: [join(here, "node_modules")], logLevel: "silent", external: ["node:*", "cloudflare:*"],
+    });
+    return { script: out.outputFiles[0].text };
+  } catch (error) {
+    return {
+      errors: (error.errors || [error]).map((message) => {
+        const where = message.location ? `${message.location.line}:${message.location.column}: ` : "";
+        return `${where}${message.text || message.message || message}`;
+      }),
+    };
+  }
+}
+
+export function proxyAgent(proxyUrl) {
+  return proxyUrl ? new ProxyAgent({ uri: proxyUrl }) : undefined;
+}
+
+// Sends a request of the Worker's out through `agent` (the proxy, with the snippet's token).
+export function sendOut(url, { method, headers, body }, agent) {
+  return proxiedFetch(url, {
+    method, headers, dispatcher: agent, body: ["GET", "HEAD"].includes(method) ? undefined : body,
+  });
+}

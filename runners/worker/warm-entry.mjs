@@ -1,0 +1,22 @@
+// The main module of each snippet's isolate in the warm server: hands the snippet's own default
+// export the request, with `env.AI` built from ai-binding.mjs as the cold runner's wrapped binding is.
+// The binding's calls carry a secret header so the host tells them from the snippet's own fetch().
+import * as snippet from "./snippet.mjs";
+import makeBinding from "./ai-binding.mjs";
+
+export default {
+  fetch(request, env, ctx) {
+    const { HARNESS_TOKEN, HARNESS_SECRET, ...rest } = env;
+    const mock = {
+      fetch(url, init = {}) {
+        const headers = new Headers(init.headers);
+        headers.set("x-harness-binding", HARNESS_SECRET);
+        return fetch(url, { ...init, headers });
+      },
+    };
+    const userEnv = { ...rest, AI: makeBinding({ MOCK: mock, TOKEN: HARNESS_TOKEN }) };
+    const handler = snippet.default;
+    if (typeof handler === "function") return new handler(ctx, userEnv).fetch(request);
+    return handler.fetch(request, userEnv, ctx);
+  },
+};

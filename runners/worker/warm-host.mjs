@@ -1,0 +1,78 @@
+// The host Worker of the warm server (serve.mjs): one workerd, one fresh isolate per snippet.
+// `POST /__harness/load` loads a snippet through workerd's Worker Loader under a unique id (so no
+// isolate is ever reused); the next `GET /` with `x-harness-run: <job>` is handed to it, as
+// Miniflare's dispatchFetch hands the cold runner's. Each job has an outbound slot (an `Outbound`
+// entrypoint whose props name the slot): the snippet's `env.AI` calls go to the mock, its own
+// fetch() to serve.mjs, which sends it through the proxy with the snippet's token. A slot refuses
+// once its job has ended, so a late request is never counted as another snippet's.
+import { WorkerEntrypoint } from "cloudflare:workers";
+
+const live = new Map(); // slot -> { job, secret, mark }
+const loaded = new Map(); // job -> the loader's code, until its GET (a stub is bound to the request that made it)
+
+export class Outbound extends WorkerEntrypoint {
+  async fetch(request) {
+    const job = live.get(this.ctx.props.slot);
+    if (!job) return new Response("harness: the snippet that sent this has finished", { status: 502 });
+    const headers = new Headers(request.headers);
+    if (headers.get("x-harness-binding") === job.secret) {
+      headers.delete("x-harness-binding");
+      return this.env.MOCK.fetch(new Request(request, { headers }));
+    }
+    headers.set("x-harness-job", job.job);
+    headers.set("x-harness-url", request.url);
+    return this.env.OUT.fetch("http://serve/", { method: request.method, headers, body: request.body, redirect: "manual" });
+  }
+}
+
+function load(job, env) {
+  loaded.set(job.job, {
+    slot: job.slot, secret: job.secret, mark: job.mark, cf: job.cf,
+    code: {
+      compatibilityDate: job.compatibilityDate, compatibilityFlags: job.compatibilityFlags,
+      mainModule: "harness-entry.mjs", modules: job.modules,
+      env: { HARNESS_TOKEN: job.token, HARNESS_SECRET: job.secret },
+      globalOutbound: env[`SLOT${job.slot}`],
+    },
+  });
+  return new Response("loaded");
+}
+
+// Ends a job once its answer's body is through: the markers tell serve.mjs which output lines were its.
+function ender(slot) {
+  return () => {
+    const job = live.get(slot);
+    live.delete(slot);
+    console.log(job.mark);
+    console.error(job.mark);
+  };
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    if (new URL(request.url).pathname === "/__harness/load") return load(await request.json(), env);
+    const id = request.headers.get("x-harness-run");
+    const run = loaded.get(id);
+    if (!run) return new Response("harness: no such job", { status: 404 });
+    loaded.delete(id);
+    live.set(run.slot, { job: id, secret: run.secret, mark: run.mark });
+    const worker = env.LOADER.get(id, () => run.code);
+    const headers = new Headers(request.headers);
+    headers.delete("x-harness-run");
+    const end = ender(run.slot);
+    let answer;
+    try {
+      answer = await worker.getEntrypoint().fetch(new Request("http://localhost/", { method: request.method, headers, cf: run.cf }));
+    } catch (e) { // as Miniflare's entry worker answers a handler that throws
+      end();
+      return new Response(e?.stack ?? String(e), { status: 500 });
+    }
+    if (!answer.body) {
+      end();
+      return answer;
+    }
+    const { readable, writable } = new TransformStream();
+    ctx.waitUntil(answer.body.pipeTo(writable).catch(() => {}).finally(end));
+    return new Response(readable, answer);
+  },
+};
