@@ -14,6 +14,9 @@ SKIPPED_DIRS = frozenset({"node_modules", "_partials"})
 """Folders never walked (besides hidden ones): dependencies and Hugo partials."""
 SECTION_PAGES = frozenset({"_index.md", "_index.mdx", "_index.markdown"})
 """Hugo section pages: real pages although their names start with `_`."""
+SITE_MARKERS = frozenset({"layouts", "archetypes", "themes", "hugo.toml", "hugo.yaml", "config.toml", "config.yaml"})
+"""Beside a `content` folder, these make a Hugo site root: only `content` holds pages there (the
+`.md` files under `layouts/` are templates)."""
 
 
 def find_pages(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
@@ -21,7 +24,8 @@ def find_pages(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Diagn
 
     A file is a page whatever its name; a folder is walked in sorted order for `.md`, `.mdx` and
     `.markdown` files and other text files that start with front matter (`---` or `+++`).
-    Hidden folders, `node_modules`, `_partials` and files named `_*` (Hugo partials) are skipped.
+    Hidden folders, `node_modules`, `_partials` and files named `_*` (Hugo partials) are skipped, so
+    are `content/partials` (Starlight's) and, in a Hugo site root, every folder but `content`.
     """
     pages: list[tuple[Path, str]] = []
     diagnostics: list[Diagnostic] = []
@@ -39,6 +43,10 @@ def find_pages(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Diagn
 def _walk(root: Path) -> Iterator[tuple[Path, str]]:
     for folder, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIPPED_DIRS)
+        if "content" in dirnames and SITE_MARKERS & {*dirnames, *filenames}:
+            dirnames[:] = ["content"]
+        if Path(folder).name == "content" and "partials" in dirnames:
+            dirnames.remove("partials")  # Astro Starlight's partials collection, rendered by <Render>
         for name in sorted(filenames):
             path = Path(folder, name)
             if _is_page(path):

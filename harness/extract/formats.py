@@ -13,6 +13,7 @@ from pathlib import Path
 
 from harness.extract.hugo import parse_hugo
 from harness.extract.mdx import parse_mdx
+from harness.extract.partials import PartialFinder, hugo_partial, mdx_partial
 from harness.extract.regions import FormatParser
 
 ENTRY_POINT_GROUP = "harness.docs_formats"
@@ -25,10 +26,12 @@ class DocsFormat:
     name: str
     suffixes: tuple[str, ...]
     parse: FormatParser
+    find_partial: PartialFinder | None = None
+    """Where the partials its pages include live (None: includes are not followed)."""
 
 
-HUGO = DocsFormat("hugo", (".md", ".markdown"), parse_hugo)
-MDX = DocsFormat("mdx", (".mdx",), parse_mdx)
+HUGO = DocsFormat("hugo", (".md", ".markdown"), parse_hugo, hugo_partial)
+MDX = DocsFormat("mdx", (".mdx",), parse_mdx, mdx_partial)
 
 BUILT_IN: tuple[DocsFormat, ...] = (HUGO, MDX)
 """The formats that ship with the harness; a page whose suffix no format claims is read as `HUGO`."""

@@ -15,9 +15,8 @@ from harness.extract.annotations import HTML_COMMENT, find_comments, mask_fences
 from harness.extract.attrs import parse_attrs
 from harness.extract.document import Document, mask
 from harness.extract.fences import commonmark, parse_fences
-from harness.extract.regions import Fence, Layout, Problem
+from harness.extract.regions import Fence, Include, Layout, Problem
 from harness.extract.tabs import TabBuilder
-from harness.model import Severity
 
 _COMMENT = re.compile(r"\{\{[<%]?-?\s*/\*.*?\*/\s*-?[>%]?\}\}", re.DOTALL)
 _SHORTCODE = re.compile(
@@ -32,6 +31,7 @@ def parse_hugo(doc: Document) -> Layout:
     builder = TabBuilder("{{<tabs>}}", "{{<tab>}}")
     barriers: set[int] = set()
     notes: list[Problem] = []
+    includes: list[Include] = []
     text = mask(doc.text, [(m.start(), m.end()) for m in _COMMENT.finditer(doc.text)])
     for match in _SHORTCODE.finditer(text):
         line = doc.line_of(match.start())
@@ -41,8 +41,7 @@ def parse_hugo(doc: Document) -> Layout:
             barriers.add(line)
             builder.feed(name == "tabs", bool(match["close"]), line, attrs)
         elif name == "render" and not match["close"]:
-            shown = attrs.get("file", match["attrs"].strip())
-            notes.append(Problem(line, f"included content not extracted: render {shown}", Severity.INFO))
+            includes.append(Include(line, attrs.get("file") or _first_value(match["attrs"]), attrs))
     fences = [_split_header(fence) for fence in parse_fences(doc, commonmark(), barriers)]
     annotations, _ = find_comments(doc, mask_fences(doc, fences), HTML_COMMENT)
     groups, problems = builder.finish(doc.line_count)
@@ -51,7 +50,14 @@ def parse_hugo(doc: Document) -> Layout:
         groups=tuple(groups),
         annotations=tuple(annotations),
         problems=tuple(sorted(problems + notes, key=lambda p: p.line)),
+        includes=tuple(includes),
     )
+
+
+def _first_value(attrs: str) -> str:
+    """`{{< render "_x.md" >}}`: the file given as the first, unnamed value."""
+    match = re.search(r"\"([^\"]*)\"|'([^']*)'|(\S+)", attrs)
+    return next((group for group in match.groups() if group), "") if match else ""
 
 
 def _split_header(fence: Fence) -> Fence:

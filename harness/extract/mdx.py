@@ -15,7 +15,7 @@ from harness.extract.annotations import MDX_COMMENT, find_comments, mask_fences
 from harness.extract.attrs import parse_attrs
 from harness.extract.document import Document, mask
 from harness.extract.fences import mdx_markdown, parse_fences
-from harness.extract.regions import Layout, Problem, Wrapper
+from harness.extract.regions import Include, Layout, Problem, Wrapper
 from harness.extract.tabs import TabBuilder
 from harness.model import Severity
 
@@ -53,14 +53,14 @@ def parse_mdx(doc: Document) -> Layout:
     wrappers: list[Wrapper] = []
     open_wrappers: dict[str, list[_Tag]] = {}
     notes: list[Problem] = []
+    includes: list[Include] = []
     for tag in _tags(doc, text):
         if tag.name in ("Tabs", "TabItem") and not tag.self_closing:
             builder.feed(tag.name == "Tabs", tag.closing, tag.line, tag.attrs)
         if tag.name in GENERATORS and not tag.closing:
             notes.append(Problem(tag.line, f"generated code not extracted: <{tag.name}>", Severity.INFO))
         elif tag.name == "Render" and not tag.closing:
-            shown = tag.attrs.get("file", "")
-            notes.append(Problem(tag.line, f"included content not extracted: <Render file={shown!r}>", Severity.INFO))
+            includes.append(Include(tag.line, tag.attrs.get("file", ""), tag.attrs))
         if tag.name in WRAPPERS and not tag.self_closing:
             _wrapper_event(tag, open_wrappers, wrappers, notes)
     last = doc.line_count
@@ -75,6 +75,7 @@ def parse_mdx(doc: Document) -> Layout:
         wrappers=tuple(sorted(wrappers, key=lambda w: w.line)),
         annotations=tuple(annotations),
         problems=tuple(sorted(problems + notes, key=lambda p: p.line)),
+        includes=tuple(includes),
     )
 
 

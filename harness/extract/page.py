@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from harness.extract.document import Document
 from harness.extract.formats import DocsFormat, format_for
 from harness.extract.frontmatter import read_front_matter
+from harness.extract.partials import include_partials, with_parameters
 from harness.extract.placeholders import DEFAULT_PLACEHOLDERS
+from harness.extract.regions import Include
 from harness.extract.snippets import build_snippets
 from harness.model import Diagnostic, Extraction, Page
 
@@ -24,13 +27,33 @@ def extract_page(path: Path, display: str, placeholders: Mapping[str, str] | Non
     except (OSError, UnicodeDecodeError) as error:
         diagnostic = Diagnostic(display, 0, f"cannot read page: {error}")
         return Extraction(Page(display, {}, ""), (), (diagnostic,))
-    return extract_text(text, display, format_for(path), placeholders)
+    docs_format = format_for(path)
+    extraction, includes = _extract(text, display, docs_format, placeholders)
+    if not includes or docs_format.find_partial is None:
+        return extraction
+
+    def read(partial: Path, shown: str, include: Include) -> tuple[Extraction, Sequence[Include]]:
+        try:
+            partial_text = with_parameters(partial.read_text(encoding="utf-8"), include)
+        except (OSError, UnicodeDecodeError) as error:
+            return Extraction(Page(shown, {}, ""), (), (Diagnostic(shown, 0, f"cannot read partial: {error}"),)), ()
+        return _extract(partial_text, shown, format_for(partial), placeholders)
+
+    snippets, diagnostics = include_partials(path, display, includes, docs_format.find_partial, read)
+    in_page_order = sorted((*extraction.snippets, *snippets), key=lambda s: s.line)
+    return replace(extraction, snippets=tuple(in_page_order), diagnostics=extraction.diagnostics + tuple(diagnostics))
 
 
 def extract_text(
     text: str, display: str, docs_format: DocsFormat, placeholders: Mapping[str, str] | None = None
 ) -> Extraction:
-    """Extract the snippets of page text `text` written in `docs_format`."""
+    """Extract the snippets of page text `text` written in `docs_format` (partials not followed)."""
+    return _extract(text, display, docs_format, placeholders)[0]
+
+
+def _extract(
+    text: str, display: str, docs_format: DocsFormat, placeholders: Mapping[str, str] | None
+) -> tuple[Extraction, tuple[Include, ...]]:
     if placeholders is None:
         placeholders = DEFAULT_PLACEHOLDERS
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -41,8 +64,9 @@ def extract_text(
     layout = docs_format.parse(doc)
     snippets, problems = build_snippets(layout, doc, display, placeholders)
     found = sorted([*front.problems, *layout.problems, *problems], key=lambda p: p.line)
-    return Extraction(
+    extraction = Extraction(
         page=Page(display, front.data, text),
         snippets=tuple(snippets),
         diagnostics=tuple(Diagnostic(display, p.line, p.message, p.severity) for p in found),
     )
+    return extraction, layout.includes

@@ -85,6 +85,17 @@ class Annotation:
 
 
 @dataclass(frozen=True)
+class Include:
+    """A place where the page pulls in another file's content (Hugo `render`, MDX `<Render>`)."""
+
+    line: int
+    file: str
+    """The file as the page names it (`_prereqs.md`, `gateway/_lists.md`, `prereqs`)."""
+    attrs: Mapping[str, str] = field(default_factory=dict)
+    """Every attribute of the tag (`productFolder`, `product`, `withParameters`, ...)."""
+
+
+@dataclass(frozen=True)
 class Layout:
     """Everything a format parser found on one page."""
 
@@ -93,6 +104,7 @@ class Layout:
     wrappers: tuple[Wrapper, ...] = ()
     annotations: tuple[Annotation, ...] = ()
     problems: tuple[Problem, ...] = ()
+    includes: tuple[Include, ...] = ()
 
 
 FormatParser = Callable[[Document], Layout]

@@ -93,6 +93,6 @@ def test_duplicate_labels_stay_unique() -> None:
     assert [s.id for s in extract(text).snippets] == ["page.md::g1::js", "page.md::g1::js#2"]
 
 
-def test_render_shortcode_is_noted() -> None:
-    [note] = extract('{{<render file="_lists.md">}}\n').diagnostics
-    assert (note.severity, note.message) == (Severity.INFO, "included content not extracted: render _lists.md")
+def test_render_shortcode_of_page_text_is_not_followed() -> None:
+    extraction = extract('{{<render file="_lists.md">}}\n')
+    assert (extraction.snippets, extraction.diagnostics) == ((), ())
