@@ -94,30 +94,19 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    the_plan = plan(args.paths, load_config(None))
-    entries = [
-        {"id": job.snippet.id, "page": job.snippet.page, "line": job.snippet.line, "group": job.snippet.group,
-         "label": job.snippet.label, "language": job.snippet.language, "runner": job.runner, "skip": None}
-        for job in the_plan.jobs
-    ] + [
-        {"id": r.snippet.id, "page": r.snippet.page, "line": r.snippet.line, "group": r.snippet.group,
-         "label": r.snippet.label, "language": r.snippet.language, "runner": None, "skip": r.reason}
-        for r in the_plan.skipped
-    ]
-    entries.sort(key=lambda e: (str(e["page"]), int(str(e["line"]))))
-    diagnostics = [str(d) for d in the_plan.diagnostics]
+    from harness import inventory
+
+    the_plan = plan(args.paths, load_config(Path(args.config) if args.config else None))
+    entries = [inventory.Entry(job.snippet, job.runner, "") for job in the_plan.jobs]
+    entries += [inventory.Entry(r.snippet, None, r.reason) for r in the_plan.skipped]
+    found = inventory.build([p.path for p in the_plan.pages], entries, the_plan.diagnostics)
     if args.json:
-        print(json.dumps({"pages": [p.path for p in the_plan.pages], "snippets": entries,
-                          "diagnostics": diagnostics}, indent=2))
-        return EXIT_OK
-    for e in entries:
-        what = f"runs on {e['runner']}" if e["runner"] else f"skipped: {e['skip']}"
-        label = f" [{e['label']}]" if e["label"] else ""
-        print(f"{e['page']}:{e['line']}{label} {e['language']} {what}")
-    for line in diagnostics:
-        print(f"problem: {line}")
-    print(f"{len(the_plan.pages)} pages, {len(entries)} snippets ({len(the_plan.jobs)} runnable), "
-          f"{len(diagnostics)} problems")
+        print(json.dumps(inventory.to_dict(found), indent=2))
+    else:
+        sys.stdout.write(inventory.render(found, show_snippets=args.snippets))
+    if not the_plan.pages:
+        print("harness: no pages found under " + ", ".join(args.paths), file=sys.stderr)
+        return EXIT_HARNESS
     return EXIT_OK
 
 
@@ -201,9 +190,13 @@ def parser() -> argparse.ArgumentParser:
     differ.add_argument("new")
     differ.set_defaults(func=cmd_diff)
 
-    lister = sub.add_parser("list", help="the inventory of examples under PATH, without running them")
-    lister.add_argument("paths", nargs="+", metavar="PATH")
-    lister.add_argument("--json", action="store_true", help="as JSON")
+    lister = sub.add_parser("list", help="the inventory of examples under PATH, without running them: pages, "
+                            "tab groups, languages, what runs and why the rest does not")
+    lister.add_argument("paths", nargs="+", metavar="PATH", help="pages or folders of pages (a whole content tree)")
+    lister.add_argument("--json", action="store_true", help="as JSON: totals, pages, snippets, reasons, problems")
+    lister.add_argument("--snippets", action="store_true", help="also list every snippet with its reason")
+    lister.add_argument("--config", metavar="FILE", help="harness.toml or pyproject.toml (default: found in the "
+                        "current folder)")
     lister.set_defaults(func=cmd_list)
 
     sub.add_parser("rules", help="every rule with its code and default severity").set_defaults(func=cmd_rules)

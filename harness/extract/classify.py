@@ -105,9 +105,9 @@ def _javascript(code: str, language: str, placeholders: Mapping[str, str]) -> Cl
     if runs_in_worker and not worker:
         handlers = [h for h in facts.handlers if h != "fetch"]
         if handlers:
-            return result("worker", f"not runnable: Worker with no `fetch` handler (only {_names(handlers)}); "
+            return result("worker", f"not runnable: Worker with no fetch handler (only {_names(handlers)}); "
                           "the harness sends a Worker one request")
-        return result("fragment", "fragment: Worker code without a default export with a `fetch` handler")
+        return result("fragment", "fragment: Worker code without a default export that handles fetch")
     if not worker and not facts.top_level_effect:
         pages = [name for name in facts.declares if name.startswith("onRequest")]
         if pages:
@@ -123,8 +123,8 @@ def _javascript(code: str, language: str, placeholders: Mapping[str, str]) -> Cl
                       f"not runnable: needs npm package {_names(packages)}, not installed for {where}")
     bindings = [b for b in facts.env_bindings if b not in provided.WORKER_BINDINGS]
     if worker and bindings:
-        return result("worker", f"not runnable: needs binding {_names(bindings)} "
-                      f"(the harness binds only {_names(sorted(provided.WORKER_BINDINGS))})")
+        have = ", ".join(sorted(provided.WORKER_BINDINGS))
+        return result("worker", f"not runnable: needs binding {_names(bindings)} (the harness binds only {have})")
     return result("worker" if worker else "script")
 
 

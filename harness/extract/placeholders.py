@@ -3,8 +3,8 @@
 A placeholder table maps page text to the value put in its place (`"{ZONE_ID}" = "abc"`); a key
 starting with `$` names an environment variable instead (`"$ZONE_ID" = "abc"`): it is set for the
 snippet, never written into its code. Besides the table, any placeholder whose name says it is an
-account id or an API token (`<accountId>`, `{cf_api_token}`, `$CLOUDFLARE_API_TOKEN`) gets the
-values the mock accepts. What is left that still looks like a placeholder (`<OUTPUT_DIR>`,
+account id, an API token or an AI Gateway (`<accountId>`, `{cf_api_token}`, `$CLOUDFLARE_API_TOKEN`,
+`{gateway_id}`) gets the values the mock accepts. What is left that still looks like a placeholder (`<OUTPUT_DIR>`,
 `YOUR_INDEX`) is reported, and the snippet is not run.
 
 Only readers' text is replaced: anywhere in shell, but in JS/TS and Python only inside string
@@ -24,6 +24,8 @@ TEST_ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353"
 """The account id the mock accepts; put in place of `{ACCOUNT_ID}`."""
 TEST_API_TOKEN = "harness-test-token"
 """The API token the mock accepts; put in place of `{API_TOKEN}`."""
+TEST_GATEWAY_ID = "harness-gateway"
+"""An AI Gateway id; the mock serves `gateway.ai.cloudflare.com/v1/<account>/<gateway>/workers-ai/...`."""
 TEST_EMAIL = "docs-harness@example.com"
 """Put in place of `<EMAIL>` (the `X-Auth-Email` of Cloudflare's API key auth)."""
 
@@ -37,11 +39,13 @@ DEFAULT_PLACEHOLDERS: Mapping[str, str] = {
     "$API_TOKEN": TEST_API_TOKEN,
 }
 """Placeholder text (or `$NAME` of an environment variable) -> the value the snippet gets.
-Names that say account id or API token need no entry: see `role_value`."""
+Names that say account id, API token or AI Gateway need no entry: see `role_value`."""
 
 _ROLES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(?:your|cf|cloudflare|my)?_?account(?:_?(?:id|tag))?$", re.IGNORECASE), TEST_ACCOUNT_ID),
     (re.compile(r"^(?:your|cf|cloudflare|my)?_?(?:(?:api|auth)_?)?token$", re.IGNORECASE), TEST_API_TOKEN),
+    (re.compile(r"^(?:your|cf|cloudflare|my)?_?(?:ai_?)?gateway(?:_?(?:id|name|slug))?$", re.IGNORECASE),
+     TEST_GATEWAY_ID),
 )
 _HTML_TAGS = """
     a abbr b body br button code details div em footer form h1 h2 h3 h4 h5 h6 head header hr html i
@@ -58,7 +62,7 @@ _UPPER = re.compile(r"^[A-Z][A-Z0-9_]+$")
 
 
 def role_value(name: str) -> str | None:
-    """The value for a placeholder or variable named like an account id or an API token."""
+    """The value for a placeholder or variable named like an account id, API token or AI Gateway."""
     bare = name.strip("<>{}$").removeprefix("YOUR_").removeprefix("your_")
     return next((value for pattern, value in _ROLES if pattern.match(bare)), None)
 
@@ -95,12 +99,12 @@ def prepare(code: str, language: str, placeholders: Mapping[str, str]) -> Prepar
     text = {k: v for k, v in placeholders.items() if not k.startswith("$")}
     leftovers = []
     found: dict[str, str] = {}
-    for offset, token in _candidates(code, language, spans):
+    for offset, token, strict in _candidates(code, language, spans):
         value = text.get(token) or role_value(token)
-        if value is None:
-            leftovers.append(Leftover(token, offset))
-        else:
+        if value is not None:
             found.setdefault(token, value)
+        elif strict:
+            leftovers.append(Leftover(token, offset))
     return Prepared(_replace(code, {**found, **text}, spans), tuple(leftovers))
 
 
@@ -126,19 +130,20 @@ def readers_text(code: str, language: str) -> list[tuple[int, int]]:
     return [(0, len(code))]
 
 
-def _candidates(code: str, language: str, spans: list[tuple[int, int]]) -> list[tuple[int, str]]:
-    """(offset, token) of everything that looks like a placeholder in the reader's text.
+def _candidates(code: str, language: str, spans: list[tuple[int, int]]) -> list[tuple[int, str, bool]]:
+    """(offset, token, strict) of what looks like a placeholder in the reader's text; a strict one
+    left without a value is reported.
 
-    `<NAME>` (not an HTML tag) and `YOUR_NAME` anywhere; `{name}` in shell, `{NAME}` in code.
+    `<NAME>` (not an HTML tag) and `YOUR_NAME` anywhere; `{name}` in shell, `{NAME}` in code
+    strings, where `{name}` is replaced only when its name has a role (`{gateway_id}`).
     """
     code_language = language in ("js", "ts", "py")
-    found = [(m.start(), m.group(0)) for m in _ANGLE.finditer(code)
+    found = [(m.start(), m.group(0), True) for m in _ANGLE.finditer(code)
              if m.group(1).lower() not in HTML_TAGS
              and (not code_language or _UPPER.match(m.group(1)) or _inside(m.start(), spans))]
-    found += [(m.start(), m.group(0)) for m in _BARE.finditer(code)]
-    found += [(m.start(), m.group(0)) for m in _BRACE.finditer(code)
-              if (not code_language or _UPPER.match(m.group(1))) and _inside(m.start(), spans)
-              and not _format_call(code, m.start())]
+    found += [(m.start(), m.group(0), True) for m in _BARE.finditer(code)]
+    found += [(m.start(), m.group(0), not code_language or bool(_UPPER.match(m.group(1))))
+              for m in _BRACE.finditer(code) if _inside(m.start(), spans) and not _format_call(code, m.start())]
     return sorted(found)
 
 

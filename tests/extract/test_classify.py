@@ -81,13 +81,13 @@ def test_worker_without_fetch_handler() -> None:
     found = of(code)
     assert found.kind == "worker"
     assert found.reason == (
-        "not runnable: Worker with no `fetch` handler (only `scheduled`); the harness sends a Worker one request"
+        "not runnable: Worker with no fetch handler (only `scheduled`); the harness sends a Worker one request"
     )
 
 
 def test_worker_needs_a_binding_the_harness_lacks() -> None:
     code = WORKER.replace("env.AI.run", "env.DB.prepare")
-    assert of(code).reason == "not runnable: needs binding `DB` (the harness binds only `AI`)"
+    assert of(code).reason == "not runnable: needs binding `DB` (the harness binds only AI)"
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from harness.extract.placeholders import (
     DEFAULT_PLACEHOLDERS,
     TEST_ACCOUNT_ID,
     TEST_API_TOKEN,
+    TEST_GATEWAY_ID,
     environment,
     prepare,
     role_value,
@@ -35,6 +36,17 @@ def test_api_token_in_every_style(token: str) -> None:
     assert prepare(f'-H "Authorization: Bearer {token}"', "sh", DEFAULT_PLACEHOLDERS).code == (
         f'-H "Authorization: Bearer {TEST_API_TOKEN}"'
     )
+
+
+def test_ai_gateway_ids_and_role_names_in_code_strings() -> None:
+    url = "https://gateway.ai.cloudflare.com/v1/{account_id}/{gateway_id}/workers-ai/@cf/x"
+    assert prepare(f"curl {url}", "sh", DEFAULT_PLACEHOLDERS).code == (
+        f"curl https://gateway.ai.cloudflare.com/v1/{TEST_ACCOUNT_ID}/{TEST_GATEWAY_ID}/workers-ai/@cf/x"
+    )
+    ts = 'await env.AI.run("@cf/x", {}, { gateway: { id: "{gateway_id}" } });\nconst { name } = { name: "{name}" };\n'
+    prepared = prepare(ts, "ts", DEFAULT_PLACEHOLDERS)
+    assert f'id: "{TEST_GATEWAY_ID}"' in prepared.code and '"{name}"' in prepared.code
+    assert prepared.leftovers == ()
 
 
 def test_the_table_wins_over_roles_and_adds_its_own() -> None:

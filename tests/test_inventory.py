@@ -1,0 +1,84 @@
+"""`harness list`: the inventory of a content tree, as a table and as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness import inventory
+from harness.cli import main
+from harness.pipeline import plan
+
+ROOT = Path(__file__).resolve().parents[1]
+SITES = "fixtures/pages/sites"
+
+
+@pytest.fixture(autouse=True)
+def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+def inventory_of(*paths: str) -> inventory.Inventory:
+    the_plan = plan(list(paths))
+    entries = [inventory.Entry(j.snippet, j.runner, "") for j in the_plan.jobs]
+    entries += [inventory.Entry(r.snippet, None, r.reason) for r in the_plan.skipped]
+    return inventory.build([p.path for p in the_plan.pages], entries, the_plan.diagnostics)
+
+
+def test_pages_groups_tabs_languages_and_statuses() -> None:
+    found = inventory_of(SITES)
+    hugo, mdx = found.pages
+    assert (hugo.groups, hugo.tabs, hugo.snippets, dict(hugo.languages)) == (1, 2, 5, {"sh": 3, "py": 1, "js": 1})
+    assert dict(hugo.statuses) == {"runnable": 4, "fragment": 1, "not runnable": 0}
+    assert (mdx.groups, mdx.tabs, mdx.snippets, dict(mdx.statuses)) == (
+        1, 2, 3, {"runnable": 2, "fragment": 0, "not runnable": 1})
+    assert [e.status for e in found.entries] == [
+        "runnable", "runnable", "runnable", "fragment", "runnable", "runnable", "not runnable", "runnable"]
+
+
+def test_reasons_pool_their_specifics() -> None:
+    found = inventory_of("fixtures/pages/malformed", SITES)
+    pooled = {shape: (count, details) for shape, count, details in inventory.reasons(found)}
+    assert pooled["fragment: uses `…`, never defined"] == (1, ["`env`"])
+    assert pooled["not runnable: runs `…`, tooling the harness does not provide"] == (
+        1, ["`npm install @cloudflare/ai`"])
+    assert pooled["unclosed fence"][0] == 2
+
+
+def test_the_table_names_every_page_and_reason() -> None:
+    text = inventory.render(inventory_of(SITES), show_snippets=True)
+    assert "     1     2        5    4    1    0  fixtures/pages/sites/hugo/content/workers-ai/get-started.md" in text
+    assert "2 pages, 2 tab groups, 4 tabs, 8 snippets: 6 runnable, 1 fragments, 1 not runnable" in text
+    assert "Runs on: shell 4, python 1, worker 1" in text
+    assert "     1  fragment: uses `…`, never defined  [`env`]" in text
+    assert "_run-model.md:23)" in text  # where an included snippet's code really is
+    assert "warning fixtures/pages/sites/hugo/content/workers-ai/get-started.md:14: partial `_pricing.md`" in text
+    assert "     1  partial `…` not extracted: … is not in the tree given" in text
+
+
+def test_list_json_through_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", SITES, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["totals"]["snippets"] == 8 and data["totals"]["runners"] == {"shell": 4, "python": 1, "worker": 1}
+    fragment = next(s for s in data["snippets"] if s["status"] == "fragment")
+    assert fragment == {
+        "id": f"{SITES}/hugo/content/workers-ai/get-started.md::_run-model.md:_binding-note.md:g1::1",
+        "page": f"{SITES}/hugo/content/workers-ai/get-started.md",
+        "line": 12,
+        "group": "_run-model.md:_binding-note.md:g1",
+        "label": None,
+        "language": "js",
+        "kind": "fragment",
+        "status": "fragment",
+        "runner": None,
+        "reason": "fragment: uses `env`, never defined",
+        "partial": f"{SITES}/hugo/content/workers/_partials/_binding-note.md:11",
+    }
+    assert [d["severity"] for d in data["diagnostics"]] == ["warning", "info"]
+
+
+def test_list_of_nothing_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", "no/such/folder"]) == 2
+    assert "no pages found" in capsys.readouterr().err
