@@ -15,6 +15,7 @@ inputs must be sent as arrays of numbers. The journal entry has `via="binding"`,
 from __future__ import annotations
 
 import hmac
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,11 +72,11 @@ def _origin(request: Request, state: MockState) -> tuple[str | None, str]:
 
 async def _record(
     request: Request, state: MockState, via: str, reply: Reply, *, json: Any = None, model: str | None = None
-) -> None:
+) -> RecordedRequest:
     snippet_id, base = _origin(request, state)
     raw_path = request.scope.get("raw_path") or request.url.path.encode()
     query = f"?{request.url.query}" if request.url.query else ""
-    state.journal.record(
+    return state.journal.record(
         RecordedRequest(
             snippet_id=snippet_id,
             via=via,
@@ -93,14 +94,17 @@ async def _record(
     )
 
 
-def _respond(reply: Reply) -> Response:
+def _respond(reply: Reply, entry: RecordedRequest) -> Response:
+    """The answer to a recorded request; `cf-ai-req-id` is derived from its journal `seq`."""
+    headers = {"cf-ai-req-id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"harness-mock/{entry.seq}"))}
     answer = reply.answer
     if answer is not None and not reply.errors:
         if answer.events is not None:
-            return StreamingResponse(_sse(answer.events), headers={"content-type": "text/event-stream"})
+            headers["content-type"] = "text/event-stream"
+            return StreamingResponse(_sse(answer.events), headers=headers)
         if answer.body is not None:
-            return Response(answer.body, media_type=answer.content_type)
-    return JSONResponse(reply.envelope(), status_code=reply.status)
+            return Response(answer.body, media_type=answer.content_type, headers=headers)
+    return JSONResponse(reply.envelope(), status_code=reply.status, headers=headers)
 
 
 async def _sse(events: tuple[str, ...]) -> AsyncIterator[bytes]:
@@ -129,8 +133,8 @@ def _guarded(state: MockState, endpoint: Endpoint, via: str = "rest") -> Endpoin
         except Exception as exc:
             state.errors.append(exc)
             reply = Reply.failure(500, INTERNAL_ERROR, f"mock internal error: {exc!r}")
-            await _record(request, state, via, reply)
-            return _respond(reply)
+            entry = await _record(request, state, via, reply)
+            return _respond(reply, entry)
 
     return guarded
 
@@ -149,8 +153,8 @@ def build_app(state: MockState) -> Starlette:
         if reply is None:
             reply, parsed = run_body(state.catalog, model_id, await request.body())
             json_body = parsed.json if parsed else json_body
-        await _record(request, state, "rest", reply, json=json_body, model=model_id)
-        return _respond(reply)
+        entry = await _record(request, state, "rest", reply, json=json_body, model=model_id)
+        return _respond(reply, entry)
 
     async def binding_run(request: Request) -> Response:
         call, problem = parse_json(await request.body())
@@ -160,15 +164,15 @@ def build_app(state: MockState) -> Starlette:
             reply = Reply.failure(400, INVALID_INPUT, problem or "binding call without a model name")
         else:
             reply, _ = run_model(state.catalog, model_id, inputs)
-        await _record(request, state, "binding", reply, json=inputs, model=model_id)
-        return _respond(reply)
+        entry = await _record(request, state, "binding", reply, json=inputs, model=model_id)
+        return _respond(reply, entry)
 
     async def not_found(request: Request) -> Response:
         reply = Reply.failure(
             404, NO_SUCH_ROUTE, f"Could not route to {request.url.path}, perhaps your object identifier is invalid?"
         )
-        await _record(request, state, "rest", reply, json=parse_json(await request.body())[0])
-        return _respond(reply)
+        entry = await _record(request, state, "rest", reply, json=parse_json(await request.body())[0])
+        return _respond(reply, entry)
 
     async def journal(request: Request) -> Response:
         if request.method == "DELETE":

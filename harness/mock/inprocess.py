@@ -58,8 +58,14 @@ class InProcessMock:
         self.hosts = frozenset(h.lower() for h in self.config.hosts)
         self.journal = Journal()
         self.registry = Registry()
-        state = MockState(self.config.account_id, self.config.api_token, catalog or Catalog.load(),
-                          self.journal, self.registry, Path())
+        state = MockState(
+            self.config.account_id,
+            self.config.api_token,
+            catalog or Catalog.load(),
+            self.journal,
+            self.registry,
+            Path(),
+        )
         self._state = state
         self._app = build_app(state)
         self._token: str | None = None
@@ -87,14 +93,24 @@ class InProcessMock:
     def refuse(self, method: str, url: str, path: str, headers: Headers, where: str) -> Answer:
         """Records a `blocked` request (as the proxy does) and returns the proxy's 403."""
         message = refusal(sorted(self.hosts), where)
-        self.journal.record(RecordedRequest(
-            snippet_id=self.registry.snippet_of(self._token), via="blocked", method=method.upper(), url=url,
-            path=path, headers=tuple((k, v) for k, v in headers if k.lower() != "proxy-authorization"),
-            body=b"", status=403, response_content_type="text/plain", error=message,
-        ))
+        self.journal.record(
+            RecordedRequest(
+                snippet_id=self.registry.snippet_of(self._token),
+                via="blocked",
+                method=method.upper(),
+                url=url,
+                path=path,
+                headers=tuple((k, v) for k, v in headers if k.lower() != "proxy-authorization"),
+                body=b"",
+                status=403,
+                response_content_type="text/plain",
+                error=message,
+            )
+        )
         body = (message + "\n").encode()
-        return Answer(403, (("Content-Type", "text/plain"), ("Content-Length", str(len(body))),
-                            ("Connection", "close")), body)
+        return Answer(
+            403, (("Content-Type", "text/plain"), ("Content-Length", str(len(body))), ("Connection", "close")), body
+        )
 
     def answer(self, method: str, url: str, headers: Headers, body: bytes) -> Answer:
         """Hands one request to the app and waits for its whole answer."""
@@ -116,12 +132,18 @@ class InProcessMock:
         finally:
             self.registry.close_tunnel(port, tunnel)
 
-    async def _call(self, method: str, path: str, query: str, headers: Headers, body: bytes,
-                    port: int) -> Answer:
+    async def _call(self, method: str, path: str, query: str, headers: Headers, body: bytes, port: int) -> Answer:
         scope: dict[str, Any] = {
-            "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
-            "method": method.upper(), "scheme": "http", "path": unquote(path), "raw_path": path.encode("latin-1"),
-            "query_string": query.encode("latin-1"), "root_path": "", "client": ("127.0.0.1", port),
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.3"},
+            "http_version": "1.1",
+            "method": method.upper(),
+            "scheme": "http",
+            "path": unquote(path),
+            "raw_path": path.encode("latin-1"),
+            "query_string": query.encode("latin-1"),
+            "root_path": "",
+            "client": ("127.0.0.1", port),
             "server": ("127.0.0.1", 0),
             "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers],
         }

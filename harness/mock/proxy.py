@@ -70,9 +70,9 @@ class ProxyFront:
         self._writers: set[asyncio.StreamWriter] = set()
 
     async def close(self, timeout_s: float = 2.0) -> None:
-        """Ends every connection still open: closes their sockets, then cancels what lingers."""
+        """Ends every connection still open: aborts their sockets, then cancels what lingers."""
         for writer in list(self._writers):
-            writer.close()
+            writer.transport.abort()
         tasks = list(self._tasks)
         if tasks:
             _, pending = await asyncio.wait(tasks, timeout=timeout_s)
@@ -80,21 +80,24 @@ class ProxyFront:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
 
-    async def handle_proxy(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        """One client connection to the proxy port."""
-        await self._tracked(self._proxy(reader, writer), writer)
+    def handle_proxy(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Accepts one client connection to the proxy port."""
+        self._start(self._proxy(reader, writer), writer)
 
-    async def handle_direct(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        """One client connection to the direct TLS port (already decrypted by asyncio)."""
+    def handle_direct(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Accepts one client connection to the direct TLS port (already decrypted by asyncio)."""
         host = next(iter(sorted(self.hosts)), "localhost")
-        await self._tracked(self._pipe_to_app(reader, writer, Tunnel(None, host, "https"), b""), writer)
+        self._start(self._pipe_to_app(reader, writer, Tunnel(None, host, "https"), b""), writer)
+
+    def _start(self, work: Coroutine[Any, Any, None], writer: asyncio.StreamWriter) -> None:
+        """Registers the connection at once (so `close` always finds it), then runs `work`."""
+        self._writers.add(writer)
+        task = asyncio.get_running_loop().create_task(self._tracked(work, writer))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _tracked(self, work: Coroutine[Any, Any, None], writer: asyncio.StreamWriter) -> None:
         """Runs one connection's `work`; a client that goes away or times out is no error."""
-        task = asyncio.current_task()
-        if task is not None:
-            self._tasks.add(task)
-        self._writers.add(writer)
         try:
             await work
         except (OSError, ssl.SSLError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError):
@@ -102,8 +105,6 @@ class ProxyFront:
         except asyncio.CancelledError:  # the mock is stopping; this task is the connection's root
             pass
         finally:
-            if task is not None:
-                self._tasks.discard(task)
             self._writers.discard(writer)
             writer.close()
 

@@ -157,6 +157,7 @@ class MockServer:
 
     def _run(self, front: ProxyFront, ready: concurrent.futures.Future[None]) -> None:
         loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)  # this thread's own loop
         self._loop = loop
         try:
             loop.run_until_complete(self._serve(front, ready))
@@ -166,7 +167,7 @@ class MockServer:
             elif self._state is not None:
                 self._state.errors.append(exc)
         finally:
-            loop.close()
+            _finish(loop)
 
     async def _serve(self, front: ProxyFront, ready: concurrent.futures.Future[None]) -> None:
         assert self._state is not None and self._stop is not None
@@ -194,6 +195,7 @@ class MockServer:
             await asyncio.sleep(0.01)
         ready.set_result(None)
         await self._stop.wait()
+        await _stop_accepting(self._sockets)
         for server in servers:
             server.close()
         await front.close()
@@ -236,6 +238,32 @@ class MockServer:
             ca_file=str(self.ca_file),
             mock_url=f"http://{host}:{self.app_port}",
         )
+
+
+async def _stop_accepting(sockets: list[socket.socket]) -> None:
+    """Stops accepting, then lets connections accepted a moment ago attach to their server.
+
+    CPython 3.11 leaks a connection whose accept is still pending when its server closes
+    (`Server._attach` asserts); so the listening sockets go quiet first, and close afterwards.
+    """
+    loop = asyncio.get_running_loop()
+    for sock in sockets:
+        loop.remove_reader(sock.fileno())
+    for _ in range(3):
+        await asyncio.sleep(0)
+
+
+def _finish(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancels what is still pending (connections accepted while stopping), then closes `loop`."""
+    try:
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+    finally:
+        loop.close()
 
 
 async def _uvicorn(web: uvicorn.Server, sock: socket.socket) -> None:

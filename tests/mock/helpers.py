@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 
 from harness.mock.server import MockConfig, MockServer
 from harness.model import RecordedRequest
@@ -28,3 +29,8 @@ def sse_events(text: str) -> list[str]:
 def streamed_text(text: str) -> str:
     """The concatenated `response` tokens of a text-generation stream (without `[DONE]`)."""
     return "".join(json.loads(e)["response"] for e in sse_events(text) if e != "[DONE]")
+
+
+def trust(route: Route) -> ssl.SSLContext:
+    """An SSL context that trusts the run's CA (what `verify=` wants in httpx)."""
+    return ssl.create_default_context(cafile=route.ca_file)
