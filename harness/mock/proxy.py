@@ -15,7 +15,7 @@ import base64
 import binascii
 import contextlib
 import ssl
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine, Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -53,6 +53,29 @@ def split_host_port(authority: str, default_port: int) -> tuple[str, int]:
     except ValueError:
         number = 0
     return host.lower(), number
+
+
+def refusal(hosts: Iterable[str], where: str) -> str:
+    """The proxy's words for a host it does not serve."""
+    return f"no mock for host {where}: the harness only serves {', '.join(sorted(hosts))}"
+
+
+def blocked_entry(
+    snippet_id: str | None, method: str, url: str, path: str, headers: Sequence[tuple[str, str]], message: str
+) -> RecordedRequest:
+    """The journal entry of a refused request (`via="blocked"`, 403; proxy credentials left out)."""
+    return RecordedRequest(
+        snippet_id=snippet_id,
+        via="blocked",
+        method=method.upper(),
+        url=url,
+        path=path,
+        headers=tuple((k, v) for k, v in headers if k.lower() != "proxy-authorization"),
+        body=b"",
+        status=403,
+        response_content_type="text/plain",
+        error=message,
+    )
 
 
 class ProxyFront:
@@ -149,21 +172,8 @@ class ProxyFront:
         headers: Sequence[tuple[str, str]],
         where: str,
     ) -> None:
-        message = f"no mock for host {where}: the harness only serves {', '.join(sorted(self.hosts))}"
-        self.journal.record(
-            RecordedRequest(
-                snippet_id=self.registry.snippet_of(token),
-                via="blocked",
-                method=method.upper(),
-                url=url,
-                path=path,
-                headers=tuple((k, v) for k, v in headers if k.lower() != "proxy-authorization"),
-                body=b"",
-                status=403,
-                response_content_type="text/plain",
-                error=message,
-            )
-        )
+        message = refusal(self.hosts, where)
+        self.journal.record(blocked_entry(self.registry.snippet_of(token), method, url, path, headers, message))
         writer.write(_plain(403, "Forbidden", message))
         await writer.drain()
 

@@ -212,3 +212,14 @@ def test_requests_from_parallel_snippets_land_under_their_own_ids(mock: MockServ
         entries = mock.journal.for_snippet(snippet_id)
         assert [e.json["prompt"] for e in entries] == [f"{snippet_id} #{n}" for n in range(4)]
         assert [e.seq for e in entries] == sorted(e.seq for e in entries)
+
+
+def test_ai_gateway_url_reaches_the_same_contract(mock: MockServer, route: Route) -> None:
+    url = f"https://gateway.ai.cloudflare.com/v1/{CONFIG.account_id}/my-gateway/workers-ai/{LLAMA}"
+    response = post(route, url, AUTH, json={"prompt": "hi"})
+    invalid = post(route, url, AUTH, json={"prompt": ""})
+
+    assert response.status_code == 200 and response.json()["success"] is True
+    assert invalid.status_code == 400
+    first, _ = journal_of(mock, route)
+    assert first.url == url and first.model == LLAMA

@@ -1,0 +1,66 @@
+"""The journal on its own: order, per-snippet views, clearing, JSON round trip, threads."""
+
+from __future__ import annotations
+
+import threading
+
+from harness.mock.journal import Journal, entry_from_dict, entry_to_dict
+from harness.model import RecordedRequest
+
+
+def entry(snippet_id: str | None, n: int = 0) -> RecordedRequest:
+    return RecordedRequest(
+        snippet_id=snippet_id,
+        via="rest",
+        method="POST",
+        url=f"https://api.cloudflare.com/{n}",
+        path=f"/{n}",
+        headers=(("Content-Type", "application/json"),),
+        body=b'{"prompt": "\\u00e9"}\x00\xff',
+        json={"prompt": "é"},
+        status=200,
+    )
+
+
+def test_seq_orders_the_run_and_survives_clear() -> None:
+    journal = Journal()
+    first = journal.record(entry("a"))
+    journal.record(entry("b"))
+    journal.clear()
+    third = journal.record(entry("a"))
+
+    assert (first.seq, third.seq) == (1, 3)
+    assert journal.all() == (third,)
+
+
+def test_for_snippet_keeps_arrival_order() -> None:
+    journal = Journal()
+    for n in range(6):
+        journal.record(entry("a" if n % 2 else "b", n))
+
+    assert [e.path for e in journal.for_snippet("a")] == ["/1", "/3", "/5"]
+    assert journal.for_snippet(None) == ()
+
+
+def test_json_round_trip_keeps_binary_bodies() -> None:
+    recorded = Journal().record(entry("a"))
+
+    assert entry_from_dict(entry_to_dict(recorded)) == recorded
+
+
+def test_concurrent_records_get_unique_seqs() -> None:
+    journal = Journal()
+
+    def work(name: str) -> None:
+        for n in range(200):
+            journal.record(entry(name, n))
+
+    threads = [threading.Thread(target=work, args=(f"s{i}",)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    seqs = [e.seq for e in journal.all()]
+    assert seqs == list(range(1, 1601))
+    assert all([e.path for e in journal.for_snippet(f"s{i}")] == [f"/{n}" for n in range(200)] for i in range(8))
