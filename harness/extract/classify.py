@@ -96,7 +96,8 @@ def _javascript(code: str, language: str, placeholders: Mapping[str, str]) -> Cl
         return result("fragment", f"fragment: browser-only API {_names(browser)}")
     if facts.top_level_return:
         return result("fragment", "fragment: `return` outside a function")
-    if unknown:
+    if unknown and not (facts.default_export and "fetch" in facts.handlers):
+        # a whole Worker that reads an undefined name is a page bug for the run to show, not a fragment
         return result("fragment", f"fragment: uses {_names(unknown)}, never defined")
     local = [spec for spec in facts.imports if spec.startswith(".")]
     if local:
@@ -184,12 +185,34 @@ def _shell(code: str, placeholders: Mapping[str, str]) -> Classification:
     if not _COMMAND_WORD.match(first.program) or _PROSE.match(" ".join(first.words)):
         return Classification("output", "not runnable: output or text, not commands", "sh")
     reason = next((r for r in (_tool_reason(c.words, facts.set) for c in facts.commands) if r), None)
+    reason = reason or next((r for r in (_host_reason(c.words) for c in facts.commands) if r), None)
     names = [v for v in facts.read if v not in facts.set and v not in provided.STANDARD_VARIABLES]
     env, missing = environment(names, placeholders)
     unset = [v for v in missing if not _UPPER.match(v)]
     if reason is None and unset:
         reason = f"fragment: uses {_names(['$' + v for v in unset])}, never set"
     return Classification("shell", reason, "sh", env, tuple(v for v in missing if _UPPER.match(v)))
+
+
+_URL_HOST = re.compile(r"^(?:https?://)?([^/:?#\s]+)(:\d+)?")
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "[::1]"})
+DEPLOYED = (".workers.dev", ".pages.dev")
+
+
+def _host_reason(words: tuple[str, ...]) -> str | None:
+    """A request to the reader's own server: `wrangler dev` on localhost, or a deployed Worker."""
+    if words[0] not in ("curl", "wget", "http", "xh"):
+        return None
+    for word in words[1:]:
+        match = _URL_HOST.match(word) if "://" in word or word.startswith("localhost") else None
+        if match is None:
+            continue
+        host = match.group(1).lower()
+        if host in LOCAL_HOSTS:
+            return f"not runnable: calls a local dev server (`{match.group(0)}`) an earlier step starts"
+        if host.endswith(DEPLOYED):
+            return f"not runnable: calls a deployed Worker or Pages site (`{host}`)"
+    return None
 
 
 def _tool_reason(words: tuple[str, ...], assigned: frozenset[str]) -> str | None:

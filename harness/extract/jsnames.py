@@ -96,9 +96,15 @@ def used_names(tokens: list[Token], typescript: bool) -> list[str]:
         read = nxt.text in (".", "?.", "[") or (nxt.text == "(" and not is_method_definition(tokens, i))
         tagged = nxt.kind == "string" and nxt.template and nxt.start == token.end + 1
         in_type = typescript and i > 0 and tokens[i - 1].text in _TYPE_CONTEXT
-        if (read or tagged) and not in_type and not _in_type_position(tokens, i):
+        if ((read or tagged) and not in_type and not _in_type_position(tokens, i)) or _extended_class(tokens, i):
             used.append(token.text)
     return used
+
+
+def _extended_class(tokens: list[Token], i: int) -> bool:
+    """`class Counter extends DurableObject`: the base class is a value the code needs."""
+    before = [t.text for t in tokens[max(i - 3, 0) : i]]
+    return before[-1:] == ["extends"] and "class" in before
 
 
 def _in_type_position(tokens: list[Token], i: int) -> bool:

@@ -70,6 +70,14 @@ console.log(readFileSync, a, c, x, y, f, g, new Box());
     assert (of(code).kind, of(code).reason) == ("script", None)
 
 
+def test_a_whole_worker_reading_an_undefined_name_runs_to_show_the_bug() -> None:
+    code = WORKER.replace("export default", "export class Counter extends DurableObject {}\nexport default")
+    assert (of(code).kind, of(code).reason) == ("worker", None)
+    assert of("export class Counter extends DurableObject {}\n").reason == (
+        "fragment: uses `DurableObject`, never defined"
+    )
+
+
 def test_service_worker_syntax_is_named() -> None:
     code = "addEventListener('fetch', (event) => event.respondWith(new Response('ok')));"
     assert of(code).kind == "service-worker"
@@ -192,6 +200,19 @@ def test_python_environ_reads_get_role_values() -> None:
 def test_shell(code: str, kind: str, reason: str | None) -> None:
     found = of(code, "sh")
     assert (found.kind, found.reason) == (kind, reason)
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ('curl "http://localhost:8787/__scheduled?cron=*+*+*+*+*"',
+         "not runnable: calls a local dev server (`http://localhost:8787`) an earlier step starts"),
+        ("curl https://hello-ai.example.workers.dev", "not runnable: calls a deployed Worker or Pages site "
+         "(`hello-ai.example.workers.dev`)"),
+    ],
+)
+def test_shell_requests_to_the_readers_own_servers(code: str, reason: str) -> None:
+    assert of(code, "sh").reason == reason
 
 
 def test_shell_variables_the_snippet_sets_or_every_shell_has() -> None:
