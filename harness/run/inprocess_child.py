@@ -2,8 +2,9 @@
 
 Started once per run with the Python runner's own interpreter (so snippets import the runner's
 pinned `requests` and `httpx`); the harness's packages come after the runner's on `sys.path`. It
-imports everything, answers one request through each client so the lazy imports are done, freezes
-the heap, then forks one child per snippet. Single-threaded, so forking is safe.
+routes both clients to the in-process mock, answers one request through each so the lazy imports
+are done, freezes the heap, then forks one child per snippet (ahead of time: see `Zygote`).
+Single-threaded, so forking is safe.
 
 Protocol, one JSON object a line. In on stdin: `{"job": n, "snippet": key, "argv": [script, ...],
 "workdir": dir, "meta": dir, "env": {...}}`. Out on the original stdout: `{"ready": true}` once,
@@ -26,6 +27,7 @@ import sys
 import threading
 import traceback
 import types
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +88,7 @@ def _redirect(meta: Path) -> None:
 
 
 def child(job: dict[str, Any], mock: InProcessMock, search_path: list[str]) -> int:
-    """In the forked process: becomes the snippet's interpreter, runs it, records its requests."""
+    """In a forked process: becomes the snippet's interpreter, runs it, records its requests."""
     meta = Path(job["meta"])
     _redirect(meta)
     argv = [str(a) for a in job["argv"]]
@@ -97,9 +99,8 @@ def child(job: dict[str, Any], mock: InProcessMock, search_path: list[str]) -> i
     sys.argv = argv
     sys.path[:] = [os.path.dirname(argv[0]), *search_path]
     mock.claim(job["snippet"])
-    with routed_to(mock):
-        status = run_script(argv[0])
-        _finish_like_the_interpreter()
+    status = run_script(argv[0])
+    _finish_like_the_interpreter()
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
     entries = [entry_to_dict(e) for e in mock.journal.all()]
@@ -109,54 +110,95 @@ def child(job: dict[str, Any], mock: InProcessMock, search_path: list[str]) -> i
 
 
 def warm_up(mock: InProcessMock) -> None:
-    """One request through each client, so that nothing is imported lazily in a child."""
+    """One request through each client (already routed to `mock`), so that nothing is imported lazily
+    later, and the journal left empty."""
     import httpx
     import requests
 
-    with routed_to(mock):
-        requests.post(WARM_URL, json={"prompt": "warm"}, timeout=10)
-        httpx.post(WARM_URL, json={"prompt": "warm"})
-    mock.close()
+    requests.post(WARM_URL, json={"prompt": "warm"}, timeout=10)
+    httpx.post(WARM_URL, json={"prompt": "warm"})
     mock.journal.clear()
 
 
-class Zygote:
-    """Reads jobs, forks a child for each, reports pids and exit codes."""
+@dataclass
+class _Child:
+    pid: int
+    job_fd: int
+    """Where its job is written (then closed); -1 once it has one."""
+    number: int | None = None
+    """The job it runs; None while it is a spare."""
 
-    def __init__(self, mock: InProcessMock, search_path: list[str], out_fd: int) -> None:
-        self.mock, self.search_path, self.out_fd = mock, search_path, out_fd
-        self.children: dict[int, tuple[int, int]] = {}
-        """pidfd -> (job number, pid)"""
+
+class Zygote:
+    """Reads jobs, hands each to a forked child, reports pids and exit codes.
+
+    It keeps `spares` children forked ahead of time, each waiting on a pipe for a job, so that a
+    job does not wait for a fork; a spare is forked anew when a job's child has been reaped (not
+    while it runs: on two cores the fork would compete with it). Spares do nothing before their
+    job: warming one up (its own event loop, the pages it touches) cost more than it saved.
+    """
+
+    def __init__(self, mock: InProcessMock, search_path: list[str], out_fd: int, spares: int = 2) -> None:
+        self.mock, self.search_path, self.out_fd, self.spares = mock, search_path, out_fd, spares
+        self.children: dict[int, _Child] = {}
+        """pidfd -> child"""
 
     def send(self, message: dict[str, Any]) -> None:
         os.write(self.out_fd, (json.dumps(message) + "\n").encode())
 
-    def start(self, job: dict[str, Any]) -> None:
+    def fork_spare(self) -> int:
+        read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:
-            status = 70
-            try:
-                os.setpgid(0, 0)
-                os.close(self.out_fd)
-                for fd in self.children:
-                    os.close(fd)
-                status = child(job, self.mock, self.search_path)
-            except BaseException:  # a fault of the harness in the child: on its stderr (or the zygote's log)
-                traceback.print_exc()
-            finally:
-                os._exit(status)
+            os.close(write_fd)
+            self._become_child(read_fd)
+        os.close(read_fd)
         with contextlib.suppress(OSError):  # the child may have got there first
             os.setpgid(pid, pid)
-        self.children[os.pidfd_open(pid)] = (int(job["job"]), pid)
-        self.send({"job": job["job"], "pid": pid})
+        pidfd = os.pidfd_open(pid)
+        self.children[pidfd] = _Child(pid, write_fd)
+        return pidfd
+
+    def _become_child(self, read_fd: int) -> None:
+        status = 70
+        try:
+            os.setpgid(0, 0)
+            for fd in (self.out_fd, *self.children, *(c.job_fd for c in self.children.values() if c.job_fd >= 0)):
+                os.close(fd)
+            with os.fdopen(read_fd, "rb") as pipe:
+                data = pipe.read()
+            status = child(json.loads(data), self.mock, self.search_path) if data else 0
+        except BaseException:  # a fault of the harness in the child: on its stderr (or the zygote's log)
+            traceback.print_exc()
+        finally:
+            os._exit(status)
+
+    def start(self, job: dict[str, Any]) -> None:
+        spare = next((fd for fd, c in self.children.items() if c.number is None), None)
+        pidfd = spare if spare is not None else self.fork_spare()
+        chosen = self.children[pidfd]
+        chosen.number = int(job["job"])
+        with os.fdopen(chosen.job_fd, "wb") as pipe:
+            pipe.write(json.dumps(job).encode())
+        chosen.job_fd = -1
+        self.send({"job": chosen.number, "pid": chosen.pid})
+
+    def top_up(self) -> None:
+        while sum(1 for c in self.children.values() if c.number is None) < self.spares:
+            self.fork_spare()
 
     def reap(self, pidfd: int) -> None:
-        number, pid = self.children.pop(pidfd)
+        gone = self.children.pop(pidfd)
         os.close(pidfd)
-        _, status = os.waitpid(pid, 0)
-        self.send({"job": number, "exit": os.waitstatus_to_exitcode(status)})
+        if gone.job_fd >= 0:
+            os.close(gone.job_fd)
+        _, status = os.waitpid(gone.pid, 0)
+        if gone.number is not None:
+            self.send({"job": gone.number, "exit": os.waitstatus_to_exitcode(status)})
+        self.top_up()
 
     def serve(self) -> None:
+        self.top_up()
         pending = b""
         while True:
             ready, _, _ = select.select([0, *self.children], [], [])
@@ -181,9 +223,17 @@ def main(extra_paths: list[str]) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # stray prints never reach the protocol stream
     mock = InProcessMock()
+    routing = routed_to(mock)  # entered for the zygote's life (kept referenced): every child is born routed
+    routing.__enter__()
     warm_up(mock)
+    mock.close()  # its event loop is not for children
     gc.collect()
     gc.freeze()
     zygote = Zygote(mock, search_path, out_fd)
     zygote.send({"ready": True})
-    zygote.serve()
+    try:
+        zygote.serve()
+    finally:  # spares read the end of their pipes and leave
+        for spare in zygote.children.values():
+            if spare.job_fd >= 0:
+                os.close(spare.job_fd)
