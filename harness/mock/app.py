@@ -116,7 +116,7 @@ def _authenticate(request: Request, state: MockState, account_id: str) -> Reply 
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return Reply.failure(401, AUTH_ERROR, "Authentication error")
-    if not hmac.compare_digest(token.strip(), state.api_token) or account_id != state.account_id:
+    if not hmac.compare_digest(token.strip().encode(), state.api_token.encode()) or account_id != state.account_id:
         return Reply.failure(403, AUTH_ERROR, "Authentication error")
     return None
 

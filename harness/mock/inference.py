@@ -61,7 +61,7 @@ class Parsed:
     """What a request body turned out to be."""
 
     inputs: Any
-    """The inputs that were validated (a raw binary body becomes `{<field>: [bytes...]}`)."""
+    """The inputs that were validated (a raw binary body stands in as `{<field>: []}`)."""
     json: Any = None
     """The body parsed as JSON, or None when it is not JSON."""
     raw: bytes | None = None
@@ -84,8 +84,8 @@ def parse_body(model: Model, body: bytes) -> tuple[Parsed | None, str | None]:
     if problem is None:
         return Parsed(value, value), None
     field = model.task.binary_input
-    if field is not None and body:
-        return Parsed({field: list(body)}, None, body), None
+    if field is not None and body:  # the bytes are the field; the answer hashes them, no need to list them
+        return Parsed({field: []}, None, body), None
     return None, problem
 
 

@@ -83,6 +83,8 @@ def test_json_is_accepted_whatever_the_content_type(mock: MockServer, route: Rou
         ({}, CONFIG.account_id, 401),
         ({"Authorization": "Bearer wrong-token"}, CONFIG.account_id, 403),
         ({"Authorization": "Bearer {API_TOKEN}"}, CONFIG.account_id, 403),
+        ({"Authorization": "Bearer t\u00f6ken"}, CONFIG.account_id, 403),
+        ({"Authorization": "Basic dXNlcjpwYXNz"}, CONFIG.account_id, 401),
         (AUTH, "0000000000000000000000000000000f", 403),
         (AUTH, "{ACCOUNT_ID}", 403),
     ],
