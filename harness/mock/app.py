@@ -39,6 +39,7 @@ from harness.mock.inference import (
     run_model,
 )
 from harness.mock.journal import Journal, entry_to_dict
+from harness.mock.openai_compat import run_openai
 from harness.mock.registry import Registry
 from harness.model import RecordedRequest
 
@@ -112,10 +113,14 @@ async def _sse(events: tuple[str, ...]) -> AsyncIterator[bytes]:
         yield f"data: {event}\n\n".encode()
 
 
-def _authenticate(request: Request, state: MockState, account_id: str) -> Reply | None:
+def _gate(request: Request, state: MockState) -> Reply | None:
+    """The errors an API route answers before it looks at the body: 405, then 401/403."""
+    if request.method != "POST":
+        return Reply.failure(405, METHOD_NOT_ALLOWED, f"Method {request.method} not allowed")
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return Reply.failure(401, AUTH_ERROR, "Authentication error")
+    account_id = request.path_params.get("account_id")
     if not hmac.compare_digest(token.strip().encode(), state.api_token.encode()) or account_id != state.account_id:
         return Reply.failure(403, AUTH_ERROR, "Authentication error")
     return None
@@ -143,17 +148,24 @@ def build_app(state: MockState) -> Starlette:
     """The app serving `state`: REST and gateway routes, binding, admin, and a recorded 404."""
 
     async def rest_run(request: Request) -> Response:
-        params = request.path_params
-        model_id = params["model"]
+        model_id = request.path_params["model"]
         json_body, _ = parse_json(await request.body())
-        reply: Reply | None = None
-        if request.method != "POST":
-            reply = Reply.failure(405, METHOD_NOT_ALLOWED, f"Method {request.method} not allowed")
-        reply = reply or _authenticate(request, state, params["account_id"])
+        reply = _gate(request, state)
         if reply is None:
             reply, parsed = run_body(state.catalog, model_id, await request.body())
             json_body = parsed.json if parsed else json_body
         entry = await _record(request, state, "rest", reply, json=json_body, model=model_id)
+        return _respond(reply, entry)
+
+    async def openai_run(request: Request) -> Response:
+        body, problem = parse_json(await request.body())
+        model_id: str | None = None
+        reply = _gate(request, state)
+        if reply is None and problem is not None:
+            reply = Reply.failure(400, INVALID_INPUT, f"Error: {problem}")
+        if reply is None:
+            reply, model_id = run_openai(state.catalog, request.path_params["endpoint"], body)
+        entry = await _record(request, state, "rest", reply, json=body, model=model_id)
         return _respond(reply, entry)
 
     async def binding_run(request: Request) -> Response:
@@ -204,6 +216,10 @@ def build_app(state: MockState) -> Starlette:
     async def ca_pem(request: Request) -> Response:
         return FileResponse(state.ca_file, media_type="application/x-pem-file")
 
+    openai_paths = (
+        "/client/v4/accounts/{account_id}/ai/v1/{endpoint:path}",
+        "/v1/{account_id}/{gateway_id}/workers-ai/v1/{endpoint:path}",
+    )
     run_paths = (
         "/client/v4/accounts/{account_id}/ai/run/{model:path}",
         "/v1/{account_id}/{gateway_id}/workers-ai/{model:path}",
@@ -215,6 +231,7 @@ def build_app(state: MockState) -> Starlette:
         Route("/__harness/register", register, methods=["POST"]),
         Route("/__harness/binding/run", _guarded(state, binding_run, "binding"), methods=["POST"]),
         Route("/__harness/{rest:path}", admin_not_found, methods=ALL_METHODS),
+        *(Route(path, _guarded(state, openai_run), methods=ALL_METHODS) for path in openai_paths),
         *(Route(path, _guarded(state, rest_run), methods=ALL_METHODS) for path in run_paths),
         Route("/{path:path}", _guarded(state, not_found), methods=ALL_METHODS),
     ]
