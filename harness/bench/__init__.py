@@ -1,0 +1,1 @@
+"""The benchmark: synthetic docs trees, the bare limit, and measurements run in their own processes."""

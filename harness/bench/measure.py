@@ -1,0 +1,130 @@
+"""One measurement, in a process of its own (so that its peak memory is its own):
+`python -m harness.bench.measure extract|harness|bare ROOT [options]` prints one JSON object.
+
+- `extract`: find and extract every page (the pipeline's `plan`): pages/s and peak memory.
+- `harness`: plan, then run every runnable snippet on an executor (no cache, no type-check): the
+  wall time of the run, each snippet's time by runner, statuses, peak memory.
+- `bare`: the same snippets run bare (`harness.bench.bare`): wall time and each snippet's time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from harness.bench.bare import run_bare
+from harness.model import RecordedRequest
+from harness.pipeline import RunOptions, execute, plan
+from harness.run.base import Executor, Launch, Outcome, Route, Runner
+from harness.run.executors import make_executor
+from harness.run.registry import default_runners_dir
+
+
+def peak_memory() -> dict[str, float]:
+    """Peak resident memory in MB: of this process, and of the largest process it waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"rss_mb": round(own, 1), "child_rss_mb": round(child, 1)}
+
+
+def measure_extraction(root: Path) -> dict[str, Any]:
+    started = time.monotonic()
+    the_plan = plan([str(root)])
+    seconds = time.monotonic() - started
+    return {"pages": len(the_plan.pages), "snippets": len(the_plan.jobs) + len(the_plan.skipped),
+            "runnable": len(the_plan.jobs), "seconds": seconds, "pages_per_s": len(the_plan.pages) / seconds,
+            **peak_memory()}
+
+
+def _by_runner(pairs: list[tuple[str, float]]) -> dict[str, list[float]]:
+    grouped: dict[str, list[float]] = {}
+    for runner, seconds in pairs:
+        grouped.setdefault(runner, []).append(round(seconds, 4))
+    return grouped
+
+
+class TimedExecutor:
+    """An executor as it is, with the wall time of each `execute` call kept by runner (laying out
+    files, starting a process or container, and cleaning up, not only the run itself)."""
+
+    def __init__(self, inner: Executor) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.runners_dir = inner.runners_dir
+        self.calls: list[tuple[str, float]] = []
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> TimedExecutor:
+        self.inner.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.inner.__exit__(*exc)
+
+    def route(self, snippet_id: str) -> Route:
+        return self.inner.route(snippet_id)
+
+    def execute(self, runner: Runner, launch: Launch, timeout_s: float) -> Outcome:
+        started = time.monotonic()
+        try:
+            return self.inner.execute(runner, launch, timeout_s)
+        finally:
+            with self._lock:
+                self.calls.append((runner.name, time.monotonic() - started))
+
+    def requests_of(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
+        return self.inner.requests_of(snippet_id)
+
+
+def measure_harness(root: Path, executor: str, warm_workers: bool, jobs: int) -> dict[str, Any]:
+    the_plan = plan([str(root)])
+    options = RunOptions(executor=executor, jobs=jobs, typecheck=False, cache_dir=None, warm_workers=warm_workers)
+    started = time.monotonic()
+    with TimedExecutor(make_executor(options)) as timed:
+        entered = time.monotonic()
+        run = execute(the_plan, timed, options)
+    wall = time.monotonic() - started
+    return {
+        "executor": executor, "warm_workers": warm_workers, "jobs": jobs, "snippets": len(timed.calls),
+        "wall_s": wall, "startup_s": entered - started, "durations": _by_runner(timed.calls),
+        "statuses": dict(Counter(r.status.value for r in run.results)),
+        "errors": sorted({r.reason for r in run.results if r.status.value == "error"})[:5],
+        **peak_memory(),
+    }
+
+
+def measure_bare(root: Path, jobs: int) -> dict[str, Any]:
+    the_plan = plan([str(root)])
+    runs, wall = run_bare(the_plan.jobs, default_runners_dir(), jobs)
+    return {"jobs": jobs, "snippets": len(runs), "wall_s": wall,
+            "durations": _by_runner([(r.runner, r.duration_s) for r in runs]),
+            "failed": sum(1 for r in runs if r.exit_code != 0), **peak_memory()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m harness.bench.measure")
+    parser.add_argument("what", choices=("extract", "harness", "bare"))
+    parser.add_argument("root", type=Path)
+    parser.add_argument("--executor", default="local")
+    parser.add_argument("--warm-workers", action="store_true")
+    parser.add_argument("-j", "--jobs", type=int, default=2)
+    args = parser.parse_args(argv)
+    if args.what == "extract":
+        result = measure_extraction(args.root)
+    elif args.what == "harness":
+        result = measure_harness(args.root, args.executor, args.warm_workers, args.jobs)
+    else:
+        result = measure_bare(args.root, args.jobs)
+    json.dump(result, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""pytest-markdown-docs on the same Python-only pages, for comparison with the `inprocess` executor.
+
+It is installed in a throwaway virtual environment under the temp folder (never a dependency of the
+project); a `.pth` file there makes the harness's own packages importable, so that a `conftest.py`
+can route `requests` and `httpx` to the same in-process mock the executor uses (no sockets either
+way). pytest-markdown-docs runs every block in the pytest process, one after the other.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import harness
+
+VERSION = "0.9.2"
+VENV = Path(tempfile.gettempdir()) / "harness-bench-pmd"
+CONFTEST = '''"""Routes requests and httpx to the harness's in-process mock for the whole session."""
+from harness.mock.inprocess import InProcessMock
+from harness.run.inprocess_clients import routed_to
+
+_ROUTE = routed_to(InProcessMock())
+_ROUTE.__enter__()
+'''
+
+
+def ensure_venv(venv: Path = VENV) -> Path:
+    """The throwaway environment's Python, made (and pytest-markdown-docs installed) when missing."""
+    python = venv / "bin" / "python"
+    if not (venv / f".pmd-{VERSION}").exists():
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True, capture_output=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", f"pytest-markdown-docs=={VERSION}"],
+                       check=True, capture_output=True, timeout=600)
+        paths = [p for p in sys.path if p.endswith("site-packages")] + [str(Path(harness.__file__).parents[1])]
+        site = next((venv / "lib").glob("python*/site-packages"))
+        (site / "harness-bench.pth").write_text("\n".join(paths) + "\n")
+        (venv / f".pmd-{VERSION}").touch()
+    return python
+
+
+def run_pmd(pages: Path, python: Path) -> dict[str, Any]:
+    """Runs pytest-markdown-docs over `pages`: wall time of the pytest process and each test's time."""
+    (pages / "conftest.py").write_text(CONFTEST)
+    (pages / "pytest.ini").write_text("[pytest]\n")
+    report = pages / "pmd-junit.xml"
+    started = time.monotonic()
+    done = subprocess.run([str(python), "-m", "pytest", "--markdown-docs", "-q", "-p", "no:harness",
+                           "-p", "no:cacheprovider", f"--junitxml={report}", "--rootdir", str(pages), str(pages)],
+                          cwd=pages, capture_output=True, text=True, timeout=1800)
+    wall = time.monotonic() - started
+    times = [float(case.get("time", 0)) for case in ET.parse(report).getroot().iter("testcase")]
+    failures = sum(1 for case in ET.parse(report).getroot().iter("testcase") if len(case))
+    return {"wall_s": wall, "tests": len(times), "failed": failures, "durations": times,
+            "median_s": statistics.median(times) if times else None, "exit_code": done.returncode,
+            "tail": done.stdout[-500:] if done.returncode else ""}

@@ -1,0 +1,238 @@
+"""`make bench`: how fast the harness is at docs scale, against the bare limit measured in the same run.
+
+Synthetic docs trees (N pages x the seed page's five tabs, plus a fragment and blocks that are not
+run; `harness.bench.corpus`) are measured, each measurement in a process of its own
+(`harness.bench.measure`):
+
+- extraction: pages/s and peak memory (default N = 100 and 1,000);
+- running, at -j 2 (default N = 10 and 100; `--full` adds 1,000): the bare limit (each snippet run
+  directly by its interpreter, one workerd per Worker, same mock, same parallelism;
+  `harness.bench.bare`) and the harness on the local executor (cold and warm Workers) and the
+  inprocess executor (warm Workers): total wall time, the ratio to the bare limit, wall time per
+  snippet by runner (median, p95), peak memory;
+- the inprocess executor against pytest-markdown-docs on the same Python-only pages, one at a time
+  (pytest-markdown-docs in a throwaway venv under the temp folder; `harness.bench.pmd`);
+- the seed page on the local and docker executors side by side (a cold container per snippet),
+  when `harness.run.executors.docker_ready()` says docker can run.
+
+Prints tables and the targets, writes everything to out/bench.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from harness.bench.corpus import SEED, write_docs_tree, write_python_pages
+from harness.bench.pmd import ensure_venv, run_pmd
+from harness.run.executors import docker_ready
+
+RUN_CONFIGS = (("local", False), ("local", True), ("inprocess", True))
+RUNNERS = ("worker", "node", "python", "shell")
+
+
+def machine() -> dict[str, Any]:
+    """nproc, memory (`free -g`) and the CPU model, as the report quotes them."""
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    free = subprocess.run(["free", "-g"], capture_output=True, text=True).stdout.strip() if shutil.which("free") else ""
+    return {"nproc": os.cpu_count(), "cpu": model, "free_g": free, "python": platform.python_version()}
+
+
+def measure(what: str, root: Path, *options: str) -> dict[str, Any]:
+    """One measurement in a fresh process (`python -m harness.bench.measure`)."""
+    done = subprocess.run([sys.executable, "-m", "harness.bench.measure", what, str(root), *options],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"measure {what} {root} {' '.join(options)} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def spread(values: list[float]) -> dict[str, float | int]:
+    """Median and 95th percentile (nearest rank), in milliseconds."""
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+    return {"n": len(ordered), "median_ms": round(1000 * statistics.median(ordered), 1), "p95_ms": round(1000 * p95, 1)}
+
+
+def summarize(result: dict[str, Any]) -> dict[str, Any]:
+    """The per-runner spreads of a measurement, in place of its raw durations (kept under `raw`)."""
+    durations: dict[str, list[float]] = result.pop("durations")
+    result["per_runner"] = {runner: spread(values) for runner, values in durations.items() if values}
+    result["raw"] = durations
+    return result
+
+
+def _ms(cell: dict[str, Any] | None) -> str:
+    return f"{cell['median_ms']:.0f}/{cell['p95_ms']:.0f}" if cell else "-"
+
+
+def print_extraction(rows: list[dict[str, Any]]) -> None:
+    print("\nExtraction (find + extract + classify every page)")
+    print(f"  {'pages':>6} {'snippets':>9} {'seconds':>8} {'pages/s':>8} {'peak RSS MB':>12}")
+    for row in rows:
+        print(f"  {row['pages']:>6} {row['snippets']:>9} {row['seconds']:>8.2f} {row['pages_per_s']:>8.0f}"
+              f" {row['rss_mb']:>12.0f}")
+
+
+def print_runs(size: int, bare: dict[str, Any], runs: list[dict[str, Any]]) -> None:
+    print(f"\nRunning N={size} pages ({bare['snippets']} runnable snippets), -j {bare['jobs']}; "
+          "per snippet median/p95 ms")
+    head = f"  {'':<26} {'total s':>8} {'x bare':>7}" + "".join(f" {r:>10}" for r in RUNNERS)
+    print(head + f" {'RSS MB (harness/largest child)':>31}")
+    rows = [("bare limit", bare), *((_label(r), r) for r in runs)]
+    for label, row in rows:
+        ratio = row["wall_s"] / bare["wall_s"]
+        cells = "".join(f" {_ms(row['per_runner'].get(r)):>10}" for r in RUNNERS)
+        print(f"  {label:<26} {row['wall_s']:>8.2f} {ratio:>7.2f}{cells} {row['rss_mb']:>14.0f}/"
+              f"{row['child_rss_mb']:<.0f}")
+
+
+def _label(run: dict[str, Any]) -> str:
+    return f"{run['executor']}, {'warm' if run['warm_workers'] else 'cold'} Workers"
+
+
+def bench_pmd(work: Path, pages: int) -> dict[str, Any]:
+    root = work / "python-only"
+    write_python_pages(root, pages)
+    try:
+        python = ensure_venv()
+    except (subprocess.SubprocessError, OSError) as error:
+        return {"skipped": f"pytest-markdown-docs could not be installed: {error}"}
+    pmd = run_pmd(root, python)
+    harness = summarize(measure("harness", root, "--executor", "inprocess", "-j", "1"))
+    return {"pages": pages, "pytest_markdown_docs": {**pmd, "per_snippet": spread(pmd.pop("durations"))},
+            "inprocess": harness}
+
+
+def print_pmd(result: dict[str, Any]) -> None:
+    print("\nPython-only pages, one at a time: inprocess executor vs pytest-markdown-docs")
+    if "skipped" in result:
+        print(f"  skipped: {result['skipped']}")
+        return
+    pmd, ours = result["pytest_markdown_docs"], result["inprocess"]
+    n = result["pages"]
+    print(f"  {'':<24} {'total s':>8} {'total/snippet ms':>17} {'per snippet median/p95 ms':>26}")
+    print(f"  {'pytest-markdown-docs':<24} {pmd['wall_s']:>8.2f} {1000 * pmd['wall_s'] / n:>17.1f}"
+          f" {_ms(pmd['per_snippet']):>26}   (no isolation: every block in the pytest process)")
+    print(f"  {'harness inprocess':<24} {ours['wall_s']:>8.2f} {1000 * ours['wall_s'] / n:>17.1f}"
+          f" {_ms(ours['per_runner'].get('python')):>26}   (a forked process per snippet)")
+
+
+def bench_docker_seed(work: Path) -> dict[str, Any]:
+    problem = docker_ready()
+    if problem:
+        return {"skipped": problem}
+    root = work / "seed"
+    root.mkdir()
+    shutil.copy(SEED, root / SEED.name)
+    return {executor: summarize(measure("harness", root, "--executor", executor, "-j", "1"))
+            for executor in ("local", "docker")}
+
+
+def print_docker(result: dict[str, Any]) -> None:
+    print("\nThe seed page, median wall time per snippet (ms), local vs docker (a cold container per snippet)")
+    if "skipped" in result:
+        print(f"  docker skipped: {result['skipped']}")
+        return
+    print(f"  {'':<8}" + "".join(f" {r:>8}" for r in RUNNERS) + f" {'total s':>8}")
+    for executor in ("local", "docker"):
+        row = result[executor]
+        cells = "".join(f" {row['per_runner'][r]['median_ms'] if r in row['per_runner'] else '-':>8}"
+                        for r in RUNNERS)
+        print(f"  {executor:<8}{cells} {row['wall_s']:>8.2f}")
+
+
+def targets(report: dict[str, Any]) -> list[str]:
+    """Each target of the issue, with the figure measured here and whether it holds."""
+    lines = []
+    runs = report["runs"]
+    big = runs.get("100") or runs[max(runs, key=int)]
+    for run in big["harness"]:
+        if run["executor"] == "local":
+            ratio = run["wall_s"] / big["bare"]["wall_s"]
+            lines.append(f"{'holds' if ratio <= 1.3 else 'MISSED'}: local executor ({_label(run)}), "
+                         f"N={big['size']}: total {ratio:.2f} x the bare limit (target <= 1.3)")
+    warm = next(r for r in big["harness"] if r["executor"] == "local" and r["warm_workers"])
+    median = warm["per_runner"]["worker"]["median_ms"]
+    lines.append(f"{'holds' if median <= 60 else 'MISSED'}: warm Worker snippets, median {median:.0f} ms "
+                 "(target <= 60 ms)")
+    pmd = report.get("pmd", {})
+    if "inprocess" in pmd:
+        ours = pmd["inprocess"]["per_runner"]["python"]["median_ms"]
+        theirs = pmd["pytest_markdown_docs"]["per_snippet"]["median_ms"]
+        total_ours, total_theirs = pmd["inprocess"]["wall_s"], pmd["pytest_markdown_docs"]["wall_s"]
+        lines.append(f"{'holds' if ours <= theirs else 'MISSED'}: inprocess per snippet {ours:.1f} ms median vs "
+                     f"pytest-markdown-docs {theirs:.1f} ms (whole run: {total_ours:.2f} s vs {total_theirs:.2f} s)")
+    extraction = report["extraction"]
+    fastest = extraction[-1]
+    lines.append(f"{'holds' if fastest['pages_per_s'] >= 1000 else 'MISSED'}: extraction "
+                 f"{fastest['pages_per_s']:.0f} pages/s at N={fastest['pages']} (target >= 1,000)")
+    if len(extraction) > 1:
+        low, high = extraction[0], extraction[-1]
+        grew = high["rss_mb"] / low["rss_mb"]
+        lines.append(f"{'holds' if grew <= 1.2 else 'MISSED'}: extraction peak memory {low['rss_mb']:.0f} MB at "
+                     f"N={low['pages']} -> {high['rss_mb']:.0f} MB at N={high['pages']} (x{grew:.2f}; flat: <= x1.2)")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--full", action="store_true", help="also run N=1,000 pages (long)")
+    parser.add_argument("--run-sizes", default="10,100", help="pages to run (default 10,100)")
+    parser.add_argument("--extract-sizes", default="100,1000", help="pages to extract (default 100,1000)")
+    parser.add_argument("--pmd-pages", type=int, default=100, help="Python-only pages for the comparison (0: skip)")
+    parser.add_argument("--no-docker", action="store_true", help="skip the seed page on docker")
+    parser.add_argument("-j", "--jobs", type=int, default=2, help="snippets at once (default 2)")
+    parser.add_argument("--out", default="out/bench.json")
+    args = parser.parse_args(argv)
+    run_sizes = [int(n) for n in args.run_sizes.split(",") if n] + ([1000] if args.full else [])
+    extract_sizes = [int(n) for n in args.extract_sizes.split(",") if n]
+    started = time.monotonic()
+    report: dict[str, Any] = {"machine": machine(), "jobs": args.jobs, "extraction": [], "runs": {}}
+    print(f"Machine: nproc={report['machine']['nproc']}, CPU {report['machine']['cpu']}")
+    print(report["machine"]["free_g"])
+    with tempfile.TemporaryDirectory(prefix="harness-bench-") as tmp:
+        work = Path(tmp)
+        for size in sorted(set(extract_sizes) | set(run_sizes)):
+            write_docs_tree(work / f"docs-{size}", size)
+        report["extraction"] = [measure("extract", work / f"docs-{size}") for size in extract_sizes]
+        print_extraction(report["extraction"])
+        for size in run_sizes:
+            root, jobs = work / f"docs-{size}", ["-j", str(args.jobs)]
+            bare = summarize(measure("bare", root, *jobs))
+            runs = [summarize(measure("harness", root, "--executor", executor, *jobs,
+                                      *(["--warm-workers"] if warm else [])))
+                    for executor, warm in RUN_CONFIGS]
+            report["runs"][str(size)] = {"size": size, "bare": bare, "harness": runs}
+            print_runs(size, bare, runs)
+        if args.pmd_pages:
+            report["pmd"] = bench_pmd(work, args.pmd_pages)
+            print_pmd(report["pmd"])
+        report["docker_seed"] = {"skipped": "--no-docker"} if args.no_docker else bench_docker_seed(work)
+        print_docker(report["docker_seed"])
+    report["targets"] = targets(report)
+    report["seconds"] = time.monotonic() - started
+    print("\nTargets")
+    for line in report["targets"]:
+        print(f"  {line}")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1))
+    print(f"\n{report['seconds']:.0f} s; results in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

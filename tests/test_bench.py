@@ -1,0 +1,60 @@
+"""The benchmark's parts, at a size that runs in seconds: no timings are asserted, only that the
+generator writes what the bench counts on and that the bench runs end to end."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from harness.bench.bare import run_bare
+from harness.bench.corpus import write_docs_tree, write_python_pages
+from harness.pipeline import plan
+from harness.run.registry import default_runners_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_each_page_carries_the_seeds_five_tabs_and_blocks_that_are_not_run(tmp_path: Path) -> None:
+    written = write_docs_tree(tmp_path, 3)
+    the_plan = plan([str(tmp_path)])
+    assert len(written) == len(the_plan.pages) == 3
+    assert Counter(job.runner for job in the_plan.jobs) == {"worker": 6, "node": 3, "python": 3, "shell": 3}
+    reasons = Counter(result.reason.split(":")[0] for result in the_plan.skipped)
+    assert reasons == {"fragment": 3, "not runnable": 6}
+    assert len({job.snippet.code for job in the_plan.jobs if job.runner == "python"}) == 3  # pages differ
+
+
+def test_python_only_pages_hold_one_complete_example_each(tmp_path: Path) -> None:
+    write_python_pages(tmp_path, 2)
+    the_plan = plan([str(tmp_path)])
+    assert [job.runner for job in the_plan.jobs] == ["python", "python"] and not the_plan.skipped
+
+
+@pytest.mark.node
+def test_the_bare_limit_runs_every_snippet_of_a_page(tmp_path: Path) -> None:
+    write_docs_tree(tmp_path, 1)
+    runs, wall = run_bare(plan([str(tmp_path)]).jobs, default_runners_dir(), parallel=2)
+    assert sorted(r.runner for r in runs) == ["node", "python", "shell", "worker", "worker"]
+    assert [r.exit_code for r in runs] == [0] * 5 and wall > 0
+
+
+@pytest.mark.node
+def test_the_bench_runs_end_to_end_at_a_tiny_size(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--run-sizes", "1",
+                           "--extract-sizes", "1,2", "--pmd-pages", "0", "--no-docker", "--out", str(out)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(out.read_text())
+    assert [row["pages"] for row in report["extraction"]] == [1, 2]
+    run = report["runs"]["1"]
+    assert run["bare"]["snippets"] == 5 and run["bare"]["failed"] == 0
+    assert [(r["executor"], r["warm_workers"]) for r in run["harness"]] == [
+        ("local", False), ("local", True), ("inprocess", True)]
+    assert all(r["snippets"] == 5 and not r["errors"] for r in run["harness"])
+    assert "x bare" in done.stdout and "Targets" in done.stdout
