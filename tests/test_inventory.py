@@ -55,7 +55,7 @@ def test_the_table_names_every_page_and_reason() -> None:
     assert "     1  fragment: uses `…`, never defined  [`env`]" in text
     assert "_run-model.md:23)" in text  # where an included snippet's code really is
     assert "warning fixtures/pages/sites/hugo/content/workers-ai/get-started.md:14: partial `_pricing.md`" in text
-    assert "     1  partial `…` not extracted: … is not in the tree given" in text
+    assert "     1  … is not in the tree given: partials not extracted: `…`" in text
 
 
 def test_list_json_through_the_cli(capsys: pytest.CaptureFixture[str]) -> None:

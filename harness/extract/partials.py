@@ -71,9 +71,13 @@ def include_partials(
     snippets: list[Snippet] = []
     diagnostics: list[Diagnostic] = []
     seen: dict[str, int] = {}
+    outside: dict[str, list[Include]] = {}
     for include in includes:
         lookup = find(page, include)
         found = next((path for path in lookup.candidates if path.is_file()), None)
+        if found is None and lookup.folder is not None and not lookup.folder.is_dir():
+            outside.setdefault(shown_path(page, display, lookup.folder), []).append(include)
+            continue
         if found is None:
             diagnostics.append(_missing(page, display, include, lookup))
             continue
@@ -89,6 +93,10 @@ def include_partials(
         prefix = found.name if seen[found.name] == 1 else f"{found.name}#{seen[found.name]}"
         snippets += [adopt(s, display, include.line, prefix) for s in (*extraction.snippets, *inner)]
         diagnostics += [*extraction.diagnostics, *inner_problems]
+    for folder, missing in outside.items():
+        names = ", ".join(dict.fromkeys(f"`{include.file}`" for include in missing))
+        diagnostics.append(Diagnostic(display, missing[0].line, f"{folder} is not in the tree given: partials not "
+                                      f"extracted: {names}", Severity.INFO))
     return snippets, diagnostics
 
 
@@ -123,12 +131,8 @@ def _missing(page: Path, display: str, include: Include, lookup: Lookup) -> Diag
         return Diagnostic(display, include.line, f"partial `{include.file}` not extracted: the page is in no "
                           "content tree to find it in", Severity.INFO)
     where = shown_path(page, display, lookup.candidates[0])
-    if lookup.folder is not None and lookup.folder.is_dir():
-        return Diagnostic(display, include.line, f"partial `{include.file}` not found at {where}: a broken "
-                          "reference", Severity.WARNING)
-    folder = shown_path(page, display, lookup.folder) if lookup.folder else where
-    return Diagnostic(display, include.line, f"partial `{include.file}` not extracted: {folder} is not in the "
-                      "tree given", Severity.INFO)
+    return Diagnostic(display, include.line, f"partial `{include.file}` not found at {where}: a broken reference",
+                      Severity.WARNING)
 
 
 def _ancestor_named(path: Path, name: str) -> Path | None:

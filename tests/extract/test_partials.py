@@ -13,7 +13,7 @@ from harness.extract.placeholders import TEST_ACCOUNT_ID
 from harness.extract.regions import Include
 from harness.model import Severity
 
-from .support import PAGES, line_of
+from .support import CORPUS, PAGES, line_of
 
 SITES = PAGES / "sites"
 HUGO_PAGE = SITES / "hugo" / "content" / "workers-ai" / "get-started.md"
@@ -89,7 +89,7 @@ def test_mdx_partials_and_a_partials_folder_outside_the_tree() -> None:
     [note] = extraction.diagnostics
     assert (note.severity, note.message) == (
         Severity.INFO,
-        "partial `limits` not extracted: ../../partials/workers is not in the tree given",
+        "../../partials/workers is not in the tree given: partials not extracted: `limits`",
     )
 
 
@@ -110,3 +110,21 @@ def test_site_folders_other_than_content_are_not_walked() -> None:
         f"{SITES}/hugo/content/workers-ai/get-started.md",
         f"{SITES}/mdx/src/content/docs/workers-ai/guide.mdx",
     ]
+
+
+def test_the_corpus_partial_is_found_through_its_product_folder(tmp_path: Path) -> None:
+    """`cloudflare-one/_partials/gateway/_lists.md`, the corpus's Hugo partial, rendered from another section."""
+    corpus_section = CORPUS / "cloudflare-docs-hugo-2024-07" / "content" / "cloudflare-one"
+    assert (corpus_section / "_partials" / "gateway" / "_lists.md").is_file(), f"shared corpus missing at {CORPUS}"
+    content = tmp_path / "content"
+    (content / "learning-paths").mkdir(parents=True)
+    (content / "cloudflare-one").symlink_to(corpus_section)
+    page = content / "learning-paths" / "lists.md"
+    page.write_text('# Lists\n\n{{<render file="gateway/_lists.md" productFolder="cloudflare-one">}}\n')
+    extraction = extract_page(page, "lists.md")
+    [api] = extraction.snippets
+    assert (api.id, api.label, api.language, api.line) == ("lists.md::_lists.md:g1::api", "api", "sh", 3)
+    assert api.options["partial"] == "../cloudflare-one/_partials/gateway/_lists.md:42"
+    assert f"/accounts/{TEST_ACCOUNT_ID}/gateway/lists" in api.code
+    assert "X-Auth-Email: docs-harness@example.com" in api.code and "<API_KEY>" not in api.code
+    assert api.skip_reason is None and extraction.diagnostics == ()
