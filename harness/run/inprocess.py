@@ -96,8 +96,8 @@ class WarmInterpreter:
             if not job.started.wait(FORK_TIMEOUT_S) or not job.pid:
                 raise HarnessError(f"the warm Python did not fork a snippet: {self._helper.log_tail() or 'no answer'}")
             timed_out = not job.ended.wait(timeout_s)
+            _kill_group(job.pid)  # as a local run ends: whatever the snippet left running goes with it
             if timed_out:
-                _kill_group(job.pid)
                 job.ended.wait(10)
             elif job.exit_code is None:
                 raise HarnessError(f"the warm Python died: {self._helper.log_tail() or 'no output'}")
@@ -167,10 +167,11 @@ class InProcessExecutor:
         return self._local.requests_of(snippet_id)
 
     def execute(self, runner: Runner, launch: Launch, timeout_s: float) -> Outcome:
+        key = self._keys.pop(urlsplit(launch.env.get("HTTPS_PROXY", "")).username or "", None)
         if runner.name != "python":
             return self._local.execute(runner, launch, timeout_s)
         with tempfile.TemporaryDirectory(prefix="harness-inprocess-") as tmp:
-            return self._execute_python(launch, Path(tmp), timeout_s)
+            return self._execute_python(launch, key, Path(tmp), timeout_s)
 
     def _warm_interpreter(self) -> WarmInterpreter:
         with self._warm_lock:
@@ -181,7 +182,7 @@ class InProcessExecutor:
                 self._warm = WarmInterpreter(self._python).__enter__()
             return self._warm
 
-    def _execute_python(self, launch: Launch, tmp: Path, timeout_s: float) -> Outcome:
+    def _execute_python(self, launch: Launch, key: str | None, tmp: Path, timeout_s: float) -> Outcome:
         workdir, meta = tmp / "work", tmp / "meta"
         workdir.mkdir()
         meta.mkdir()
@@ -190,8 +191,6 @@ class InProcessExecutor:
             (workdir / name).write_bytes(content)
         argv = [part.replace("{workdir}", str(workdir)) for part in launch.argv]
         script = next((i for i, part in enumerate(argv) if part.endswith(".py")), None)
-        token = urlsplit(launch.env.get("HTTPS_PROXY", "")).username or ""
-        key = self._keys.pop(token, None)
         if script is None or key is None:
             return Outcome(None, "", "", 0.0, infra_error="the in-process executor runs Python scripts routed "
                            "through its own mock only")

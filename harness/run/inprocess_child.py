@@ -125,49 +125,68 @@ class _Child:
     pid: int
     job_fd: int
     """Where its job is written (then closed); -1 once it has one."""
+    status_fd: int
+    """Where it writes its exit status just before it exits; -1 once read."""
     number: int | None = None
     """The job it runs; None while it is a spare."""
+    reported: bool = False
 
 
 class Zygote:
     """Reads jobs, hands each to a forked child, reports pids and exit codes.
 
-    It keeps `spares` children forked ahead of time, each waiting on a pipe for a job, so that a
-    job does not wait for a fork; a spare is forked anew when a job's child has been reaped (not
-    while it runs: on two cores the fork would compete with it). Spares do nothing before their
-    job: warming one up (its own event loop, the pages it touches) cost more than it saved.
+    It keeps `spares` children forked ahead of time, each of which answers one request through the
+    mock (making its own event loop and copying the memory pages that touches) and then waits on a
+    pipe for a job, so that a job neither waits for a fork nor pays for those first touches. A spare
+    is forked anew when a job's child has been reaped. A child writes its exit status to a pipe just
+    before it exits, so that the status is reported without waiting for the process to be torn down.
     """
 
-    def __init__(self, mock: InProcessMock, search_path: list[str], out_fd: int, spares: int = 2) -> None:
+    def __init__(self, mock: InProcessMock, search_path: list[str], out_fd: int, spares: int = 3) -> None:
         self.mock, self.search_path, self.out_fd, self.spares = mock, search_path, out_fd, spares
         self.children: dict[int, _Child] = {}
         """pidfd -> child"""
+        self.statuses: dict[int, int] = {}
+        """status pipe -> pidfd of its child"""
 
     def send(self, message: dict[str, Any]) -> None:
         os.write(self.out_fd, (json.dumps(message) + "\n").encode())
 
     def fork_spare(self) -> int:
-        read_fd, write_fd = os.pipe()
+        job_read, job_write = os.pipe()
+        status_read, status_write = os.pipe()
         pid = os.fork()
         if pid == 0:
-            os.close(write_fd)
-            self._become_child(read_fd)
-        os.close(read_fd)
+            os.close(job_write)
+            os.close(status_read)
+            self._become_child(job_read, status_write)
+        os.close(job_read)
+        os.close(status_write)
         with contextlib.suppress(OSError):  # the child may have got there first
             os.setpgid(pid, pid)
         pidfd = os.pidfd_open(pid)
-        self.children[pidfd] = _Child(pid, write_fd)
+        self.children[pidfd] = _Child(pid, job_write, status_read)
+        self.statuses[status_read] = pidfd
         return pidfd
 
-    def _become_child(self, read_fd: int) -> None:
+    def _inherited(self) -> list[int]:
+        fds = [self.out_fd, *self.children, *self.statuses]
+        return fds + [c.job_fd for c in self.children.values() if c.job_fd >= 0]
+
+    def _become_child(self, job_fd: int, status_fd: int) -> None:
         status = 70
         try:
             os.setpgid(0, 0)
-            for fd in (self.out_fd, *self.children, *(c.job_fd for c in self.children.values() if c.job_fd >= 0)):
+            for fd in self._inherited():
                 os.close(fd)
-            with os.fdopen(read_fd, "rb") as pipe:
+            import requests
+
+            requests.post(WARM_URL, json={"prompt": "warm"}, timeout=10)
+            self.mock.journal.clear()
+            with os.fdopen(job_fd, "rb") as pipe:
                 data = pipe.read()
             status = child(json.loads(data), self.mock, self.search_path) if data else 0
+            os.write(status_fd, str(status).encode())
         except BaseException:  # a fault of the harness in the child: on its stderr (or the zygote's log)
             traceback.print_exc()
         finally:
@@ -187,13 +206,26 @@ class Zygote:
         while sum(1 for c in self.children.values() if c.number is None) < self.spares:
             self.fork_spare()
 
+    def status_ready(self, status_fd: int) -> None:
+        """A child's last words: its exit status, reported at once (or nothing: it died first)."""
+        data = os.read(status_fd, 16)
+        os.close(status_fd)
+        pidfd = self.statuses.pop(status_fd)
+        gone = self.children[pidfd]
+        gone.status_fd = -1
+        if data and gone.number is not None:
+            gone.reported = True
+            self.send({"job": gone.number, "exit": int(data)})
+
     def reap(self, pidfd: int) -> None:
         gone = self.children.pop(pidfd)
         os.close(pidfd)
-        if gone.job_fd >= 0:
-            os.close(gone.job_fd)
+        for fd in (gone.job_fd, gone.status_fd):
+            if fd >= 0:
+                os.close(fd)
+        self.statuses.pop(gone.status_fd, None)
         _, status = os.waitpid(gone.pid, 0)
-        if gone.number is not None:
+        if gone.number is not None and not gone.reported:
             self.send({"job": gone.number, "exit": os.waitstatus_to_exitcode(status)})
         self.top_up()
 
@@ -201,19 +233,21 @@ class Zygote:
         self.top_up()
         pending = b""
         while True:
-            ready, _, _ = select.select([0, *self.children], [], [])
-            for fd in ready:
-                if fd != 0:
+            ready, _, _ = select.select([0, *self.statuses, *self.children], [], [])
+            for fd in sorted(ready, key=lambda fd: fd not in self.statuses):  # last words before reaping
+                if fd in self.statuses:
+                    self.status_ready(fd)
+                elif fd in self.children:
                     self.reap(fd)
-                    continue
-                data = os.read(0, 1 << 16)
-                if not data:
-                    return
-                pending += data
-                while b"\n" in pending:
-                    line, pending = pending.split(b"\n", 1)
-                    if line.strip():
-                        self.start(json.loads(line))
+                elif fd == 0:
+                    data = os.read(0, 1 << 16)
+                    if not data:
+                        return
+                    pending += data
+                    while b"\n" in pending:
+                        line, pending = pending.split(b"\n", 1)
+                        if line.strip():
+                            self.start(json.loads(line))
 
 
 def main(extra_paths: list[str]) -> None:

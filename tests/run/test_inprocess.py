@@ -142,6 +142,23 @@ def test_a_snippet_past_its_timeout_is_killed_and_the_next_one_runs(inprocess: I
     assert run(inprocess, snippet("print('next')\n", "next"), "next")[0].stdout == "next\n"
 
 
+def test_what_a_snippet_leaves_running_ends_with_it(inprocess: InProcessExecutor) -> None:
+    code = "import subprocess\nprint(subprocess.Popen(['sleep', '30']).pid)\n"
+    outcome, _ = run(inprocess, snippet(code, "orphan"), "orphan")
+    pid = int(outcome.stdout)
+    deadline = time.monotonic() + 5
+    while _alive(pid):
+        assert time.monotonic() < deadline, "the snippet's child outlived it"
+        time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def test_parallel_snippets_keep_their_own_requests(inprocess: InProcessExecutor) -> None:
     def one(n: int) -> list[Any]:
         code = f"import requests\nrequests.post('{URL}', headers={AUTH}, json={{'prompt': 'n{n}'}})\n"
