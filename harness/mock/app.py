@@ -1,126 +1,51 @@
-"""The mock's Starlette app: Cloudflare's `ai/run` routes, the binding endpoint, admin paths.
+"""The mock's Starlette app: Cloudflare's `ai/run` routes, the binding endpoints, admin paths.
 
-Every request except the admin paths (`/__harness/...` other than the binding endpoint) is
+Every request except the admin paths (`/__harness/...` other than the binding endpoints) is
 recorded in the journal before its answer leaves. Who sent it comes from the proxy's tunnel
 (`Registry.tunnel_for(client port)`) or an `x-harness-token` header.
 
-Binding endpoint (for the Worker runner's `env.AI` wrapper): `POST /__harness/binding/run`,
-header `x-harness-token`, JSON `{"model": str, "inputs": any, "options": object}`. It answers
-like the REST route: an envelope (status 200, or the error's status with `errors`), an
-`text/event-stream` body when `inputs.stream` is true, or a binary body (`image/png`). Binary
-inputs must be sent as arrays of numbers. The journal entry has `via="binding"`, `json` = the
-`inputs` (what the Worker passed to `ai.run`) and `body` = the raw wrapper request.
+- REST: `.../ai/run/{model}` and the AI Gateway's `.../workers-ai/{model}`; the OpenAI-compatible
+  `.../ai/v1/...` (see `harness.mock.openai_compat`). 405, then 401/403 (10000), then 413 (3006),
+  then the model's verdict; scenarios may force an error or latency on top.
+- Binding: `/__harness/binding/run` and `/__harness/binding/fetch` (see `harness.mock.binding`).
+- Anything else: an operation of a configured OpenAPI document (see `harness.mock.openapi`), else
+  404 in the envelope (7003), recorded so the checks report "no mock for this endpoint".
+- Admin: `GET|DELETE /__harness/journal` (`?snippet=` or `?token=`), `POST /__harness/register`,
+  `GET /__harness/health`, `GET /__harness/ca.pem`.
 """
 
 from __future__ import annotations
 
 import hmac
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from collections.abc import Awaitable, Callable
+from functools import partial
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from harness.mock.catalog import Catalog
-from harness.mock.inference import (
-    AUTH_ERROR,
-    INTERNAL_ERROR,
-    INVALID_INPUT,
-    METHOD_NOT_ALLOWED,
-    NO_SUCH_ROUTE,
-    Reply,
-    parse_json,
-    run_body,
-    run_model,
-)
-from harness.mock.journal import Journal, entry_to_dict
+from harness.mock.binding import binding_fetch, binding_run
+from harness.mock.errors import AUTH_ERROR, INTERNAL_ERROR, INVALID_INPUT, METHOD_NOT_ALLOWED, NO_SUCH_ROUTE
+from harness.mock.inference import Reply, parse_json, run_body
+from harness.mock.journal import entry_to_dict
 from harness.mock.openai_compat import run_openai
-from harness.mock.registry import Registry
-from harness.model import RecordedRequest
+from harness.mock.openapi import INVALID_BODY
+from harness.mock.state import MockState as MockState
+from harness.mock.state import record, respond, scenario, too_large
 
-TOKEN_HEADER = "x-harness-token"
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+POST = ["POST"]
 
 
-@dataclass
-class MockState:
-    """Everything the app reads and writes; owned by the `MockServer`."""
-
-    account_id: str
-    api_token: str
-    catalog: Catalog
-    journal: Journal
-    registry: Registry
-    ca_file: Path
-    errors: list[BaseException] = field(default_factory=list)
-    """Unexpected exceptions raised while answering (bugs of the mock), for the caller to see."""
-
-
-def _origin(request: Request, state: MockState) -> tuple[str | None, str]:
-    """`(snippet_id, base url)` of a request: from its tunnel, else from headers."""
-    client = request.scope.get("client")
-    tunnel = state.registry.tunnel_for(client[1]) if client else None
-    host = request.headers.get("host") or (tunnel.host if tunnel else "127.0.0.1")
-    token = tunnel.token if tunnel and tunnel.token else request.headers.get(TOKEN_HEADER)
-    scheme = tunnel.scheme if tunnel else request.url.scheme
-    return state.registry.snippet_of(token), f"{scheme}://{host}"
-
-
-async def _record(
-    request: Request, state: MockState, via: str, reply: Reply, *, json: Any = None, model: str | None = None
-) -> RecordedRequest:
-    snippet_id, base = _origin(request, state)
-    raw_path = request.scope.get("raw_path") or request.url.path.encode()
-    query = f"?{request.url.query}" if request.url.query else ""
-    return state.journal.record(
-        RecordedRequest(
-            snippet_id=snippet_id,
-            via=via,
-            method=request.method,
-            url=base + raw_path.decode("latin-1") + query,
-            path=request.url.path,
-            headers=tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.scope["headers"]),
-            body=await request.body(),
-            json=json,
-            model=model,
-            status=reply.status,
-            response_content_type=reply.content_type,
-            error=reply.error,
-        )
-    )
-
-
-def _respond(reply: Reply, entry: RecordedRequest) -> Response:
-    """The answer to a recorded request; `cf-ai-req-id` is derived from its journal `seq`."""
-    headers = {"cf-ai-req-id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"harness-mock/{entry.seq}"))}
-    answer = reply.answer
-    if answer is not None and not reply.errors:
-        if answer.events is not None:
-            headers["content-type"] = "text/event-stream"
-            return StreamingResponse(_sse(answer.events), headers=headers)
-        if answer.body is not None:
-            return Response(answer.body, media_type=answer.content_type, headers=headers)
-    return JSONResponse(reply.envelope(), status_code=reply.status, headers=headers)
-
-
-async def _sse(events: tuple[str, ...]) -> AsyncIterator[bytes]:
-    for event in events:
-        yield f"data: {event}\n\n".encode()
-
-
-def _gate(request: Request, state: MockState) -> Reply | None:
-    """The errors an API route answers before it looks at the body: 405, then 401/403."""
-    if request.method != "POST":
+def _gate(request: Request, state: MockState, method: str | None = "POST") -> Reply | None:
+    """The errors an API route answers before it looks at the body: 405, then 401/403, then 413."""
+    if method is not None and request.method != method:
         return Reply.failure(405, METHOD_NOT_ALLOWED, f"Method {request.method} not allowed")
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return Reply.failure(401, AUTH_ERROR, "Authentication error")
-    account_id = request.path_params.get("account_id")
+    account_id = request.path_params.get("account_id", state.account_id)
     if not hmac.compare_digest(token.strip().encode(), state.api_token.encode()) or account_id != state.account_id:
         return Reply.failure(403, AUTH_ERROR, "Authentication error")
     return None
@@ -138,8 +63,8 @@ def _guarded(state: MockState, endpoint: Endpoint, via: str = "rest") -> Endpoin
         except Exception as exc:
             state.errors.append(exc)
             reply = Reply.failure(500, INTERNAL_ERROR, f"mock internal error: {exc!r}")
-            entry = await _record(request, state, via, reply)
-            return _respond(reply, entry)
+            entry = await record(request, state, via, reply)
+            return respond(reply, entry)
 
     return guarded
 
@@ -150,41 +75,45 @@ def build_app(state: MockState) -> Starlette:
     async def rest_run(request: Request) -> Response:
         model_id = request.path_params["model"]
         json_body, _ = parse_json(await request.body())
-        reply = _gate(request, state)
+        reply = _gate(request, state) or too_large(await request.body(), state)
         if reply is None:
             reply, parsed = run_body(state.catalog, model_id, await request.body())
             json_body = parsed.json if parsed else json_body
-        entry = await _record(request, state, "rest", reply, json=json_body, model=model_id)
-        return _respond(reply, entry)
+            reply = await scenario(request, state, model_id, reply)
+        entry = await record(request, state, "rest", reply, json=json_body, model=model_id)
+        return respond(reply, entry)
 
     async def openai_run(request: Request) -> Response:
         body, problem = parse_json(await request.body())
         model_id: str | None = None
-        reply = _gate(request, state)
+        reply = _gate(request, state) or too_large(await request.body(), state)
         if reply is None and problem is not None:
             reply = Reply.failure(400, INVALID_INPUT, f"Error: {problem}")
         if reply is None:
             reply, model_id = run_openai(state.catalog, request.path_params["endpoint"], body)
-        entry = await _record(request, state, "rest", reply, json=body, model=model_id)
-        return _respond(reply, entry)
-
-    async def binding_run(request: Request) -> Response:
-        call, problem = parse_json(await request.body())
-        model_id = call.get("model") if isinstance(call, dict) else None
-        inputs = call.get("inputs") if isinstance(call, dict) else None
-        if not isinstance(model_id, str):
-            reply = Reply.failure(400, INVALID_INPUT, problem or "binding call without a model name")
-        else:
-            reply, _ = run_model(state.catalog, model_id, inputs)
-        entry = await _record(request, state, "binding", reply, json=inputs, model=model_id)
-        return _respond(reply, entry)
+            reply = await scenario(request, state, model_id, reply)
+        entry = await record(request, state, "rest", reply, json=body, model=model_id)
+        return respond(reply, entry)
 
     async def not_found(request: Request) -> Response:
-        reply = Reply.failure(
-            404, NO_SUCH_ROUTE, f"Could not route to {request.url.path}, perhaps your object identifier is invalid?"
-        )
-        entry = await _record(request, state, "rest", reply, json=parse_json(await request.body())[0])
-        return _respond(reply, entry)
+        """An endpoint the mock does not model: one from an OpenAPI document, else 404 (7003)."""
+        body, _ = parse_json(await request.body())
+        operation = state.openapi.find(request.method, request.url.path) if state.openapi else None
+        if operation is None or state.openapi is None:
+            reply = Reply.failure(
+                404, NO_SUCH_ROUTE, f"Could not route to {request.url.path}, perhaps your object identifier is invalid?"
+            )
+            entry = await record(request, state, "rest", reply, json=body)
+            return respond(reply, entry)
+        reply = _gate(request, state, method=None) or Reply(200)
+        documented = state.openapi.answer(operation, body) if not reply.errors else None
+        if documented is not None and documented.problem is not None:
+            reply = Reply.failure(400, INVALID_BODY, documented.problem)
+        entry = await record(request, state, "rest", reply, json=body)
+        if documented is None or reply.errors:
+            return respond(reply, entry)
+        headers = {"x-harness-openapi": operation.template}
+        return JSONResponse(documented.body, status_code=documented.status, headers=headers)
 
     async def journal(request: Request) -> Response:
         if request.method == "DELETE":
@@ -229,7 +158,10 @@ def build_app(state: MockState) -> Starlette:
         Route("/__harness/journal", journal, methods=["GET", "DELETE"]),
         Route("/__harness/ca.pem", ca_pem, methods=["GET"]),
         Route("/__harness/register", register, methods=["POST"]),
-        Route("/__harness/binding/run", _guarded(state, binding_run, "binding"), methods=["POST"]),
+        *(
+            Route(f"/__harness/binding/{name}", _guarded(state, partial(door, state=state), "binding"), methods=POST)
+            for name, door in (("run", binding_run), ("fetch", binding_fetch))
+        ),
         Route("/__harness/{rest:path}", admin_not_found, methods=ALL_METHODS),
         *(Route(path, _guarded(state, openai_run), methods=ALL_METHODS) for path in openai_paths),
         *(Route(path, _guarded(state, rest_run), methods=ALL_METHODS) for path in run_paths),

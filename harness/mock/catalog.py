@@ -83,9 +83,21 @@ class Catalog:
         return self.models.get(self.aliases.get(model_id, model_id))
 
     def validate(self, model: Model, inputs: Any) -> str | None:
-        """None when `inputs` fit the model's task schema, else one message naming the violation."""
+        """None when `inputs` fit the model's task schema and its documented limits, else one
+        message naming the violation."""
         error = best_match(self._validators[model.task.name].iter_errors(inputs))
-        return None if error is None else explain(error)
+        if error is not None:
+            return explain(error)
+        return over_limit(model, inputs)
+
+
+def over_limit(model: Model, inputs: Any) -> str | None:
+    """A limit of the model's entry that `inputs` exceed (`max_tokens_limit`), else None."""
+    limit = model.settings.get("max_tokens_limit")
+    asked = inputs.get("max_tokens") if isinstance(inputs, Mapping) else None
+    if isinstance(limit, int) and isinstance(asked, int) and asked > limit:
+        return f"Error: at '/max_tokens': {asked} is greater than the maximum of {limit} for {model.id}"
+    return None
 
 
 def _where(error: ValidationError) -> str:

@@ -13,14 +13,7 @@ from typing import Any
 
 from harness.mock.answers import Answer, answer
 from harness.mock.catalog import Catalog, Model
-
-# Error codes the real API answers with (as seen in Cloudflare's responses and docs).
-AUTH_ERROR = 10000
-NO_SUCH_ROUTE = 7003
-METHOD_NOT_ALLOWED = 7001
-NO_SUCH_MODEL = 5007
-INVALID_INPUT = 5006
-INTERNAL_ERROR = 5000
+from harness.mock.errors import INVALID_INPUT, NO_SUCH_MODEL, ServiceError
 
 
 @dataclass(frozen=True)
@@ -40,6 +33,11 @@ class Reply:
     @classmethod
     def failure(cls, status: int, code: int, message: str) -> Reply:
         return cls(status, ((code, message),))
+
+    @classmethod
+    def of(cls, error: ServiceError, model: str | None = None, path: str = "") -> Reply:
+        """The answer of one of the service's named errors."""
+        return cls.failure(error.status, error.code, error.text(model, path))
 
     def envelope(self) -> dict[str, Any]:
         """The Cloudflare envelope `{"result", "success", "errors", "messages"}`."""

@@ -14,7 +14,8 @@ from typing import Any
 
 from harness.mock.answers import Answer
 from harness.mock.catalog import Catalog
-from harness.mock.inference import INVALID_INPUT, NO_SUCH_ROUTE, Reply, run_model
+from harness.mock.errors import INVALID_INPUT, NO_SUCH_ROUTE
+from harness.mock.inference import Reply, run_model
 
 CREATED = 1_700_000_000
 """A fixed `created` timestamp: answers stay deterministic."""

@@ -26,8 +26,11 @@ import uvicorn
 from harness.mock.app import MockState, build_app
 from harness.mock.catalog import Catalog
 from harness.mock.journal import Journal
+from harness.mock.openapi import OpenApiError, OpenApiRoutes, load_document
 from harness.mock.proxy import ProxyFront
 from harness.mock.registry import Registry
+from harness.mock.scenarios import Scenario
+from harness.mock.state import MAX_BODY_BYTES
 from harness.mock.tls import make_certificates, server_context
 from harness.run.base import HarnessError, Route
 
@@ -53,6 +56,28 @@ class MockConfig:
     """The only bearer token the REST route accepts (others: 403; none: 401)."""
     hosts: tuple[str, ...] = ("api.cloudflare.com", "gateway.ai.cloudflare.com")
     """Hosts the proxy tunnels to the mock; every other host is refused and recorded as blocked."""
+    scenarios: tuple[Scenario, ...] = ()
+    """Forced errors and latency for some models, pages or tabs (see `harness.mock.scenarios`)."""
+    openapi_docs: tuple[Path, ...] = ()
+    """OpenAPI documents whose paths the mock serves besides its own (see `harness.mock.openapi`)."""
+    max_body_bytes: int = MAX_BODY_BYTES
+    """Request bodies over this size are answered 413 (code 3006)."""
+
+
+def mock_state(config: MockConfig, catalog: Catalog, journal: Journal, registry: Registry, ca_file: Path) -> MockState:
+    """The app's state for `config`; an OpenAPI document that cannot be read raises `OpenApiError`."""
+    documents = [load_document(path) for path in config.openapi_docs]
+    return MockState(
+        config.account_id,
+        config.api_token,
+        catalog,
+        journal,
+        registry,
+        ca_file,
+        scenarios=config.scenarios,
+        openapi=OpenApiRoutes(documents) if documents else None,
+        max_body_bytes=config.max_body_bytes,
+    )
 
 
 def _bind(host: str, port: int, what: str) -> socket.socket:
@@ -140,9 +165,10 @@ class MockServer:
         self.app_port = self._sockets[0].getsockname()[1]
         self.proxy_port = self._sockets[1].getsockname()[1]
         self.tls_port = self._sockets[2].getsockname()[1] if self.tls_port is not None else None
-        self._state = MockState(
-            self.config.account_id, self.config.api_token, self.catalog, self.journal, self.registry, self.ca_file
-        )
+        try:
+            self._state = mock_state(self.config, self.catalog, self.journal, self.registry, self.ca_file)
+        except OpenApiError as exc:
+            raise MockStartupError(str(exc)) from exc
         front = ProxyFront(self.config.hosts, self.app_port, self.registry, self.journal, server_context(files))
         ready: concurrent.futures.Future[None] = concurrent.futures.Future()
         self._stop = asyncio.Event()

@@ -1,0 +1,122 @@
+"""What every route of the mock shares: its state, who sent a request, recording, answering, and
+the scenarios that force errors or latency on model calls."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+
+from harness.mock.catalog import Catalog
+from harness.mock.errors import SERVICE_ERRORS
+from harness.mock.inference import Reply
+from harness.mock.journal import Journal
+from harness.mock.openapi import OpenApiRoutes
+from harness.mock.registry import Registry
+from harness.mock.scenarios import Scenario, forced
+from harness.model import RecordedRequest
+
+TOKEN_HEADER = "x-harness-token"
+MAX_BODY_BYTES = 100_000_000
+"""Cloudflare's request body limit on the Free and Pro plans (100 MB); more is answered 413 (3006)."""
+
+
+@dataclass
+class MockState:
+    """Everything the app reads and writes; owned by the `MockServer`."""
+
+    account_id: str
+    api_token: str
+    catalog: Catalog
+    journal: Journal
+    registry: Registry
+    ca_file: Path
+    errors: list[BaseException] = field(default_factory=list)
+    """Unexpected exceptions raised while answering (bugs of the mock), for the caller to see."""
+    scenarios: tuple[Scenario, ...] = ()
+    """Forced errors and latency (see `harness.mock.scenarios`)."""
+    openapi: OpenApiRoutes | None = None
+    """Other endpoints, from OpenAPI documents (see `harness.mock.openapi`)."""
+    max_body_bytes: int = MAX_BODY_BYTES
+
+
+def origin(request: Request, state: MockState) -> tuple[str | None, str]:
+    """`(snippet_id, base url)` of a request: from its tunnel, else from headers."""
+    client = request.scope.get("client")
+    tunnel = state.registry.tunnel_for(client[1]) if client else None
+    host = request.headers.get("host") or (tunnel.host if tunnel else "127.0.0.1")
+    token = tunnel.token if tunnel and tunnel.token else request.headers.get(TOKEN_HEADER)
+    scheme = tunnel.scheme if tunnel else request.url.scheme
+    return state.registry.snippet_of(token), f"{scheme}://{host}"
+
+
+async def record(
+    request: Request, state: MockState, via: str, reply: Reply, *, json: Any = None, model: str | None = None
+) -> RecordedRequest:
+    """Records the exchange in the journal (the request as it came, the reply's status and error)."""
+    snippet_id, base = origin(request, state)
+    raw_path = request.scope.get("raw_path") or request.url.path.encode()
+    query = f"?{request.url.query}" if request.url.query else ""
+    return state.journal.record(
+        RecordedRequest(
+            snippet_id=snippet_id,
+            via=via,
+            method=request.method,
+            url=base + raw_path.decode("latin-1") + query,
+            path=request.url.path,
+            headers=tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.scope["headers"]),
+            body=await request.body(),
+            json=json,
+            model=model,
+            status=reply.status,
+            response_content_type=reply.content_type,
+            error=reply.error,
+        )
+    )
+
+
+def request_id(entry: RecordedRequest) -> dict[str, str]:
+    """The `cf-ai-req-id` header of an answer, derived from its journal `seq`."""
+    return {"cf-ai-req-id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"harness-mock/{entry.seq}"))}
+
+
+def respond(reply: Reply, entry: RecordedRequest, extra: Mapping[str, str] | None = None) -> Response:
+    """The answer to a recorded request: SSE, a binary body, or the envelope."""
+    headers = {**request_id(entry), **(extra or {})}
+    answer = reply.answer
+    if answer is not None and not reply.errors:
+        if answer.events is not None:
+            headers["content-type"] = "text/event-stream"
+            return StreamingResponse(sse(answer.events), headers=headers)
+        if answer.body is not None:
+            return Response(answer.body, media_type=answer.content_type, headers=headers)
+    return JSONResponse(reply.envelope(), status_code=reply.status, headers=headers)
+
+
+async def sse(events: tuple[str, ...]) -> AsyncIterator[bytes]:
+    """Server-sent events, one `data:` line each."""
+    for event in events:
+        yield f"data: {event}\n\n".encode()
+
+
+async def scenario(request: Request, state: MockState, model: str | None, reply: Reply) -> Reply:
+    """`reply`, or the error a scenario forces on this call, after any latency it asks for."""
+    if not state.scenarios:
+        return reply
+    wanted = forced(state.scenarios, origin(request, state)[0], model)
+    if wanted.latency_s:
+        await asyncio.sleep(wanted.latency_s)
+    if wanted.error is None:
+        return reply
+    return Reply.of(wanted.error, model, request.url.path)
+
+
+def too_large(body: bytes, state: MockState) -> Reply | None:
+    """413 (3006) for a body over the limit, else None."""
+    return Reply.of(SERVICE_ERRORS["too-large"]) if len(body) > state.max_body_bytes else None
