@@ -12,14 +12,16 @@ const { ProxyAgent, fetch: proxiedFetch } = require("undici");
 export const COMPATIBILITY_DATE = "2024-09-23";
 export const COMPATIBILITY_FLAGS = ["nodejs_compat"];
 
-// The snippet bundled (so `import { Ai } from "@cloudflare/ai"` is the real package):
-// `{ script }`, or `{ errors }` as `line:column: text` lines.
-export async function bundle(entry) {
+// The snippet bundled (so `import { Ai } from "@cloudflare/ai"` is the real package; `aiVersion`
+// "1.0" or "1.1" bundles that generation instead of 1.2): `{ script }`, or `{ errors }` as
+// `line:column: text` lines.
+export async function bundle(entry, aiVersion = process.env.HARNESS_AI_VERSION || "") {
+  const alias = aiVersion ? { "@cloudflare/ai": `@cloudflare/ai-${aiVersion}` } : {};
   try {
     const out = await esbuild.build({
       entryPoints: [entry], bundle: true, write: false, format: "esm", platform: "neutral",
       target: "es2022", conditions: ["workerd", "worker", "browser"], mainFields: ["browser", "module", "main"],
-      nodePaths: [join(here, "node_modules")], logLevel: "silent", external: ["node:*", "cloudflare:*"],
+      nodePaths: [join(here, "node_modules")], logLevel: "silent", external: ["node:*", "cloudflare:*"], alias,
     });
     return { script: out.outputFiles[0].text };
   } catch (error) {
