@@ -5,7 +5,7 @@
 // Env: HARNESS_MOCK_URL (mock app), HARNESS_TOKEN (snippet token), HTTPS_PROXY (for the Worker's own fetch).
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, bundle, here, proxyAgent, require, sendOut } from "./shared.mjs";
+import { CF, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, bundle, here, proxyAgent, require, sendOut } from "./shared.mjs";
 
 const { Miniflare, Response } = require("miniflare");
 
@@ -28,6 +28,7 @@ async function outbound(request) {
 }
 
 const mf = new Miniflare({
+  cf: CF,
   workers: [
     {
       name: "snippet", modules: true, script: built.script, compatibilityDate: COMPATIBILITY_DATE,

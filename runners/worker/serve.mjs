@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
-import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, bundle, here, proxyAgent, require, sendOut } from "./shared.mjs";
+import { CF, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, bundle, here, proxyAgent, require, sendOut } from "./shared.mjs";
 
 const workerdPath = require("workerd").default;
 const { fetch, Headers } = require("undici");
@@ -30,7 +30,7 @@ const agents = new Map(); // job -> proxy agent, while the job runs
 async function coldCf() {
   const { Miniflare } = require("miniflare");
   const mf = new Miniflare({
-    modules: true, compatibilityDate: COMPATIBILITY_DATE,
+    cf: CF, modules: true, compatibilityDate: COMPATIBILITY_DATE,
     script: "export default { fetch(request) { return Response.json(request.cf ?? null); } };",
   });
   try {
