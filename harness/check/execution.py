@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from harness.check.base import Rule, SnippetContext, finding, shorten
@@ -17,6 +18,19 @@ OUTPUT_CUT = Rule("RUN004", "output-truncated", Severity.WARNING,
                   "The snippet printed more than the harness keeps; later output was dropped.")
 
 
+_NOISE = re.compile(r"^(Node\.js v[\d.]+|\s*[\^~]+\s*|\s+at .*|\s*)$")
+
+
+def error_line(stderr: str) -> str:
+    """The line of stderr that says what went wrong: the last one that is not a stack frame, a caret
+    marker (`^`) or Node's closing version banner (Python's exception and curl's error stay last)."""
+    lines = stderr.strip().splitlines()
+    for line in reversed(lines):
+        if not _NOISE.match(line):
+            return line.strip()
+    return lines[-1] if lines else ""
+
+
 def check_exit(ctx: SnippetContext) -> Iterator[Finding]:
     ev = ctx.evidence
     if ev.infra_error is not None:
@@ -25,7 +39,7 @@ def check_exit(ctx: SnippetContext) -> Iterator[Finding]:
         yield finding(TIMEOUT, ev.snippet, f"did not finish within its time limit ({ev.duration_s:.1f} s) "
                       "and was killed", duration_s=ev.duration_s)
     elif ev.exit_code not in (0, None):
-        tail = shorten(ev.stderr.strip().splitlines()[-1]) if ev.stderr.strip() else "(no stderr)"
+        tail = shorten(error_line(ev.stderr)) if ev.stderr.strip() else "(no stderr)"
         yield finding(EXIT_NONZERO, ev.snippet, f"exited with status {ev.exit_code}: {tail}",
                       expected=0, actual=ev.exit_code)
 

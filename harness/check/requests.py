@@ -36,10 +36,20 @@ def api_requests(ctx: SnippetContext) -> list[RecordedRequest]:
     return [r for r in ctx.evidence.requests if r.via in API_VIAS]
 
 
+API_MARKERS = ("api.cloudflare.com", "gateway.ai.cloudflare.com", "env.AI", ".AI)", "new Ai(", "ai.run(")
+"""Code that shows one of these means to call the API (`new Ai(env.AI)`, `env.AI.run`, a REST URL)."""
+
+
+def expects_api_call(ctx: SnippetContext) -> bool:
+    """A page that documents a model, or code that names the API, promises a call."""
+    return ctx.page.model_id is not None or any(marker in ctx.snippet.code for marker in API_MARKERS)
+
+
 def check_sent_request(ctx: SnippetContext) -> Iterator[Finding]:
     ev = ctx.evidence
-    if ev.infra_error is None and not ev.timed_out and not ev.requests:
-        yield finding(NO_REQUEST, ev.snippet, "sent no request to the API (expected at least one)")
+    if ev.infra_error is None and not ev.timed_out and not ev.requests and expects_api_call(ctx):
+        yield finding(NO_REQUEST, ev.snippet, "sent no request to the API, though the page documents a model or "
+                      "the code names the API (expected at least one)")
 
 
 def check_answers(ctx: SnippetContext) -> Iterator[Finding]:

@@ -57,7 +57,12 @@ def render(run: RunResult) -> str:
     if problems or run.page_findings or errors:
         lines += ["", "Findings:"]
         lines += [f"  {f.severity.value:<7} {f.rule} {f.message}" for f in problems]
-        lines += [f"  {f.severity.value:<7} {f.rule} {f.message}" for f in run.page_findings]
+        shown = [f for f in run.page_findings if f.severity is not Severity.INFO]
+        lines += [f"  {f.severity.value:<7} {f.rule} {f.message}" for f in shown]
+        notes = len(run.page_findings) - len(shown)
+        if notes:
+            lines.append(f"  info    {notes} notes about pages (content the harness does not extract, and the "
+                         "like): see the JSON or HTML report")
         lines += [f"  harness {r.snippet.where}: {r.reason}" for r in errors]
     flaky = [r for r in run.results if r.flaky]
     if flaky:

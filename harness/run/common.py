@@ -5,8 +5,17 @@ from __future__ import annotations
 import base64
 import json
 
-from harness.model import HttpResponse
+from harness.model import HttpResponse, Snippet
 from harness.run.base import Route
+
+ENV_OPTION = "env."
+"""Snippet options `env.NAME=value` (set at extraction for `$NAME`, `process.env.NAME`,
+`os.environ["NAME"]` the code reads): exported to the snippet's process by every runner."""
+
+
+def snippet_env(snippet: Snippet) -> dict[str, str]:
+    """The environment variables a snippet's options ask for (`env.CLOUDFLARE_API_TOKEN=...`)."""
+    return {key[len(ENV_OPTION) :]: value for key, value in snippet.options.items() if key.startswith(ENV_OPTION)}
 
 
 def proxy_env(route: Route) -> dict[str, str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from harness.model import Snippet
 from harness.run.base import Launch, Route
-from harness.run.common import proxy_env
+from harness.run.common import proxy_env, snippet_env
 
 _ESM = re.compile(r"^\s*(import\s[^(]|import\{|export\s)", re.MULTILINE)
 _CJS = re.compile(r"\brequire\s*\(")
@@ -46,5 +46,5 @@ class NodeRunner:
         return Launch(
             argv=("node", "--require", str(here / "shim.cjs"), str(here / "run.mjs"), "{workdir}/" + name),
             files={name: snippet.code.encode()},
-            env={**proxy_env(route), "NODE_PATH": str(here / "node_modules")},
+            env={**snippet_env(snippet), **proxy_env(route), "NODE_PATH": str(here / "node_modules")},
         )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from harness.model import Snippet
 from harness.run.base import Launch, Route
-from harness.run.common import proxy_env
+from harness.run.common import proxy_env, snippet_env
 
 
 class PythonRunner:
@@ -27,5 +27,6 @@ class PythonRunner:
         return Launch(
             argv=(str(python), "-u", "{workdir}/snippet.py"),
             files={"snippet.py": snippet.code.encode()},
-            env={**proxy_env(route), "PYTHONDONTWRITEBYTECODE": "1", "PYTHONIOENCODING": "utf-8"},
+            env={**snippet_env(snippet), **proxy_env(route), "PYTHONDONTWRITEBYTECODE": "1",
+                 "PYTHONIOENCODING": "utf-8"},
         )

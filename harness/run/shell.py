@@ -7,15 +7,7 @@ from pathlib import Path
 
 from harness.model import Snippet
 from harness.run.base import Launch, Route
-from harness.run.common import proxy_env
-
-ENV_OPTION = "env."
-"""Snippet options `env.NAME=value` (set at extraction for `$NAME` the code reads): exported."""
-
-
-def snippet_env(snippet: Snippet) -> dict[str, str]:
-    """The environment variables a snippet's options ask for (`env.CLOUDFLARE_API_TOKEN=...`)."""
-    return {key[len(ENV_OPTION) :]: value for key, value in snippet.options.items() if key.startswith(ENV_OPTION)}
+from harness.run.common import proxy_env, snippet_env
 
 
 class ShellRunner:

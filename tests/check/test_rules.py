@@ -139,3 +139,18 @@ def test_rule_codes_are_unique_and_described() -> None:
     codes = [rule.code for rule in ALL_RULES]
     assert len(codes) == len(set(codes))
     assert all(rule.rationale and rule.name for rule in ALL_RULES)
+
+
+def test_no_request_is_not_expected_of_code_that_never_names_the_api() -> None:
+    bare = Page(path="docs/redirect.md", front_matter={}, text="")
+    redirect = make_snippet("export default { fetch: () => Response.redirect('https://x.dev', 301) };\n", "js")
+    assert check_snippet(bare, make_evidence(redirect, stdout="")) == []
+    caller = make_snippet("const answer = await env.AI.run('@cf/x', {});\n", "js")
+    assert rules_of(check_snippet(bare, make_evidence(caller))) == ["REQ001"]
+
+
+def test_exit_message_quotes_the_error_not_node_s_banner(page: Page) -> None:
+    stderr = ("file:///w/snippet.mjs:3\n  throw new Error('boom')\n  ^\n\nError: boom\n"
+              "    at file:///w/snippet.mjs:3:9\n    at ModuleJob.run (node:internal)\n\nNode.js v20.20.2\n")
+    [found] = check_snippet(page, make_evidence(None, make_request(OK_BODY), exit_code=1, stderr=stderr))
+    assert found.message.endswith("exited with status 1: Error: boom")
