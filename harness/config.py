@@ -14,6 +14,12 @@ pages = "workers-ai/**"
 tabs = ["curl"]
 rules = { REQ004 = "off" }
 skip = "needs a real account"   # also: timeout = 60, xfail = "known bug #12"
+
+[[tool.harness.scenarios]]      # the mock forces an error or latency (see harness.mock.scenarios)
+pages = "workers-ai/errors/**"  # also: tabs = [...], models = ["@cf/meta/*"]
+error = "rate-limit"            # or status/code/message; latency_ms = 1500
+
+openapi = ["api/openapi.json"]  # other api.cloudflare.com paths, answered from these documents
 ```
 A team can so configure pages it does not want to edit; `harness:` comments on a page do the
 same for one fence or tab group.
@@ -29,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.check.registry import ALL_RULES
+from harness.mock.scenarios import Scenario, ScenarioError, parse_scenario
 from harness.model import Finding, Severity, Snippet
 from harness.run.base import HarnessError
 
@@ -61,6 +68,10 @@ class Config:
     rules: Mapping[str, str] = field(default_factory=dict)
     """Rule code -> level, for every page."""
     overrides: tuple[Override, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+    """Errors and latency the mock forces on some pages, tabs or models."""
+    openapi: tuple[Path, ...] = ()
+    """OpenAPI documents (relative paths from the configuration file's folder) the mock serves."""
 
     def level(self, rule: str, page: str, label: str | None) -> str | None:
         """The configured level of `rule` for this page and tab, or None for the rule's default."""
@@ -131,7 +142,7 @@ def _override(raw: Any, where: str) -> Override:
 
 def parse(data: Mapping[str, Any], source: str) -> Config:
     """A `Config` from the `[tool.harness]` table (or a harness.toml's top level)."""
-    known = {"timeout", "placeholders", "rules", "overrides"}
+    known = {"timeout", "placeholders", "rules", "overrides", "scenarios", "openapi"}
     unknown = set(data) - known
     if unknown:
         raise HarnessError(f"{source}: unknown setting(s) {', '.join(sorted(unknown))}")
@@ -142,7 +153,26 @@ def parse(data: Mapping[str, Any], source: str) -> Config:
         placeholders={str(k): str(v) for k, v in dict(data.get("placeholders", {})).items()},
         rules=_rule_levels(data.get("rules", {}), source),
         overrides=tuple(_override(o, f"{source} overrides[{i}]") for i, o in enumerate(data.get("overrides", []))),
+        scenarios=_scenarios(data.get("scenarios", []), source),
+        openapi=_openapi(data.get("openapi", []), source),
     )
+
+
+def _scenarios(raw: Any, source: str) -> tuple[Scenario, ...]:
+    if not isinstance(raw, list):
+        raise HarnessError(f"{source}: `scenarios` must be an array of tables ([[scenarios]])")
+    try:
+        return tuple(parse_scenario(table, f"{source} scenarios[{i}]") for i, table in enumerate(raw))
+    except ScenarioError as error:
+        raise HarnessError(str(error)) from error
+
+
+def _openapi(raw: Any, source: str) -> tuple[Path, ...]:
+    raw = [raw] if isinstance(raw, str) else raw
+    if not isinstance(raw, list) or not all(isinstance(p, str) for p in raw):
+        raise HarnessError(f"{source}: `openapi` must be a path or a list of paths")
+    folder = Path(source).parent if source else Path()
+    return tuple(folder / p for p in raw)
 
 
 def load(path: Path | None = None, start: Path | None = None) -> Config:

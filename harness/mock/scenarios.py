@@ -117,3 +117,15 @@ def parse_scenario(raw: Any, where: str) -> Scenario:
     if error is None and latency == 0:
         raise ScenarioError(f"{where}: a scenario needs an `error`, a `status` and `code`, or `latency_ms`")
     return Scenario(pages, _strings(raw, "tabs", where), _strings(raw, "models", where), error, latency)
+
+
+def scenario_table(scenario: Scenario) -> dict[str, Any]:
+    """The `[[scenarios]]` table that `parse_scenario` reads back into `scenario` (to pass it on)."""
+    table: dict[str, Any] = {"tabs": list(scenario.tabs), "models": list(scenario.models)}
+    if scenario.pages is not None:
+        table["pages"] = scenario.pages
+    if scenario.latency_ms:
+        table["latency_ms"] = scenario.latency_ms
+    if scenario.error is not None:
+        table.update(status=scenario.error.status, code=scenario.error.code, message=scenario.error.message)
+    return table

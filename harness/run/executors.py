@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from harness.mock.server import MockConfig
 from harness.run.base import Executor, HarnessError
 from harness.run.local import LocalExecutor
 
@@ -27,26 +28,32 @@ def docker_ready() -> str | None:
     return f"runner images missing: {', '.join(missing)} (run `harness images build`)" if missing else None
 
 
+def mock_config(options: RunOptions) -> MockConfig:
+    """The mock as the configuration asks for it (scenarios, OpenAPI documents)."""
+    return MockConfig(scenarios=options.config.scenarios, openapi_docs=options.config.openapi)
+
+
 def make_executor(options: RunOptions, announce: Callable[[str], None] = lambda _: None) -> Executor:
     """The executor `options.executor` names; `auto` takes docker when it is ready, else local, and says so."""
     choice = options.executor
+    config = mock_config(options)
     if choice == "auto":
         problem = docker_ready()
         choice = "local" if problem else "docker"
         announce(f"executor: {choice}" + (f" ({problem})" if problem else ""))
     if choice == "local":
-        return LocalExecutor(options.runners_dir, warm_workers=options.warm_workers)
+        return LocalExecutor(options.runners_dir, config, warm_workers=options.warm_workers)
     if choice == "inprocess":
         from harness.run.inprocess import InProcessExecutor
 
-        return InProcessExecutor(options.runners_dir, warm_workers=options.warm_workers)
+        return InProcessExecutor(options.runners_dir, config, warm_workers=options.warm_workers)
     if choice == "docker":
         from harness.run.docker_exec import DockerExecutor
 
         if options.build_images:
-            return DockerExecutor(build=True)
+            return DockerExecutor(config, build=True)
         problem = docker_ready()
         if problem:
             raise HarnessError(problem)
-        return DockerExecutor()
+        return DockerExecutor(config)
     raise HarnessError(f"unknown executor {options.executor!r} (choose from {', '.join(EXECUTOR_CHOICES)})")

@@ -10,8 +10,11 @@ public volume that snippet containers mount read-only; the CA key stays in a pri
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import time
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -21,6 +24,8 @@ from docker.models.containers import Container
 from docker.models.volumes import Volume
 
 from harness.mock.journal import entry_from_dict
+from harness.mock.openapi import OpenApiError, load_document
+from harness.mock.scenarios import scenario_table
 from harness.mock.server import MockConfig
 from harness.model import RecordedRequest
 from harness.run.base import HarnessError
@@ -28,7 +33,25 @@ from harness.run.docker_engine import RunLabels, remove_quietly
 from harness.run.sandbox import Namespace
 
 PROXY_PORT, APP_PORT, TLS_PORT = 8080, 8081, 443
+OPENAPI_ENV_LIMIT = 120_000
+"""Bytes of the compressed OpenAPI documents an environment variable carries (Linux: 128 KiB a string)."""
 ADMIN = ["/opt/harness/.venv/bin/python", "/opt/harness/admin.py"]
+
+
+def openapi_env(paths: tuple[Path, ...]) -> str:
+    """The OpenAPI documents for the sidecar: a JSON list, gzip-compressed, base64 ("" for none)."""
+    if not paths:
+        return ""
+    try:
+        documents = [load_document(path) for path in paths]
+    except OpenApiError as error:
+        raise HarnessError(str(error)) from error
+    packed = base64.b64encode(gzip.compress(json.dumps(documents).encode())).decode("ascii")
+    if len(packed) > OPENAPI_ENV_LIMIT:
+        raise HarnessError(f"the OpenAPI documents {', '.join(map(str, paths))} are {len(packed)} bytes compressed;"
+                           f" the docker executor passes at most {OPENAPI_ENV_LIMIT} to its mock (use a smaller"
+                           " excerpt, or the local executor)")
+    return packed
 
 
 class MockSidecar:
@@ -77,6 +100,9 @@ class MockSidecar:
             "HARNESS_PROXY_PORT": str(PROXY_PORT), "HARNESS_APP_PORT": str(APP_PORT),
             "HARNESS_TLS_PORT": str(TLS_PORT), "HARNESS_ACCOUNT_ID": self._config.account_id,
             "HARNESS_API_TOKEN": self._config.api_token, "HARNESS_MOCK_HOSTS": ",".join(self._config.hosts),
+            "HARNESS_MOCK_SCENARIOS": json.dumps([scenario_table(s) for s in self._config.scenarios]),
+            "HARNESS_MOCK_OPENAPI": openapi_env(self._config.openapi_docs),
+            "HARNESS_MOCK_MAX_BODY": str(self._config.max_body_bytes),
         }
         self._container = self._client.containers.run(
             self._image, detach=True, name=f"harness-{run}-mock", network_mode="none",

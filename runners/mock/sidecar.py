@@ -8,24 +8,45 @@ certificate alone is copied to /public/ca.pem, the volume snippet containers mou
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
 import os
 import shutil
 import signal
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
+from harness.mock.scenarios import parse_scenario
 from harness.mock.server import MockConfig, MockServer
 
 
+def openapi_from_env(packed: str, folder: Path) -> tuple[Path, ...]:
+    """The OpenAPI documents the harness passed (gzip JSON list, base64), written to `folder`."""
+    if not packed:
+        return ()
+    paths = []
+    for i, document in enumerate(json.loads(gzip.decompress(base64.b64decode(packed)))):
+        path = folder / f"openapi-{i}.json"
+        path.write_text(json.dumps(document))
+        paths.append(path)
+    return tuple(paths)
+
+
 def config_from_env() -> MockConfig:
-    """The mock's identity as the harness passed it (defaults: `MockConfig()`)."""
+    """The mock as the harness passed it (defaults: `MockConfig()`)."""
     default = MockConfig()
     hosts = os.environ.get("HARNESS_MOCK_HOSTS")
+    tables = json.loads(os.environ.get("HARNESS_MOCK_SCENARIOS") or "[]")
     return MockConfig(
         account_id=os.environ.get("HARNESS_ACCOUNT_ID", default.account_id),
         api_token=os.environ.get("HARNESS_API_TOKEN", default.api_token),
         hosts=tuple(hosts.split(",")) if hosts else default.hosts,
+        scenarios=tuple(parse_scenario(t, f"HARNESS_MOCK_SCENARIOS[{i}]") for i, t in enumerate(tables)),
+        openapi_docs=openapi_from_env(os.environ.get("HARNESS_MOCK_OPENAPI", ""), Path(tempfile.mkdtemp())),
+        max_body_bytes=int(os.environ.get("HARNESS_MOCK_MAX_BODY") or default.max_body_bytes),
     )
 
 
