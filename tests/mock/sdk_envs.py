@@ -1,0 +1,71 @@
+"""Throwaway installs of the official `cloudflare` SDKs, cached by version.
+
+Python majors cannot share one environment, so each version gets its own venv under
+`~/.cache/harness-test-sdks/python-cloudflare-<version>` (pip from PyPI); the npm package goes to
+`.../npm-cloudflare-<version>`. An install is made in a temporary folder and renamed into place
+when it is complete, under a lock, so parallel test processes and interrupted runs are safe.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+CACHE = Path(os.environ.get("HARNESS_SDK_CACHE", Path.home() / ".cache" / "harness-test-sdks"))
+INSTALL_TIMEOUT_S = 600
+
+
+class SdkInstallError(RuntimeError):
+    """An SDK could not be installed (the output of the failed command is in the message)."""
+
+
+def _installed(name: str, install: list[list[str]], probe: str) -> Path:
+    """`CACHE/name`, made by running `install` (with `{dir}` for the folder) if it is not there yet."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    target = CACHE / name
+    with open(CACHE / f".{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (target / probe).exists():
+            return target
+        work = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=CACHE))
+        try:
+            for argv in install:
+                argv = [part.replace("{dir}", str(work)) for part in argv]
+                done = subprocess.run(argv, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S, cwd=work)
+                if done.returncode != 0:
+                    raise SdkInstallError(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+            shutil.rmtree(target, ignore_errors=True)
+            work.rename(target)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def python_sdk(version: str) -> Path:
+    """The python of a venv with `cloudflare==version` installed."""
+    folder = _installed(
+        f"python-cloudflare-{version}",
+        [
+            [sys.executable, "-m", "venv", "{dir}"],
+            ["{dir}/bin/python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+             f"cloudflare=={version}"],
+        ],
+        "bin/python",
+    )
+    # a venv is not relocatable: its scripts name the temporary folder, but `bin/python -m` works
+    return folder / "bin" / "python"
+
+
+def npm_sdk(version: str) -> Path:
+    """A `node_modules` folder with `cloudflare@version` installed."""
+    folder = _installed(
+        f"npm-cloudflare-{version}",
+        [["npm", "install", "--prefix", "{dir}", "--no-audit", "--no-fund", "--no-save", f"cloudflare@{version}"]],
+        "node_modules/cloudflare/package.json",
+    )
+    return folder / "node_modules"
