@@ -127,3 +127,50 @@ def test_max_tokens_over_the_models_limit_fails_as_the_package_fails(executor: L
         assert envelope["success"] is False and envelope["errors"][0]["code"] == 5006
     [request] = requests
     assert request.status == 400 and "greater than the maximum of 1800" in (request.error or "")
+
+
+IMAGE = "[" + ",".join(str(i) for i in range(32)) + "]"
+TASKS = {  # task: (model, JS inputs, what the answer holds: keys of an object, of the first item, or "png")
+    "text-generation": (LLAMA, f'{{ prompt: "{PROMPT}" }}', {"response"}),
+    "text-embeddings": (BGE, '{ text: "hello" }', {"shape", "data"}),
+    "text-classification": ("@cf/huggingface/distilbert-sst-2-int8", '{ text: "I love it" }', {"label", "score"}),
+    "sentence-similarity": ("@hf/sentence-transformers/all-minilm-l6-v2", '{ source: "a", sentences: ["b", "c"] }',
+                            "numbers"),
+    "translation": ("@cf/meta/m2m100-1.2b", '{ text: "Hello", target_lang: "french" }', {"translated_text"}),
+    "summarization": ("@cf/facebook/bart-large-cnn", '{ input_text: "one two three four five six" }', {"summary"}),
+    "image-classification": ("@cf/microsoft/resnet-50", f"{{ image: {IMAGE} }}", {"label", "score"}),
+    "object-detection": ("@cf/facebook/detr-resnet-50", f"{{ image: {IMAGE} }}", {"label", "score", "box"}),
+    "speech-recognition": ("@cf/openai/whisper", f"{{ audio: {IMAGE} }}", {"text", "word_count", "words"}),
+    "text-to-image": ("@cf/stabilityai/stable-diffusion-xl-base-1.0", '{ prompt: "a cat" }', "png"),
+    "image-to-text": ("@cf/unum/uform-gen2-qwen-500m", f'{{ image: {IMAGE}, prompt: "what is it?" }}', {"description"}),
+}
+TASK_WORKER = """import {{ Ai }} from "@cloudflare/ai";
+export default {{
+  async fetch(request, env) {{
+    const result = await new Ai(env.AI).run("{model}", {inputs});
+    if (result instanceof ReadableStream || result instanceof Uint8Array) return new Response(result);
+    return Response.json(result);
+  }},
+}};
+"""
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("task", list(TASKS))
+def test_every_task_through_each_generation(executor: LocalExecutor, task: str, version: str) -> None:
+    model, inputs, holds = TASKS[task]
+    out, requests = run(executor, TASK_WORKER.format(model=model, inputs=inputs), version, f"task-{task}")
+
+    assert out.response is not None and out.response.status == 200, (out.stderr, out.response)
+    body = out.response.body
+    if holds == "png":
+        assert body.startswith(b"\x89PNG\r\n\x1a\n")
+    else:
+        answer = json.loads(body)
+        if holds == "numbers":
+            assert answer and all(isinstance(x, float) for x in answer)
+        else:
+            first = answer[0] if isinstance(answer, list) else answer
+            assert holds <= set(first), answer
+    [request] = requests
+    assert (request.via, request.model, request.status) == ("binding", model, 200)
