@@ -1,11 +1,17 @@
-"""The docker executor: every snippet in a fresh sandboxed container, the mock in a sidecar.
+"""The docker executor: every snippet in a sandboxed container, the mock in a sidecar.
 
 Entering starts the mock sidecar (`MockSidecar`) under a fresh run id; `execute` runs each launch
-with `sandbox.run_in_container` from the runner's image (`images.image_for`), joined to the
-sidecar's network namespace; leaving removes every container and volume labelled with the run
-id, also on Ctrl-C, on SIGTERM (turned into `SystemExit` while the executor is entered in the
-main thread) and when start-up fails half way. Leftovers of killed runs are reaped on entry.
-`execute` may be called from several threads at once (`-j N`).
+from the runner's image (`images.image_for`), joined to the sidecar's network namespace, as
+`isolation` says: `snippet` (the default) in a fresh container each (`sandbox.run_in_container`);
+`group` and `run` in a warm container (`warm_container`) per runtime and tab group of a page, or per
+runtime for the whole run (`warm_pool`), each snippet a `docker exec` that finds the container as a
+fresh one. Leaving removes every container and volume labelled with the run id, also on Ctrl-C, on
+SIGTERM (turned into `SystemExit` while the executor is entered in the main thread) and when
+start-up fails half way. Leftovers of killed runs are reaped on entry. `execute` may be called from
+several threads at once (`-j N`).
+
+Nothing assumes the engine runs on this machine (`DOCKER_HOST` may name a remote one): files go
+into containers through the API, never as bind mounts of host paths.
 """
 
 from __future__ import annotations
@@ -27,6 +33,11 @@ from harness.run.base import HarnessError, Launch, Outcome, Route, Runner
 from harness.run.docker_engine import RunLabels, connect, reap, reap_orphans
 from harness.run.mock_sidecar import APP_PORT, PROXY_PORT, MockSidecar
 from harness.run.sandbox import CA_DIR, Limits, run_in_container
+from harness.run.warm_container import WarmContainer
+from harness.run.warm_pool import WarmPool
+
+ISOLATIONS = ("snippet", "group", "run")
+"""What a container is fresh for: each snippet, each (runtime, tab group of a page), the whole run."""
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
@@ -41,9 +52,13 @@ class DockerExecutor:
 
     def __init__(self, config: MockConfig | None = None, *, limits: Limits | None = None,
                  image_overrides: Mapping[str, str] | None = None, build: bool = False,
-                 offline: bool | None = None, start_timeout_s: float = 30.0) -> None:
+                 offline: bool | None = None, start_timeout_s: float = 30.0, isolation: str = "snippet") -> None:
         """`image_overrides`: runner name -> image to use instead of `images.image_for`;
-        `build`: build missing images (`images.build_images(offline)`) instead of failing."""
+        `build`: build missing images (`images.build_images(offline)`) instead of failing;
+        `isolation`: one of `ISOLATIONS` (see the module docstring)."""
+        if isolation not in ISOLATIONS:
+            raise HarnessError(f"unknown isolation {isolation!r} (choose from {', '.join(ISOLATIONS)})")
+        self.isolation = isolation
         self._config = config or MockConfig()
         self._limits = limits or Limits()
         self._overrides = dict(image_overrides or {})
@@ -53,6 +68,7 @@ class DockerExecutor:
         self._lock = threading.Lock()
         self._client: DockerClient | None = None
         self._sidecar: MockSidecar | None = None
+        self._warm: WarmPool | None = None
         self._previous_sigterm: Any = None
         self.labels = RunLabels()
 
@@ -66,6 +82,8 @@ class DockerExecutor:
                 raise HarnessError(self._missing("mock"))
             self._sidecar = MockSidecar(self._client, mock_image, self.labels, self._config,
                                         self._start_timeout_s).__enter__()
+            if self.isolation != "snippet":
+                self._warm = WarmPool(self._start_warm, per_group=self.isolation == "group")
         except BaseException:
             self.__exit__()
             raise
@@ -73,9 +91,11 @@ class DockerExecutor:
 
     def __exit__(self, *exc: object) -> None:
         """Removes the sidecar and whatever of this run is left; raises if the sidecar died."""
-        sidecar, client = self._sidecar, self._client
-        self._sidecar, self._client = None, None
+        sidecar, client, warm = self._sidecar, self._client, self._warm
+        self._sidecar, self._client, self._warm = None, None, None
         try:
+            if warm is not None:
+                warm.close()
             if sidecar is not None:
                 sidecar.__exit__(*(exc if len(exc) == 3 else (None, None, None)))  # type: ignore[arg-type]
         finally:
@@ -114,8 +134,19 @@ class DockerExecutor:
                 self._images[name] = found
             return self._images[name]
 
+    @property
+    def warm_started(self) -> int:
+        """Warm containers started so far in this run (0 with `isolation="snippet"`)."""
+        return self._warm.started if self._warm is not None else 0
+
+    def _start_warm(self, image: str) -> WarmContainer:
+        assert self._client is not None
+        return WarmContainer(self._client, image, self.sidecar.namespace, self.labels, self._limits).start()
+
     def route(self, snippet_id: str) -> Route:
         token = self.sidecar.register(snippet_id)
+        if self._warm is not None:
+            self._warm.routed(snippet_id)
         return Route(
             token=token,
             proxy_url=f"http://{token}:x@127.0.0.1:{PROXY_PORT}",
@@ -135,6 +166,8 @@ class DockerExecutor:
         # One client per call: a snippet holds two streaming connections (attach, wait) while it runs.
         client = docker.from_env(version=self._client.api.api_version, timeout=120)
         try:
+            if self._warm is not None:
+                return self._warm.execute(runner.name, image, launch, timeout_s, client)
             return run_in_container(client, image, launch, timeout_s, namespace=namespace,
                                     labels=self.labels, limits=self._limits)
         finally:

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 import docker.errors
 import requests
@@ -116,20 +117,31 @@ def _response(data: bytes | None) -> HttpResponse | None:
     return None if data is None else parse_response(data)
 
 
+def sandbox_options(namespace: Namespace, volume: str, labels: RunLabels, limits: Limits, role: str) -> dict[str, Any]:
+    """The `containers.create` options every snippet container has (cold or warm): the non-root user,
+    the mock's network namespace, a read-only root with `volume` on the work dir and a small /tmp,
+    the CA read-only, no capabilities, no new privileges, the limits, no logs, the run's labels."""
+    return {
+        "user": USER, "working_dir": WORKDIR, "network_mode": f"container:{namespace.container_id}",
+        "read_only": True, "tmpfs": {"/tmp": f"rw,nosuid,nodev,size={limits.tmp_size},mode=1777"},
+        "volumes": {volume: {"bind": WORKDIR, "mode": "rw"}, namespace.ca_volume: {"bind": CA_DIR, "mode": "ro"}},
+        "cap_drop": ["ALL"], "security_opt": ["no-new-privileges"], "mem_limit": limits.memory,
+        "memswap_limit": limits.memory, "nano_cpus": int(limits.cpus * 1e9), "pids_limit": limits.pids,
+        "log_config": LogConfig(type=LogConfig.types.NONE), "labels": labels.of(role),
+        "name": f"harness-{labels.run_id}-{uuid.uuid4().hex[:8]}",
+    }
+
+
+def snippet_env(launch: Launch) -> dict[str, str]:
+    """The environment of a snippet in a container: home and cwd are the work dir, /tmp its temp dir."""
+    return {"HOME": WORKDIR, "LANG": "C.UTF-8", "TMPDIR": "/tmp", **launch.env}
+
+
 def _create(client: DockerClient, image: str, launch: Launch, namespace: Namespace, volume: str,
             labels: RunLabels, limits: Limits) -> Container:
     argv = [part.replace("{workdir}", WORKDIR) for part in launch.argv]
-    environment = {"HOME": WORKDIR, "LANG": "C.UTF-8", "TMPDIR": "/tmp", **launch.env}
-    return client.containers.create(
-        image, argv, user=USER, working_dir=WORKDIR, environment=environment,
-        network_mode=f"container:{namespace.container_id}", read_only=True, init=True,
-        tmpfs={"/tmp": f"rw,nosuid,nodev,size={limits.tmp_size},mode=1777"},
-        volumes={volume: {"bind": WORKDIR, "mode": "rw"}, namespace.ca_volume: {"bind": CA_DIR, "mode": "ro"}},
-        cap_drop=["ALL"], security_opt=["no-new-privileges"], mem_limit=limits.memory,
-        memswap_limit=limits.memory, nano_cpus=int(limits.cpus * 1e9), pids_limit=limits.pids,
-        log_config=LogConfig(type=LogConfig.types.NONE), labels=labels.of("snippet"),
-        name=f"harness-{labels.run_id}-{uuid.uuid4().hex[:8]}",
-    )
+    return client.containers.create(image, argv, environment=snippet_env(launch), init=True,
+                                    **sandbox_options(namespace, volume, labels, limits, "snippet"))
 
 
 def run_in_container(client: DockerClient, image: str, launch: Launch, timeout_s: float, *,

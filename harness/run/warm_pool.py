@@ -1,0 +1,113 @@
+"""The warm containers of a docker run (`--isolation group` and `run`), and when each is removed.
+
+Containers are kept by (runner, group): with `per_group`, the group is a page's tab group (the
+`<page>::<group>` of a snippet id); otherwise one group stands for the whole run. A container runs
+one snippet at a time, so a key holds as many containers as its snippets ran at once (`-j N`: at
+most N) and each snippet finds its container as a fresh one (see `harness.run.warm_container`).
+
+A group is done when none of its snippets is routed or running and a snippet of another group has
+been routed since: the pipeline hands jobs out in page order, so by then all its tabs have run. Its
+containers are then removed in the background; all that is left goes at `close`. (A retry that
+comes after its group was done gets a fresh container.) Which group a launch belongs to is known
+from the snippet id the same thread routed last: the pipeline routes and runs each job in one thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from docker import DockerClient
+
+from harness.run.base import Launch, Outcome
+from harness.run.warm_container import WarmContainer
+
+RUN_GROUP = ""
+"""The one group of `--isolation run` (and of launches run without a route)."""
+
+
+def group_of(snippet_id: str) -> str:
+    """`<page>::<group>` of a snippet id (`<page>::<group>::<tab>`, or a retry's `<id>@attemptN`)."""
+    return "::".join(snippet_id.split("::", 2)[:2])
+
+
+class WarmPool:
+    """Warm containers by (runner, group); `start(image)` makes a started one. Thread-safe."""
+
+    def __init__(self, start: Callable[[str], WarmContainer], per_group: bool) -> None:
+        self._start, self._per_group = start, per_group
+        self._lock = threading.Lock()
+        self._idle: dict[tuple[str, str], list[WarmContainer]] = {}
+        self._pending: dict[str, int] = {}
+        """Group -> its snippets routed and not yet finished, in the order the groups were first seen."""
+        self._local = threading.local()
+        self._remover = ThreadPoolExecutor(max_workers=2, thread_name_prefix="harness-warm-remove")
+        self.started = 0
+        """Containers started so far (for tests and the benchmark)."""
+
+    def routed(self, snippet_id: str) -> None:
+        """A snippet of `snippet_id`'s group is about to run in this thread; groups done are removed."""
+        group = group_of(snippet_id) if self._per_group else RUN_GROUP
+        with self._lock:
+            idle = self._finish(getattr(self._local, "group", None))  # routed before, never run (launch failed)
+            self._local.group = group
+            self._pending[group] = self._pending.pop(group, 0) + 1  # now the newest
+            for other in [other for other, count in self._pending.items() if count == 0 and other != group]:
+                idle += self._retire(other)
+        self._remove(idle)
+
+    def execute(self, runner: str, image: str, launch: Launch, timeout_s: float, client: DockerClient) -> Outcome:
+        """Runs `launch` in an idle container of (runner, this thread's group), started if there is none."""
+        with self._lock:
+            group, self._local.group = getattr(self._local, "group", None), None
+        key = (runner, RUN_GROUP if group is None else group)
+        try:
+            container = self._take(key, image)
+        except Exception as error:  # the SDK raises many kinds when the engine refuses
+            with self._lock:
+                self._finish(group)
+            return Outcome(None, "", "", 0.0, infra_error=f"docker: starting a warm {image} container failed: {error}")
+        outcome = container.run(client, launch, timeout_s)
+        with self._lock:
+            keep = not container.broken and (group is None or group in self._pending)
+            if keep:
+                self._idle.setdefault(key, []).append(container)
+            idle = self._finish(group)
+        self._remove(([] if keep else [container]) + idle)
+        return outcome
+
+    def close(self) -> None:
+        """Removes every container left (waiting for removals under way)."""
+        with self._lock:
+            idle = [container for containers in self._idle.values() for container in containers]
+            self._idle.clear()
+            self._pending.clear()
+        self._remove(idle)
+        self._remover.shutdown(wait=True)
+
+    def _take(self, key: tuple[str, str], image: str) -> WarmContainer:
+        with self._lock:
+            idle = self._idle.get(key, [])
+            if idle:
+                return idle.pop()
+            self.started += 1
+        return self._start(image)
+
+    def _finish(self, group: str | None) -> list[WarmContainer]:
+        """One snippet of `group` is done (lock held); the group's idle containers if it is done too."""
+        if group is None or group not in self._pending:
+            return []
+        self._pending[group] -= 1
+        newest = next(reversed(self._pending))
+        return self._retire(group) if self._pending[group] == 0 and group != newest else []
+
+    def _retire(self, group: str) -> list[WarmContainer]:
+        """Forgets a done group (lock held) and returns its idle containers; busy ones go when given back."""
+        del self._pending[group]
+        keys = [key for key in self._idle if key[1] == group]
+        return [container for key in keys for container in self._idle.pop(key)]
+
+    def _remove(self, containers: list[WarmContainer]) -> None:
+        for container in containers:
+            self._remover.submit(container.remove)
