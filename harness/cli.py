@@ -36,7 +36,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     timeout = args.timeout or config.timeout_s or DEFAULT_TIMEOUT_S
     options = RunOptions(executor=args.executor, build_images=args.build, jobs=args.jobs, timeout_s=timeout,
                          config=config, retries=args.retries, typecheck=args.typecheck,
-                         cache_dir=None if args.no_cache else Path(args.cache_dir), warm_workers=args.warm_workers)
+                         cache_dir=None if args.no_cache else Path(args.cache_dir), warm_workers=args.warm_workers,
+                         isolation=args.isolation)
     shard = parse_shard(args.shard) if args.shard else None
     the_plan = plan(args.paths, config, shard=shard, changed_since_ref=args.changed_since)
     if not the_plan.pages and (shard or args.changed_since):
@@ -120,10 +121,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_mock(args: argparse.Namespace) -> int:
-    from harness.mock.server import MockConfig, run_standalone
+    from harness.mock.server import MockConfig
+    from harness.mock.standalone import run_standalone
 
-    run_standalone(MockConfig(), proxy_port=args.proxy_port, app_port=args.app_port,
-                   tls_port=args.tls_port, state_dir=Path(args.state_dir) if args.state_dir else None)
+    config = load_config(Path(args.config) if args.config else None)
+    mock_config = MockConfig(scenarios=config.scenarios, openapi_docs=config.openapi)
+    run_standalone(mock_config, proxy_port=args.proxy_port, app_port=args.app_port,
+                   tls_port=None if args.tls_port < 0 else args.tls_port,
+                   state_dir=Path(args.state_dir) if args.state_dir else None, host=args.host)
     return EXIT_OK
 
 
@@ -154,6 +159,10 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--build", action="store_true", help="with --executor docker: build missing images first")
     run.add_argument("--warm-workers", action="store_true", help="local Worker snippets on one warm workerd, a "
                      "fresh isolate each, instead of one Miniflare process each (faster; see harness.run.warm_worker)")
+    run.add_argument("--isolation", choices=("snippet", "group", "run"), default="snippet",
+                     help="with --executor docker: a fresh container per snippet (default), or a warm one per "
+                     "runtime and tab group, or per runtime for the whole run, each snippet in a fresh work dir "
+                     "and process group in it (faster); accepted and ignored by the other executors")
     run.add_argument("-j", "--jobs", type=int, default=1, help="snippets run at once (default 1)")
     run.add_argument("--timeout", type=float, default=None,
                      help=f"seconds per snippet (default: the config's, else {DEFAULT_TIMEOUT_S:.0f})")
@@ -204,8 +213,11 @@ def parser() -> argparse.ArgumentParser:
     mock = sub.add_parser("mock", help="serve the Workers AI mock until Ctrl-C")
     mock.add_argument("--proxy-port", type=int, default=8080)
     mock.add_argument("--app-port", type=int, default=8081)
-    mock.add_argument("--tls-port", type=int, default=None)
+    mock.add_argument("--tls-port", type=int, default=8443, help="HTTPS with the printed CA (-1: none)")
+    mock.add_argument("--host", default="127.0.0.1", help="the address to listen on (0.0.0.0: every interface)")
     mock.add_argument("--state-dir", default=None, help="where the CA and state are written")
+    mock.add_argument("--config", metavar="FILE", help="harness.toml or pyproject.toml with scenarios and openapi "
+                      "documents (default: found in the current folder)")
     mock.set_defaults(func=cmd_mock)
 
     imgs = sub.add_parser("images", help="build or list the runner images")

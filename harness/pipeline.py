@@ -50,6 +50,9 @@ class RunOptions:
     warm_workers: bool = False
     """Local Worker snippets on warm servers (one workerd, a fresh isolate per snippet) instead of one
     Miniflare process each; see `harness.run.warm_worker`."""
+    isolation: str = "snippet"
+    """With the docker executor: a fresh container per `snippet`, or warm ones per runtime and tab `group`
+    of a page, or per runtime for the whole `run` (see `harness.run.docker_exec`); ignored elsewhere."""
     config: Config = field(default_factory=Config)
     runners_dir: Path = field(default_factory=default_runners_dir)
 

@@ -51,9 +51,9 @@ def make_executor(options: RunOptions, announce: Callable[[str], None] = lambda 
         from harness.run.docker_exec import DockerExecutor
 
         if options.build_images:
-            return DockerExecutor(config, build=True)
+            return DockerExecutor(config, build=True, isolation=options.isolation)
         problem = docker_ready()
         if problem:
             raise HarnessError(problem)
-        return DockerExecutor(config)
+        return DockerExecutor(config, isolation=options.isolation)
     raise HarnessError(f"unknown executor {options.executor!r} (choose from {', '.join(EXECUTOR_CHOICES)})")

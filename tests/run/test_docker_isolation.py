@@ -261,3 +261,18 @@ def test_the_executor_runs_through_an_explicit_docker_host(docker_client: Docker
         exit_code, stdout, problem, mounts = found[isolation]
         assert (exit_code, problem) == (0, None) and stdout.startswith("in "), (isolation, found[isolation])
         assert "bind" not in mounts and "volume" in mounts, (isolation, mounts)
+
+
+# --- the command line ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("executor", ["docker", "local"])
+def test_harness_run_takes_isolation_and_other_executors_ignore_it(executor: str, tmp_path: Path) -> None:
+    report = tmp_path / "run.json"
+    done = subprocess.run([sys.executable, "-m", "harness.cli", "run", str(SEED), "-q", "--no-cache", "--no-typecheck",
+                           "--executor", executor, "--build", "--isolation", "group", "-j", "2", "--json", str(report)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert report.exists(), done.stdout + done.stderr
+    snippets = json.loads(report.read_text())["snippets"]
+    assert [(s["label"], s["status"] != "error") for s in snippets] == [
+        ("streaming", True), ("worker", True), ("node", True), ("python", True), ("curl", True)], done.stderr
