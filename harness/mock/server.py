@@ -1,4 +1,5 @@
-"""`MockServer`: the Workers AI mock as a context manager, and `run_standalone` for `harness mock`.
+"""`MockServer`: the Workers AI mock as a context manager (`harness mock` serves one: see
+`harness.mock.standalone`).
 
 One asyncio event loop in a background thread serves three things: the Starlette app (uvicorn,
 plain HTTP on `app_port`), the proxy front (`proxy_port`) and, optionally, a direct TLS port.
@@ -11,15 +12,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import shutil
-import signal
 import socket
-import sys
 import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType, TracebackType
-from typing import TextIO
+from types import TracebackType
 
 import uvicorn
 
@@ -297,47 +295,3 @@ async def _uvicorn(web: uvicorn.Server, sock: socket.socket) -> None:
         await web.serve(sockets=[sock])
     except SystemExit as exc:  # uvicorn exits the process on start-up errors; we must not
         raise RuntimeError(f"uvicorn failed to start (exit {exc.code})") from exc
-
-
-def run_standalone(
-    config: MockConfig,
-    proxy_port: int,
-    app_port: int,
-    tls_port: int | None,
-    state_dir: Path | None,
-    *,
-    host: str = "127.0.0.1",
-    out: TextIO = sys.stdout,
-    stop: threading.Event | None = None,
-) -> None:
-    """Serves until Ctrl-C or SIGTERM (or `stop` is set), printing the CA path and ports first."""
-    stop = stop or threading.Event()
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-
-        def on_term(signum: int, frame: FrameType | None) -> None:
-            stop.set()
-
-        previous = signal.signal(signal.SIGTERM, on_term)
-    try:
-        with MockServer(config, state_dir, proxy_port, app_port, tls_port, host) as server:
-            print(f"harness mock: ca_file={server.ca_file}", file=out)
-            print(
-                f"harness mock: proxy_port={server.proxy_port} app_port={server.app_port}"
-                f" tls_port={server.tls_port or '-'}",
-                file=out,
-            )
-            print(
-                f"harness mock: journal at http://{server.connect_host}:{server.app_port}/__harness/journal;"
-                " Ctrl-C stops",
-                file=out,
-                flush=True,
-            )
-            try:
-                while not stop.wait(0.5):
-                    server.check()
-            except KeyboardInterrupt:
-                pass
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from harness.mock.server import MockServer, MockStartupError, run_standalone
+from harness.mock.server import MockServer, MockStartupError
+from harness.mock.standalone import run_standalone
 
 from .helpers import CONFIG
 
