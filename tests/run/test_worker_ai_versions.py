@@ -1,7 +1,7 @@
 """The same Worker snippets against each generation of `@cloudflare/ai` (option `ai_version`):
 1.0.x posts gzip tensors through `env.AI.fetch`, 1.1 posts `{inputs, options}` to `?version=2`,
-1.2 calls `env.AI.run`. Each gets its answers in the shape it reads, and an invalid input fails
-the way that package fails."""
+1.2 calls `env.AI.run`. Each gets its answers in the shape it reads, for every task of the
+catalog; an invalid input, and an error a scenario forces, fail the way that package fails."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from dataclasses import replace
 
 import pytest
 
+from harness.mock.scenarios import parse_scenario
+from harness.mock.server import MockConfig
 from harness.model import RecordedRequest, Snippet
 from harness.run.base import Outcome
 from harness.run.local import LocalExecutor
@@ -174,3 +176,43 @@ def test_every_task_through_each_generation(executor: LocalExecutor, task: str, 
             assert holds <= set(first), answer
     [request] = requests
     assert (request.via, request.model, request.status) == ("binding", model, 200)
+
+
+FORCED = """import {{ Ai }} from "@cloudflare/ai";
+export default {{
+  async fetch(request, env) {{
+    try {{
+      await new Ai(env.AI).run("{model}", {{ prompt: "hi" }});
+      return new Response("no error");
+    }} catch (error) {{
+      return Response.json({{ name: error.name, message: error.message, httpCode: error.httpCode ?? null }});
+    }}
+  }},
+}};
+"""
+
+
+@pytest.fixture(scope="module")
+def limited() -> Iterator[LocalExecutor]:
+    """A mock whose scenario answers the rate limit (3036) to every call of the `limits` pages."""
+    config = MockConfig(scenarios=(parse_scenario({"pages": "limits.md", "error": "rate-limit"}, "test"),))
+    with LocalExecutor(default_runners_dir(), config) as ex:
+        yield ex
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_scenario_error_is_thrown_as_each_generation_throws_it(limited: LocalExecutor, version: str) -> None:
+    code = FORCED.format(model=LLAMA)
+    snippet = Snippet(id=f"limits.md::forced::{version}", page="limits.md", group="forced", label=version,
+                      language="js", code=code, line=1, source=code, options={"ai_version": version})
+    runner = runners(limited.runners_dir)["worker"]
+    out = limited.execute(runner, runner.launch(snippet, limited.route(snippet.id), limited.runners_dir), 90)
+
+    assert out.response is not None, out.stderr
+    error = json.loads(out.response.body)
+    if version == "1.2":
+        assert (error["name"], error["message"].split(":")[0]) == ("AiError", "3036")
+    else:
+        assert (error["name"], error["httpCode"]) == ("InferenceUpstreamError", 429)
+        assert json.loads(error["message"])["errors"][0]["code"] == 3036
+    assert [r.status for r in limited.requests_of(snippet.id)] == [429]
