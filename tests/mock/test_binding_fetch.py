@@ -134,3 +134,11 @@ def test_v2_invalid_input_is_the_envelope_uncompressed(route: Route) -> None:
     response = v2(route, LLAMA, {"messages": [{"role": "user", "content": 7}]})
 
     assert response.status_code == 400 and response.json()["errors"][0]["code"] == 5006
+
+
+def test_v1_older_urls_are_the_same_door(route: Route) -> None:
+    tensors = [t("INPUT_0", "str", ["hi"], [1]), t("INPUT_1", "uint32", [4], [1])]
+    body = gzip.compress(json.dumps({"input": tensors, "stream": False}).encode())
+
+    for url in ("http://ai.cloudflare.com/run", "/run"):
+        assert by_name(forward(route, url, LLAMA, body, "gzip"))["name"]["value"][0].startswith("Mock")
