@@ -43,7 +43,8 @@ const mf = new Miniflare({
   ],
 });
 try {
-  const answer = await mf.dispatchFetch("http://localhost/");
+  // A redirect is the Worker's answer, not something to follow (its target is a real host).
+  const answer = await mf.dispatchFetch("http://localhost/", { redirect: "manual" });
   const body = Buffer.from(await answer.arrayBuffer());
   writeFileSync(resultFile, JSON.stringify({
     status: answer.status, headers: [...answer.headers.entries()].filter(([name]) => !name.startsWith("mf-")), body_b64: body.toString("base64"),

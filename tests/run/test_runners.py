@@ -158,3 +158,12 @@ def test_runner_reports_missing_dependencies(tmp_path: Path) -> None:
     by_name = runners(tmp_path)
     assert "make setup" in (by_name["python"].available() or "")
     assert "make setup" in (by_name["worker"].available() or "")
+
+
+def test_worker_redirect_is_its_answer_not_followed(executor: LocalExecutor) -> None:
+    code = "export default {\n  fetch: () => Response.redirect('https://developers.cloudflare.com/', 301),\n};\n"
+    out, reqs = run(executor, snippet(code, "js", "worker-redirect"))
+    assert out.exit_code == 0, out.stderr
+    assert out.response is not None and out.response.status == 301
+    assert out.response.header("location") == "https://developers.cloudflare.com/"
+    assert reqs == ()
