@@ -46,7 +46,8 @@ def machine() -> dict[str, Any]:
     model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                   if line.startswith("model name")), platform.processor())
     free = subprocess.run(["free", "-g"], capture_output=True, text=True).stdout.strip() if shutil.which("free") else ""
-    return {"nproc": os.cpu_count(), "cpu": model, "free_g": free, "python": platform.python_version()}
+    return {"nproc": os.cpu_count(), "cpu": model, "free_g": free, "python": platform.python_version(),
+            "load_before": os.getloadavg()}
 
 
 def measure(what: str, root: Path, *options: str) -> dict[str, Any]:
@@ -202,7 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     extract_sizes = [int(n) for n in args.extract_sizes.split(",") if n]
     started = time.monotonic()
     report: dict[str, Any] = {"machine": machine(), "jobs": args.jobs, "extraction": [], "runs": {}}
-    print(f"Machine: nproc={report['machine']['nproc']}, CPU {report['machine']['cpu']}")
+    load = " ".join(f"{x:.2f}" for x in report["machine"]["load_before"])
+    print(f"Machine: nproc={report['machine']['nproc']}, CPU {report['machine']['cpu']}, load average {load} "
+          "(other work on the machine skews the figures: compare within one run)")
     print(report["machine"]["free_g"])
     with tempfile.TemporaryDirectory(prefix="harness-bench-") as tmp:
         work = Path(tmp)
@@ -225,13 +228,15 @@ def main(argv: list[str] | None = None) -> int:
         print_docker(report["docker_seed"])
     report["targets"] = targets(report)
     report["seconds"] = time.monotonic() - started
+    report["machine"]["load_after"] = os.getloadavg()
     print("\nTargets")
     for line in report["targets"]:
         print(f"  {line}")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1))
-    print(f"\n{report['seconds']:.0f} s; results in {out}")
+    load = " ".join(f"{x:.2f}" for x in report["machine"]["load_after"])
+    print(f"\n{report['seconds']:.0f} s (load average now {load}); results in {out}")
     return 0
 
 
