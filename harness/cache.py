@@ -53,9 +53,11 @@ def _environment_digest(runners_dir: Path) -> str:
 class ResultCache:
     """Results on disk, one JSON file per key, written atomically (safe with `-j N`)."""
 
-    def __init__(self, folder: Path, runners_dir: Path, executor: str, timeout_s: float) -> None:
+    def __init__(self, folder: Path, runners_dir: Path, executor: str, timeout_s: float, mock_setup: str = "") -> None:
+        """`mock_setup` is what else shapes the mock's answers (scenarios, OpenAPI documents)."""
         self.folder = folder
-        self._shared = f"{_environment_digest(runners_dir)}|{executor}|{timeout_s}"
+        setup = hashlib.sha256(mock_setup.encode()).hexdigest()
+        self._shared = f"{_environment_digest(runners_dir)}|{executor}|{timeout_s}|{setup}"
         self.hits = 0
         self.misses = 0
 
@@ -101,3 +103,9 @@ class ResultCache:
 def snippet_key(page_front_matter: object, snippet: object) -> str:
     """The part of a key that belongs to one snippet and its page."""
     return json.dumps([dump(page_front_matter), dump(snippet)], sort_keys=True, default=str)
+
+
+def mock_setup_of(scenarios: Iterable[object], documents: Iterable[Path]) -> str:
+    """The scenarios and the OpenAPI documents' contents, as one string for a cache key."""
+    texts = [path.read_text(errors="replace") if path.exists() else f"missing {path}" for path in documents]
+    return json.dumps([dump(list(scenarios)), texts], sort_keys=True, default=str)

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from harness.cache import ResultCache, snippet_key
+from harness.cache import ResultCache, mock_setup_of, snippet_key
 from harness.check.registry import XPASS, check_groups, check_page, check_pages, check_snippet
 from harness.check.typescript import typecheck
 from harness.config import Config, apply_to_findings, apply_to_snippet
@@ -232,7 +232,8 @@ def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: P
 
     for result in the_plan.skipped:
         report(result)
-    cache = (ResultCache(options.cache_dir, options.runners_dir, executor.name, options.timeout_s)
+    mock_setup = mock_setup_of(options.config.scenarios, options.config.openapi)
+    cache = (ResultCache(options.cache_dir, options.runners_dir, executor.name, options.timeout_s, mock_setup)
              if options.cache_dir else None)
     static = static_findings(the_plan, options, cache)
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:

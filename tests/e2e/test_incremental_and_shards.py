@@ -94,3 +94,14 @@ def test_changed_since_runs_only_changed_pages(tmp_path: Path) -> None:
     assert report(tmp_path / "r.json")["pages"] == ["docs/rest-api.md"]
     bad = harness(tmp_path, "run", "docs", "-q", "--changed-since", "no-such-ref")
     assert bad.returncode == 2 and "--changed-since" in bad.stderr
+
+
+def test_a_new_scenario_runs_everything_again(tmp_path: Path) -> None:
+    copy_pages(tmp_path)
+    harness(tmp_path, "run", "docs", "-q")
+    (tmp_path / "harness.toml").write_text('[[scenarios]]\nmodels = ["@cf/*"]\nerror = "rate-limit"\n')
+    harness(tmp_path, "run", "docs", "-q", "--json", "r.json")
+    data = report(tmp_path / "r.json")
+    assert data["summary"]["cached"] == 0
+    answered = [r["status"] for s in data["snippets"] for r in s["requests"] if r["model"]]
+    assert answered and set(answered) == {429}
