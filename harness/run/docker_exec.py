@@ -16,15 +16,21 @@ into containers through the API, never as bind mounts of host paths.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 import docker
+import docker.errors
+import requests
 from docker import DockerClient
+from docker.models.containers import Container
+from docker.models.volumes import Volume
 
 from harness.mock.server import MockConfig
 from harness.model import RecordedRequest
@@ -69,6 +75,8 @@ class DockerExecutor:
         self._client: DockerClient | None = None
         self._sidecar: MockSidecar | None = None
         self._warm: WarmPool | None = None
+        self._background: ThreadPoolExecutor | None = None
+        """Removes containers and volumes that are done with, off the snippets' way."""
         self._previous_sigterm: Any = None
         self.labels = RunLabels()
 
@@ -82,8 +90,9 @@ class DockerExecutor:
                 raise HarnessError(self._missing("mock"))
             self._sidecar = MockSidecar(self._client, mock_image, self.labels, self._config,
                                         self._start_timeout_s).__enter__()
+            self._background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="harness-docker-remove")
             if self.isolation != "snippet":
-                self._warm = WarmPool(self._start_warm, per_group=self.isolation == "group")
+                self._warm = WarmPool(self._start_warm, self.isolation == "group", self._background)
         except BaseException:
             self.__exit__()
             raise
@@ -91,14 +100,17 @@ class DockerExecutor:
 
     def __exit__(self, *exc: object) -> None:
         """Removes the sidecar and whatever of this run is left; raises if the sidecar died."""
-        sidecar, client, warm = self._sidecar, self._client, self._warm
-        self._sidecar, self._client, self._warm = None, None, None
+        sidecar, client, warm, background = self._sidecar, self._client, self._warm, self._background
+        self._sidecar, self._warm, self._background = None, None, None
         try:
             if warm is not None:
                 warm.close()
+            if background is not None:
+                background.shutdown(wait=True)
             if sidecar is not None:
                 sidecar.__exit__(*(exc if len(exc) == 3 else (None, None, None)))  # type: ignore[arg-type]
         finally:
+            self._client = None
             if client is not None:
                 reap(self.labels.run_id, client)
                 client.close()
@@ -169,9 +181,25 @@ class DockerExecutor:
             if self._warm is not None:
                 return self._warm.execute(runner.name, image, launch, timeout_s, client)
             return run_in_container(client, image, launch, timeout_s, namespace=namespace,
-                                    labels=self.labels, limits=self._limits)
+                                    labels=self.labels, limits=self._limits, dispose=self._dispose_later)
         finally:
             client.close()
+
+    def _dispose_later(self, container: Container | None, volume: Volume) -> None:
+        """Removes a snippet's container and volume in the background, through the run's client (the
+        snippet's own is closed by then); whatever that misses, leaving the executor reaps."""
+        ids = (container.id if container is not None else None, volume.name)
+        if self._background is not None:
+            self._background.submit(self._remove_ids, *ids)
+
+    def _remove_ids(self, container_id: str | None, volume_name: str | None) -> None:
+        client = self._client
+        if client is None:
+            return
+        with contextlib.suppress(docker.errors.DockerException, requests.exceptions.RequestException):
+            if container_id is not None:
+                client.api.remove_container(container_id, force=True, v=True)
+            client.api.remove_volume(volume_name, force=True)
 
     def requests_of(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
         return self.sidecar.journal(snippet_id)

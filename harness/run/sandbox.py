@@ -5,17 +5,19 @@ the only peers it can reach are the mock's ports on 127.0.0.1. Its root file sys
 the work dir is a fresh volume (files laid in with `put_archive` before start, the result file
 read back after exit) and /tmp is a small tmpfs. stdout and stderr are streamed while it runs and
 kept up to a limit each; a wall-clock timeout kills it. Container and volume are removed after.
+Small work dirs travel inline, as an argument of the command (`UNPACK`), which saves a round trip.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import tarfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -24,6 +26,7 @@ import docker.errors
 import requests
 from docker import DockerClient
 from docker.models.containers import Container
+from docker.models.volumes import Volume
 from docker.types import LogConfig
 
 from harness.model import HttpResponse
@@ -37,6 +40,11 @@ CA_DIR = "/harness"
 """Where the mock's public volume (the run's CA certificate) is mounted, read-only."""
 USER = "10001:10001"
 _UID = 10001
+INLINE_FILES_LIMIT = 96_000
+"""Base64 characters of a work dir handed to the container's command as one argument (the kernel allows
+128 KiB); bigger ones go in with `put_archive`, one more round trip to the engine."""
+UNPACK = 'printf %s "$1" | base64 -d | tar -x -f - || exit 122; shift; exec "$@"'
+"""Lays the inline work dir (`inline_files`) into the cwd, then becomes the snippet's command."""
 
 
 @dataclass(frozen=True)
@@ -137,22 +145,33 @@ def snippet_env(launch: Launch) -> dict[str, str]:
     return {"HOME": WORKDIR, "LANG": "C.UTF-8", "TMPDIR": "/tmp", **launch.env}
 
 
+def inline_files(files: Mapping[str, bytes]) -> str | None:
+    """`files` as a base64 tar small enough to hand to a command as one argument ('' for none), else None."""
+    packed = base64.b64encode(work_archive(files)).decode() if files else ""
+    return packed if len(packed) <= INLINE_FILES_LIMIT else None
+
+
 def _create(client: DockerClient, image: str, launch: Launch, namespace: Namespace, volume: str,
-            labels: RunLabels, limits: Limits) -> Container:
+            labels: RunLabels, limits: Limits, files: str) -> Container:
     argv = [part.replace("{workdir}", WORKDIR) for part in launch.argv]
+    if files:
+        argv = ["/bin/sh", "-c", UNPACK, "harness-unpack", files, *argv]
     return client.containers.create(image, argv, environment=snippet_env(launch), init=True,
                                     **sandbox_options(namespace, volume, labels, limits, "snippet"))
 
 
 def run_in_container(client: DockerClient, image: str, launch: Launch, timeout_s: float, *,
-                     namespace: Namespace, labels: RunLabels, limits: Limits = Limits()) -> Outcome:  # noqa: B008
-    """Runs `launch` in a fresh container of `image`; harness faults come back as `infra_error`."""
+                     namespace: Namespace, labels: RunLabels, limits: Limits = Limits(),  # noqa: B008
+                     dispose: Callable[[Container | None, Volume], object] = remove_quietly) -> Outcome:
+    """Runs `launch` in a fresh container of `image`; harness faults come back as `infra_error`.
+    `dispose` removes the container and its volume afterwards (the executor's does it in the background)."""
     volume = client.volumes.create(name=f"harness-{labels.run_id}-work-{uuid.uuid4().hex[:8]}",
                                    labels=labels.of("work"))
     container: Container | None = None
     try:
-        container = _create(client, image, launch, namespace, volume.name, labels, limits)
-        if launch.files:
+        files = inline_files(launch.files)
+        container = _create(client, image, launch, namespace, volume.name, labels, limits, files or "")
+        if files is None:
             container.put_archive(WORKDIR, work_archive(launch.files))
         capture = _Capture(container.attach(stdout=True, stderr=True, stream=True, demux=True),
                            limits.output_bytes)
@@ -170,7 +189,7 @@ def run_in_container(client: DockerClient, image: str, launch: Launch, timeout_s
     except (docker.errors.DockerException, requests.exceptions.RequestException, ValueError) as error:
         return Outcome(None, "", "", 0.0, infra_error=f"docker: running {image} failed: {error}")
     finally:
-        remove_quietly(container, volume)
+        dispose(container, volume)
 
 
 def _wait(container: Container, timeout_s: float) -> tuple[int | None, bool]:

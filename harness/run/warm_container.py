@@ -31,12 +31,18 @@ from docker.models.volumes import Volume
 from harness.run.base import Launch, Outcome
 from harness.run.common import parse_response
 from harness.run.docker_engine import RunLabels, remove_quietly
-from harness.run.sandbox import USER, WORKDIR, Limits, Namespace, sandbox_options, snippet_env, work_archive
+from harness.run.sandbox import (
+    USER,
+    WORKDIR,
+    Limits,
+    Namespace,
+    inline_files,
+    sandbox_options,
+    snippet_env,
+    work_archive,
+)
 from harness.run.warm_supervisor import IDLE, SUPERVISOR
 
-INLINE_FILES_LIMIT = 96_000
-"""Base64 characters of files handed to the supervisor as an argument (one argument may hold 128 KiB);
-bigger work dirs go in with `put_archive` (one more round trip)."""
 GRACE_S = 30.0
 """How long past the timeout the host waits for the supervisor before giving the container up."""
 
@@ -131,13 +137,12 @@ class WarmContainer:
         assert self._container is not None and self._container.id is not None, "start the container first"
         mark = uuid.uuid4().hex
         try:
-            files = base64.b64encode(work_archive(launch.files)).decode() if launch.files else ""
-            if len(files) > INLINE_FILES_LIMIT:
+            files = inline_files(launch.files)
+            if files is None:
                 client.api.put_archive(self._container.id, WORKDIR, work_archive(launch.files))
-                files = ""
             argv = [part.replace("{workdir}", WORKDIR) for part in launch.argv]
             command = ["/bin/sh", "-c", SUPERVISOR, "harness-supervisor", f"{timeout_s:g}",
-                       launch.result_file or "", mark, files, *argv]
+                       launch.result_file or "", mark, files or "", *argv]
             exec_id = client.api.exec_create(self._container.id, command, user=USER, workdir=WORKDIR,
                                              environment=snippet_env(launch))["Id"]
             started = time.monotonic()

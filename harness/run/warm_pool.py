@@ -5,6 +5,9 @@ Containers are kept by (runner, group): with `per_group`, the group is a page's 
 one snippet at a time, so a key holds as many containers as its snippets ran at once (`-j N`: at
 most N) and each snippet finds its container as a fresh one (see `harness.run.warm_container`).
 
+With `per_group`, a spare container of each image is kept started ahead (in the background, as the
+one before it is taken), so that a new group rarely waits for a container to start.
+
 A group is done when none of its snippets is routed or running and a snippet of another group has
 been routed since: the pipeline hands jobs out in page order, so by then all its tabs have run. Its
 containers are then removed in the background; all that is left goes at `close`. (A retry that
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future
 
 from docker import DockerClient
 
@@ -33,18 +36,20 @@ def group_of(snippet_id: str) -> str:
 
 
 class WarmPool:
-    """Warm containers by (runner, group); `start(image)` makes a started one. Thread-safe."""
+    """Warm containers by (runner, group); `start(image)` makes a started one, `background` removes
+    them off the snippets' way (its owner waits for it after `close`). Thread-safe."""
 
-    def __init__(self, start: Callable[[str], WarmContainer], per_group: bool) -> None:
-        self._start, self._per_group = start, per_group
+    def __init__(self, start: Callable[[str], WarmContainer], per_group: bool, background: Executor) -> None:
+        self._start, self._per_group, self._background = start, per_group, background
         self._lock = threading.Lock()
         self._idle: dict[tuple[str, str], list[WarmContainer]] = {}
         self._pending: dict[str, int] = {}
         """Group -> its snippets routed and not yet finished, in the order the groups were first seen."""
         self._local = threading.local()
-        self._remover = ThreadPoolExecutor(max_workers=2, thread_name_prefix="harness-warm-remove")
+        self._spares: dict[str, Future[WarmContainer]] = {}
+        """Image -> a container being started (or started) for the next group that needs one."""
         self.started = 0
-        """Containers started so far (for tests and the benchmark)."""
+        """Containers started so far, spares included (for tests and the benchmark)."""
 
     def routed(self, snippet_id: str) -> None:
         """A snippet of `snippet_id`'s group is about to run in this thread; groups done are removed."""
@@ -78,20 +83,35 @@ class WarmPool:
         return outcome
 
     def close(self) -> None:
-        """Removes every container left (waiting for removals under way)."""
+        """Removes every idle and spare container (busy ones go when given back)."""
         with self._lock:
             idle = [container for containers in self._idle.values() for container in containers]
+            spares = list(self._spares.values())
             self._idle.clear()
             self._pending.clear()
+            self._spares.clear()
         self._remove(idle)
-        self._remover.shutdown(wait=True)
+        for spare in spares:
+            spare.add_done_callback(lambda done: None if done.exception() else done.result().remove())
 
     def _take(self, key: tuple[str, str], image: str) -> WarmContainer:
+        """An idle container of `key`, else the spare of `image`, else a new one."""
         with self._lock:
             idle = self._idle.get(key, [])
             if idle:
                 return idle.pop()
-            self.started += 1
+            spare = self._spares.pop(image, None)
+            if self._per_group:
+                self._spares[image] = self._background.submit(self._start, image)
+                self.started += 1
+            if spare is None:
+                self.started += 1
+        if spare is not None:
+            try:
+                return spare.result()
+            except Exception:  # it failed to start: start one here, and report it if that fails too
+                with self._lock:
+                    self.started += 1
         return self._start(image)
 
     def _finish(self, group: str | None) -> list[WarmContainer]:
@@ -110,4 +130,4 @@ class WarmPool:
 
     def _remove(self, containers: list[WarmContainer]) -> None:
         for container in containers:
-            self._remover.submit(container.remove)
+            self._background.submit(container.remove)
