@@ -17,6 +17,7 @@ recorded in the journal before its answer leaves. Who sent it comes from the pro
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Awaitable, Callable
 from functools import partial
 
@@ -29,6 +30,7 @@ from harness.mock.binding import binding_fetch, binding_run
 from harness.mock.errors import AUTH_ERROR, INTERNAL_ERROR, INVALID_INPUT, METHOD_NOT_ALLOWED, NO_SUCH_ROUTE
 from harness.mock.inference import Reply, parse_json, run_body
 from harness.mock.journal import entry_to_dict
+from harness.mock.models_search import search as search_models
 from harness.mock.openai_compat import run_openai
 from harness.mock.openapi import INVALID_BODY
 from harness.mock.state import MockState as MockState
@@ -36,6 +38,7 @@ from harness.mock.state import record, respond, scenario, too_large
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 POST = ["POST"]
+MODELS_SEARCH = re.compile(r"/client/v4/accounts/(?P<account_id>[^/]+)/ai/models/search/?")
 
 
 def _gate(request: Request, state: MockState, method: str | None = "POST") -> Reply | None:
@@ -95,10 +98,21 @@ def build_app(state: MockState) -> Starlette:
         entry = await record(request, state, "rest", reply, json=body, model=model_id)
         return respond(reply, entry)
 
+    async def models(request: Request, account_id: str) -> Response:
+        reply = _gate(request, state, method="GET")
+        if reply is None and account_id != state.account_id:
+            reply = Reply.failure(403, AUTH_ERROR, "Authentication error")
+        reply = reply or search_models(state.catalog, dict(request.query_params))
+        entry = await record(request, state, "rest", reply)
+        return respond(reply, entry)
+
     async def not_found(request: Request) -> Response:
         """An endpoint the mock does not model: one from an OpenAPI document, else 404 (7003)."""
         body, _ = parse_json(await request.body())
         operation = state.openapi.find(request.method, request.url.path) if state.openapi else None
+        listing = MODELS_SEARCH.fullmatch(request.url.path)
+        if operation is None and listing:  # a configured OpenAPI document describing it wins
+            return await models(request, listing["account_id"])
         if operation is None or state.openapi is None:
             reply = Reply.failure(
                 404, NO_SUCH_ROUTE, f"Could not route to {request.url.path}, perhaps your object identifier is invalid?"
