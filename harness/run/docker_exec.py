@@ -32,13 +32,15 @@ from docker import DockerClient
 from docker.models.containers import Container
 from docker.models.volumes import Volume
 
+from harness.mock.journal import entry_from_dict
 from harness.mock.server import MockConfig
 from harness.model import RecordedRequest
 from harness.run import images
 from harness.run.base import HarnessError, Launch, Outcome, Route, Runner
 from harness.run.docker_engine import RunLabels, connect, reap, reap_orphans
-from harness.run.mock_sidecar import APP_PORT, PROXY_PORT, MockSidecar
+from harness.run.mock_sidecar import ADMIN, APP_PORT, PROXY_PORT, MockSidecar
 from harness.run.sandbox import CA_DIR, Limits, run_in_container
+from harness.run.sidecar_channel import ChannelBroken, SidecarChannel
 from harness.run.warm_container import WarmContainer
 from harness.run.warm_pool import WarmPool
 
@@ -76,6 +78,7 @@ class DockerExecutor:
         self._sidecar: MockSidecar | None = None
         self._warm: WarmPool | None = None
         self._background: ThreadPoolExecutor | None = None
+        self._channel: SidecarChannel | None = None
         """Removes containers and volumes that are done with, off the snippets' way."""
         self._previous_sigterm: Any = None
         self.labels = RunLabels()
@@ -90,6 +93,7 @@ class DockerExecutor:
                 raise HarnessError(self._missing("mock"))
             self._sidecar = MockSidecar(self._client, mock_image, self.labels, self._config,
                                         self._start_timeout_s).__enter__()
+            self._channel = self._open_channel()
             self._background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="harness-docker-remove")
             if self.isolation != "snippet":
                 self._warm = WarmPool(self._start_warm, self.isolation == "group", self._background)
@@ -101,8 +105,11 @@ class DockerExecutor:
     def __exit__(self, *exc: object) -> None:
         """Removes the sidecar and whatever of this run is left; raises if the sidecar died."""
         sidecar, client, warm, background = self._sidecar, self._client, self._warm, self._background
+        channel, self._channel = self._channel, None
         self._sidecar, self._warm, self._background = None, None, None
         try:
+            if channel is not None:
+                channel.close()
             if warm is not None:
                 warm.close()
             if background is not None:
@@ -146,6 +153,14 @@ class DockerExecutor:
                 self._images[name] = found
             return self._images[name]
 
+    def _open_channel(self) -> SidecarChannel | None:
+        """The standing line to the sidecar's admin paths; None (one exec per call) if it cannot open."""
+        assert self._client is not None
+        try:
+            return SidecarChannel(self._client, self.sidecar.namespace.container_id, ADMIN[0])
+        except (docker.errors.DockerException, requests.exceptions.RequestException, OSError):
+            return None
+
     @property
     def warm_started(self) -> int:
         """Warm containers started so far in this run (0 with `isolation="snippet"`)."""
@@ -155,8 +170,22 @@ class DockerExecutor:
         assert self._client is not None
         return WarmContainer(self._client, image, self.sidecar.namespace, self.labels, self._limits).start()
 
+    def _ask(self, command: str, snippet_id: str) -> Any:
+        """The sidecar's answer to `register` or `journal` over the standing channel; None when there is
+        none (any more): the caller then asks with one exec (`MockSidecar`), which reports a dead sidecar."""
+        channel = self._channel
+        if channel is None:
+            return None
+        try:
+            return channel.ask(command, snippet_id)
+        except ChannelBroken:
+            self._channel = None
+            channel.close()
+            return None
+
     def route(self, snippet_id: str) -> Route:
-        token = self.sidecar.register(snippet_id)
+        answer = self._ask("register", snippet_id)
+        token = str(answer["token"]) if answer is not None else self.sidecar.register(snippet_id)
         if self._warm is not None:
             self._warm.routed(snippet_id)
         return Route(
@@ -202,4 +231,7 @@ class DockerExecutor:
             client.api.remove_volume(volume_name, force=True)
 
     def requests_of(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
-        return self.sidecar.journal(snippet_id)
+        answer = self._ask("journal", snippet_id)
+        if answer is None:
+            return self.sidecar.journal(snippet_id)
+        return tuple(entry_from_dict(entry) for entry in answer)

@@ -41,6 +41,8 @@ class WarmPool:
 
     def __init__(self, start: Callable[[str], WarmContainer], per_group: bool, background: Executor) -> None:
         self._start, self._per_group, self._background = start, per_group, background
+        self.spares = per_group
+        """Keep a spare container of each image started ahead (for the next group)."""
         self._lock = threading.Lock()
         self._idle: dict[tuple[str, str], list[WarmContainer]] = {}
         self._pending: dict[str, int] = {}
@@ -101,7 +103,7 @@ class WarmPool:
             if idle:
                 return idle.pop()
             spare = self._spares.pop(image, None)
-            if self._per_group:
+            if self.spares:
                 self._spares[image] = self._background.submit(self._start, image)
                 self.started += 1
             if spare is None:

@@ -46,17 +46,18 @@ kill -KILL -1
 cd /
 scratch='/work /tmp /dev/shm'
 wipe() {
+  set --
   for dir in $scratch; do set -- "$@" "$dir"/* "$dir"/.[!.]* "$dir"/..?*; done
   rm -rf "$@"
 }
-left() { find $scratch -mindepth 1 -maxdepth 1 -print -quit; }
-wipe
-if [ -n "$(left)" ]; then  # a snippet took its own permissions away
-  chmod -R u+rwx $scratch
-  wipe
-fi
-ipcrm --all
-[ -z "$(left)" ] && clean=1 || clean=0
+# A snippet may have taken its own permissions away: then give them back and wipe again.
+wipe || { chmod -R u+rwx $scratch; wipe; } && clean=1 || clean=0
+ipc=0  # System V IPC objects outlive their processes: remove them if there are any
+for table in /proc/sysvipc/shm /proc/sysvipc/sem /proc/sysvipc/msg; do
+  [ -r "$table" ] || ipc=1
+  { read -r _ && read -r _ && ipc=1; } < "$table"
+done
+[ "$ipc" = 0 ] || ipcrm --all || clean=0
 printf '\n%s %s %s %s %s\n%s\n' "$mark" "$code" "$late" "$clean" "$has" "$answer"
 """
 """Runs one snippet in a warm container and leaves the container as a fresh one (see the module doc)."""

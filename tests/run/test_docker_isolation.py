@@ -152,6 +152,7 @@ python3 -c 'import subprocess; subprocess.Popen(["sleep", "300"], start_new_sess
 (sleep 1; echo LATE; echo LATE > /work/late) &  # one that writes after the snippet ended
 echo left > /work/mine; echo left > /tmp/.mine; echo left > /dev/shm/mine
 mkdir /work/locked; touch /work/locked/f; chmod 000 /work/locked
+ipcmk -M 4096 >/dev/null                        # shared memory outlives its process
 exit 0
 """
 
@@ -160,6 +161,7 @@ LOOK_AROUND = f"""
 sleep 2
 {PROCESSES} | grep -c 'sleep 30[0]'
 ls -A /work /tmp /dev/shm | tr '\\n' ' '
+echo; tail -n +2 /proc/sysvipc/shm | wc -l
 """
 
 
@@ -167,8 +169,9 @@ def test_a_snippet_that_leaves_processes_and_files_behind_does_not_touch_the_nex
     first = warm.execute(PY, sh(LEAVE_BEHIND), 30)  # the python image: its bash has python3 beside it
     assert first.exit_code == 0 and first.stdout == "", first.stderr
     after = warm.execute(PY, sh(LOOK_AROUND, files={"own.txt": b"x"}), 30)
-    sleepers, files = after.stdout.splitlines()
-    assert (sleepers, files.split()) == ("0", ["/dev/shm:", "/tmp:", "/work:", "own.txt"]), after.stdout
+    sleepers, files, shared_memory = after.stdout.splitlines()
+    assert (sleepers, files.split(), shared_memory) == ("0", ["/dev/shm:", "/tmp:", "/work:", "own.txt"], "0"), \
+        after.stdout
     assert warm.warm_started >= 1
 
 
@@ -283,3 +286,27 @@ def test_harness_run_takes_isolation_and_other_executors_ignore_it(executor: str
     snippets = json.loads(report.read_text())["snippets"]
     assert [(s["label"], s["status"] != "error") for s in snippets] == [
         ("streaming", True), ("worker", True), ("node", True), ("python", True), ("curl", True)], done.stderr
+
+
+# --- the standing line to the mock sidecar -------------------------------------------------------------------
+
+
+KILL_RELAY = "for p in /proc/[0-9]*; do grep -q 'admin import call' $p/cmdline 2>/dev/null && kill ${p#/proc/}; done"
+
+
+def test_registration_and_journal_go_over_one_standing_exec_and_fall_back_when_it_breaks(
+        docker_client: DockerClient) -> None:
+    curl = ("curl -sS -x \"$HTTPS_PROXY\" --cacert /harness/ca.pem -H 'Authorization: Bearer harness-test-token' "
+            "-d '{\"prompt\": \"hi\"}' https://api.cloudflare.com/client/v4/accounts/"
+            "023e105f4ecef8ad9ca31a8372d0c353/ai/run/@cf/meta/llama-3-8b-instruct")
+    with DockerExecutor(build=True, isolation="run") as executor:
+        assert executor._channel is not None
+        route = executor.route("p.md::g1::curl")
+        out = executor.execute(SH, sh(curl, env={"HTTPS_PROXY": route.proxy_url}), 30)
+        assert '"success":true' in out.stdout.replace(" ", ""), out.stderr
+        over_channel = executor.requests_of("p.md::g1::curl")
+        assert [(r.via, r.status) for r in over_channel] == [("rest", 200)]
+        assert over_channel == executor.sidecar.journal("p.md::g1::curl"), "the same entries as admin.py gives"
+        docker_client.containers.get(f"harness-{executor.labels.run_id}-mock").exec_run(["sh", "-c", KILL_RELAY])
+        assert executor.requests_of("p.md::g1::curl") == over_channel and executor._channel is None
+        assert executor.route("p.md::g1::other").token != route.token
