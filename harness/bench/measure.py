@@ -27,6 +27,13 @@ from harness.run.executors import make_executor
 from harness.run.registry import default_runners_dir
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and every process it has waited for, so far: less
+    swayed by other work on the machine than wall time."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def peak_memory() -> dict[str, float]:
     """Peak resident memory in MB: of this process, and of the largest process it waited for."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -85,15 +92,17 @@ class TimedExecutor:
 
 def measure_harness(root: Path, executor: str, warm_workers: bool, jobs: int) -> dict[str, Any]:
     the_plan = plan([str(root)])
+    cpu = cpu_seconds()
     options = RunOptions(executor=executor, jobs=jobs, typecheck=False, cache_dir=None, warm_workers=warm_workers)
     started = time.monotonic()
     with TimedExecutor(make_executor(options)) as timed:
         entered = time.monotonic()
         run = execute(the_plan, timed, options)
     wall = time.monotonic() - started
+    cpu = cpu_seconds() - cpu
     return {
         "executor": executor, "warm_workers": warm_workers, "jobs": jobs, "snippets": len(timed.calls),
-        "wall_s": wall, "startup_s": entered - started, "durations": _by_runner(timed.calls),
+        "wall_s": wall, "cpu_s": cpu, "startup_s": entered - started, "durations": _by_runner(timed.calls),
         "statuses": dict(Counter(r.status.value for r in run.results)),
         "errors": sorted({r.reason for r in run.results if r.status.value == "error"})[:5],
         **peak_memory(),
@@ -102,8 +111,9 @@ def measure_harness(root: Path, executor: str, warm_workers: bool, jobs: int) ->
 
 def measure_bare(root: Path, jobs: int) -> dict[str, Any]:
     the_plan = plan([str(root)])
+    cpu = cpu_seconds()
     runs, wall = run_bare(the_plan.jobs, default_runners_dir(), jobs)
-    return {"jobs": jobs, "snippets": len(runs), "wall_s": wall,
+    return {"jobs": jobs, "snippets": len(runs), "wall_s": wall, "cpu_s": cpu_seconds() - cpu,
             "durations": _by_runner([(r.runner, r.duration_s) for r in runs]),
             "failed": sum(1 for r in runs if r.exit_code != 0), **peak_memory()}
 

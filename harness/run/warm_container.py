@@ -6,9 +6,10 @@ read-only root, no capabilities, no new privileges, the limits, the mock's netwo
 work volume on /work and a small /tmp), and each snippet sees what it would see in a cold one: its
 files in an otherwise empty /work (its cwd and HOME), an empty /tmp, nothing else running. The
 supervisor runs it in a session of its own, kills that process group at the end or at the timeout,
-then every process of the user, and empties /work, /tmp and /dev/shm. Output is captured with the
-same per-stream cap; the supervisor's report (exit code, timed out, clean, the result file) follows
-the snippet's stdout after a line marked with a nonce, so one stream carries everything back.
+then every process of the user, and empties all the user can write (/work, /tmp, /dev/shm,
+/dev/mqueue, System V IPC). Output is captured with the same per-stream cap; the supervisor's
+report (exit code, timed out, clean, the result file) follows the snippet's stdout after a line
+marked with a nonce, so one stream carries everything back.
 
 A container whose supervisor did not report, or could not clean up, is `broken`: not used again.
 """

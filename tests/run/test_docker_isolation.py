@@ -150,7 +150,7 @@ sleep 300 &                                     # a plain background job
 setsid sh -c 'sleep 300' &                      # one in a session of its own
 python3 -c 'import subprocess; subprocess.Popen(["sleep", "300"], start_new_session=True, env={})' 2>/dev/null
 (sleep 1; echo LATE; echo LATE > /work/late) &  # one that writes after the snippet ended
-echo left > /work/mine; echo left > /tmp/.mine; echo left > /dev/shm/mine
+echo left > /work/mine; echo left > /tmp/.mine; echo left > /dev/shm/mine; touch /dev/mqueue/mine
 mkdir /work/locked; touch /work/locked/f; chmod 000 /work/locked
 ipcmk -M 4096 >/dev/null                        # shared memory outlives its process
 exit 0
@@ -160,7 +160,7 @@ PROCESSES = "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; echo; done 2>/
 LOOK_AROUND = f"""
 sleep 2
 {PROCESSES} | grep -c 'sleep 30[0]'
-ls -A /work /tmp /dev/shm | tr '\\n' ' '
+ls -A /work /tmp /dev/shm /dev/mqueue | tr '\\n' ' '
 echo; tail -n +2 /proc/sysvipc/shm | wc -l
 """
 
@@ -170,8 +170,8 @@ def test_a_snippet_that_leaves_processes_and_files_behind_does_not_touch_the_nex
     assert first.exit_code == 0 and first.stdout == "", first.stderr
     after = warm.execute(PY, sh(LOOK_AROUND, files={"own.txt": b"x"}), 30)
     sleepers, files, shared_memory = after.stdout.splitlines()
-    assert (sleepers, files.split(), shared_memory) == ("0", ["/dev/shm:", "/tmp:", "/work:", "own.txt"], "0"), \
-        after.stdout
+    empty = ["/dev/mqueue:", "/dev/shm:", "/tmp:", "/work:"]
+    assert (sleepers, files.split(), shared_memory) == ("0", [*empty, "own.txt"], "0"), after.stdout
     assert warm.warm_started >= 1
 
 
