@@ -14,7 +14,11 @@ run; `harness.bench.corpus`) are measured, each measurement in a process of its 
 - the inprocess executor against pytest-markdown-docs on the same Python-only pages, one at a time
   (pytest-markdown-docs in a throwaway venv under the temp folder; `harness.bench.pmd`);
 - the seed page on the local and docker executors side by side (a cold container per snippet),
-  when `harness.run.executors.docker_ready()` says docker can run.
+  when `harness.run.executors.docker_ready()` says docker can run;
+- the docker executor under each `--isolation` (snippet, group, run) on N pages (default 10), at -j:
+  total wall time against the bare limit and the local executor, and the overhead per snippet over
+  local (the median, over snippets, of their runner's docker median minus its local median); each
+  measured `--docker-rounds` times in turn, the least disturbed round kept.
 
 Prints tables and the targets, writes everything to out/bench.json.
 """
@@ -40,6 +44,7 @@ from harness.run.executors import docker_ready
 
 RUN_CONFIGS = (("local", False), ("local", True), ("inprocess", True))
 RUNNERS = ("worker", "node", "python", "shell")
+ISOLATIONS = ("snippet", "group", "run")
 
 
 def machine() -> dict[str, Any]:
@@ -156,6 +161,66 @@ def print_docker(result: dict[str, Any]) -> None:
         print(f"  {executor:<8}{cells} {row['wall_s']:>8.2f}")
 
 
+def bench_docker_isolation(work: Path, pages: int, jobs: int, rounds: int) -> dict[str, Any]:
+    """Bare, local and docker by isolation, `rounds` times in turn; each keeps its least disturbed round."""
+    problem = docker_ready()
+    if problem:
+        return {"skipped": problem}
+    root = work / f"docs-{pages}"
+    if not root.exists():
+        write_docs_tree(root, pages)
+    configs = {"bare": ("bare",), "local": ("harness", "--executor", "local"),
+               **{i: ("harness", "--executor", "docker", "--isolation", i) for i in ISOLATIONS}}
+    tries: dict[str, list[dict[str, Any]]] = {label: [] for label in configs}
+    for _ in range(rounds):
+        for label, (what, *options) in configs.items():
+            tries[label].append(summarize(measure(what, root, *options, "-j", str(jobs))))
+    result: dict[str, Any] = {"pages": pages, "jobs": jobs, "rounds": rounds}
+    for label, runs in tries.items():
+        result[label] = {**min(runs, key=lambda run: run["wall_s"]), "walls_s": [round(r["wall_s"], 2) for r in runs]}
+    for isolation in ISOLATIONS:
+        result[isolation]["overhead_ms"] = _overhead(result[isolation]["per_runner"], result["local"]["per_runner"])
+    return result
+
+
+def _overhead(docker: dict[str, Any], local: dict[str, Any]) -> dict[str, float] | None:
+    """Median over snippets of their runner's median docker minus median local time, and by runner (ms)."""
+    by_runner = {r: docker[r]["median_ms"] - local[r]["median_ms"] for r in docker if r in local}
+    per_snippet = [by_runner[r] for r in by_runner for _ in range(docker[r]["n"])]
+    return {"median": round(statistics.median(per_snippet), 1), **by_runner} if per_snippet else None
+
+
+def print_docker_isolation(result: dict[str, Any]) -> None:
+    print("\nDocker executor by --isolation" + (f", N={result['pages']} pages, -j {result['jobs']}, best of "
+          f"{result['rounds']}; per snippet median ms; overhead: median per snippet over local"
+          if "pages" in result else ""))
+    if "skipped" in result:
+        print(f"  skipped: {result['skipped']}")
+        return
+    print(f"  {'':<16} {'total s':>8} {'x bare':>7}" + "".join(f" {r:>8}" for r in RUNNERS)
+          + f" {'overhead':>9} {'warm containers':>16}")
+    for label in ("bare", "local", *ISOLATIONS):
+        row = result[label]
+        cells = "".join(f" {row['per_runner'][r]['median_ms'] if r in row['per_runner'] else '-':>8}" for r in RUNNERS)
+        overhead = f"{row['overhead_ms']['median']:.0f}" if row.get("overhead_ms") else "-"
+        name = label if label in ("bare", "local") else f"docker {label}"
+        print(f"  {name:<16} {row['wall_s']:>8.2f} {row['wall_s'] / result['bare']['wall_s']:>7.2f}{cells}"
+              f" {overhead:>9} {row.get('warm_started', '-')!s:>16}")
+
+
+def docker_isolation_targets(report: dict[str, Any]) -> list[str]:
+    result = report.get("docker_isolation", {})
+    if "bare" not in result:
+        return []
+    ratio = result["group"]["wall_s"] / result["bare"]["wall_s"]
+    overhead = result["snippet"]["overhead_ms"]["median"]
+    where = f"N={result['pages']}, -j {result['jobs']}"
+    return [f"{'holds' if ratio <= 1.5 else 'MISSED'}: docker --isolation group, {where}: total {ratio:.2f} x the "
+            f"bare limit (target <= 1.5; run: {result['run']['wall_s'] / result['bare']['wall_s']:.2f} x)",
+            f"{'holds' if overhead <= 250 else 'MISSED'}: docker --isolation snippet, {where}: median overhead "
+            f"{overhead:.0f} ms per snippet over local (target <= 250 ms)"]
+
+
 def targets(report: dict[str, Any]) -> list[str]:
     """Each target of the issue, with the figure measured here and whether it holds."""
     lines = []
@@ -198,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--extract-sizes", default="10,100,1000", help="pages to extract (default 10,100,1000)")
     parser.add_argument("--pmd-pages", type=int, default=100, help="Python-only pages for the comparison (0: skip)")
     parser.add_argument("--no-docker", action="store_true", help="skip the seed page on docker")
+    parser.add_argument("--docker-pages", type=int, default=10, help="pages for docker by --isolation (0: skip)")
+    parser.add_argument("--docker-rounds", type=int, default=2, help="rounds of docker by --isolation (best kept)")
     parser.add_argument("-j", "--jobs", type=int, default=2, help="snippets at once (default 2)")
     parser.add_argument("--out", default="out/bench.json")
     args = parser.parse_args(argv)
@@ -228,7 +295,11 @@ def main(argv: list[str] | None = None) -> int:
             print_pmd(report["pmd"])
         report["docker_seed"] = {"skipped": "--no-docker"} if args.no_docker else bench_docker_seed(work)
         print_docker(report["docker_seed"])
-    report["targets"] = targets(report)
+        if args.docker_pages and not args.no_docker:
+            report["docker_isolation"] = bench_docker_isolation(work, args.docker_pages, args.jobs,
+                                                                args.docker_rounds)
+            print_docker_isolation(report["docker_isolation"])
+    report["targets"] = targets(report) + docker_isolation_targets(report)
     report["seconds"] = time.monotonic() - started
     report["machine"]["load_after"] = os.getloadavg()
     print("\nTargets")

@@ -90,14 +90,17 @@ class TimedExecutor:
         return self.inner.requests_of(snippet_id)
 
 
-def measure_harness(root: Path, executor: str, warm_workers: bool, jobs: int) -> dict[str, Any]:
+def measure_harness(root: Path, executor: str, warm_workers: bool, jobs: int,
+                    isolation: str = "snippet") -> dict[str, Any]:
     the_plan = plan([str(root)])
     cpu = cpu_seconds()
-    options = RunOptions(executor=executor, jobs=jobs, typecheck=False, cache_dir=None, warm_workers=warm_workers)
+    options = RunOptions(executor=executor, jobs=jobs, typecheck=False, cache_dir=None, warm_workers=warm_workers,
+                         isolation=isolation)
     started = time.monotonic()
     with TimedExecutor(make_executor(options)) as timed:
         entered = time.monotonic()
         run = execute(the_plan, timed, options)
+        warm_started = getattr(timed.inner, "warm_started", 0)
     wall = time.monotonic() - started
     cpu = cpu_seconds() - cpu
     return {
@@ -105,6 +108,7 @@ def measure_harness(root: Path, executor: str, warm_workers: bool, jobs: int) ->
         "wall_s": wall, "cpu_s": cpu, "startup_s": entered - started, "durations": _by_runner(timed.calls),
         "statuses": dict(Counter(r.status.value for r in run.results)),
         "errors": sorted({r.reason for r in run.results if r.status.value == "error"})[:5],
+        "isolation": isolation, "warm_started": warm_started,
         **peak_memory(),
     }
 
@@ -124,12 +128,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("root", type=Path)
     parser.add_argument("--executor", default="local")
     parser.add_argument("--warm-workers", action="store_true")
+    parser.add_argument("--isolation", default="snippet", help="with --executor docker: snippet, group or run")
     parser.add_argument("-j", "--jobs", type=int, default=2)
     args = parser.parse_args(argv)
     if args.what == "extract":
         result = measure_extraction(args.root)
     elif args.what == "harness":
-        result = measure_harness(args.root, args.executor, args.warm_workers, args.jobs)
+        result = measure_harness(args.root, args.executor, args.warm_workers, args.jobs, args.isolation)
     else:
         result = measure_bare(args.root, args.jobs)
     json.dump(result, sys.stdout)
