@@ -43,8 +43,9 @@ _UID = 10001
 INLINE_FILES_LIMIT = 96_000
 """Base64 characters of a work dir handed to the container's command as one argument (the kernel allows
 128 KiB); bigger ones go in with `put_archive`, one more round trip to the engine."""
-UNPACK = 'printf %s "$1" | base64 -d | tar -x -f - || exit 122; shift; exec "$@"'
-"""Lays the inline work dir (`inline_files`) into the cwd, then becomes the snippet's command."""
+UNPACK = 'printf %s "$1" | base64 -d | tar -x -f - || exit 122; shift; unset PWD OLDPWD; exec "$@"'
+"""Lays the inline work dir (`inline_files`) into the cwd, then becomes the snippet's command (with the
+environment it would have had without this shell: no PWD)."""
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ if [ -n "$files" ]; then
   printf '%s' "$files" | base64 -d | tar -x -f - || exit 122
 fi
 # The snippet: a session and process group of its own (not a group leader here, setsid does not fork,
-# so $! is the session id); stdin is /dev/null as in a cold container.
+# so $! is the session id); stdin is /dev/null and the environment is the exec's, as in a cold container.
+unset PWD OLDPWD
 setsid "$@" </dev/null &
 child=$!
 # The watchdog: at the timeout it kills the snippet's whole process group.

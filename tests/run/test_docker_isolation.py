@@ -102,6 +102,27 @@ def test_files_argv_env_user_and_paths_as_in_a_cold_container(warm: DockerExecut
     assert out.duration_s > 0 and out.infra_error is None
 
 
+ENVIRONMENT = ("import os, sys; print(sorted((k, v) for k, v in os.environ.items() if k != 'HOSTNAME'), os.getcwd(),"
+               " os.getuid(), os.getgid(), os.umask(18), sys.stdin.read(), sorted(os.listdir('/proc/self/fd')),"
+               " sorted(os.listdir('.')), os.getpgrp() == os.getpid())")
+"""Everything of its surroundings a snippet sees, but the host name (the container's id)."""
+
+
+@pytest.fixture(scope="module")
+def cold() -> Iterator[DockerExecutor]:
+    with DockerExecutor(build=True, limits=Limits(memory="256m")) as ex:
+        yield ex
+
+
+@pytest.mark.parametrize("files", [{}, {"a/b.txt": b"x"}])
+def test_a_snippet_sees_the_surroundings_a_cold_container_gives(warm: DockerExecutor, cold: DockerExecutor,
+                                                               files: dict[str, bytes]) -> None:
+    launch = py(ENVIRONMENT, files=files, env={"X": "y"})
+    in_warm, in_cold = warm.execute(PY, launch, 30), cold.execute(PY, launch, 30)
+    assert in_warm.exit_code == in_cold.exit_code == 0, in_warm.stderr + in_cold.stderr
+    assert in_warm.stdout == in_cold.stdout
+
+
 def test_the_warm_container_has_the_sandbox_of_a_cold_one(warm: DockerExecutor, docker_client: DockerClient) -> None:
     out = warm.execute(SH, sh("grep -E '^(CapEff|NoNewPrivs)' /proc/self/status; echo x > /etc/x"), 30)
     assert out.stdout.split() == ["CapEff:", "0000000000000000", "NoNewPrivs:", "1"]
