@@ -41,7 +41,7 @@ class WarmPool:
 
     def __init__(self, start: Callable[[str], WarmContainer], per_group: bool, background: Executor) -> None:
         self._start, self._per_group, self._background = start, per_group, background
-        self.spares = per_group
+        self.keep_spares = per_group
         """Keep a spare container of each image started ahead (for the next group)."""
         self._lock = threading.Lock()
         self._idle: dict[tuple[str, str], list[WarmContainer]] = {}
@@ -66,14 +66,14 @@ class WarmPool:
 
     def execute(self, runner: str, image: str, launch: Launch, timeout_s: float, client: DockerClient) -> Outcome:
         """Runs `launch` in an idle container of (runner, this thread's group), started if there is none."""
-        with self._lock:
-            group, self._local.group = getattr(self._local, "group", None), None
+        group, self._local.group = getattr(self._local, "group", None), None
         key = (runner, RUN_GROUP if group is None else group)
         try:
             container = self._take(key, image)
         except Exception as error:  # the SDK raises many kinds when the engine refuses
             with self._lock:
-                self._finish(group)
+                idle = self._finish(group)
+            self._remove(idle)
             return Outcome(None, "", "", 0.0, infra_error=f"docker: starting a warm {image} container failed: {error}")
         outcome = container.run(client, launch, timeout_s)
         with self._lock:
@@ -103,7 +103,7 @@ class WarmPool:
             if idle:
                 return idle.pop()
             spare = self._spares.pop(image, None)
-            if self.spares:
+            if self.keep_spares:
                 self._spares[image] = self._background.submit(self._start, image)
                 self.started += 1
             if spare is None:
