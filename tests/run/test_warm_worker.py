@@ -13,6 +13,7 @@ import pytest
 
 from harness.model import Snippet
 from harness.pipeline import plan
+from harness.run import warm_worker
 from harness.run.base import Outcome
 from harness.run.local import LocalExecutor
 from harness.run.registry import default_runners_dir, runners
@@ -113,6 +114,22 @@ def test_every_snippet_gets_a_fresh_isolate_and_its_own_token(warm: LocalExecuto
     for n in range(2):
         _, requests = run(warm, snippet(binding, f"token{n}"), f"token{n}")
         assert [(r.via, r.snippet_id) for r in requests] == [("binding", f"token{n}")]
+
+
+def test_a_server_is_replaced_after_its_share_of_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(warm_worker, "RECYCLE_AFTER", 2)
+    started: list[int] = []
+    enter = warm_worker.WarmWorkerServer.__enter__
+
+    def counted(server: warm_worker.WarmWorkerServer) -> warm_worker.WarmWorkerServer:
+        started.append(1)
+        return enter(server)
+
+    monkeypatch.setattr(warm_worker.WarmWorkerServer, "__enter__", counted)
+    with LocalExecutor(default_runners_dir(), warm_workers=True) as executor:
+        answers = [run(executor, snippet(CASES["globals"], f"recycled{n}"), f"recycled{n}")[0] for n in range(5)]
+    assert [a.response.body for a in answers if a.response] == [b"1 1"] * 5
+    assert len(started) == 3
 
 
 def test_a_blocked_host_is_refused_and_recorded(warm: LocalExecutor) -> None:
