@@ -68,10 +68,9 @@ class SidecarChannel:
         with self._lock:
             try:
                 self._socket.sendall(json.dumps([command, snippet_id]).encode() + b"\n")
-                line = self._line()
+                reply = json.loads(self._line())  # nothing, or half a line, when the sidecar died
             except (OSError, ValueError) as error:
                 raise ChannelBroken(str(error)) from error
-        reply = json.loads(line)
         if "error" in reply:
             raise HarnessError(f"mock admin `{command}` failed: {reply['error']}")
         return reply["ok"]
