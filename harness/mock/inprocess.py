@@ -27,9 +27,9 @@ from urllib.parse import unquote, urlsplit
 from harness.mock.app import MockState, build_app
 from harness.mock.catalog import Catalog
 from harness.mock.journal import Journal
+from harness.mock.proxy import blocked_entry, refusal
 from harness.mock.registry import Registry, Tunnel
 from harness.mock.server import MockConfig
-from harness.model import RecordedRequest
 
 ANSWER_TIMEOUT_S = 30.0
 
@@ -43,11 +43,6 @@ class Answer:
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
-
-
-def refusal(hosts: Sequence[str], where: str) -> str:
-    """The proxy's words for a host it does not serve."""
-    return f"no mock for host {where}: the harness only serves {', '.join(sorted(hosts))}"
 
 
 class InProcessMock:
@@ -93,20 +88,8 @@ class InProcessMock:
     def refuse(self, method: str, url: str, path: str, headers: Headers, where: str) -> Answer:
         """Records a `blocked` request (as the proxy does) and returns the proxy's 403."""
         message = refusal(sorted(self.hosts), where)
-        self.journal.record(
-            RecordedRequest(
-                snippet_id=self.registry.snippet_of(self._token),
-                via="blocked",
-                method=method.upper(),
-                url=url,
-                path=path,
-                headers=tuple((k, v) for k, v in headers if k.lower() != "proxy-authorization"),
-                body=b"",
-                status=403,
-                response_content_type="text/plain",
-                error=message,
-            )
-        )
+        snippet_id = self.registry.snippet_of(self._token)
+        self.journal.record(blocked_entry(snippet_id, method, url, path, list(headers), message))
         body = (message + "\n").encode()
         return Answer(
             403, (("Content-Type", "text/plain"), ("Content-Length", str(len(body))), ("Connection", "close")), body
