@@ -199,8 +199,8 @@ def test_a_snippet_that_leaves_processes_and_files_behind_does_not_touch_the_nex
 def test_a_timeout_kills_the_snippets_group_and_the_container_serves_the_next(warm: DockerExecutor) -> None:
     started = time.monotonic()
     out = warm.execute(SH, sh("sleep 300 & while :; do :; done"), 2)
-    assert out.timed_out and out.exit_code is None and out.infra_error is None
-    assert 2 <= time.monotonic() - started < 10
+    assert (out.timed_out, out.exit_code, out.infra_error) == (True, None, None), out
+    assert 2 <= time.monotonic() - started < 15, time.monotonic() - started
     count = warm.warm_started
     nxt = warm.execute(SH, sh(f"{PROCESSES} | grep -c 'sleep 30[0]'; {PROCESSES} | grep -c 'do :; don[e]'"), 30)
     assert nxt.stdout.split() == ["0", "0"], nxt.stdout + nxt.stderr
