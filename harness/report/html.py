@@ -4,6 +4,7 @@ each snippet its code with page line numbers, the requests it sent, the answers,
 from __future__ import annotations
 
 import json
+from collections import Counter
 from html import escape
 from pathlib import Path
 
@@ -17,6 +18,7 @@ table.matrix{border-collapse:collapse} .matrix th,.matrix td{border:1px solid #d
 .matrix th{background:#f3f4f6;text-align:left} .matrix td.page{font-family:monospace}
 a.chip{display:inline-block;min-width:56px;padding:2px 6px;margin:1px;border-radius:4px;color:#fff;
  text-decoration:none;font-size:12px;text-align:center}
+a.chip.dot{min-width:0;width:12px;height:12px;padding:0;border-radius:3px}
 .passed{background:#2e7d32}.failed{background:#c62828}.skipped{background:#8a8f98}.error{background:#6a1b9a}
 .summary span{margin-right:16px}
 section.snippet{border:1px solid #d0d4d9;border-radius:6px;padding:8px 12px;margin:12px 0}
@@ -31,27 +33,26 @@ def _anchor(result: SnippetResult) -> str:
     return "s-" + "".join(c if c.isalnum() else "-" for c in result.snippet.id)
 
 
-def _chip(result: SnippetResult) -> str:
+def _chip(result: SnippetResult, compact: bool = False) -> str:
+    """A link to the snippet's details, coloured by status; `compact` draws a small square (for cells
+    holding many snippets) with the status in its tooltip."""
     status = result.status.value
     title = escape(f"{result.snippet.where}: {status}" + (f" ({result.reason})" if result.reason else ""))
-    return f'<a class="chip {status}" href="#{_anchor(result)}" title="{title}">{status}</a>'
+    kind = "chip dot" if compact else "chip"
+    return f'<a class="{kind} {status}" href="#{_anchor(result)}" title="{title}">{"" if compact else status}</a>'
 
 
 def matrix(run: RunResult) -> str:
-    """Rows are pages, columns are tab labels in order of first appearance (untabbed fences last)."""
-    labels: list[str] = []
-    for r in run.results:
-        label = r.snippet.label or "(no tab)"
-        if label not in labels:
-            labels.append(label)
-    if "(no tab)" in labels:
-        labels.append(labels.pop(labels.index("(no tab)")))
+    """Rows are pages, columns are tab labels, the most used first (so a big tree's common tabs come
+    first and rare labels trail off to the right)."""
+    uses = Counter(r.snippet.label or "(no tab)" for r in run.results)
+    labels = [label for label, _ in sorted(uses.items(), key=lambda item: (-item[1], item[0]))]
     rows = []
     for page in dict.fromkeys(r.snippet.page for r in run.results):
         cells = []
         for label in labels:
-            chips = [_chip(r) for r in run.results
-                     if r.snippet.page == page and (r.snippet.label or "(no tab)") == label]
+            here = [r for r in run.results if r.snippet.page == page and (r.snippet.label or "(no tab)") == label]
+            chips = [_chip(r, compact=len(here) > 2) for r in here]
             cells.append(f"<td>{''.join(chips)}</td>")
         rows.append(f'<tr><td class="page">{escape(page)}</td>{"".join(cells)}</tr>')
     head = "".join(f"<th>{escape(label)}</th>" for label in labels)
