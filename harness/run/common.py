@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
+from pathlib import Path
 
 from harness.model import HttpResponse, Snippet
 from harness.run.base import Route
@@ -16,6 +18,15 @@ ENV_OPTION = "env."
 def snippet_env(snippet: Snippet) -> dict[str, str]:
     """The environment variables a snippet's options ask for (`env.CLOUDFLARE_API_TOKEN=...`)."""
     return {key[len(ENV_OPTION) :]: value for key, value in snippet.options.items() if key.startswith(ENV_OPTION)}
+
+
+def node_package_problem(runner_dir: Path, package: str) -> str | None:
+    """Why a Node-based runner cannot run here (no `node`, or its npm packages not installed), or None."""
+    if shutil.which("node") is None:
+        return "node is not on PATH"
+    if not (runner_dir / "node_modules" / package).is_dir():
+        return f"npm dependencies missing in {runner_dir} (run `make setup`)"
+    return None
 
 
 def proxy_env(route: Route) -> dict[str, str]:

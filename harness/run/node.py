@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 from harness.model import Snippet
 from harness.run.base import Launch, Route
-from harness.run.common import proxy_env, snippet_env
+from harness.run.common import node_package_problem, proxy_env, snippet_env
 
 _ESM = re.compile(r"^\s*(import\s[^(]|import\{|export\s)", re.MULTILINE)
 _CJS = re.compile(r"\brequire\s*\(")
@@ -31,14 +30,10 @@ class NodeRunner:
     name = "node"
 
     def __init__(self, runners_dir: Path) -> None:
-        self._modules = runners_dir / "node" / "node_modules"
+        self._dir = runners_dir / "node"
 
     def available(self) -> str | None:
-        if shutil.which("node") is None:
-            return "node is not on PATH"
-        if not (self._modules / "undici").is_dir():
-            return f"npm dependencies missing in {self._modules.parent} (run `make setup`)"
-        return None
+        return node_package_problem(self._dir, "undici")
 
     def launch(self, snippet: Snippet, route: Route, runners_dir: Path) -> Launch:
         here = runners_dir / "node"

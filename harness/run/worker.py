@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from harness.model import Snippet
 from harness.run.base import HarnessError, Launch, Route
-from harness.run.common import proxy_env
+from harness.run.common import node_package_problem, proxy_env
 
 RESULT_FILE = "response.json"
 AI_VERSIONS = ("1.0", "1.1", "1.2")
@@ -21,14 +20,10 @@ class WorkerRunner:
     name = "worker"
 
     def __init__(self, runners_dir: Path) -> None:
-        self._modules = runners_dir / "worker" / "node_modules"
+        self._dir = runners_dir / "worker"
 
     def available(self) -> str | None:
-        if shutil.which("node") is None:
-            return "node is not on PATH"
-        if not (self._modules / "miniflare").is_dir():
-            return f"npm dependencies missing in {self._modules.parent} (run `make setup`)"
-        return None
+        return node_package_problem(self._dir, "miniflare")
 
     def launch(self, snippet: Snippet, route: Route, runners_dir: Path) -> Launch:
         name = "worker.ts" if snippet.language == "ts" else "worker.js"
