@@ -218,7 +218,7 @@ def static_findings(the_plan: Plan, options: RunOptions, cache: ResultCache | No
 def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: Progress | None = None) -> RunResult:
     """Runs every job of `the_plan` on `executor` (already entered), `options.jobs` at a time."""
     started = time.monotonic()
-    by_name = runners(executor.runners_dir if executor.name == "local" else options.runners_dir)
+    by_name = runners(options.runners_dir)  # on this host; a launch is laid out for executor.runners_dir
     total = len(the_plan.jobs) + len(the_plan.skipped)
     done = 0
     results: list[SnippetResult] = []
