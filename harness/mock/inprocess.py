@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import itertools
+import json
 import os
 import threading
 from collections.abc import MutableMapping, Sequence
@@ -24,12 +25,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from harness.mock.app import MockState, build_app
+from harness.mock.app import build_app
 from harness.mock.catalog import Catalog
 from harness.mock.journal import Journal
 from harness.mock.proxy import blocked_entry, refusal
 from harness.mock.registry import Registry, Tunnel
-from harness.mock.server import MockConfig
+from harness.mock.scenarios import parse_scenario, scenario_table
+from harness.mock.server import MockConfig, mock_state
 
 ANSWER_TIMEOUT_S = 30.0
 
@@ -45,24 +47,38 @@ class Answer:
     body: bytes
 
 
+def config_to_json(config: MockConfig) -> str:
+    """`config` as one line of JSON, for a process that builds its own mock (`config_from_json`)."""
+    return json.dumps({
+        "account_id": config.account_id, "api_token": config.api_token, "hosts": list(config.hosts),
+        "scenarios": [scenario_table(s) for s in config.scenarios],
+        "openapi_docs": [str(path) for path in config.openapi_docs], "max_body_bytes": config.max_body_bytes,
+    })
+
+
+def config_from_json(text: str) -> MockConfig:
+    """The `MockConfig` that `config_to_json` wrote."""
+    data = json.loads(text)
+    return MockConfig(
+        account_id=data["account_id"], api_token=data["api_token"], hosts=tuple(data["hosts"]),
+        scenarios=tuple(parse_scenario(t, f"scenarios[{i}]") for i, t in enumerate(data["scenarios"])),
+        openapi_docs=tuple(Path(p) for p in data["openapi_docs"]), max_body_bytes=data["max_body_bytes"],
+    )
+
+
 class InProcessMock:
-    """The Workers AI mock without sockets: one app, one journal, one snippet at a time per process."""
+    """The Workers AI mock without sockets: one app, one journal, one snippet at a time per process.
+
+    Its state is built from `config` as `MockServer` builds its own (`mock_state`): scenarios, OpenAPI
+    documents and the body limit answer the same; an unreadable document raises `OpenApiError`."""
 
     def __init__(self, config: MockConfig | None = None, catalog: Catalog | None = None) -> None:
         self.config = config or MockConfig()
         self.hosts = frozenset(h.lower() for h in self.config.hosts)
         self.journal = Journal()
         self.registry = Registry()
-        state = MockState(
-            self.config.account_id,
-            self.config.api_token,
-            catalog or Catalog.load(),
-            self.journal,
-            self.registry,
-            Path(),
-        )
-        self._state = state
-        self._app = build_app(state)
+        self._state = mock_state(self.config, catalog or Catalog.load(), self.journal, self.registry, Path())
+        self._app = build_app(self._state)
         self._token: str | None = None
         self._ports = itertools.count(1)
         self._local = threading.local()

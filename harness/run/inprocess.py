@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import harness
+from harness.mock.inprocess import config_to_json
 from harness.mock.journal import entry_from_dict
 from harness.mock.server import MockConfig, MockServerError
 from harness.model import RecordedRequest
@@ -34,8 +35,8 @@ from harness.run.local import OUTPUT_LIMIT, LocalExecutor, base_env
 
 START_TIMEOUT_S = 60.0
 FORK_TIMEOUT_S = 30.0
-_BOOT = ("import sys; extra = sys.argv[1:]; del sys.argv[1:]; sys.path += extra; "
-         "from harness.run.inprocess_child import main; main(extra)")
+_BOOT = ("import sys; config, extra = sys.argv[1], sys.argv[2:]; del sys.argv[1:]; sys.path += extra; "
+         "from harness.run.inprocess_child import main; main(config, extra)")
 
 
 @dataclass
@@ -48,11 +49,12 @@ class _Job:
 
 class WarmInterpreter:
     """The zygote (`harness.run.inprocess_child`) as a context manager: started, ready within a
-    timeout, and stopped with every child it forked."""
+    timeout, and stopped with every child it forked. Its mock is built from `config`."""
 
-    def __init__(self, python: Path, start_timeout_s: float = START_TIMEOUT_S) -> None:
+    def __init__(self, python: Path, config: MockConfig, start_timeout_s: float = START_TIMEOUT_S) -> None:
         extra = [p for p in sys.path if p.endswith("site-packages")] + [str(Path(harness.__file__).parents[1])]
-        self._helper = HelperProcess([str(python), "-c", _BOOT, *extra], base_env(Path.cwd()),
+        argv = [str(python), "-c", _BOOT, config_to_json(config), *extra]
+        self._helper = HelperProcess(argv, base_env(Path.cwd()),
                                      f"warm Python {python}", start_timeout_s, self._dispatch, self._end)
         self._jobs: dict[int, _Job] = {}
         self._numbers = itertools.count(1)
@@ -128,7 +130,8 @@ class InProcessExecutor:
     def __init__(self, runners_dir: Path, config: MockConfig | None = None,
                  output_limit: int = OUTPUT_LIMIT, warm_workers: bool = False) -> None:
         self.runners_dir = runners_dir
-        self._local = LocalExecutor(runners_dir, config, output_limit, warm_workers=warm_workers)
+        self._config = config or MockConfig()
+        self._local = LocalExecutor(runners_dir, self._config, output_limit, warm_workers=warm_workers)
         self._output_limit = output_limit
         self._python = runners_dir / "python" / ".venv" / "bin" / "python"
         self._warm: WarmInterpreter | None = None
@@ -179,7 +182,7 @@ class InProcessExecutor:
                 self._warm.__exit__()
                 self._warm = None
             if self._warm is None:
-                self._warm = WarmInterpreter(self._python).__enter__()
+                self._warm = WarmInterpreter(self._python, self._config).__enter__()
             return self._warm
 
     def _execute_python(self, launch: Launch, key: str | None, tmp: Path, timeout_s: float) -> Outcome:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.mock.inprocess import InProcessMock
+from harness.mock.inprocess import InProcessMock, config_from_json
 from harness.mock.journal import entry_to_dict
 from harness.run.inprocess_clients import routed_to
 
@@ -250,13 +250,14 @@ class Zygote:
                             self.start(json.loads(line))
 
 
-def main(extra_paths: list[str]) -> None:
-    """Entry point: `extra_paths` (the harness's packages) were appended to `sys.path` by the caller."""
+def main(config: str, extra_paths: list[str]) -> None:
+    """Entry point: the mock is built from `config` (`config_to_json`); `extra_paths` (the harness's
+    packages) were appended to `sys.path` by the caller."""
     search_path = [p for p in sys.path[1:] if p not in extra_paths]
     out_fd = os.dup(1)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # stray prints never reach the protocol stream
-    mock = InProcessMock()
+    mock = InProcessMock(config_from_json(config))
     routing = routed_to(mock)  # entered for the zygote's life (kept referenced): every child is born routed
     routing.__enter__()
     warm_up(mock)

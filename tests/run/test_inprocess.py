@@ -88,11 +88,13 @@ def run(executor: Executor, s: Snippet, key: str, timeout: float = 60) -> tuple[
     return outcome, executor.requests_of(key)
 
 
+def plain(text: str) -> str:
+    """`text` with the snippet's work dir (which differs by executor and run) as `<workdir>`."""
+    return _WORKDIR.sub("<workdir>", text)
+
+
 def comparable(outcome: Outcome, requests: tuple[Any, ...]) -> dict[str, Any]:
     """What must be the same both ways: paths of the work dir and journal order numbers aside."""
-    def plain(text: str) -> str:
-        return _WORKDIR.sub("<workdir>", text)
-
     return {
         "exit_code": outcome.exit_code, "stdout": plain(outcome.stdout), "stderr": plain(outcome.stderr),
         "requests": [dataclasses.replace(r, seq=0, snippet_id="s") for r in requests],
