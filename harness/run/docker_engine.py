@@ -126,7 +126,9 @@ def remove_quietly(*resources: Container | Volume | None) -> int:
 
 
 def _remove(client: DockerClient, selector: str, check: Callable[[dict[str, str]], bool]) -> int:
-    containers = client.containers.list(all=True, filters={"label": selector})
+    # ignore_removed: list() inspects each container it found, and one may vanish in between (a run
+    # removing its own containers while another reaps orphans); a reaper must not fail on that.
+    containers = client.containers.list(all=True, filters={"label": selector}, ignore_removed=True)
     removed = remove_quietly(*(c for c in containers if check(c.labels)))
     volumes = client.volumes.list(filters={"label": selector})
     return removed + remove_quietly(*(v for v in volumes if check(v.attrs.get("Labels") or {})))

@@ -58,3 +58,28 @@ def test_orphans_of_dead_harness_processes_are_reaped(docker_client: DockerClien
     assert docker_client.containers.list(all=True, filters={"id": container.id}) == []
     assert len(docker_client.containers.list(all=True, filters={"label": alive.selector})) == 1
     reap(alive.run_id, docker_client)
+
+
+@pytest.mark.docker
+def test_a_container_removed_while_reaping_is_not_an_error(
+    docker_client: DockerClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another run removes its container between the reaper's list and its inspect (seen in CI)."""
+    other, dead = RunLabels(), subprocess.Popen(["true"])
+    dead.wait()
+    vanishing = docker_client.containers.create("harness-runner-shell:latest", ["true"], network_mode="none",
+                                                labels=other.of("snippet"))
+    orphan = docker_client.containers.create("harness-runner-shell:latest", ["true"], network_mode="none",
+                                             labels={**RunLabels().of("snippet"), PID_LABEL: str(dead.pid)})
+    inspect = docker_client.api.inspect_container
+
+    def inspect_after_the_other_run_cleaned_up(container_id: str) -> object:
+        if vanishing.id.startswith(container_id) or container_id.startswith(vanishing.id):
+            vanishing.remove(force=True)
+        return inspect(container_id)
+
+    monkeypatch.setattr(docker_client.api, "inspect_container", inspect_after_the_other_run_cleaned_up)
+    assert reap_orphans(docker_client) >= 1
+    monkeypatch.undo()
+    assert docker_client.containers.list(all=True, filters={"id": orphan.id}) == []
+    assert docker_client.containers.list(all=True, filters={"label": other.selector}) == []
