@@ -157,8 +157,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--executor", choices=EXECUTOR_CHOICES, default="local",
                      help="local processes, docker containers, or auto (docker when its images are built)")
     run.add_argument("--build", action="store_true", help="with --executor docker: build missing images first")
-    run.add_argument("--warm-workers", action="store_true", help="local Worker snippets on one warm workerd, a "
-                     "fresh isolate each, instead of one Miniflare process each (faster; see harness.run.warm_worker)")
+    run.add_argument("--warm-workers", action=argparse.BooleanOptionalAction, default=True,
+                     help="local Worker snippets on one warm workerd, a fresh isolate each (default: on); "
+                     "--no-warm-workers starts Miniflare per snippet instead (slower; see harness.run.warm_worker)")
     run.add_argument("--isolation", choices=("snippet", "group", "run"), default="snippet",
                      help="with --executor docker: a fresh container per snippet (default), or a warm one per "
                      "runtime and tab group, or per runtime for the whole run, each snippet in a fresh work dir "

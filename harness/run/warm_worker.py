@@ -4,8 +4,10 @@ snippet into a fresh isolate (workerd's Worker Loader), instead of starting Mini
 Each snippet still gets its own isolate, token and proxy route, and the same bundle, binding and
 outbound path as the cold runner (`run.mjs`); `tests/run/test_warm_worker.py` runs snippets both ways
 and compares the evidence. What differs: the stack of a handler that throws names the warm host
-instead of Miniflare's entry worker; `request.cf` is not set; output written by `ctx.waitUntil` work
-that outlives the answer is lost (as the cold runner loses it when it disposes of Miniflare).
+instead of Miniflare's entry worker. Both wait for the snippet's `ctx.waitUntil` work after the
+answer (`runners/worker/settle.mjs`, up to workerd's 30 s), so what it prints and sends is its own,
+and a job ends only then: nothing a snippet does late is counted as the next one's. The pinned
+`@cloudflare/ai` generation (option `ai_version`) is bundled per job.
 
 A server runs one snippet at a time (so the output workerd prints is that snippet's); the pool starts
 another when all are busy, so `-j N` uses up to N servers. A snippet that times out takes its server
@@ -122,7 +124,8 @@ class WarmWorkers:
         entry, result = (part.replace("{workdir}", str(workdir)) for part in launch.argv[2:4])
         env = {name: launch.env[name] for name in _SERVER_ENV if name in launch.env}
         job = {"entry": entry, "result": result, "token": launch.env.get("HARNESS_TOKEN", ""),
-               "proxy": launch.env.get("HTTPS_PROXY", ""), "limit": output_limit}
+               "proxy": launch.env.get("HTTPS_PROXY", ""), "limit": output_limit,
+               "aiVersion": launch.env.get("HARNESS_AI_VERSION", "")}
         started = time.monotonic()
         try:
             server = self._take(env)

@@ -1,8 +1,10 @@
 // Runs one Worker snippet: bundles it with esbuild (so `import { Ai } from "@cloudflare/ai"` is the
 // real package), starts it in workerd through Miniflare with `env.AI` bound to the harness's mock,
-// sends it one `GET /`, and writes the answer to a JSON file.
+// sends it one `GET /`, writes the answer to a JSON file, and stops once the snippet's
+// `ctx.waitUntil` work is done too (cold-entry.mjs, settle.mjs).
 // Usage: node run.mjs <entry.ts|js> <result.json>
 // Env: HARNESS_MOCK_URL (mock app), HARNESS_TOKEN (snippet token), HTTPS_PROXY (for the Worker's own fetch).
+import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CF, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, bundle, here, proxyAgent, require, sendOut } from "./shared.mjs";
@@ -19,8 +21,18 @@ if (built.errors) {
   process.exit(3);
 }
 
+const WAIT_UNTIL_LIMIT_MS = 30_000; // as workerd's own limit on work after the answer
+const settleUrl = `http://harness-settled.invalid/${randomBytes(12).toString("hex")}`;
+let settle;
+const settled = new Promise((resolve) => { settle = resolve; });
+const source = (name) => readFileSync(join(here, name), "utf8");
+
 // The Worker's own fetch() goes out through the proxy, like any other client's.
 async function outbound(request) {
+  if (request.url === settleUrl) {
+    settle();
+    return new Response(null, { status: 204 });
+  }
   const answer = await sendOut(request.url, {
     method: request.method, headers: request.headers, body: await request.arrayBuffer(),
   }, proxy);
@@ -31,13 +43,19 @@ const mf = new Miniflare({
   cf: CF,
   workers: [
     {
-      name: "snippet", modules: true, script: built.script, compatibilityDate: COMPATIBILITY_DATE,
+      name: "snippet", compatibilityDate: COMPATIBILITY_DATE, modulesRoot: here,
+      modules: [
+        { type: "ESModule", path: join(here, "cold-entry.mjs"), contents: source("cold-entry.mjs") },
+        { type: "ESModule", path: join(here, "snippet.mjs"), contents: built.script },
+        { type: "ESModule", path: join(here, "settle.mjs"), contents: source("settle.mjs") },
+      ],
+      bindings: { HARNESS_SETTLE: settleUrl },
       compatibilityFlags: COMPATIBILITY_FLAGS,
       wrappedBindings: { AI: { scriptName: "harness-ai", bindings: { TOKEN: process.env.HARNESS_TOKEN || "" } } },
       outboundService: outbound,
     },
     {
-      name: "harness-ai", modules: true, script: readFileSync(join(here, "ai-binding.mjs"), "utf8"),
+      name: "harness-ai", modules: true, script: source("ai-binding.mjs"),
       serviceBindings: { MOCK: { external: { address: mockUrl.host, http: {} } } },
     },
   ],
@@ -49,6 +67,7 @@ try {
   writeFileSync(resultFile, JSON.stringify({
     status: answer.status, headers: [...answer.headers.entries()].filter(([name]) => !name.startsWith("mf-")), body_b64: body.toString("base64"),
   }));
+  await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, WAIT_UNTIL_LIMIT_MS).unref())]);
 } finally {
   await mf.dispose();
 }

@@ -2,7 +2,7 @@
 // warm-host.mjs), so workerd's start-up is paid once per server instead of once per snippet.
 // Jobs run one at a time, so that what workerd prints belongs to exactly one of them.
 // Protocol, one JSON object a line: out `{"ready": true}` once; in `{"job", "entry", "result",
-// "token", "proxy", "limit"}`; out `{"job", "exit", "stdout", "stderr", "truncated"}` when it is
+// "token", "proxy", "limit", "aiVersion"}`; out `{"job", "exit", "stdout", "stderr", "truncated"}` when it is
 // done, having written `result` as run.mjs does. Env: HARNESS_MOCK_URL (the mock app), NODE_EXTRA_CA_CERTS
 // (the run's CA), HARNESS_WARM_DIR (optional).
 import { spawn } from "node:child_process";
@@ -23,6 +23,7 @@ const mockUrl = new URL(process.env.HARNESS_MOCK_URL);
 const fixed = {
   "harness-entry.mjs": readFileSync(join(here, "warm-entry.mjs"), "utf8"),
   "ai-binding.mjs": readFileSync(join(here, "ai-binding.mjs"), "utf8"),
+  "settle.mjs": readFileSync(join(here, "settle.mjs"), "utf8"),
 };
 const agents = new Map(); // job -> proxy agent, while the job runs
 
@@ -120,7 +121,7 @@ const base = `http://127.0.0.1:${port}`;
 
 let slot = 0;
 async function run(job) {
-  const built = await bundle(job.entry);
+  const built = await bundle(job.entry, job.aiVersion || "");
   if (built.errors) return { exit: 3, stdout: "", stderr: built.errors.map((line) => line + "\n").join("") };
   const id = `${job.job}-${randomBytes(6).toString("hex")}`;
   const done = { stdout: false, stderr: false };

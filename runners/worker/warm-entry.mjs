@@ -1,8 +1,12 @@
 // The main module of each snippet's isolate in the warm server: hands the snippet's own default
 // export the request, with `env.AI` built from ai-binding.mjs as the cold runner's wrapped binding is.
-// The binding's calls carry a secret header so the host tells them from the snippet's own fetch().
+// The binding's calls carry a secret header so the host tells them from the snippet's own fetch();
+// so does the signal that the snippet's waitUntil work is done (settle.mjs).
 import * as snippet from "./snippet.mjs";
 import makeBinding from "./ai-binding.mjs";
+import { handle } from "./settle.mjs";
+
+export * from "./snippet.mjs";
 
 export default {
   fetch(request, env, ctx) {
@@ -15,8 +19,7 @@ export default {
       },
     };
     const userEnv = { ...rest, AI: makeBinding({ MOCK: mock, TOKEN: HARNESS_TOKEN }) };
-    const handler = snippet.default;
-    if (typeof handler === "function") return new handler(ctx, userEnv).fetch(request);
-    return handler.fetch(request, userEnv, ctx);
+    const settled = () => mock.fetch("http://harness/settled", { method: "POST", headers: { "x-harness-settled": "1" } });
+    return handle(snippet.default, request, userEnv, ctx, settled);
   },
 };

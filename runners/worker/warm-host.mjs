@@ -3,11 +3,14 @@
 // isolate is ever reused); the next `GET /` with `x-harness-run: <job>` is handed to it, as
 // Miniflare's dispatchFetch hands the cold runner's. Each job has an outbound slot (an `Outbound`
 // entrypoint whose props name the slot): the snippet's `env.AI` calls go to the mock, its own
-// fetch() to serve.mjs, which sends it through the proxy with the snippet's token. A slot refuses
-// once its job has ended, so a late request is never counted as another snippet's.
+// fetch() to serve.mjs, which sends it through the proxy with the snippet's token. A job ends once its
+// answer's body is through and its `ctx.waitUntil` work is done (the entry's signal, settle.mjs), or
+// when it threw. A slot refuses once its job has ended, so a late request is never counted as another
+// snippet's.
 import { WorkerEntrypoint } from "cloudflare:workers";
 
-const live = new Map(); // slot -> { job, secret, mark }
+const live = new Map(); // slot -> { job, secret, mark, settle }
+const WAIT_UNTIL_LIMIT_MS = 30_000; // as workerd's own limit on work after the answer
 const loaded = new Map(); // job -> the loader's code, until its GET (a stub is bound to the request that made it)
 
 export class Outbound extends WorkerEntrypoint {
@@ -16,6 +19,10 @@ export class Outbound extends WorkerEntrypoint {
     if (!job) return new Response("harness: the snippet that sent this has finished", { status: 502 });
     const headers = new Headers(request.headers);
     if (headers.get("x-harness-binding") === job.secret) {
+      if (headers.has("x-harness-settled")) {
+        job.settle();
+        return new Response(null, { status: 204 });
+      }
       headers.delete("x-harness-binding");
       return this.env.MOCK.fetch(new Request(request, { headers }));
     }
@@ -38,15 +45,18 @@ function load(job, env) {
   return new Response("loaded");
 }
 
-// Ends a job once its answer's body is through: the markers tell serve.mjs which output lines were its.
+// Ends a job: the markers tell serve.mjs which output lines were its.
 function ender(slot) {
   return () => {
     const job = live.get(slot);
+    if (!job) return;
     live.delete(slot);
     console.log(job.mark);
     console.error(job.mark);
   };
 }
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export default {
   async fetch(request, env, ctx) {
@@ -55,7 +65,10 @@ export default {
     const run = loaded.get(id);
     if (!run) return new Response("harness: no such job", { status: 404 });
     loaded.delete(id);
-    live.set(run.slot, { job: id, secret: run.secret, mark: run.mark });
+    let settle;
+    const settled = new Promise((resolve) => { settle = resolve; });
+    live.set(run.slot, { job: id, secret: run.secret, mark: run.mark, settle });
+    const finished = (piped) => Promise.all([piped, Promise.race([settled, sleep(WAIT_UNTIL_LIMIT_MS)])]);
     const worker = env.LOADER.get(id, () => run.code);
     const headers = new Headers(request.headers);
     headers.delete("x-harness-run");
@@ -68,11 +81,11 @@ export default {
       return new Response(e?.stack ?? String(e), { status: 500 });
     }
     if (!answer.body) {
-      end();
+      ctx.waitUntil(finished(null).finally(end));
       return answer;
     }
     const { readable, writable } = new TransformStream();
-    ctx.waitUntil(answer.body.pipeTo(writable).catch(() => {}).finally(end));
+    ctx.waitUntil(finished(answer.body.pipeTo(writable).catch(() => {})).finally(end));
     return new Response(readable, answer);
   },
 };

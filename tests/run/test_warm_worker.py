@@ -50,6 +50,16 @@ CASES = {
     "throws": handler('    throw new Error("boom");'),
     "bundle-error": handler("    const x: number = ;"),
     "null-body": handler("    return new Response(null, { status: 204 });"),
+    "wait-until": handler('    ctx.waitUntil((async () => {\n      await new Promise((r) => setTimeout(r, 50));\n'
+                          f'      console.log("later");\n      await env.AI.run("{MODEL}", {{ prompt: "bg" }});\n'
+                          '      ctx.waitUntil(Promise.resolve().then(() => console.log("nested")));\n    })());\n'
+                          '    return new Response("answered first");'),
+    "wait-until-then-throw": handler('    ctx.waitUntil(new Promise((r) => setTimeout(r, 20)).then(() => '
+                                     'console.log("cleanup")));\n    throw new Error("boom");'),
+    "entrypoint-class": 'import { WorkerEntrypoint } from "cloudflare:workers";\n'
+                        "export default class extends WorkerEntrypoint {\n  async fetch(request) {\n"
+                        '    this.ctx.waitUntil(Promise.resolve().then(() => console.log("class waitUntil")));\n'
+                        "    return new Response(typeof this.env.AI.run);\n  }\n}\n",
 }
 
 
@@ -104,6 +114,15 @@ def test_warm_evidence_is_the_cold_evidence(name: str, cold: LocalExecutor, warm
     expected = comparable(*run(cold, s, f"cold::{name}"))
     actual = comparable(*run(warm, s, f"warm::{name}"))
     assert actual == expected
+
+
+@pytest.mark.parametrize("way", ["cold", "warm"])
+def test_wait_until_work_after_the_answer_is_the_snippets(way: str, cold: LocalExecutor, warm: LocalExecutor) -> None:
+    """workerd runs ctx.waitUntil work after the answer: its output and its requests are evidence."""
+    outcome, requests = run({"cold": cold, "warm": warm}[way], snippet(CASES["wait-until"], f"wu-{way}"), f"wu-{way}")
+    assert outcome.response is not None and outcome.response.body == b"answered first"
+    assert (outcome.exit_code, outcome.stdout) == (0, "later\nnested\n"), outcome.stderr
+    assert [(r.via, r.model, r.json) for r in requests] == [("binding", MODEL, {"prompt": "bg"})]
 
 
 def test_every_snippet_gets_a_fresh_isolate_and_its_own_token(warm: LocalExecutor) -> None:

@@ -59,9 +59,10 @@ export default {{
 """
 
 
-@pytest.fixture(scope="module")
-def executor() -> Iterator[LocalExecutor]:
-    with LocalExecutor(default_runners_dir()) as ex:
+@pytest.fixture(scope="module", params=[False, True], ids=["cold", "warm"])
+def executor(request: pytest.FixtureRequest) -> Iterator[LocalExecutor]:
+    """Both ways of running a Worker: Miniflare per snippet, and one warm workerd for many."""
+    with LocalExecutor(default_runners_dir(), warm_workers=request.param) as ex:
         yield ex
 
 
