@@ -17,11 +17,17 @@ from harness.model import RecordedRequest
 
 
 class Journal:
-    """A thread-safe, append-only (until `clear`) log of `RecordedRequest`s in arrival order."""
+    """A thread-safe log of `RecordedRequest`s in arrival order, indexed by snippet.
+
+    It keeps every entry until `clear` (what `harness mock` serves: a user reads the whole journal).
+    A run that is done with a snippet `take`s its entries, which the journal then forgets: only
+    the caller decides that an entry is no longer needed.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entries: list[RecordedRequest] = []
+        self._entries: dict[int, RecordedRequest] = {}  # by seq: insertion order is arrival order
+        self._by_snippet: dict[str | None, list[RecordedRequest]] = {}
         self._next_seq = 1
 
     def record(self, request: RecordedRequest) -> RecordedRequest:
@@ -29,23 +35,34 @@ class Journal:
         with self._lock:
             entry = dataclasses.replace(request, seq=self._next_seq)
             self._next_seq += 1
-            self._entries.append(entry)
+            self._entries[entry.seq] = entry
+            self._by_snippet.setdefault(entry.snippet_id, []).append(entry)
             return entry
 
     def all(self) -> tuple[RecordedRequest, ...]:
         """Every entry, in order of arrival."""
         with self._lock:
-            return tuple(self._entries)
+            return tuple(self._entries.values())
 
     def for_snippet(self, snippet_id: str | None) -> tuple[RecordedRequest, ...]:
         """The entries sent by one snippet (None: those no snippet claimed), in order of arrival."""
         with self._lock:
-            return tuple(e for e in self._entries if e.snippet_id == snippet_id)
+            return tuple(self._by_snippet.get(snippet_id, ()))
+
+    def take(self, snippet_id: str | None) -> tuple[RecordedRequest, ...]:
+        """The entries of one snippet, as `for_snippet` gives them, and forgets them: for a caller that
+        has finished with that snippet. Entries it sends later are recorded as usual."""
+        with self._lock:
+            taken = tuple(self._by_snippet.pop(snippet_id, ()))
+            for entry in taken:
+                del self._entries[entry.seq]
+            return taken
 
     def clear(self) -> None:
         """Forgets every entry; `seq` keeps counting so numbers stay unique within a run."""
         with self._lock:
             self._entries.clear()
+            self._by_snippet.clear()
 
     def __len__(self) -> int:
         with self._lock:
