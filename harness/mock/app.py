@@ -10,7 +10,8 @@ recorded in the journal before its answer leaves. Who sent it comes from the pro
 - Binding: `/__harness/binding/run` and `/__harness/binding/fetch` (see `harness.mock.binding`).
 - Anything else: an operation of a configured OpenAPI document (see `harness.mock.openapi`), else
   404 in the envelope (7003), recorded so the checks report "no mock for this endpoint".
-- Admin: `GET|DELETE /__harness/journal` (`?snippet=` or `?token=`), `POST /__harness/register`,
+- Admin: `GET|DELETE /__harness/journal` (`?snippet=` or `?token=`: one snippet's entries; DELETE
+  with one takes them, without clears all), `POST /__harness/register`,
   `GET /__harness/health`, `GET /__harness/ca.pem`.
 """
 
@@ -130,17 +131,21 @@ def build_app(state: MockState) -> Starlette:
         return JSONResponse(documented.body, status_code=documented.status, headers=headers)
 
     async def journal(request: Request) -> Response:
-        if request.method == "DELETE":
-            state.journal.clear()
-            return JSONResponse({"cleared": True})
+        """GET: every entry, or one snippet's (`?snippet=` or `?token=`). DELETE: forgets every entry,
+        or takes one snippet's: answered with them, as GET would, and forgotten."""
         snippet = request.query_params.get("snippet")
         token = request.query_params.get("token")
-        entries = state.journal.all()
         if token is not None:
             snippet = state.registry.snippet_of(token)
-            entries = state.journal.for_snippet(snippet) if snippet else ()
-        elif snippet is not None:
-            entries = state.journal.for_snippet(snippet)
+            if snippet is None:  # an unknown token has no entries (not those no snippet claimed)
+                return JSONResponse([])
+        if snippet is None and request.method == "DELETE":
+            state.journal.clear()
+            return JSONResponse({"cleared": True})
+        if snippet is None:
+            entries = state.journal.all()
+        else:
+            entries = state.journal.take(snippet) if request.method == "DELETE" else state.journal.for_snippet(snippet)
         return JSONResponse([entry_to_dict(e) for e in entries])
 
     async def register(request: Request) -> Response:

@@ -4,6 +4,7 @@ reach a container without network). Standard library only, so it starts fast.
     admin.py ready                 exit 0 when the app answers and /public/ca.pem exists
     admin.py register SNIPPET_ID   prints {"token": ...}
     admin.py journal SNIPPET_ID    prints the journal entries of that snippet (JSON list)
+    admin.py take SNIPPET_ID       the same, and the mock forgets them (for a run done with the snippet)
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ def main(argv: list[str]) -> int:
         return 0 if os.path.exists(os.environ.get("HARNESS_PUBLIC_DIR", "/public") + "/ca.pem") else 1
     if command == "register":
         sys.stdout.buffer.write(call("POST", "/__harness/register", {"snippet_id": args[0]}))
-    elif command == "journal":
+    elif command in ("journal", "take"):
         query = urllib.parse.urlencode({"snippet": args[0]})
-        sys.stdout.buffer.write(call("GET", f"/__harness/journal?{query}"))
+        sys.stdout.buffer.write(call("GET" if command == "journal" else "DELETE", f"/__harness/journal?{query}"))
     else:
         print(f"unknown command {command!r}", file=sys.stderr)
         return 2

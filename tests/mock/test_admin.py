@@ -1,8 +1,13 @@
-"""Admin paths: health, journal (read, filter, clear), the CA, registration; never recorded."""
+"""Admin paths: health, journal (read, filter, take, clear), the CA, registration; never recorded."""
 
 from __future__ import annotations
 
 import base64
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import httpx
 
@@ -11,6 +16,8 @@ from harness.mock.server import MockServer
 from harness.run.base import Route
 
 from .helpers import AUTH, LLAMA, RUN_URL, trust
+
+ADMIN_SCRIPT = Path(__file__).resolve().parents[2] / "runners" / "mock" / "admin.py"
 
 
 def run(route: Route, prompt: str) -> None:
@@ -67,3 +74,35 @@ def test_register_over_http(mock: MockServer, route: Route) -> None:
 
     assert mock.registry.snippet_of(response.json()["token"]) == "remote::g1::py"
     assert bad.status_code == 400
+
+
+def test_delete_with_a_snippet_takes_only_its_entries(mock: MockServer, route: Route) -> None:
+    other = mock.route("kept-snippet")
+    run(route, "mine")
+    run(other, "kept")
+    snippet_id = mock.registry.snippet_of(route.token)
+
+    taken = httpx.delete(f"{route.mock_url}/__harness/journal", params={"token": route.token}).json()
+
+    assert [e["json"]["prompt"] for e in taken] == ["mine"]
+    assert mock.journal.for_snippet(snippet_id) == ()
+    assert [e.json["prompt"] for e in mock.journal.for_snippet("kept-snippet")] == ["kept"]
+    unknown = httpx.delete(f"{route.mock_url}/__harness/journal", params={"token": "s-no-such-token"})
+    assert unknown.json() == [] and mock.journal.for_snippet("kept-snippet") != ()
+
+
+def test_admin_script_reads_and_takes_a_snippets_entries(mock: MockServer, route: Route) -> None:
+    run(route, "over admin.py")
+    snippet_id = mock.registry.snippet_of(route.token)
+    assert snippet_id is not None
+    env = {**os.environ, "HARNESS_APP_PORT": str(mock.app_port)}
+
+    def admin(*args: str) -> list[dict[str, object]]:
+        done = subprocess.run([sys.executable, str(ADMIN_SCRIPT), *args], env=env, capture_output=True, check=True)
+        answer: list[dict[str, object]] = json.loads(done.stdout)
+        return answer
+
+    read, taken, after = admin("journal", snippet_id), admin("take", snippet_id), admin("journal", snippet_id)
+
+    assert read == taken and [entry_from_dict(e).json for e in taken] == [{"prompt": "over admin.py"}]
+    assert after == [] and mock.journal.for_snippet(snippet_id) == ()
