@@ -147,6 +147,14 @@ class RecordedRequest:
     """The mock's error message when it answered with an error."""
     seq: int = 0
     """Order of arrival within the run."""
+    body_size: int | None = None
+    """The body's length in bytes once `body` itself was let go (a checked snippet's evidence keeps the
+    parsed `json`, not the raw bytes); None while `body` is whole."""
+
+    @property
+    def size(self) -> int:
+        """The length of the body as sent, whether `body` is still held or not."""
+        return len(self.body) if self.body_size is None else self.body_size
 
     def header(self, name: str) -> str | None:
         """The first value of header `name` (case-insensitive), or None."""

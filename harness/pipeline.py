@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from harness.cache import ResultCache, mock_setup_of, snippet_key
 from harness.check.registry import XPASS, check_groups, check_page, check_pages, check_snippet
@@ -19,6 +20,7 @@ from harness.model import (
     Extraction,
     Finding,
     Page,
+    RecordedRequest,
     RunResult,
     Severity,
     Snippet,
@@ -30,6 +32,30 @@ from harness.run.registry import default_runners_dir, runner_name_for, runners
 from harness.select import changed_since, in_shard
 
 Progress = Callable[[int, int, SnippetResult], None]
+
+
+@runtime_checkable
+class TakesRequests(Protocol):
+    """An executor whose mock can hand a finished snippet's journal entries over and forget them."""
+
+    def take_requests(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
+        """The journal's entries for one snippet, in order of arrival, which its mock then forgets."""
+        ...
+
+
+def finished_requests(executor: Executor, journal_key: str) -> tuple[RecordedRequest, ...]:
+    """What a finished snippet sent. A run has no further use for them in the mock, so they are taken
+    from it where the executor can (the journal of `harness mock` itself keeps everything)."""
+    if isinstance(executor, TakesRequests):
+        return executor.take_requests(journal_key)
+    return executor.requests_of(journal_key)
+
+
+def kept_for_reports(evidence: Evidence) -> Evidence:
+    """A checked snippet's evidence as the run keeps it until the reports: request bodies are let go
+    (their size, parsed JSON, headers and answers stay); no later rule or report reads raw bytes sent."""
+    requests = tuple(replace(r, body=b"", body_size=r.size) for r in evidence.requests)
+    return replace(evidence, requests=requests)
 
 
 @dataclass(frozen=True)
@@ -123,14 +149,14 @@ def run_job(job: Job, executor: Executor, runner: Runner, timeout_s: float, atte
     evidence = Evidence(
         snippet=job.snippet, runner=runner.name, exit_code=outcome.exit_code, stdout=outcome.stdout,
         stderr=outcome.stderr, duration_s=outcome.duration_s,
-        requests=tuple(replace(r, snippet_id=job.snippet.id) for r in executor.requests_of(journal_key)),
+        requests=tuple(replace(r, snippet_id=job.snippet.id) for r in finished_requests(executor, journal_key)),
         response=outcome.response, timed_out=outcome.timed_out, infra_error=outcome.infra_error,
         executor=executor.name, output_truncated=outcome.output_truncated,
     )
     if outcome.infra_error:
-        return SnippetResult(job.snippet, Status.ERROR, evidence, (), reason=outcome.infra_error)
-    return SnippetResult(job.snippet, Status.PASSED, evidence, tuple(check_snippet(job.page, evidence)),
-                         attempts=attempt)
+        return SnippetResult(job.snippet, Status.ERROR, kept_for_reports(evidence), (), reason=outcome.infra_error)
+    findings = tuple(check_snippet(job.page, evidence))
+    return SnippetResult(job.snippet, Status.PASSED, kept_for_reports(evidence), findings, attempts=attempt)
 
 
 def run_with_retries(job: Job, executor: Executor, runner: Runner, options: RunOptions) -> SnippetResult:

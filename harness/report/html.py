@@ -80,7 +80,7 @@ def _detail(result: SnippetResult) -> str:
     parts.append(_code(result))
     if ev:
         for req in ev.requests:
-            body = json.dumps(req.json, indent=2) if req.json is not None else f"({len(req.body)} bytes)"
+            body = json.dumps(req.json, indent=2) if req.json is not None else f"({req.size} bytes)"
             headers = "\n".join(f"{k}: {v}" for k, v in req.headers)
             parts.append(f"<details><summary>{escape(req.via)} {escape(req.method)} {escape(req.path or req.url)} "
                          f"→ {req.status}</summary><pre>{escape(headers)}\n\n{escape(body)}</pre>"

@@ -48,7 +48,7 @@ def request_dict(request: RecordedRequest) -> dict[str, Any]:
     return {
         "via": request.via, "method": request.method, "url": request.url, "path": request.path,
         "model": request.model, "headers": dict(request.headers), "json": request.json,
-        "body_bytes": len(request.body), "status": request.status,
+        "body_bytes": request.size, "status": request.status,
         "response_content_type": request.response_content_type, "error": request.error,
     }
 

@@ -41,7 +41,7 @@ class Masker:
         return self.text(raw.decode("utf-8", errors="surrogateescape")).encode("utf-8", errors="surrogateescape")
 
     def request(self, r: RecordedRequest) -> RecordedRequest:
-        return replace(r, url=self.text(r.url), path=self.text(r.path), body=self._bytes(r.body),
+        return replace(r, url=self.text(r.url), path=self.text(r.path), body=self._bytes(r.body), body_size=r.size,
                        headers=tuple((k, self.text(v)) for k, v in r.headers), json=self.data(r.json),
                        error=self.text(r.error) if r.error else r.error)
 

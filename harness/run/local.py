@@ -157,3 +157,7 @@ class LocalExecutor:
 
     def requests_of(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
         return self.mock.journal.for_snippet(snippet_id)
+
+    def take_requests(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
+        """`requests_of`, and the mock forgets them (see `harness.pipeline.TakesRequests`)."""
+        return self.mock.journal.take(snippet_id)
