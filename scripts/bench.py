@@ -249,11 +249,29 @@ def targets(report: dict[str, Any]) -> list[str]:
                  f"{fastest['pages_per_s']:.0f} pages/s at N={fastest['pages']} (target >= 1,000)")
     if len(extraction) > 1:
         low = next((row for row in extraction if row["pages"] == 100), extraction[0])
-        high = extraction[-1]
-        grew = high["rss_mb"] / low["rss_mb"]
-        lines.append(f"{'holds' if grew <= 1.2 else 'MISSED'}: extraction peak memory {low['rss_mb']:.0f} MB at "
-                     f"N={low['pages']} -> {high['rss_mb']:.0f} MB at N={high['pages']} (x{grew:.2f}; flat: <= x1.2)")
-    return lines
+        lines.append(memory_target("extraction", low["pages"], low, extraction[-1]["pages"], extraction[-1]))
+    return lines + running_memory_targets(runs)
+
+
+def memory_target(what: str, low_size: int, low: dict[str, Any], high_size: int, high: dict[str, Any]) -> str:
+    """Peak memory at two sizes, flat when the larger grows by a fifth at most, and the growth a snippet."""
+    grew = high["rss_mb"] / low["rss_mb"]
+    per_snippet = 1024 * (high["rss_mb"] - low["rss_mb"]) / max(1, high["snippets"] - low["snippets"])
+    planned = (f"; planned: {low['plan_rss_mb']:.0f} -> {high['plan_rss_mb']:.0f} MB"
+               if "plan_rss_mb" in low and "plan_rss_mb" in high else "")
+    return (f"{'holds' if grew <= 1.2 else 'MISSED'}: {what} peak memory {low['rss_mb']:.0f} MB at N={low_size} -> "
+            f"{high['rss_mb']:.0f} MB at N={high_size} (x{grew:.2f}, flat: <= x1.2; {per_snippet:+.1f} KB a snippet"
+            f"{planned})")
+
+
+def running_memory_targets(runs: dict[str, Any]) -> list[str]:
+    """The harness's peak memory while running, at N = 100 (else the smallest size run) and the largest."""
+    sizes = sorted(runs, key=int)
+    if len(sizes) < 2:
+        return []
+    low_size = "100" if "100" in runs and sizes[-1] != "100" else sizes[0]
+    pairs = zip(runs[low_size]["harness"], runs[sizes[-1]]["harness"], strict=True)
+    return [memory_target(f"running ({_label(high)})", int(low_size), low, int(sizes[-1]), high) for low, high in pairs]
 
 
 def main(argv: list[str] | None = None) -> int:

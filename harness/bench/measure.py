@@ -3,7 +3,8 @@
 
 - `extract`: find and extract every page (the pipeline's `plan`): pages/s and peak memory.
 - `harness`: plan, then run every runnable snippet on an executor (no cache, no type-check): the
-  wall time of the run, each snippet's time by runner, statuses, peak memory.
+  wall time of the run, each snippet's time by runner, statuses, peak memory (and the peak once
+  planned, before the first snippet ran: `plan_rss_mb`).
 - `bare`: the same snippets run bare (`harness.bench.bare`): wall time and each snippet's time.
 """
 
@@ -96,6 +97,7 @@ class TimedExecutor:
 def measure_harness(root: Path, executor: str, warm_workers: bool, jobs: int,
                     isolation: str = "snippet") -> dict[str, Any]:
     the_plan = plan([str(root)])
+    planned = peak_memory()["rss_mb"]  # what the run holds before the first snippet: the rest is the run's
     cpu = cpu_seconds()
     options = RunOptions(executor=executor, jobs=jobs, typecheck=False, cache_dir=None, warm_workers=warm_workers,
                          isolation=isolation)
@@ -112,7 +114,7 @@ def measure_harness(root: Path, executor: str, warm_workers: bool, jobs: int,
         "statuses": dict(Counter(r.status.value for r in run.results)),
         "errors": sorted({r.reason for r in run.results if r.status.value == "error"})[:5],
         "isolation": isolation, "warm_started": warm_started,
-        **peak_memory(),
+        **peak_memory(), "plan_rss_mb": planned,
     }
 
 
