@@ -4,12 +4,12 @@ Entering starts the mock sidecar (`MockSidecar`) under a fresh run id; `execute`
 from the runner's image (`images.image_for`), joined to the sidecar's network namespace, as
 `isolation` says: `snippet` (the default) in a fresh container each (`sandbox.run_in_container`);
 `group` and `run` in a warm container (`warm_container`) per runtime and tab group of a page, or per
-runtime for the whole run (`warm_pool`), each snippet a `docker exec` that finds the container as a
-fresh one. Registrations and journal reads reach the sidecar over one standing exec
-(`sidecar_channel`). Leaving removes every container and volume labelled with the run id, also on
-Ctrl-C, on SIGTERM (turned into `SystemExit` while the executor is entered in the main thread) and
-when start-up fails half way. Leftovers of killed runs are reaped on entry. `execute` may be called
-from several threads at once (`-j N`).
+runtime for the whole run (`warm_pool`), each snippet a job for the container's standing supervisor
+that finds the container as a fresh one. Registrations and journal reads reach the sidecar over one
+standing exec (`sidecar_channel`). Leaving removes every container and volume labelled with the run
+id, also on Ctrl-C, on SIGTERM (turned into `SystemExit` while the executor is entered in the main
+thread) and when start-up fails half way. Leftovers of killed runs are reaped on entry. `execute`
+may be called from several threads at once (`-j N`).
 
 Nothing assumes the engine runs on this machine (`DOCKER_HOST` may name a remote one): files go
 into containers through the API, never as bind mounts of host paths.
@@ -204,12 +204,12 @@ class DockerExecutor:
             return Outcome(None, "", "", 0.0, infra_error=str(error))
         if image is None:
             return Outcome(None, "", "", 0.0, infra_error=self._missing(runner.name))
+        if self._warm is not None:
+            return self._warm.execute(runner.name, image, launch, timeout_s)
         assert self._client is not None
         # One client per call: a snippet holds two streaming connections (attach, wait) while it runs.
         client = docker.from_env(version=self._client.api.api_version, timeout=120)
         try:
-            if self._warm is not None:
-                return self._warm.execute(runner.name, image, launch, timeout_s, client)
             return run_in_container(client, image, launch, timeout_s, namespace=namespace,
                                     labels=self.labels, limits=self._limits, dispose=self._dispose_later)
         finally:

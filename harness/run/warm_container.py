@@ -1,27 +1,34 @@
-"""A warm container: one sandboxed container that runs many snippets, one at a time, each as a
-`docker exec` of the supervisor (`harness.run.warm_supervisor`).
+"""A warm container: one sandboxed container that runs many snippets, one at a time, through one
+standing supervisor (`harness.run.warm_supervisor`) fed over one `docker exec -i`.
 
 It has the sandbox of a cold snippet container (`sandbox.sandbox_options`: the non-root user,
 read-only root, no capabilities, no new privileges, the limits, the mock's network namespace, a
 work volume on /work and a small /tmp), and each snippet sees what it would see in a cold one: its
-files in an otherwise empty /work (its cwd and HOME), an empty /tmp, nothing else running. The
-supervisor runs it in a session of its own, kills that process group at the end or at the timeout,
-then every process of the user, and empties all the user can write (/work, /tmp, /dev/shm,
-/dev/mqueue, System V IPC). Output is captured with the same per-stream cap; the supervisor's
-report (exit code, timed out, clean, the result file) follows the snippet's stdout after a line
-marked with a nonce, so one stream carries everything back.
+files in an otherwise empty /work (its cwd and HOME), an empty /tmp, the environment of a cold
+container (the image's, the host name, the launch's), nothing else running. The supervisor runs it
+in a session of its own, kills that process group at the end or at the timeout, then every process
+of the user, and empties all the user can write (/work, /tmp, /dev/shm, /dev/mqueue, System V IPC).
+Output is captured with the same per-stream cap; the supervisor's report (exit code, timed out,
+clean, the result file) follows the snippet's output after a line marked with a nonce on each stream.
 
-A container whose supervisor did not report, or could not clean up, is `broken`: not used again.
+The exec's connection is the engine's API (a remote engine works the same), held for the
+container's life: a job goes in as a JSON line and the work dir's tar, the answer comes back as the
+engine's framed stdout and stderr. A container whose supervisor did not report, could not clean up,
+or whose connection broke is `broken`: not used again. One found broken between snippets
+(`usable`) is given up before a snippet is handed to it.
 """
 
 from __future__ import annotations
 
 import base64
-import threading
+import contextlib
+import select
+import socket
+import struct
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
 import docker.errors
 import requests
@@ -32,72 +39,131 @@ from docker.models.volumes import Volume
 from harness.run.base import Launch, Outcome
 from harness.run.common import parse_response
 from harness.run.docker_engine import RunLabels, remove_quietly
-from harness.run.sandbox import (
-    USER,
-    WORKDIR,
-    Limits,
-    Namespace,
-    inline_files,
-    sandbox_options,
-    snippet_env,
-    work_archive,
-)
-from harness.run.warm_supervisor import IDLE, SUPERVISOR
+from harness.run.sandbox import USER, WORKDIR, Limits, Namespace, sandbox_options, snippet_env, work_archive
+from harness.run.warm_supervisor import IDLE, SUPERVISOR, job_line
 
 GRACE_S = 30.0
-"""How long past the timeout the host waits for the supervisor before giving the container up."""
+"""How long past the timeout the host waits for the supervisor's report before giving the container up."""
 
 
-class _MarkedCapture(threading.Thread):
-    """Drains an exec's output: the snippet's stdout up to `marker` and its stderr, each capped at
-    `limit` bytes, and everything after the marker (the supervisor's report) in full."""
+class ChannelBroken(Exception):
+    """The supervisor or its connection is gone, or said what it must not (not a snippet's failure)."""
 
-    def __init__(self, frames: Iterator[tuple[bytes | None, bytes | None]], limit: int, marker: bytes) -> None:
-        super().__init__(daemon=True)
-        self._frames, self._limit, self._marker = frames, limit, marker
-        self.streams = (bytearray(), bytearray())
-        self.sizes = [0, 0]
-        self.report: bytearray | None = None
+
+class _MarkedStream:
+    """One stream of a job's answer: the snippet's bytes up to `marker`, kept up to `limit`, then the
+    supervisor's (`after`) in full."""
+
+    def __init__(self, limit: int, marker: bytes) -> None:
+        self._limit, self._marker = limit, marker
+        self.kept, self.size = bytearray(), 0
+        self.after: bytearray | None = None
         self._held = b""
-        self.error: Exception | None = None
 
-    def _keep(self, index: int, chunk: bytes) -> None:
-        kept = self.streams[index]
-        kept += chunk[: max(self._limit - len(kept), 0)]
-        self.sizes[index] += len(chunk)
-
-    def _stdout(self, chunk: bytes) -> None:
-        if self.report is not None:
-            self.report += chunk
+    def feed(self, chunk: bytes) -> None:
+        if self.after is not None:
+            self.after += chunk
             return
         data = self._held + chunk
         found = data.find(self._marker)
         if found >= 0:
-            self._keep(0, data[:found])
-            self.report, self._held = bytearray(data[found + len(self._marker):]), b""
+            self._keep(data[:found])
+            self.after, self._held = bytearray(data[found + len(self._marker):]), b""
             return
         hold = min(len(data), len(self._marker) - 1)  # a marker may be cut between two frames
-        self._keep(0, data[: len(data) - hold])
+        self._keep(data[: len(data) - hold])
         self._held = data[len(data) - hold:]
 
-    def run(self) -> None:
-        try:
-            for out, err in self._frames:
-                if out:
-                    self._stdout(out)
-                if err:
-                    self._keep(1, err)
-        except (requests.exceptions.RequestException, OSError) as error:
-            self.error = error
-        if self._held:
-            self._keep(0, self._held)
+    def _keep(self, chunk: bytes) -> None:
+        self.kept += chunk[: max(self._limit - len(self.kept), 0)]
+        self.size += len(chunk)
+
+    def text(self) -> str:
+        return (self.kept + self._held[: max(self._limit - len(self.kept), 0)]).decode("utf-8", errors="replace")
+
+
+class _Answer:
+    """What the supervisor sends back for one job, as it arrives."""
+
+    def __init__(self, limit: int, mark: str) -> None:
+        self.out = _MarkedStream(limit, f"\n{mark} ".encode())
+        self.err = _MarkedStream(limit, f"\n{mark}\n".encode())
+
+    def feed(self, stream: int, data: bytes) -> None:
+        if stream == 1:
+            self.out.feed(data)
+        elif stream == 2:
+            self.err.feed(data)
+
+    @property
+    def complete(self) -> bool:
+        """Both markers seen, and the report's two lines."""
+        return self.err.after is not None and self.out.after is not None and self.out.after.count(b"\n") >= 2
+
+    @property
+    def report(self) -> list[str]:
+        """`[<exit code> <timed out> <clean> <result>, <result file, base64>]`, or [] before it is complete."""
+        if not self.complete or self.out.after is None or self.err.after:
+            return []
+        return self.out.after.decode("ascii", errors="replace").split("\n")[:2]
 
     @property
     def truncated(self) -> bool:
-        return any(size > self._limit for size in self.sizes)
+        return any(stream.size > len(stream.kept) for stream in (self.out, self.err))
 
-    def text(self, index: int) -> str:
-        return self.streams[index].decode("utf-8", errors="replace")
+
+class _SupervisorChannel:
+    """The standing exec of the supervisor and the socket to it (one job at a time)."""
+
+    def __init__(self, client: DockerClient, container_id: str) -> None:
+        self.exec_id = client.api.exec_create(container_id, ["/bin/sh", "-c", SUPERVISOR, "harness-supervisor"],
+                                              stdin=True, user=USER, workdir=WORKDIR)["Id"]
+        raw = client.api.exec_start(self.exec_id, socket=True)
+        self._socket: socket.socket = getattr(raw, "_sock", raw)  # docker-py hands out a SocketIO around it
+        self._keep = raw
+        self._buffer = b""
+
+    def close(self) -> None:
+        """Ends the supervisor (it reads end of input) and the connection."""
+        with contextlib.suppress(OSError):
+            self._keep.close()
+            self._socket.close()
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing came in since the last answer: no end of the connection, no stray output."""
+        try:
+            readable, _, _ = select.select([self._socket], [], [], 0)
+        except (OSError, ValueError):
+            return False
+        return not readable and not self._buffer
+
+    def ask(self, job: bytes, answer: _Answer, deadline: float) -> None:
+        """Sends `job` and feeds the framed output to `answer` until it is complete; raises
+        `TimeoutError` at `deadline` and `ChannelBroken` when the connection ends first."""
+        try:
+            self._socket.settimeout(max(deadline - time.monotonic(), 0.001))
+            self._socket.sendall(job)
+            while not answer.complete:
+                while len(self._buffer) >= 8:
+                    stream, size = struct.unpack(">BxxxL", self._buffer[:8])  # the engine's stream framing
+                    if len(self._buffer) < 8 + size:
+                        break
+                    answer.feed(stream, self._buffer[8:8 + size])
+                    self._buffer = self._buffer[8 + size:]
+                if answer.complete:
+                    break
+                self._socket.settimeout(max(deadline - time.monotonic(), 0.001))
+                chunk = self._socket.recv(65536)
+                if not chunk:
+                    raise ChannelBroken("the supervisor's connection ended")
+                self._buffer += chunk
+        except TimeoutError:
+            raise
+        except OSError as error:
+            raise ChannelBroken(str(error)) from error
+        if self._buffer:
+            raise ChannelBroken("the supervisor wrote past its report")
 
 
 class WarmContainer:
@@ -111,9 +177,12 @@ class WarmContainer:
         self._client, self._namespace, self._labels, self._limits = client, namespace, labels, limits
         self._container: Container | None = None
         self._volume: Volume | None = None
+        self._channel: _SupervisorChannel | None = None
+        self._env: dict[str, str] = {}
+        """What a cold container of the image has before the launch's own: the image's, HOSTNAME."""
 
     def start(self) -> WarmContainer:
-        """Creates and starts the container; removes what it made if that fails half way."""
+        """Creates and starts the container and its supervisor; removes what it made if that fails half way."""
         try:
             self._volume = self._client.volumes.create(
                 name=f"harness-{self._labels.run_id}-work-{uuid.uuid4().hex[:8]}", labels=self._labels.of("work"))
@@ -121,61 +190,70 @@ class WarmContainer:
                 self.image, list(IDLE), **sandbox_options(self._namespace, self._volume.name or "", self._labels,
                                                           self._limits, "warm"))
             self._container.start()
+            config: dict[str, Any] = self._container.attrs["Config"]
+            self._env = dict(entry.split("=", 1) for entry in config.get("Env") or [] if "=" in entry)
+            self._env["HOSTNAME"] = str(config.get("Hostname", ""))
+            self._channel = _SupervisorChannel(self._client, self._container.id or "")
         except BaseException:
             self.remove()
             raise
         return self
 
+    @property
+    def usable(self) -> bool:
+        """Started, not broken, and its supervisor still waiting for a job."""
+        return not self.broken and self._channel is not None and self._channel.quiet
+
     def remove(self) -> None:
         """Removes the container (and whatever still runs in it) and its work volume."""
-        container, volume, self._container, self._volume = self._container, self._volume, None, None
+        container, volume, channel = self._container, self._volume, self._channel
+        self._container, self._volume, self._channel = None, None, None
         self.broken = True
+        if channel is not None:
+            channel.close()
         remove_quietly(container, volume)
 
-    def run(self, client: DockerClient, launch: Launch, timeout_s: float) -> Outcome:
-        """Runs `launch` through `client` (one per thread); harness faults come back as `infra_error`
-        (and leave the container `broken`)."""
-        assert self._container is not None and self._container.id is not None, "start the container first"
+    def run(self, launch: Launch, timeout_s: float) -> Outcome:
+        """Runs `launch`; harness faults come back as `infra_error` (and leave the container `broken`)."""
+        channel = self._channel
+        assert channel is not None, "start the container first"
         mark = uuid.uuid4().hex
+        answer = _Answer(self._limits.output_bytes, mark)
+        started = time.monotonic()
         try:
-            files = inline_files(launch.files)
-            if files is None:
-                client.api.put_archive(self._container.id, WORKDIR, work_archive(launch.files))
+            archive = work_archive(launch.files) if launch.files else b""
             argv = [part.replace("{workdir}", WORKDIR) for part in launch.argv]
-            command = ["/bin/sh", "-c", SUPERVISOR, "harness-supervisor", f"{timeout_s:g}",
-                       launch.result_file or "", mark, files or "", *argv]
-            exec_id = client.api.exec_create(self._container.id, command, user=USER, workdir=WORKDIR,
-                                             environment=snippet_env(launch))["Id"]
-            started = time.monotonic()
-            stream = client.api.exec_start(exec_id, stream=True, demux=True)
-            capture = _MarkedCapture(stream, self._limits.output_bytes, f"\n{mark} ".encode())
-            capture.start()
-            capture.join(timeout_s + GRACE_S)
-            duration = time.monotonic() - started
-            if capture.is_alive():
-                stream.close()
-                self.broken = True
-                return Outcome(None, capture.text(0), capture.text(1), duration, timed_out=True,
-                               infra_error=f"docker: the warm {self.image} container did not end the snippet "
-                                           f"within {timeout_s + GRACE_S:g}s")
-            return self._outcome(client, exec_id, capture, duration)
-        except (docker.errors.DockerException, requests.exceptions.RequestException, ValueError) as error:
+            job = job_line(mark, timeout_s, launch.result_file or "", {**self._env, **snippet_env(launch)}, argv,
+                           len(archive))
+            channel.ask(job + archive, answer, started + timeout_s + GRACE_S)
+        except TimeoutError:
             self.broken = True
-            return Outcome(None, "", "", 0.0, infra_error=f"docker: running {self.image} (warm) failed: {error}")
+            return Outcome(None, answer.out.text(), answer.err.text(), time.monotonic() - started, timed_out=True,
+                           infra_error=f"docker: the warm {self.image} container did not end the snippet "
+                                       f"within {timeout_s + GRACE_S:g}s")
+        except ChannelBroken as error:
+            self.broken = True
+            return self._unreported(answer, time.monotonic() - started, str(error))
+        return self._outcome(answer, time.monotonic() - started)
 
-    def _outcome(self, client: DockerClient, exec_id: str, capture: _MarkedCapture, duration: float) -> Outcome:
-        report = capture.report.decode("ascii", errors="replace").split("\n") if capture.report is not None else []
-        if len(report) < 2 or len(fields := report[0].split()) != 4:
+    def _unreported(self, answer: _Answer, duration: float, why: str) -> Outcome:
+        code: object = "unknown"
+        with contextlib.suppress(docker.errors.DockerException, requests.exceptions.RequestException):
+            if self._channel is not None:
+                code = self._client.api.exec_inspect(self._channel.exec_id).get("ExitCode")
+        return Outcome(None, answer.out.text(), answer.err.text(), duration,
+                       infra_error=f"docker: the warm {self.image} container's supervisor did not report "
+                                   f"(exit {code}): {why}")
+
+    def _outcome(self, answer: _Answer, duration: float) -> Outcome:
+        report = answer.report
+        if len(report) < 2 or len(fields := report[0].split()) != 4 or not all(f.isdigit() for f in fields):
             self.broken = True
-            code = client.api.exec_inspect(exec_id).get("ExitCode")
-            tail = capture.text(1).strip().splitlines()[-3:]
-            return Outcome(None, capture.text(0), capture.text(1), duration,
-                           infra_error=f"docker: the warm {self.image} container's supervisor did not report "
-                                       f"(exit {code}): {' '.join(tail) or capture.error or 'no output'}")
+            return self._unreported(answer, duration, f"unreadable report {report[:1]!r}")
         code, late, clean, has = (int(field) for field in fields)
-        self.broken = self.broken or not clean
-        outcome = Outcome(exit_code=None if late else code, stdout=capture.text(0), stderr=capture.text(1),
-                          duration_s=duration, timed_out=bool(late), output_truncated=capture.truncated)
+        self.broken = not clean
+        outcome = Outcome(exit_code=None if late else code, stdout=answer.out.text(), stderr=answer.err.text(),
+                          duration_s=duration, timed_out=bool(late), output_truncated=answer.truncated)
         try:
             return replace(outcome, response=parse_response(base64.b64decode(report[1])) if has else None)
         except (ValueError, KeyError, TypeError) as error:  # as a cold container reports an unreadable answer

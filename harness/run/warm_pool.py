@@ -21,8 +21,6 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 
-from docker import DockerClient
-
 from harness.run.base import Launch, Outcome
 from harness.run.warm_container import WarmContainer
 
@@ -64,7 +62,7 @@ class WarmPool:
                 idle += self._retire(other)
         self._remove(idle)
 
-    def execute(self, runner: str, image: str, launch: Launch, timeout_s: float, client: DockerClient) -> Outcome:
+    def execute(self, runner: str, image: str, launch: Launch, timeout_s: float) -> Outcome:
         """Runs `launch` in an idle container of (runner, this thread's group), started if there is none."""
         group, self._local.group = getattr(self._local, "group", None), None
         key = (runner, RUN_GROUP if group is None else group)
@@ -75,7 +73,7 @@ class WarmPool:
                 idle = self._finish(group)
             self._remove(idle)
             return Outcome(None, "", "", 0.0, infra_error=f"docker: starting a warm {image} container failed: {error}")
-        outcome = container.run(client, launch, timeout_s)
+        outcome = container.run(launch, timeout_s)
         with self._lock:
             keep = not container.broken and (group is None or group in self._pending)
             if keep:
@@ -97,11 +95,15 @@ class WarmPool:
             spare.add_done_callback(lambda done: None if done.exception() else done.result().remove())
 
     def _take(self, key: tuple[str, str], image: str) -> WarmContainer:
-        """An idle container of `key`, else the spare of `image`, else a new one."""
+        """An idle container of `key`, else the spare of `image`, else a new one; one found broken while
+        it waited (`usable`) is removed and the next one tried."""
         with self._lock:
             idle = self._idle.get(key, [])
-            if idle:
-                return idle.pop()
+            while idle:
+                container = idle.pop()
+                if container.usable:
+                    return container
+                self._background.submit(container.remove)
             spare = self._spares.pop(image, None)
             if self.keep_spares:
                 self._spares[image] = self._background.submit(self._start, image)
@@ -110,7 +112,11 @@ class WarmPool:
                 self.started += 1
         if spare is not None:
             try:
-                return spare.result()
+                if (started := spare.result()).usable:
+                    return started
+                self._background.submit(started.remove)
+                with self._lock:
+                    self.started += 1
             except Exception:  # it failed to start: start one here, and report it if that fails too
                 with self._lock:
                     self.started += 1
