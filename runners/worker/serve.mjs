@@ -146,6 +146,7 @@ async function run(job) {
     // The request Miniflare's dispatchFetch gives the cold runner's Worker, as far as the snippet can see.
     const answer = await fetch(`${base}/`, {
       headers: { "x-harness-run": id, "accept-encoding": "br, gzip", "cf-connecting-ip": "127.0.0.1" },
+      redirect: "manual", // a redirect is the Worker's answer, not something to follow
     });
     const body = Buffer.from(await answer.arrayBuffer());
     writeFileSync(job.result, JSON.stringify({

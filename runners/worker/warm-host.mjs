@@ -75,7 +75,9 @@ export default {
     const end = ender(run.slot);
     let answer;
     try {
-      answer = await worker.getEntrypoint().fetch(new Request("http://localhost/", { method: request.method, headers, cf: run.cf }));
+      answer = await worker.getEntrypoint().fetch(new Request("http://localhost/", {
+        method: request.method, headers, cf: run.cf, redirect: "manual", // a redirect is the answer
+      }));
     } catch (e) { // as Miniflare's entry worker answers a handler that throws
       end();
       return new Response(e?.stack ?? String(e), { status: 500 });

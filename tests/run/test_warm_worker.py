@@ -49,6 +49,7 @@ CASES = {
                "  return new Response(`${n} ${globalThis.seen}`); } };\n",
     "throws": handler('    throw new Error("boom");'),
     "bundle-error": handler("    const x: number = ;"),
+    "redirect": handler('    return Response.redirect("https://example.com/next", 301);'),
     "null-body": handler("    return new Response(null, { status: 204 });"),
     "wait-until": handler('    ctx.waitUntil((async () => {\n      await new Promise((r) => setTimeout(r, 50));\n'
                           f'      console.log("later");\n      await env.AI.run("{MODEL}", {{ prompt: "bg" }});\n'
