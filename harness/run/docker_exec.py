@@ -3,13 +3,14 @@
 Entering starts the mock sidecar (`MockSidecar`) under a fresh run id; `execute` runs each launch
 from the runner's image (`images.image_for`), joined to the sidecar's network namespace, as
 `isolation` says: `snippet` (the default) in a fresh container each (`sandbox.run_in_container`);
-`group` and `run` in a warm container (`warm_container`) per runtime and tab group of a page, or per
-runtime for the whole run (`warm_pool`), each snippet a job for the container's standing supervisor
-that finds the container as a fresh one. Registrations and journal reads reach the sidecar over one
-standing exec (`sidecar_channel`). Leaving removes every container and volume labelled with the run
-id, also on Ctrl-C, on SIGTERM (turned into `SystemExit` while the executor is entered in the main
-thread) and when start-up fails half way. Leftovers of killed runs are reaped on entry. `execute`
-may be called from several threads at once (`-j N`).
+`group` and `run` in a warm container (`warm_container`) per runtime, held by a tab group of a page
+while it runs and then handed to a later one, or per runtime for the whole run (`warm_pool`), each
+snippet a job for the container's standing supervisor that finds the container as a fresh one.
+Registrations and journal reads reach the sidecar over one standing exec (`sidecar_channel`).
+Leaving removes every container and volume labelled with the run id, also on Ctrl-C, on SIGTERM
+(turned into `SystemExit` while the executor is entered in the main thread) and when start-up fails
+half way. Leftovers of killed runs are reaped on entry. `execute` may be called from several threads
+at once (`-j N`).
 
 Nothing assumes the engine runs on this machine (`DOCKER_HOST` may name a remote one): files go
 into containers through the API, never as bind mounts of host paths.

@@ -1,25 +1,27 @@
-"""The warm containers of a docker run (`--isolation group` and `run`), and when each is removed.
+"""The warm containers of a docker run (`--isolation group` and `run`): which snippet runs where.
 
-Containers are kept by (runner, group): with `per_group`, the group is a page's tab group (the
+Containers are held by (runner, group): with `per_group`, the group is a page's tab group (the
 `<page>::<group>` of a snippet id); otherwise one group stands for the whole run. A container runs
 one snippet at a time, so a key holds as many containers as its snippets ran at once (`-j N`: at
-most N) and each snippet finds its container as a fresh one (see `harness.run.warm_container`).
-
-With `per_group`, a spare container of each image is kept started ahead (in the background, as the
-one before it is taken), so that a new group rarely waits for a container to start.
+most N), and each snippet finds its container as a fresh one (see `harness.run.warm_container`:
+everything a snippet leaves is killed and wiped before the next is handed over, whichever group it
+belongs to).
 
 A group is done when none of its snippets is routed or running and a snippet of another group has
 been routed since: the pipeline hands jobs out in page order, so by then all its tabs have run. Its
-containers are then removed in the background; all that is left goes at `close`. (A retry that
-comes after its group was done gets a fresh container.) Which group a launch belongs to is known
-from the snippet id the same thread routed last: the pipeline routes and runs each job in one thread.
+containers then go back to the run's free containers of their image, to be taken by a later group:
+a group never shares a container with another group while it runs, and a run starts about as many
+containers as it runs snippets at once per runtime rather than one per runtime and group. (A retry
+that comes after its group was done takes a free container.) Which group a launch belongs to is
+known from the snippet id the same thread routed last: the pipeline routes and runs each job in one
+thread. Broken containers are removed in the background; all the rest at `close`.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor
 
 from harness.run.base import Launch, Outcome
 from harness.run.warm_container import WarmContainer
@@ -34,108 +36,94 @@ def group_of(snippet_id: str) -> str:
 
 
 class WarmPool:
-    """Warm containers by (runner, group); `start(image)` makes a started one, `background` removes
-    them off the snippets' way (its owner waits for it after `close`). Thread-safe."""
+    """Warm containers by (runner, group), and the free ones by image; `start(image)` makes a started
+    one, `background` removes them off the snippets' way (its owner waits for it after `close`). Thread-safe."""
 
     def __init__(self, start: Callable[[str], WarmContainer], per_group: bool, background: Executor) -> None:
         self._start, self._per_group, self._background = start, per_group, background
-        self.keep_spares = per_group
-        """Keep a spare container of each image started ahead (for the next group)."""
         self._lock = threading.Lock()
-        self._idle: dict[tuple[str, str], list[WarmContainer]] = {}
+        self._held: dict[tuple[str, str], list[WarmContainer]] = {}
+        """(runner, group) -> the group's idle containers, for its next snippets."""
+        self._free: dict[str, list[WarmContainer]] = {}
+        """Image -> idle containers no group holds."""
         self._pending: dict[str, int] = {}
         """Group -> its snippets routed and not yet finished, in the order the groups were first seen."""
         self._local = threading.local()
-        self._spares: dict[str, Future[WarmContainer]] = {}
-        """Image -> a container being started (or started) for the next group that needs one."""
+        self._closed = False
         self.started = 0
-        """Containers started so far, spares included (for tests and the benchmark)."""
+        """Containers started so far (for tests and the benchmark)."""
 
     def routed(self, snippet_id: str) -> None:
-        """A snippet of `snippet_id`'s group is about to run in this thread; groups done are removed."""
+        """A snippet of `snippet_id`'s group is about to run in this thread; groups done give their containers back."""
         group = group_of(snippet_id) if self._per_group else RUN_GROUP
         with self._lock:
-            idle = self._finish(getattr(self._local, "group", None))  # routed before, never run (launch failed)
+            self._finish(getattr(self._local, "group", None))  # routed before, never run (launch failed)
             self._local.group = group
             self._pending[group] = self._pending.pop(group, 0) + 1  # now the newest
             for other in [other for other, count in self._pending.items() if count == 0 and other != group]:
-                idle += self._retire(other)
-        self._remove(idle)
+                self._retire(other)
 
     def execute(self, runner: str, image: str, launch: Launch, timeout_s: float) -> Outcome:
-        """Runs `launch` in an idle container of (runner, this thread's group), started if there is none."""
+        """Runs `launch` in an idle container of (runner, this thread's group): the group's own, else a
+        free one, else one started now."""
         group, self._local.group = getattr(self._local, "group", None), None
         key = (runner, RUN_GROUP if group is None else group)
         try:
             container = self._take(key, image)
         except Exception as error:  # the SDK raises many kinds when the engine refuses
             with self._lock:
-                idle = self._finish(group)
-            self._remove(idle)
+                self._finish(group)
             return Outcome(None, "", "", 0.0, infra_error=f"docker: starting a warm {image} container failed: {error}")
         outcome = container.run(launch, timeout_s)
         with self._lock:
-            keep = not container.broken and (group is None or group in self._pending)
-            if keep:
-                self._idle.setdefault(key, []).append(container)
-            idle = self._finish(group)
-        self._remove(([] if keep else [container]) + idle)
+            if container.broken or self._closed:
+                container.broken = True
+            else:
+                held = group is None or group in self._pending
+                (self._held.setdefault(key, []) if held else self._free.setdefault(image, [])).append(container)
+            self._finish(group)
+        if container.broken:
+            self._background.submit(container.remove)
         return outcome
 
     def close(self) -> None:
-        """Removes every idle and spare container (busy ones go when given back)."""
+        """Removes every idle container (busy ones go when given back, as broken: the run is over)."""
         with self._lock:
-            idle = [container for containers in self._idle.values() for container in containers]
-            spares = list(self._spares.values())
-            self._idle.clear()
+            idle = [c for containers in [*self._held.values(), *self._free.values()] for c in containers]
+            self._held.clear()
+            self._free.clear()
             self._pending.clear()
-            self._spares.clear()
-        self._remove(idle)
-        for spare in spares:
-            spare.add_done_callback(lambda done: None if done.exception() else done.result().remove())
+            self._closed = True
+        for container in idle:
+            self._background.submit(container.remove)
 
     def _take(self, key: tuple[str, str], image: str) -> WarmContainer:
-        """An idle container of `key`, else the spare of `image`, else a new one; one found broken while
-        it waited (`usable`) is removed and the next one tried."""
-        with self._lock:
-            idle = self._idle.get(key, [])
-            while idle:
-                container = idle.pop()
-                if container.usable:
-                    return container
-                self._background.submit(container.remove)
-            spare = self._spares.pop(image, None)
-            if self.keep_spares:
-                self._spares[image] = self._background.submit(self._start, image)
-                self.started += 1
-            if spare is None:
-                self.started += 1
-        if spare is not None:
-            try:
-                if (started := spare.result()).usable:
-                    return started
-                self._background.submit(started.remove)
-                with self._lock:
+        """An idle container of `key`, else a free one of `image`, else a new one; a container found
+        broken while it waited (`usable`) is removed and the next one tried."""
+        while True:
+            with self._lock:
+                idle = self._held.get(key) or self._free.get(image)
+                container = idle.pop() if idle else None
+                if container is None:
                     self.started += 1
-            except Exception:  # it failed to start: start one here, and report it if that fails too
-                with self._lock:
-                    self.started += 1
-        return self._start(image)
+            if container is None:
+                return self._start(image)
+            if container.usable:
+                return container
+            self._background.submit(container.remove)
 
-    def _finish(self, group: str | None) -> list[WarmContainer]:
-        """One snippet of `group` is done (lock held); the group's idle containers if it is done too."""
+    def _finish(self, group: str | None) -> None:
+        """One snippet of `group` is done (lock held); the group is retired if it is done too."""
         if group is None or group not in self._pending:
-            return []
+            return
         self._pending[group] -= 1
         newest = next(reversed(self._pending))
-        return self._retire(group) if self._pending[group] == 0 and group != newest else []
+        if self._pending[group] == 0 and group != newest:
+            self._retire(group)
 
-    def _retire(self, group: str) -> list[WarmContainer]:
-        """Forgets a done group (lock held) and returns its idle containers; busy ones go when given back."""
+    def _retire(self, group: str) -> None:
+        """Forgets a done group (lock held); its idle containers become free (busy ones when given back)."""
         del self._pending[group]
-        keys = [key for key in self._idle if key[1] == group]
-        return [container for key in keys for container in self._idle.pop(key)]
-
-    def _remove(self, containers: list[WarmContainer]) -> None:
-        for container in containers:
-            self._background.submit(container.remove)
+        for key in [key for key in self._held if key[1] == group]:
+            for container in self._held.pop(key):
+                self._free.setdefault(container.image, []).append(container)
