@@ -7,7 +7,9 @@ and compares the evidence. What differs: the stack of a handler that throws name
 instead of Miniflare's entry worker. Both wait for the snippet's `ctx.waitUntil` work after the
 answer (`runners/worker/settle.mjs`, up to workerd's 30 s), so what it prints and sends is its own,
 and a job ends only then: nothing a snippet does late is counted as the next one's. The pinned
-`@cloudflare/ai` generation (option `ai_version`) is bundled per job.
+`@cloudflare/ai` generation (option `ai_version`) is bundled per job. A Worker loaded by the Worker
+Loader has no Cache API (`caches.default` throws "No Cache was configured"), so a snippet that uses
+`caches` runs cold (`WarmWorkers.serves`), where Miniflare gives it a local cache as the cold path always did.
 
 A server runs one snippet at a time (so the output workerd prints is that snippet's); the pool starts
 another when all are busy, so `-j N` uses up to N servers. A snippet that times out takes its server
@@ -17,6 +19,7 @@ down with it; the next one starts a fresh server. A server is replaced after `RE
 from __future__ import annotations
 
 import queue
+import re
 import shutil
 import tempfile
 import threading
@@ -35,6 +38,8 @@ a server that ran thousands of snippets held over a gigabyte; a new one costs ~0
 _GONE: dict[str, Any] = {}
 """Put in a server's answers once its output has ended."""
 _SERVER_ENV = ("HARNESS_MOCK_URL", "NODE_EXTRA_CA_CERTS")
+_COLD_ONLY = re.compile(rb"\bcaches\b")
+"""What a warm isolate cannot give a snippet: the Cache API."""
 """Variables of a worker launch that hold for the whole run: the server is started with them."""
 
 
@@ -115,6 +120,11 @@ class WarmWorkers:
             servers, self._all, self._idle = self._all, [], []
         for server in servers:
             server.__exit__()
+
+    @staticmethod
+    def serves(launch: Launch) -> bool:
+        """Whether a launch of the `worker` runner can run warm (else it runs cold, as `run.mjs`)."""
+        return not any(_COLD_ONLY.search(content) for content in launch.files.values())
 
     def execute(self, launch: Launch, workdir: Path, timeout_s: float, output_limit: int) -> Outcome:
         """Runs a launch of the `worker` runner (`node run.mjs <entry> <result>`) on a warm server."""

@@ -50,6 +50,11 @@ CASES = {
     "throws": handler('    throw new Error("boom");'),
     "bundle-error": handler("    const x: number = ;"),
     "redirect": handler('    return Response.redirect("https://example.com/next", 301);'),
+    "cache": handler('    const key = new Request("https://example.com/k");\n'
+                     '    const kept = new Response("kept", { headers: { "cache-control": "max-age=60" } });\n'
+                     '    await caches.default.put(key, kept);\n'
+                     '    const hit = await caches.default.match(key);\n'
+                     '    return new Response(hit ? await hit.text() : "miss");'),
     "null-body": handler("    return new Response(null, { status: 204 });"),
     "wait-until": handler('    ctx.waitUntil((async () => {\n      await new Promise((r) => setTimeout(r, 50));\n'
                           f'      console.log("later");\n      await env.AI.run("{MODEL}", {{ prompt: "bg" }});\n'
@@ -124,6 +129,16 @@ def test_wait_until_work_after_the_answer_is_the_snippets(way: str, cold: LocalE
     assert outcome.response is not None and outcome.response.body == b"answered first"
     assert (outcome.exit_code, outcome.stdout) == (0, "later\nnested\n"), outcome.stderr
     assert [(r.via, r.model, r.json) for r in requests] == [("binding", MODEL, {"prompt": "bg"})]
+
+
+def test_a_snippet_using_the_cache_api_runs_cold(warm: LocalExecutor) -> None:
+    """The Worker Loader's isolates have no Cache API: such a snippet gets Miniflare's, as cold ones do."""
+    outcome, _ = run(warm, snippet(CASES["cache"], "cache-warm"), "cache-warm")
+    assert outcome.response is not None and outcome.response.body == b"kept", outcome.response
+    runner = runners(warm.runners_dir)["worker"]
+    plain = runner.launch(snippet(CASES["console"], "c"), warm.route("c"), warm.runners_dir)
+    cached = runner.launch(snippet(CASES["cache"], "c"), warm.route("c"), warm.runners_dir)
+    assert warm_worker.WarmWorkers.serves(plain) and not warm_worker.WarmWorkers.serves(cached)
 
 
 def test_every_snippet_gets_a_fresh_isolate_and_its_own_token(warm: LocalExecutor) -> None:
