@@ -49,12 +49,17 @@ def mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
     Offsets and line numbers stay valid, so a scanner can run over the masked text and report
     positions in the page.
     """
-    chars = list(text)
-    for start, end in spans:
-        for i in range(start, min(end, len(chars))):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
+    pieces = []
+    done = 0
+    for start, end in sorted(spans):
+        start, end = max(start, done), min(end, len(text))
+        if start >= end:
+            continue
+        pieces.append(text[done:start])
+        pieces.append("\n".join(" " * len(line) for line in text[start:end].split("\n")))
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def line_spans(doc: Document, ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -6,8 +6,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from harness.extract.document import mask
 from harness.extract.jsnames import DECLARERS, KEYWORDS, TS_TYPES, defined_names, used_names
-from harness.extract.jsscan import Token, at, close_of, is_method_definition, is_parameter_list, tokenize, unquote
+from harness.extract.jsscan import (
+    Token,
+    TokenList,
+    at,
+    close_of,
+    is_method_definition,
+    is_parameter_list,
+    tokenize,
+    unquote,
+)
 
 HANDLERS = ("fetch", "scheduled", "queue", "email", "tail", "trace", "test")
 """Event handlers a Worker's default export may define."""
@@ -59,17 +69,21 @@ def js_facts(code: str, typescript: bool = False) -> JsFacts:
         imports=tuple(_imports(tokens)),
         defined=frozenset(defined),
         used=tuple(dict.fromkeys(used)),
-        top_level_return=any(t.kind == "ident" and t.text == "return" and t.depth == 0 for t in tokens),
-        default_export=any(at(tokens, i, "export", "default") for i in range(len(tokens))),
+        top_level_return=any(tokens[i].kind == "ident" and tokens[i].depth == 0 for i in tokens.where("return")),
+        default_export=any(at(tokens, i + 1, "default") for i in tokens.where("export")),
         handlers=tuple(h for h in HANDLERS if _defines_handler(tokens, h)),
         env_bindings=tuple(dict.fromkeys(_members(tokens, "env"))),
-        service_worker=any(at(tokens, i, "addEventListener", "(") and tokens[i + 2].text.strip("'\"`") == "fetch"
-                           for i in range(len(tokens) - 2)),
+        service_worker=_service_worker(tokens),
         typescript=ts_syntax,
         process_env=tuple(dict.fromkeys(_process_env(tokens))),
         top_level_effect=_top_level_effect(tokens),
         declares=tuple(dict.fromkeys(_top_level_declarations(tokens))),
     )
+
+
+def _service_worker(tokens: TokenList) -> bool:
+    return any(i < len(tokens) - 2 and at(tokens, i + 1, "(") and tokens[i + 2].text.strip("'\"`") == "fetch"
+               for i in tokens.where("addEventListener"))
 
 
 def _top_level_declarations(tokens: list[Token]) -> list[str]:
@@ -103,10 +117,10 @@ def _is_string(tokens: list[Token], i: int) -> bool:
     return i < len(tokens) and tokens[i].kind == "string" and not tokens[i].template
 
 
-def _members(tokens: list[Token], obj: str) -> list[str]:
+def _members(tokens: TokenList, obj: str) -> list[str]:
     names = []
-    for i, token in enumerate(tokens):
-        if token.text != obj or token.kind != "ident":
+    for i in tokens.where(obj):
+        if tokens[i].kind != "ident":
             continue
         if at(tokens, i + 1, ".") and i + 2 < len(tokens) and tokens[i + 2].kind == "ident":
             names.append(tokens[i + 2].text)
@@ -115,16 +129,17 @@ def _members(tokens: list[Token], obj: str) -> list[str]:
     return names
 
 
-def _process_env(tokens: list[Token]) -> list[str]:
-    return [unquote(tokens[i + 4].text) for i in range(len(tokens) - 4)
-            if (at(tokens, i, "process", ".", "env", ".") and tokens[i + 4].kind == "ident")
-            or (at(tokens, i, "process", ".", "env", "[") and tokens[i + 4].kind == "string")]
+def _process_env(tokens: TokenList) -> list[str]:
+    return [unquote(tokens[i + 4].text) for i in tokens.where("process")
+            if i < len(tokens) - 4 and at(tokens, i + 1, ".", "env")
+            and ((tokens[i + 3].text == "." and tokens[i + 4].kind == "ident")
+                 or (tokens[i + 3].text == "[" and tokens[i + 4].kind == "string"))]
 
 
 _EFFECT_WORDS = frozenset({"await", "new", "if", "for", "while", "do", "try", "switch", "throw", "yield", "delete"})
 
 
-def _top_level_effect(tokens: list[Token]) -> bool:
+def _top_level_effect(tokens: TokenList) -> bool:
     """A call, `await`, `new`, a loop, an `if` (and the like) outside every bracket."""
     for i, token in enumerate(tokens):
         if token.depth:
@@ -139,7 +154,7 @@ def _top_level_effect(tokens: list[Token]) -> bool:
     return False
 
 
-def _is_call(tokens: list[Token], i: int) -> bool:
+def _is_call(tokens: TokenList, i: int) -> bool:
     """`(` at `i` calls what precedes it (not `function f(`, `if (`, `async (`, `=> (`)."""
     before = tokens[i - 1]
     if is_parameter_list(tokens, i):
@@ -149,16 +164,16 @@ def _is_call(tokens: list[Token], i: int) -> bool:
     return before.text in (")", "]") or (before.kind == "string" and not before.template)
 
 
-def _defines_handler(tokens: list[Token], name: str) -> bool:
-    for i, token in enumerate(tokens):
-        if token.text != name or token.kind != "ident" or (i and tokens[i - 1].text == "."):
+def _defines_handler(tokens: TokenList, name: str) -> bool:
+    for i in tokens.where(name):
+        if tokens[i].kind != "ident" or (i and tokens[i - 1].text == "."):
             continue
         if at(tokens, i + 1, ":") or at(tokens, i + 1, "=") or is_method_definition(tokens, i):
             return True
     return False
 
 
-def _typescript(code: str, tokens: list[Token]) -> str | None:
+def _typescript(code: str, tokens: TokenList) -> str | None:
     match = _TS_LINE.search(_blank_strings(code, tokens))
     if match:
         return " ".join(match.group(0).split()).rstrip("{=").strip()
@@ -174,7 +189,7 @@ def _typescript(code: str, tokens: list[Token]) -> str | None:
     return None
 
 
-def _annotated_parameter(tokens: list[Token], open_index: int) -> str | None:
+def _annotated_parameter(tokens: TokenList, open_index: int) -> str | None:
     """`(request: Request, env: Env)`: a parameter with a type (a `?` before means a ternary)."""
     close = close_of(tokens, open_index)
     depth = tokens[open_index].depth + 1
@@ -190,10 +205,4 @@ def _annotated_parameter(tokens: list[Token], open_index: int) -> str | None:
 
 
 def _blank_strings(code: str, tokens: list[Token]) -> str:
-    chars = list(code)
-    for token in tokens:
-        if token.kind in ("string", "regex"):
-            for k in range(token.start, min(token.end, len(chars))):
-                if chars[k] != "\n":
-                    chars[k] = " "
-    return "".join(chars)
+    return mask(code, [(token.start, token.end) for token in tokens if token.kind in ("string", "regex")])

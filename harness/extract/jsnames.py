@@ -8,7 +8,7 @@ fragment only when it really leans on something it does not have.
 
 from __future__ import annotations
 
-from harness.extract.jsscan import Token, idents_in, is_method_definition, is_parameter_list
+from harness.extract.jsscan import Token, TokenList, idents_in, is_method_definition, is_parameter_list
 
 DECLARERS = frozenset({"const", "let", "var", "function", "class", "interface", "type", "enum", "namespace"})
 """Words that bind the name after them."""
@@ -30,7 +30,7 @@ CONTEXT_NAMES = frozenset({"request", "env", "ctx", "event", "context", "req"})
 """Names a handler's parameters usually have: read anywhere, they mark code lifted from a handler."""
 
 
-def defined_names(tokens: list[Token]) -> set[str]:
+def defined_names(tokens: TokenList) -> set[str]:
     names: set[str] = set()
     for i, token in enumerate(tokens):
         if token.kind != "ident":
@@ -47,8 +47,8 @@ def defined_names(tokens: list[Token]) -> set[str]:
             names.add(token.text)  # sloppy-mode global, or an assignment continuing a statement
         elif token.text == "catch" and nxt == "(":
             names |= idents_in(tokens, i + 1)
-    for i, token in enumerate(tokens):
-        if token.text == "(" and is_parameter_list(tokens, i):
+    for i in tokens.where("("):
+        if is_parameter_list(tokens, i):
             names |= idents_in(tokens, i)
     return names
 
@@ -82,7 +82,7 @@ def _import_names(tokens: list[Token], i: int) -> set[str]:
     return names
 
 
-def used_names(tokens: list[Token], typescript: bool) -> list[str]:
+def used_names(tokens: TokenList, typescript: bool) -> list[str]:
     used = []
     for i, token in enumerate(tokens):
         if token.kind != "ident" or (i and tokens[i - 1].text in (".", "?.", "#")):
@@ -113,5 +113,6 @@ def _in_type_position(tokens: list[Token], i: int) -> bool:
     if not i or tokens[i - 1].text != ":":
         return False
     depth = tokens[i].depth
-    opener = next((t for t in reversed(tokens[:i]) if t.depth == depth - 1 and t.text in "([{"), None)
+    opener = next((tokens[j] for j in range(i - 1, -1, -1) if tokens[j].depth == depth - 1 and tokens[j].text in "([{"),
+                  None)
     return opener is not None and opener.text == "("

@@ -8,154 +8,131 @@ errs on the side of "runnable". Tokens carry their bracket depth so callers see 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
 
-_IDENT = re.compile(r"[A-Za-z_$\u00c0-\uffff][\w$\u00c0-\uffff]*")
-_NUMBER = re.compile(r"\d[\w.]*|\.\d[\w]*")
-_PUNCT = re.compile(r"=>|\?\.|\.\.\.|[=!]==?|&&|\|\||\?\?|[-+*/%<>&|^!~?:;,.=()[\]{}@#]")
 _WORDS_BEFORE_REGEX = "return typeof case do else in of new delete void throw yield await instanceof"
 _REGEX_AFTER_WORDS = frozenset(_WORDS_BEFORE_REGEX.split())
-_KINDS = (("ident", _IDENT), ("number", _NUMBER), ("punct", _PUNCT))
 _PUNCT_BEFORE_REGEX = "( , = : [ ! & | ? { } ; + - * % < > ~ ^ => && || ?? == === != !=="
 _REGEX_AFTER_PUNCT = frozenset(_PUNCT_BEFORE_REGEX.split())
+_OPENERS = frozenset("([{")
+_CLOSERS = frozenset(")]}")
+
+_QUOTED = r"""'(?:[^'\\\n]|\\[\s\S])*(?:\\\Z|['\n])?|"(?:[^"\\\n]|\\[\s\S])*(?:\\\Z|["\n])?"""
+"""A quoted string: up to its closing quote or the end of its line (included), or the end of the code."""
+_NEXT = re.compile(
+    r"(?:\s+|//[^\n]*|/\*[\s\S]*?(?:\*/|\Z))*+"  # whitespace and comments make no tokens
+    r"(?:(?P<ident>[A-Za-z_$\u00c0-\uffff][\w$\u00c0-\uffff]*)"
+    r"|(?P<number>\d[\w.]*|\.\d[\w]*)"
+    rf"|(?P<string>{_QUOTED})"
+    r"|(?P<special>[`}/])"  # a template, the end of a template's `${...}`, a regex: or punctuators
+    r"|(?P<punct>=>|\?\.|\.\.\.|[=!]==?|&&|\|\||\?\?|[-+*/%<>&|^!~?:;,.=()[\]{}@#]|[\s\S]))"
+)
+"""The next token: an identifier, a number, a quoted string, a punctuator (any other single
+character counts as one), or a character whose meaning depends on what came before."""
+_TEMPLATE_TEXT = re.compile(r"(?:[^`\\$]|\\[\s\S]|\$(?!\{))*")
+"""Template literal text up to the closing backtick, the next `${` or the end of the code."""
+_REGEX = re.compile(r"/(?:[^\\\n\[/]|\\[\s\S]|\[(?:[^\\\n\]]|\\[\s\S])*\]?)*(?:\\\Z|/\w*)?")
+"""A regex literal: up to its closing `/` (not inside `[...]`) and flags, or the end of its line."""
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One token: `ident`, `punct`, `string` (a quoted string or a template literal's text),
-    `regex` or `number`. Comments are dropped."""
+    `regex` or `number`. Comments are dropped. `depth` is how many `(`, `[`, `{` (and template
+    `${`) enclose the token; `template` marks the text of a template literal (where `${...}` is code)."""
 
     kind: str
     text: str
     start: int
     depth: int
-    """How many `(`, `[`, `{` (and template `${`) enclose the token."""
     template: bool = False
-    """For `string` tokens: text of a template literal (where `${...}` is code)."""
 
     @property
     def end(self) -> int:
         return self.start + len(self.text)
 
 
-def tokenize(code: str) -> list[Token]:
-    """The tokens of `code`; never raises (an unterminated string runs to the end of the code)."""
-    return list(_Scanner(code).tokens())
+class TokenList(list[Token]):
+    """The tokens of one snippet, with what the readers look up again and again found once:
+    where each text occurs, and where the bracket at each token closes."""
+
+    def where(self, text: str) -> list[int]:
+        """The indices of the tokens whose text is `text`, in order."""
+        return self._positions.get(text, [])
+
+    @cached_property
+    def _positions(self) -> dict[str, list[int]]:
+        positions: dict[str, list[int]] = {}
+        for i, token in enumerate(self):
+            positions.setdefault(token.text, []).append(i)
+        return positions
+
+    @cached_property
+    def closes(self) -> list[int]:
+        """For each index `i`: the first `)`, `]` or `}` after it at its depth (the last index if none)."""
+        last = len(self) - 1
+        closes = [last] * len(self)
+        nearest: dict[int, int] = {}
+        for j in range(last, -1, -1):
+            token = self[j]
+            closes[j] = nearest.get(token.depth, last)
+            if token.text in _CLOSERS:
+                nearest[token.depth] = j
+        return closes
 
 
-class _Scanner:
-    def __init__(self, code: str) -> None:
-        self.code = code
-        self.pos = 0
-        self.depth = 0
-        self.templates: list[int] = []
-        """For each open `${`, the depth at which its closing `}` resumes the template text."""
-        self.last: Token | None = None
+def tokenize(code: str) -> TokenList:
+    """The tokens of `code`; never raises (an unterminated string runs to the end of the code).
 
-    def tokens(self) -> Iterator[Token]:
-        code = self.code
-        while self.pos < len(code):
-            char = code[self.pos]
-            if char.isspace():
-                self.pos += 1
-            elif code.startswith("//", self.pos):
-                end = code.find("\n", self.pos)
-                self.pos = len(code) if end < 0 else end
-            elif code.startswith("/*", self.pos):
-                end = code.find("*/", self.pos + 2)
-                self.pos = len(code) if end < 0 else end + 2
-            elif char in "'\"":
-                yield self._emit("string", self._quoted(char))
-            elif char == "`":
-                self.pos += 1
-                yield from self._template()
-            elif char == "}" and self.templates and self.templates[-1] == self.depth:
-                self.templates.pop()
-                self.depth -= 1
-                self.pos += 1
-                yield from self._template()
-            elif char == "/" and self._regex_allowed():
-                yield self._emit("regex", self._regex())
-            else:
-                yield self._plain()
-
-    def _emit(self, kind: str, text: str, start: int | None = None, template: bool = False) -> Token:
-        token = Token(kind, text, self.pos - len(text) if start is None else start, self.depth, template)
-        self.last = token
-        return token
-
-    def _plain(self) -> Token:
-        code, pos = self.code, self.pos
-        kind, match = next(((k, m) for k, p in _KINDS if (m := p.match(code, pos))), ("punct", None))
-        text = match.group(0) if match else code[pos]
-        self.pos = pos + len(text)
-        if text in (")", "]", "}"):
-            self.depth = max(self.depth - 1, 0)
-        token = Token(kind, text, pos, self.depth)
-        if text in ("(", "[", "{"):
-            self.depth += 1
-        self.last = token
-        return token
-
-    def _quoted(self, quote: str) -> str:
-        code, start = self.code, self.pos
-        pos = start + 1
-        while pos < len(code) and code[pos] != quote and code[pos] != "\n":
-            pos += 2 if code[pos] == "\\" else 1
-        self.pos = min(pos + 1, len(code))
-        return code[start : self.pos]
-
-    def _template(self) -> Iterator[Token]:
-        """Template text from `self.pos` up to the closing backtick or the next `${`."""
-        code, start = self.code, self.pos
-        pos = start
-        while pos < len(code):
-            if code[pos] == "\\":
-                pos += 2
-            elif code[pos] == "`":
-                self.pos = pos + 1
-                yield self._emit("string", code[start:pos], start, template=True)
-                return
-            elif code.startswith("${", pos):
-                self.pos = pos + 2
-                yield self._emit("string", code[start:pos], start, template=True)
-                self.depth += 1
-                self.templates.append(self.depth)
-                return
-            else:
-                pos += 1
-        self.pos = len(code)
-        yield self._emit("string", code[start:], start, template=True)
-
-    def _regex_allowed(self) -> bool:
-        last = self.last
-        if last is None:
-            return True
-        if last.kind == "ident":
-            return last.text in _REGEX_AFTER_WORDS
-        return last.kind == "punct" and last.text in _REGEX_AFTER_PUNCT
-
-    def _regex(self) -> str:
-        code, pos = self.code, self.pos + 1
-        in_class = False
-        while pos < len(code) and code[pos] != "\n":
-            char = code[pos]
-            if char == "\\":
-                pos += 2
+    One pass of anchored regex matches; the scanner's only state is the bracket depth, the open
+    template `${`s and the previous token (a `/` after it starts a regex or divides)."""
+    tokens = TokenList()
+    templates: list[int] = []
+    """For each open `${`, the depth at which its closing `}` resumes the template text."""
+    pos = depth = 0
+    while found := _NEXT.match(code, pos):
+        kind = found.lastgroup or "punct"
+        start, pos = found.start(kind), found.end()
+        if kind == "special":
+            char = code[start]
+            if char == "`" or (char == "}" and templates and templates[-1] == depth):
+                if char == "}":
+                    templates.pop()
+                    depth -= 1
+                pos, depth = _template(code, start + 1, depth, templates, tokens)
                 continue
-            if char == "[":
-                in_class = True
-            elif char == "]":
-                in_class = False
-            elif char == "/" and not in_class:
-                pos += 1
-                break
-            pos += 1
-        while pos < len(code) and (code[pos].isalnum() or code[pos] == "_"):
-            pos += 1
-        start, self.pos = self.pos, pos
-        return code[start:pos]
+            kind = "punct"
+            if char == "/" and _regex_allowed(tokens):
+                kind, pos = "regex", _REGEX.match(code, start).end()  # type: ignore[union-attr]
+        text = code[start:pos]
+        if text in _CLOSERS:
+            depth = max(depth - 1, 0)
+        tokens.append(Token(kind, text, start, depth))
+        if text in _OPENERS:
+            depth += 1
+    return tokens
+
+
+def _template(code: str, start: int, depth: int, templates: list[int], tokens: list[Token]) -> tuple[int, int]:
+    """Template text from `start` up to the closing backtick or the next `${`: the offset and depth after it."""
+    end = _TEMPLATE_TEXT.match(code, start).end()  # type: ignore[union-attr]
+    if end >= len(code) or code[end] == "\\":  # unterminated (a last lone backslash escapes nothing)
+        tokens.append(Token("string", code[start:], start, depth, True))
+        return len(code), depth
+    tokens.append(Token("string", code[start:end], start, depth, True))
+    if code[end] == "`":
+        return end + 1, depth
+    templates.append(depth + 1)
+    return end + 2, depth + 1
+
+
+def _regex_allowed(tokens: list[Token]) -> bool:
+    if not tokens:
+        return True
+    last = tokens[-1]
+    if last.kind == "ident":
+        return last.text in _REGEX_AFTER_WORDS
+    return last.kind == "punct" and last.text in _REGEX_AFTER_PUNCT
 
 
 NOT_CALLS = frozenset({"if", "while", "for", "switch", "with", "catch", "return", "typeof", "await", "new",
@@ -174,7 +151,7 @@ def string_spans(code: str) -> list[tuple[int, int]]:
 
 
 def at(tokens: list[Token], i: int, *texts: str) -> bool:
-    return i + len(texts) <= len(tokens) and all(tokens[i + k].text == t for k, t in enumerate(texts))
+    return i + len(texts) <= len(tokens) and all(tokens[i + k].text == text for k, text in enumerate(texts))
 
 
 def unquote(text: str) -> str:
@@ -185,23 +162,21 @@ def idents_in(tokens: list[Token], open_index: int) -> set[str]:
     """Every identifier between the bracket at `open_index` and its match."""
     names = set()
     depth = tokens[open_index].depth
-    for token in tokens[open_index + 1 :]:
-        if token.depth <= depth and token.text in (")", "]", "}"):
+    for j in range(open_index + 1, len(tokens)):
+        token = tokens[j]
+        if token.depth <= depth and token.text in _CLOSERS:
             break
         if token.kind == "ident":
             names.add(token.text)
     return names
 
 
-def close_of(tokens: list[Token], open_index: int) -> int:
-    depth = tokens[open_index].depth
-    for j in range(open_index + 1, len(tokens)):
-        if tokens[j].depth == depth and tokens[j].text in (")", "]", "}"):
-            return j
-    return len(tokens) - 1
+def close_of(tokens: TokenList, open_index: int) -> int:
+    """The first `)`, `]` or `}` after `open_index` at its depth (the last index if none)."""
+    return tokens.closes[open_index] if open_index < len(tokens) else len(tokens) - 1
 
 
-def is_parameter_list(tokens: list[Token], i: int) -> bool:
+def is_parameter_list(tokens: TokenList, i: int) -> bool:
     """`(` opening parameters: of a function, method or arrow (not a call or `if (...)`)."""
     before = tokens[i - 1] if i else None
     if before is not None and before.kind == "ident" and before.text in NOT_CALLS:
@@ -227,6 +202,6 @@ def skip_type(tokens: list[Token], i: int) -> int:
     return i
 
 
-def is_method_definition(tokens: list[Token], i: int) -> bool:
+def is_method_definition(tokens: TokenList, i: int) -> bool:
     """`name(...) {` in an object or class body, or `function name(...)`."""
     return (i > 0 and tokens[i - 1].text == "function") or is_parameter_list(tokens, i + 1)

@@ -233,3 +233,9 @@ def test_an_unterminated_quote_runs_so_that_bash_says_where() -> None:
 
 def test_other_languages_are_not_classified() -> None:
     assert classify('{"a": 1}', "json", DEFAULT_PLACEHOLDERS) is None
+
+
+@pytest.mark.parametrize(("code", "kind"), [("fetch", "fragment"), ("const handler = scheduled", "module"),
+                                           ("await fetch", "script")])
+def test_a_handler_name_as_the_last_token_is_read_without_error(code: str, kind: str) -> None:
+    assert of(code).kind == kind  # the name ending the code once made the classifier raise IndexError
