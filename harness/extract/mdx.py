@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from harness.extract.annotations import MDX_COMMENT, find_comments, mask_fences
 from harness.extract.attrs import parse_attrs
 from harness.extract.document import Document, mask
-from harness.extract.fences import mdx_markdown, parse_fences
+from harness.extract.fences import columns, mdx_markdown, parse_fences
 from harness.extract.regions import Include, Layout, Problem, Wrapper
 from harness.extract.tabs import TabBuilder
 from harness.model import Severity
@@ -144,7 +144,7 @@ def outdent_fences(text: str) -> str:
     index = 0
     while index < len(lines):
         match = _DEEP_FENCE.match(lines[index])
-        if not match or _columns(match["indent"]) < 4:
+        if not match or columns(match["indent"]) < 4:
             index += 1
             continue
         indent, marker = match["indent"], match["marker"]
@@ -156,16 +156,9 @@ def outdent_fences(text: str) -> str:
     return "\n".join(lines)
 
 
-def _columns(indent: str) -> int:
-    width = 0
-    for char in indent:
-        width = width + 4 - width % 4 if char == "\t" else width + 1
-    return width
-
-
 def _strip_indent(line: str, indent: str) -> str:
     if line.startswith(indent):
         return line[len(indent) :]
     lead = len(line) - len(line.lstrip(" \t"))
     expanded = line[:lead].expandtabs(4)
-    return expanded[min(_columns(indent), len(expanded)) :] + line[lead:]
+    return expanded[min(columns(indent), len(expanded)) :] + line[lead:]
