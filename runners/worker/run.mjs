@@ -68,6 +68,11 @@ try {
     status: answer.status, headers: [...answer.headers.entries()].filter(([name]) => !name.startsWith("mf-")), body_b64: body.toString("base64"),
   }));
   await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, WAIT_UNTIL_LIMIT_MS).unref())]);
+} catch (error) {
+  if (error?.code !== "ERR_RUNTIME_FAILURE") throw error;
+  // workerd printed the snippet's own error (an uncaught exception at start-up) above
+  console.error("harness: the Worker failed to start (its error is above)");
+  process.exitCode = 1;
 } finally {
-  await mf.dispose();
+  await mf.dispose().catch((error) => { if (error?.code !== "ERR_RUNTIME_FAILURE") throw error; });
 }

@@ -25,6 +25,7 @@ const fixed = {
   "ai-binding.mjs": readFileSync(join(here, "ai-binding.mjs"), "utf8"),
   "settle.mjs": readFileSync(join(here, "settle.mjs"), "utf8"),
 };
+const START_FAILED = "harness: the Worker failed to start (its error is above)";
 const agents = new Map(); // job -> proxy agent, while the job runs
 
 // The `request.cf` a cold run's Worker sees (Miniflare's, for a dispatchFetch like run.mjs's), once.
@@ -149,6 +150,10 @@ async function run(job) {
       redirect: "manual", // a redirect is the Worker's answer, not something to follow
     });
     const body = Buffer.from(await answer.arrayBuffer());
+    if (answer.headers.get("x-harness-start-failed")) {
+      await ended;
+      return { exit: 1, stdout: current.stdout, stderr: `${current.stderr}${body}\n${START_FAILED}\n` };
+    }
     writeFileSync(job.result, JSON.stringify({
       status: answer.status, headers: [...answer.headers.entries()], body_b64: body.toString("base64"),
     }));

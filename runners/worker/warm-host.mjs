@@ -56,6 +56,7 @@ function ender(slot) {
   };
 }
 
+const START_FAILED = "Failed to start Worker:"; // what the loader throws for a module that does not evaluate
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export default {
@@ -78,8 +79,13 @@ export default {
       answer = await worker.getEntrypoint().fetch(new Request("http://localhost/", {
         method: request.method, headers, cf: run.cf, redirect: "manual", // a redirect is the answer
       }));
-    } catch (e) { // as Miniflare's entry worker answers a handler that throws
+    } catch (e) {
       end();
+      const message = String(e?.message ?? e);
+      if (message.startsWith(START_FAILED)) { // as run.mjs reports it: the runtime's error, and exit 1
+        return new Response(message.slice(START_FAILED.length).trim(), { status: 500, headers: { "x-harness-start-failed": "1" } });
+      }
+      // as Miniflare's entry worker answers a handler that throws
       return new Response(e?.stack ?? String(e), { status: 500 });
     }
     if (!answer.body) {

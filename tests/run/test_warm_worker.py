@@ -55,6 +55,7 @@ CASES = {
                      '    await caches.default.put(key, kept);\n'
                      '    const hit = await caches.default.match(key);\n'
                      '    return new Response(hit ? await hit.text() : "miss");'),
+    "start-fails": "class A extends NoSuchBase {}\nexport default { fetch() { return new Response(String(A)); } };\n",
     "null-body": handler("    return new Response(null, { status: 204 });"),
     "wait-until": handler('    ctx.waitUntil((async () => {\n      await new Promise((r) => setTimeout(r, 50));\n'
                           f'      console.log("later");\n      await env.AI.run("{MODEL}", {{ prompt: "bg" }});\n'
@@ -83,13 +84,15 @@ def run(executor: LocalExecutor, s: Snippet, key: str, timeout: float = 60) -> t
 
 def comparable(outcome: Outcome, requests: tuple[Any, ...]) -> dict[str, Any]:
     """The evidence, but for what must differ: tokens, journal numbers, the port a server listens on,
-    and the frame a thrown error's stack names (Miniflare's entry worker, or the warm host)."""
+    the frame a thrown error's stack names (Miniflare's entry worker, or the warm host), and the name
+    workerd gives the Worker whose start-up error it prints."""
     response = outcome.response
     body, headers = (response.body, response.headers) if response else (b"", ())
     if response is not None and response.status == 500:  # the stack: its first line, not its length
         body, headers = body.split(b"\n")[0], tuple(h for h in headers if h[0] != "content-length")
     return {
-        "exit_code": outcome.exit_code, "stdout": outcome.stdout, "stderr": outcome.stderr,
+        "exit_code": outcome.exit_code, "stdout": outcome.stdout,
+        "stderr": outcome.stderr.replace("service core:user:snippet: ", ""),  # how workerd names Miniflare's
         "timed_out": outcome.timed_out, "infra_error": outcome.infra_error,
         "response": response and (response.status, headers, re.sub(rb"127\.0\.0\.1:\d+", b"HOST", body)),
         "requests": [dataclasses.replace(r, seq=0, snippet_id="s", headers=tuple(
