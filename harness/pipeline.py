@@ -73,9 +73,9 @@ class RunOptions:
     """Where results are cached; None runs everything."""
     retries: int = 0
     """Runs again a snippet that failed, up to this many times; one that then passes is flaky."""
-    warm_workers: bool = False
-    """Local Worker snippets on warm servers (one workerd, a fresh isolate per snippet) instead of one
-    Miniflare process each; see `harness.run.warm_worker`."""
+    warm_workers: bool = True
+    """Local Worker snippets on warm servers (one workerd, a fresh isolate per snippet; False: one
+    Miniflare process each); see `harness.run.warm_worker`."""
     isolation: str = "snippet"
     """With the docker executor: a fresh container per `snippet`, or warm ones per runtime and tab `group`
     of a page, or per runtime for the whole `run` (see `harness.run.docker_exec`); ignored elsewhere."""
