@@ -92,10 +92,15 @@ def _top_level_declarations(tokens: list[Token]) -> list[str]:
             and (not i or tokens[i - 1].text != ".")]
 
 
-def _imports(tokens: list[Token]) -> list[str]:
+_IMPORT_WORDS = ("import", "export", ";", "from", "require")
+"""The only tokens the import reader acts on."""
+
+
+def _imports(tokens: TokenList) -> list[str]:
     found = []
     in_import = False
-    for i, token in enumerate(tokens):
+    for i in sorted(i for word in _IMPORT_WORDS for i in tokens.where(word)):
+        token = tokens[i]
         if token.kind == "ident" and token.text in ("import", "export") and (i == 0 or tokens[i - 1].text != "."):
             in_import = True
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None

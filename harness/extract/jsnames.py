@@ -84,10 +84,11 @@ def _import_names(tokens: list[Token], i: int) -> set[str]:
 
 def used_names(tokens: TokenList, typescript: bool) -> list[str]:
     used = []
+    last = len(tokens) - 1
     for i, token in enumerate(tokens):
         if token.kind != "ident" or (i and tokens[i - 1].text in (".", "?.", "#")):
             continue
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        nxt = tokens[i + 1] if i < last else None
         if token.text in CONTEXT_NAMES and (nxt is None or nxt.text not in (":", "=", "=>")):
             used.append(token.text)
             continue
@@ -103,8 +104,7 @@ def used_names(tokens: TokenList, typescript: bool) -> list[str]:
 
 def _extended_class(tokens: list[Token], i: int) -> bool:
     """`class Counter extends DurableObject`: the base class is a value the code needs."""
-    before = [t.text for t in tokens[max(i - 3, 0) : i]]
-    return before[-1:] == ["extends"] and "class" in before
+    return i > 0 and tokens[i - 1].text == "extends" and any(t.text == "class" for t in tokens[max(i - 3, 0) : i])
 
 
 def _in_type_position(tokens: list[Token], i: int) -> bool:

@@ -26,7 +26,7 @@ _NEXT = re.compile(
     r"|(?P<number>\d[\w.]*|\.\d[\w]*)"
     rf"|(?P<string>{_QUOTED})"
     r"|(?P<special>[`}/])"  # a template, the end of a template's `${...}`, a regex: or punctuators
-    r"|(?P<punct>=>|\?\.|\.\.\.|[=!]==?|&&|\|\||\?\?|[-+*/%<>&|^!~?:;,.=()[\]{}@#]|[\s\S]))"
+    r"|(?P<punct>=>|\?\.|\.\.\.|[=!]==?|&&|\|\||\?\?|[-+*/%<>&|^!~?:;,.=()[\]{}@#]|[\s\S])|\Z)"
 )
 """The next token: an identifier, a number, a quoted string, a punctuator (any other single
 character counts as one), or a character whose meaning depends on what came before."""
@@ -90,26 +90,34 @@ def tokenize(code: str) -> TokenList:
     templates: list[int] = []
     """For each open `${`, the depth at which its closing `}` resumes the template text."""
     pos = depth = 0
-    while found := _NEXT.match(code, pos):
-        kind = found.lastgroup or "punct"
-        start, pos = found.start(kind), found.end()
-        if kind == "special":
-            char = code[start]
-            if char == "`" or (char == "}" and templates and templates[-1] == depth):
-                if char == "}":
-                    templates.pop()
-                    depth -= 1
-                pos, depth = _template(code, start + 1, depth, templates, tokens)
-                continue
-            kind = "punct"
-            if char == "/" and _regex_allowed(tokens):
-                kind, pos = "regex", _REGEX.match(code, start).end()  # type: ignore[union-attr]
-        text = code[start:pos]
-        if text in _CLOSERS:
-            depth = max(depth - 1, 0)
-        tokens.append(Token(kind, text, start, depth))
-        if text in _OPENERS:
-            depth += 1
+    while pos < len(code):
+        for found in _NEXT.finditer(code, pos):  # each match starts where the last one ended
+            kind = found.lastgroup
+            if kind is None:  # only whitespace and comments were left
+                return tokens
+            start = found.start(kind)
+            if kind == "special":
+                char = code[start]
+                if char == "`" or (char == "}" and templates and templates[-1] == depth):
+                    if char == "}":
+                        templates.pop()
+                        depth -= 1
+                    pos, depth = _template(code, start + 1, depth, templates, tokens)
+                    break
+                if char == "/" and _regex_allowed(tokens):
+                    pos = _REGEX.match(code, start).end()  # type: ignore[union-attr]
+                    tokens.append(Token("regex", code[start:pos], start, depth))
+                    break
+                text, kind = char, "punct"
+            else:
+                text = found[kind]
+            if text in _CLOSERS:
+                depth = max(depth - 1, 0)
+            tokens.append(Token(kind, text, start, depth))
+            if text in _OPENERS:
+                depth += 1
+        else:
+            break
     return tokens
 
 
@@ -146,7 +154,8 @@ def string_spans(code: str) -> list[tuple[int, int]]:
     for token in tokenize(code):
         if token.kind == "string":
             quoted = not token.template
-            spans.append((token.start + quoted, token.end - quoted))
+            start = token.start + quoted
+            spans.append((start, max(token.end - quoted, start)))  # a lone quote ending the code: empty
     return spans
 
 
@@ -181,13 +190,14 @@ def is_parameter_list(tokens: TokenList, i: int) -> bool:
     before = tokens[i - 1] if i else None
     if before is not None and before.kind == "ident" and before.text in NOT_CALLS:
         return False
-    close = close_of(tokens, i)
-    after = close + 1
-    if at(tokens, after, "=>"):
+    after = close_of(tokens, i) + 1
+    following = tokens[after].text if after < len(tokens) else None
+    if following == "=>":
         return True
-    if at(tokens, after, ":"):  # TS return type: `): Promise<Response> {`
+    if following == ":":  # TS return type: `): Promise<Response> {`
         after = skip_type(tokens, after + 1)
-    return at(tokens, after, "{") and (before is None or before.kind == "ident" or before.text in ("*", "function"))
+        following = tokens[after].text if after < len(tokens) else None
+    return following == "{" and (before is None or before.kind == "ident" or before.text in ("*", "function"))
 
 
 def skip_type(tokens: list[Token], i: int) -> int:
