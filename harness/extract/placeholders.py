@@ -95,8 +95,10 @@ class Prepared:
 
 def prepare(code: str, language: str, placeholders: Mapping[str, str]) -> Prepared:
     """Replace the table's placeholders and role-named ones in the reader's text of `code`."""
-    spans = readers_text(code, language)
     text = {k: v for k, v in placeholders.items() if not k.startswith("$")}
+    # where the reader's text is (a scan of the code) matters only if something may be replaced there
+    needed = _ANGLE.search(code) or _BRACE.search(code) or any(key in code for key in text)
+    spans = readers_text(code, language) if needed else []
     leftovers = []
     found: dict[str, str] = {}
     for offset, token, strict in _candidates(code, language, spans):
@@ -105,6 +107,8 @@ def prepare(code: str, language: str, placeholders: Mapping[str, str]) -> Prepar
             found.setdefault(token, value)
         elif strict:
             leftovers.append(Leftover(token, offset))
+    if found and not needed:
+        spans = readers_text(code, language)
     return Prepared(_replace(code, {**found, **text}, spans), tuple(leftovers))
 
 

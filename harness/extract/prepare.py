@@ -12,6 +12,7 @@ Options a snippet gets here (beside those of its fence and annotations):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ ENV_PREFIX = "env."
 INVISIBLE = {"\u200b": "zero width space", "\u200c": "zero width non-joiner", "\u200d": "zero width joiner",
              "\u2060": "word joiner", "\ufeff": "byte order mark"}
 """Characters that show as nothing and break code that is copied from the page."""
+_INVISIBLE = re.compile("[" + "".join(INVISIBLE) + "]")
 _RUNNABLE = ("js", "ts", "py", "sh")
 
 
@@ -92,6 +94,8 @@ def _line_of(token: str, source_lines: Sequence[str], first_line: int) -> int:
 
 
 def _invisible(source_lines: Sequence[str], first_line: int) -> list[Problem]:
+    if not _INVISIBLE.search("\n".join(source_lines)):
+        return []
     problems = []
     for i, line in enumerate(source_lines):
         found = sorted({char for char in line if char in INVISIBLE})

@@ -76,7 +76,7 @@ def _facts(tree: ast.Module) -> PyFacts:
     loaded: list[str] = []
     imports: list[str] = []
     environ: list[str] = []
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             loaded.append(node.id)
         elif isinstance(node, ast.Name):
@@ -99,11 +99,12 @@ def _facts(tree: ast.Module) -> PyFacts:
         if name:
             environ.append(name)
     undefined = [name for name in loaded if name not in bound and name not in _BUILTINS]
+    outside = _outside_functions(tree)
     return PyFacts(
         syntax_error=None,
         notebook=None,
-        top_level_return=any(isinstance(node, ast.Return) for node in _outside_functions(tree)),
-        top_level_await=any(isinstance(node, ast.Await) for node in _outside_functions(tree)),
+        top_level_return=any(isinstance(node, ast.Return) for node in outside),
+        top_level_await=any(isinstance(node, ast.Await) for node in outside),
         imports=tuple(dict.fromkeys(imports)),
         undefined=tuple(dict.fromkeys(undefined)),
         defines=tuple(n.name for n in tree.body if isinstance(n, _DEFINITIONS)),
@@ -119,20 +120,40 @@ def _only_defines(statement: ast.stmt) -> bool:
     if isinstance(statement, ast.Expr):
         return isinstance(statement.value, ast.Constant)
     if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
-        return not any(isinstance(node, (ast.Call, ast.Await)) for node in ast.walk(statement.value))
+        return not any(isinstance(node, (ast.Call, ast.Await)) for node in _walk(statement.value))
     return isinstance(statement, ast.AnnAssign)
 
 
 def _outside_functions(tree: ast.AST) -> list[ast.AST]:
     """Every node of `tree` that is not inside a function or lambda body."""
     found: list[ast.AST] = []
-    todo = list(ast.iter_child_nodes(tree))
+    todo = _children(tree)
     while todo:
         node = todo.pop()
         found.append(node)
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            todo.extend(ast.iter_child_nodes(node))
+            todo.extend(_children(node))
     return found
+
+
+def _walk(tree: ast.AST) -> list[ast.AST]:
+    """Every node of `tree`, in `ast.walk`'s (breadth-first) order, without its generators."""
+    nodes = [tree]
+    for node in nodes:  # the list grows behind the loop
+        nodes.extend(_children(node))
+    return nodes
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """`ast.iter_child_nodes(node)` as a list."""
+    children: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            children.append(value)
+        elif isinstance(value, list):
+            children.extend(item for item in value if isinstance(item, ast.AST))
+    return children
 
 
 def _environ_key(node: ast.AST) -> str | None:

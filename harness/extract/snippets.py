@@ -104,7 +104,7 @@ def _snippet(
     """The snippet of `fence`; `preludes` (language -> code) grows when the fence is a prelude."""
     language = language_of(fence.info)
     source_lines = fence.source.splitlines()[fence.header_lines :]
-    body = "".join(fence.source.splitlines(keepends=True)[fence.header_lines :])
+    body = _code_of(fence)
     expected_output = None
     if language.name == "sh":
         shell = split_shell(body)
@@ -164,7 +164,12 @@ def _option_problems(fence: Fence, options: dict[str, str]) -> list[Problem]:
 
 
 def _is_empty(fence: Fence) -> bool:
-    return not "".join(fence.source.splitlines(keepends=True)[fence.header_lines :]).strip()
+    return not _code_of(fence).strip()
+
+
+def _code_of(fence: Fence) -> str:
+    """The fence's lines after its header (all of them when it has none)."""
+    return fence.source if not fence.header_lines else "".join(fence.source.splitlines(True)[fence.header_lines :])
 
 
 def _fence_problems(fence: Fence) -> list[Problem]:

@@ -125,3 +125,9 @@ def test_invisible_characters_are_a_warning() -> None:
     [warning] = extraction.diagnostics
     assert (warning.line, warning.severity) == (3, Severity.WARNING)
     assert warning.message.startswith("invisible character U+200B (zero width space)")
+
+
+@pytest.mark.parametrize("code", ["f('{ACCOUNT_ID}', '", "const a = 1; '", 'g("{API_TOKEN}") + "'])
+def test_a_lone_quote_ending_js_code_is_kept_once(code: str) -> None:
+    expected = code.replace("{ACCOUNT_ID}", TEST_ACCOUNT_ID).replace("{API_TOKEN}", TEST_API_TOKEN)
+    assert prepare(code, "js", DEFAULT_PLACEHOLDERS).code == expected  # it was once written twice
