@@ -79,7 +79,7 @@ class WarmInterpreter:
         if "pid" in message:
             job.pid = int(message["pid"])
             job.started.set()
-        else:
+        elif not job.ended.is_set():  # the child's own report (maybe before its pid); the zygote's comes after
             job.exit_code = int(message["exit"])
             job.ended.set()
 

@@ -8,9 +8,11 @@ Single-threaded, so forking is safe.
 
 Protocol, one JSON object a line. In on stdin: `{"job": n, "snippet": key, "argv": [script, ...],
 "workdir": dir, "meta": dir, "env": {...}}`. Out on the original stdout: `{"ready": true}` once,
-then per job `{"job": n, "pid": pid}` when forked and `{"job": n, "exit": code}` when reaped (a
-negative code: killed by that signal). The child writes `stdout`, `stderr` and `journal.json`
-(its requests, as `entry_to_dict`) into `meta`, never into the snippet's work dir.
+then per job `{"job": n, "pid": pid}` when it is handed to a child, and `{"job": n, "exit": code}`
+from the child as it ends and again from the zygote when it reaps it (a negative code: killed by
+that signal); the first `exit` of a job is its status, and may come before its `pid`. The child
+writes `stdout`, `stderr` and `journal.json` (its requests, as `entry_to_dict`) into `meta`, never
+into the snippet's work dir.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from harness.mock.inprocess import InProcessMock, config_from_json
 from harness.mock.journal import entry_to_dict
 from harness.run.inprocess_clients import routed_to
 
-WARM_URL = "https://api.cloudflare.com/client/v4/accounts/0/ai/run/@cf/meta/llama-3-8b-instruct"
+WARM_MODEL = "@cf/meta/llama-3-8b-instruct"
 
 
 def exit_status(code: object) -> int:
@@ -109,15 +111,33 @@ def child(job: dict[str, Any], mock: InProcessMock, search_path: list[str]) -> i
     return status
 
 
-def warm_up(mock: InProcessMock) -> None:
-    """One request through each client (already routed to `mock`), so that nothing is imported lazily
-    later, and the journal left empty."""
-    import httpx
-    import requests
+WARM_ENV = {"HTTPS_PROXY": "http://warm:x@127.0.0.1:9", "HTTP_PROXY": "http://warm:x@127.0.0.1:9", "NO_PROXY": ""}
+"""What a snippet's environment routes through (`proxy_env`), so that warming takes the same paths."""
 
-    requests.post(WARM_URL, json={"prompt": "warm"}, timeout=10)
-    httpx.post(WARM_URL, json={"prompt": "warm"})
+
+def warm_request(mock: InProcessMock, client: str = "requests") -> None:
+    """One call of a model as a docs snippet makes it (authenticated, a valid body, the answer read
+    as JSON), through `client`, already routed to `mock`; the journal left empty. No snippet is
+    claimed, so only a scenario for every page and tab applies (its latency delays the warming)."""
+    url = f"https://api.cloudflare.com/client/v4/accounts/{mock.config.account_id}/ai/run/{WARM_MODEL}"
+    headers = {"Authorization": f"Bearer {mock.config.api_token}"}
+    body = {"messages": [{"role": "system", "content": "warm"}, {"role": "user", "content": "warm"}]}
+    if client == "httpx":
+        import httpx
+
+        answer: Any = httpx.post(url, headers=headers, json=body)
+    else:
+        import requests
+
+        answer = requests.post(url, headers=headers, json=body, timeout=10)
+    print(answer.status_code, answer.json(), file=io.StringIO())
     mock.journal.clear()
+
+
+def warm_up(mock: InProcessMock) -> None:
+    """One request through each client, so that nothing is imported lazily later."""
+    warm_request(mock, "requests")
+    warm_request(mock, "httpx")
 
 
 @dataclass
@@ -125,68 +145,59 @@ class _Child:
     pid: int
     job_fd: int
     """Where its job is written (then closed); -1 once it has one."""
-    status_fd: int
-    """Where it writes its exit status just before it exits; -1 once read."""
     number: int | None = None
     """The job it runs; None while it is a spare."""
-    reported: bool = False
 
 
 class Zygote:
     """Reads jobs, hands each to a forked child, reports pids and exit codes.
 
-    It keeps `spares` children forked ahead of time, each of which answers one request through the
-    mock (making its own event loop and copying the memory pages that touches) and then waits on a
-    pipe for a job, so that a job neither waits for a fork nor pays for those first touches. A spare
-    is forked anew when a job's child has been reaped. A child writes its exit status to a pipe just
-    before it exits, so that the status is reported without waiting for the process to be torn down.
+    It keeps `spares` children forked ahead of time, each of which warms itself with one request as
+    a snippet makes it (making its own event loop and copying the memory pages that touches) and
+    then waits on a pipe for a job, so that a job neither waits for a fork nor pays for those first
+    touches. A spare is forked anew when a job's child has been reaped. A child reports its own exit
+    status on the protocol stream before it exits (one short write, so whole); the zygote reports it
+    again when it reaps the child, which is the only report of a child killed before it could (the
+    executor keeps the first report of a job).
     """
 
     def __init__(self, mock: InProcessMock, search_path: list[str], out_fd: int, spares: int = 3) -> None:
         self.mock, self.search_path, self.out_fd, self.spares = mock, search_path, out_fd, spares
         self.children: dict[int, _Child] = {}
         """pidfd -> child"""
-        self.statuses: dict[int, int] = {}
-        """status pipe -> pidfd of its child"""
 
     def send(self, message: dict[str, Any]) -> None:
-        os.write(self.out_fd, (json.dumps(message) + "\n").encode())
+        report(self.out_fd, message)
 
     def fork_spare(self) -> int:
         job_read, job_write = os.pipe()
-        status_read, status_write = os.pipe()
         pid = os.fork()
         if pid == 0:
             os.close(job_write)
-            os.close(status_read)
-            self._become_child(job_read, status_write)
+            self._become_child(job_read)
         os.close(job_read)
-        os.close(status_write)
         with contextlib.suppress(OSError):  # the child may have got there first
             os.setpgid(pid, pid)
         pidfd = os.pidfd_open(pid)
-        self.children[pidfd] = _Child(pid, job_write, status_read)
-        self.statuses[status_read] = pidfd
+        self.children[pidfd] = _Child(pid, job_write)
         return pidfd
 
-    def _inherited(self) -> list[int]:
-        fds = [self.out_fd, *self.children, *self.statuses]
-        return fds + [c.job_fd for c in self.children.values() if c.job_fd >= 0]
-
-    def _become_child(self, job_fd: int, status_fd: int) -> None:
+    def _become_child(self, job_fd: int) -> None:
         status = 70
         try:
             os.setpgid(0, 0)
-            for fd in self._inherited():
+            for fd in [*self.children, *(c.job_fd for c in self.children.values() if c.job_fd >= 0)]:
                 os.close(fd)
-            import requests
-
-            requests.post(WARM_URL, json={"prompt": "warm"}, timeout=10)
-            self.mock.journal.clear()
+            os.environ.update(WARM_ENV)
+            warm_request(self.mock)
             with os.fdopen(job_fd, "rb") as pipe:
                 data = pipe.read()
-            status = child(json.loads(data), self.mock, self.search_path) if data else 0
-            os.write(status_fd, str(status).encode())
+            if data:
+                job = json.loads(data)
+                status = child(job, self.mock, self.search_path)
+                report(self.out_fd, {"job": job["job"], "exit": status})
+            else:
+                status = 0
         except BaseException:  # a fault of the harness in the child: on its stderr (or the zygote's log)
             traceback.print_exc()
         finally:
@@ -200,32 +211,19 @@ class Zygote:
         with os.fdopen(chosen.job_fd, "wb") as pipe:
             pipe.write(json.dumps(job).encode())
         chosen.job_fd = -1
-        self.send({"job": chosen.number, "pid": chosen.pid})
+        self.send({"job": chosen.number, "pid": chosen.pid})  # may come after the child's own exit report
 
     def top_up(self) -> None:
         while sum(1 for c in self.children.values() if c.number is None) < self.spares:
             self.fork_spare()
 
-    def status_ready(self, status_fd: int) -> None:
-        """A child's last words: its exit status, reported at once (or nothing: it died first)."""
-        data = os.read(status_fd, 16)
-        os.close(status_fd)
-        pidfd = self.statuses.pop(status_fd)
-        gone = self.children[pidfd]
-        gone.status_fd = -1
-        if data and gone.number is not None:
-            gone.reported = True
-            self.send({"job": gone.number, "exit": int(data)})
-
     def reap(self, pidfd: int) -> None:
         gone = self.children.pop(pidfd)
         os.close(pidfd)
-        for fd in (gone.job_fd, gone.status_fd):
-            if fd >= 0:
-                os.close(fd)
-        self.statuses.pop(gone.status_fd, None)
+        if gone.job_fd >= 0:
+            os.close(gone.job_fd)
         _, status = os.waitpid(gone.pid, 0)
-        if gone.number is not None and not gone.reported:
+        if gone.number is not None:
             self.send({"job": gone.number, "exit": os.waitstatus_to_exitcode(status)})
         self.top_up()
 
@@ -233,11 +231,9 @@ class Zygote:
         self.top_up()
         pending = b""
         while True:
-            ready, _, _ = select.select([0, *self.statuses, *self.children], [], [])
-            for fd in sorted(ready, key=lambda fd: fd not in self.statuses):  # last words before reaping
-                if fd in self.statuses:
-                    self.status_ready(fd)
-                elif fd in self.children:
+            ready, _, _ = select.select([0, *self.children], [], [])
+            for fd in ready:
+                if fd in self.children:
                     self.reap(fd)
                 elif fd == 0:
                     data = os.read(0, 1 << 16)
@@ -248,6 +244,11 @@ class Zygote:
                         line, pending = pending.split(b"\n", 1)
                         if line.strip():
                             self.start(json.loads(line))
+
+
+def report(out_fd: int, message: dict[str, Any]) -> None:
+    """One protocol message, in one write (short, so never interleaved with another process's)."""
+    os.write(out_fd, (json.dumps(message) + "\n").encode())
 
 
 def main(config: str, extra_paths: list[str]) -> None:

@@ -52,6 +52,7 @@ print(r.status_code, r.text.strip())
 """,
     "exit-code": "import sys\nprint('out')\nprint('err', file=sys.stderr)\nsys.exit(3)\n",
     "exit-message": "import sys\nsys.exit('giving up')\n",
+    "killed-by-signal": "import os, signal\nprint('before', flush=True)\nos.kill(os.getpid(), signal.SIGTERM)\n",
     "traceback": "def f():\n    raise ValueError('bad input')\n\nf()\n",
     "syntax-error": "x = (\n",
     "async-httpx": f"""import asyncio, httpx
