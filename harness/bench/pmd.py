@@ -44,6 +44,14 @@ def ensure_venv(venv: Path = VENV) -> Path:
     return python
 
 
+def junit_outcomes(report: Path) -> tuple[list[float], int]:
+    """Each test's time in a JUnit report, and how many failed (a `failure` or `error` element;
+    `properties` and captured output are not failures)."""
+    cases = list(ET.parse(report).getroot().iter("testcase"))
+    failed = sum(1 for case in cases if case.find("failure") is not None or case.find("error") is not None)
+    return [float(case.get("time", 0)) for case in cases], failed
+
+
 def run_pmd(pages: Path, python: Path) -> dict[str, Any]:
     """Runs pytest-markdown-docs over `pages`: wall time of the pytest process and each test's time."""
     (pages / "conftest.py").write_text(CONFTEST)
@@ -54,8 +62,7 @@ def run_pmd(pages: Path, python: Path) -> dict[str, Any]:
                            "-p", "no:cacheprovider", f"--junitxml={report}", "--rootdir", str(pages), str(pages)],
                           cwd=pages, capture_output=True, text=True, timeout=1800)
     wall = time.monotonic() - started
-    times = [float(case.get("time", 0)) for case in ET.parse(report).getroot().iter("testcase")]
-    failures = sum(1 for case in ET.parse(report).getroot().iter("testcase") if len(case))
+    times, failures = junit_outcomes(report)
     return {"wall_s": wall, "tests": len(times), "failed": failures, "durations": times,
             "median_s": statistics.median(times) if times else None, "exit_code": done.returncode,
             "tail": done.stdout[-500:] if done.returncode else ""}
