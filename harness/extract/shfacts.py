@@ -13,6 +13,8 @@ _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_]\w*)\1")
 _VAR = re.compile(r"\$(?:\{([A-Za-z_]\w*)[^}]*\}|([A-Za-z_]\w*))")
 _ASSIGNMENT = re.compile(r"^([A-Za-z_]\w*)(?:\[[^\]]*\])?\+?=")
 _REDIRECTION = re.compile(r"^[0-9]*[<>]+&?[0-9-]*$")
+_RUNS = {"": re.compile(r"[^\\$'\"#;&|()<\s]+"), "'": re.compile(r"[^'\n]+"), '"': re.compile(r'[^"\\$\n]+')}
+"""By open quote: a run of characters that all go into the word as they are."""
 _PREFIXES = frozenset({"sudo", "time", "command", "exec", "nohup", "builtin"})
 _DECLARERS = frozenset({"export", "local", "declare", "typeset", "readonly"})
 
@@ -96,6 +98,10 @@ class _Reader:
 
     def _step(self, code: str, i: int) -> int:
         """Reads what starts at offset `i`; returns the offset after it."""
+        run = _RUNS[self.quote].match(code, i)
+        if run:  # characters that only go into the current word
+            self._add(run.group())
+            return run.end()
         char = code[i]
         if char == "\\" and self.quote != "'" and i + 1 < len(code):
             if code[i + 1] == "\n":
@@ -147,10 +153,10 @@ class _Reader:
         self.heredocs = []
         return i
 
-    def _add(self, char: str) -> None:
+    def _add(self, text: str) -> None:
         if self.word is None:
             self.word = []
-        self.word.append(char)
+        self.word.append(text)
 
     def _end_word(self) -> None:
         if self.word is not None:
