@@ -195,7 +195,8 @@ class Zygote:
             if data:
                 job = json.loads(data)
                 status = child(job, self.mock, self.search_path)
-                report(self.out_fd, {"job": job["job"], "exit": status})
+                with contextlib.suppress(OSError):  # the snippet closed it: the zygote reports the exit
+                    report(self.out_fd, {"job": job["job"], "exit": status})
             else:
                 status = 0
         except BaseException:  # a fault of the harness in the child: on its stderr (or the zygote's log)

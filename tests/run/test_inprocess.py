@@ -52,6 +52,7 @@ print(r.status_code, r.text.strip())
 """,
     "exit-code": "import sys\nprint('out')\nprint('err', file=sys.stderr)\nsys.exit(3)\n",
     "exit-message": "import sys\nsys.exit('giving up')\n",
+    "closes-inherited-fds": "import os, sys\nos.closerange(3, 4096)\nprint('closed')\nsys.exit(4)\n",
     "killed-by-signal": "import os, signal\nprint('before', flush=True)\nos.kill(os.getpid(), signal.SIGTERM)\n",
     "traceback": "def f():\n    raise ValueError('bad input')\n\nf()\n",
     "syntax-error": "x = (\n",
