@@ -132,9 +132,8 @@ class _LineReader:
     def _fence(self, line: int, markup: str, info: str) -> _Block:
         """The fence opened at the margin on `line`: up to its closing line or the end."""
         close = self._closing(line, markup)
-        content = "".join(text + "\n" for text in self.lines[line + 1 : close])
-        if close == len(self.lines):
-            content = content[:-1]  # the last line of the text has no line end
+        inside = self.lines[line + 1 : close]
+        content = "\n".join(inside) + ("\n" if inside and close < len(self.lines) else "")  # the last line has none
         return _Block(line, close + (close < self.count), info, content)
 
     def _closing(self, line: int, markup: str) -> int:

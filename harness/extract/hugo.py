@@ -62,9 +62,9 @@ def _first_value(attrs: str) -> str:
 
 def _split_header(fence: Fence) -> Fence:
     """Cloudflare's Hugo theme reads a `---` YAML header at the top of a block (`filename: x`)."""
-    lines = fence.source.split("\n")
-    if not lines or lines[0].strip() != "---":
+    if fence.source.split("\n", 1)[0].strip() != "---":
         return fence
+    lines = fence.source.split("\n")
     closing = next((i for i in range(1, len(lines) - 1) if lines[i].strip() == "---"), None)
     if closing is None:
         return fence

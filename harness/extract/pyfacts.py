@@ -12,6 +12,10 @@ from dataclasses import dataclass
 
 _MAGIC = re.compile(r"^[ \t]*[!%].*$", re.MULTILINE)
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_READ_NODES = (ast.Name, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.arg, ast.alias, ast.Global,
+               ast.Nonlocal, ast.ExceptHandler, ast.MatchAs, ast.MatchStar, ast.Import, ast.ImportFrom, ast.Subscript,
+               ast.Call)
+"""The nodes that bind, read, import or read the environment: the only ones `_facts` looks at."""
 _BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__builtins__", "__spec__"}
 
 
@@ -77,6 +81,8 @@ def _facts(tree: ast.Module) -> PyFacts:
     imports: list[str] = []
     environ: list[str] = []
     for node in _walk(tree):
+        if not isinstance(node, _READ_NODES):
+            continue
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             loaded.append(node.id)
         elif isinstance(node, ast.Name):
