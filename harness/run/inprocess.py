@@ -114,6 +114,11 @@ def _kill_group(pid: int) -> None:
             os.killpg(pid, signal.SIGKILL)
 
 
+def _outputs(meta: Path) -> tuple[Path, Path, Path]:
+    """The stdout, stderr and journal files a child writes for the job whose `meta` prefix this is."""
+    return Path(f"{meta}.stdout"), Path(f"{meta}.stderr"), Path(f"{meta}.journal.json")
+
+
 def _read_capped(path: Path, limit: int) -> tuple[str, bool]:
     if not path.exists():
         return "", False
@@ -138,9 +143,13 @@ class InProcessExecutor:
         self._warm_lock = threading.Lock()
         self._keys: dict[str, str] = {}
         self._mock_errors: list[str] = []
+        self._meta: tempfile.TemporaryDirectory[str] | None = None
+        """Where children write their output and journal, a few files per snippet (removed once read)."""
+        self._numbers = itertools.count(1)
 
     def __enter__(self) -> InProcessExecutor:
         self._local.__enter__()
+        self._meta = tempfile.TemporaryDirectory(prefix="harness-inprocess-")
         if self._python.exists():  # start-up overlaps with whatever the run does before its first snippet
             threading.Thread(target=self._start_quietly, name="harness-zygote-start", daemon=True).start()
         return self
@@ -156,6 +165,8 @@ class InProcessExecutor:
                     self._warm.__exit__()
                     self._warm = None
         finally:
+            if self._meta is not None:
+                self._meta.cleanup()
             self._local.__exit__(*exc)
         if self._mock_errors and not any(exc):
             raise MockServerError("the mock failed while answering in-process requests: "
@@ -176,8 +187,15 @@ class InProcessExecutor:
             raise HarnessError(f"runner {runner.name}: {unavailable}")
         if runner.name != "python":
             return self._local.execute(runner, launch, timeout_s)
-        with tempfile.TemporaryDirectory(prefix="harness-inprocess-") as tmp:
-            return self._execute_python(launch, key, Path(tmp), timeout_s)
+        if self._meta is None:
+            raise HarnessError("the in-process executor is not started (use it as a context manager)")
+        meta = Path(self._meta.name) / str(next(self._numbers))
+        try:
+            with tempfile.TemporaryDirectory(prefix="harness-python-") as workdir:
+                return self._execute_python(launch, key, Path(workdir), meta, timeout_s)
+        finally:
+            for path in _outputs(meta):
+                path.unlink(missing_ok=True)
 
     def _warm_interpreter(self) -> WarmInterpreter:
         with self._warm_lock:
@@ -188,10 +206,8 @@ class InProcessExecutor:
                 self._warm = WarmInterpreter(self._python, self._config).__enter__()
             return self._warm
 
-    def _execute_python(self, launch: Launch, key: str | None, tmp: Path, timeout_s: float) -> Outcome:
-        workdir, meta = tmp / "work", tmp / "meta"
-        workdir.mkdir()
-        meta.mkdir()
+    def _execute_python(self, launch: Launch, key: str | None, workdir: Path, meta: Path,
+                        timeout_s: float) -> Outcome:
         for name, content in launch.files.items():
             (workdir / name).parent.mkdir(parents=True, exist_ok=True)
             (workdir / name).write_bytes(content)
@@ -208,9 +224,10 @@ class InProcessExecutor:
         except HarnessError as error:
             return Outcome(None, "", "", time.monotonic() - started, infra_error=str(error))
         duration = time.monotonic() - started
-        stdout, cut_out = _read_capped(meta / "stdout", self._output_limit)
-        stderr, cut_err = _read_capped(meta / "stderr", self._output_limit)
-        self._keep_requests(meta / "journal.json", key)
+        out, err, journal = _outputs(meta)
+        stdout, cut_out = _read_capped(out, self._output_limit)
+        stderr, cut_err = _read_capped(err, self._output_limit)
+        self._keep_requests(journal, key)
         return Outcome(exit_code=exit_code, stdout=stdout, stderr=stderr, duration_s=duration, timed_out=timed_out,
                        output_truncated=cut_out or cut_err)
 

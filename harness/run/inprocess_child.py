@@ -7,12 +7,12 @@ are done, freezes the heap, then forks one child per snippet (ahead of time: see
 Single-threaded, so forking is safe.
 
 Protocol, one JSON object a line. In on stdin: `{"job": n, "snippet": key, "argv": [script, ...],
-"workdir": dir, "meta": dir, "env": {...}}`. Out on the original stdout: `{"ready": true}` once,
+"workdir": dir, "meta": prefix, "env": {...}}`. Out on the original stdout: `{"ready": true}` once,
 then per job `{"job": n, "pid": pid}` when it is handed to a child, and `{"job": n, "exit": code}`
 from the child as it ends and again from the zygote when it reaps it (a negative code: killed by
 that signal); the first `exit` of a job is its status, and may come before its `pid`. The child
-writes `stdout`, `stderr` and `journal.json` (its requests, as `entry_to_dict`) into `meta`, never
-into the snippet's work dir.
+writes `<meta>.stdout`, `<meta>.stderr` and `<meta>.journal.json` (its requests, as `entry_to_dict`),
+never into the snippet's work dir.
 """
 
 from __future__ import annotations
@@ -76,11 +76,11 @@ def _finish_like_the_interpreter() -> None:
     atexit._run_exitfuncs()
 
 
-def _redirect(meta: Path) -> None:
+def _redirect(meta: str) -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     for fd, name in ((1, "stdout"), (2, "stderr")):
-        target = os.open(meta / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        target = os.open(f"{meta}.{name}", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(target, fd)
         os.close(target)
     sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
@@ -91,7 +91,7 @@ def _redirect(meta: Path) -> None:
 
 def child(job: dict[str, Any], mock: InProcessMock, search_path: list[str]) -> int:
     """In a forked process: becomes the snippet's interpreter, runs it, records its requests."""
-    meta = Path(job["meta"])
+    meta = str(job["meta"])
     _redirect(meta)
     argv = [str(a) for a in job["argv"]]
     os.chdir(job["workdir"])
@@ -107,7 +107,7 @@ def child(job: dict[str, Any], mock: InProcessMock, search_path: list[str]) -> i
         stream.flush()
     entries = [entry_to_dict(e) for e in mock.journal.all()]
     errors = [repr(e) for e in mock.errors]
-    (meta / "journal.json").write_text(json.dumps({"requests": entries, "mock_errors": errors}))
+    Path(f"{meta}.journal.json").write_text(json.dumps({"requests": entries, "mock_errors": errors}))
     return status
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -195,3 +196,13 @@ def test_a_missing_interpreter_is_an_infrastructure_error(tmp_path: Path) -> Non
         s = snippet("print(1)\n", "none")
         outcome = executor.execute(runner, runner.launch(s, executor.route(s.id), tmp_path), 10)
     assert outcome.infra_error is not None and "warm Python" in outcome.infra_error
+
+
+def test_nothing_is_left_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with InProcessExecutor(default_runners_dir()) as executor:
+        assert run(executor, snippet("print('done')\n", "done"), "done")[0].stdout == "done\n"
+        assert run(executor, snippet("import time\ntime.sleep(30)\n", "late"), "late", timeout=1)[0].timed_out
+        kept = [p.name for p in tmp_path.rglob("*") if p.is_file() and not p.parent.name.startswith("harness-mock-")]
+        assert kept == []  # the mock's certificates aside, while the run lasts
+    assert list(tmp_path.iterdir()) == []
