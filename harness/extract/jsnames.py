@@ -32,9 +32,8 @@ CONTEXT_NAMES = frozenset({"request", "env", "ctx", "event", "context", "req"})
 
 def defined_names(tokens: TokenList) -> set[str]:
     names: set[str] = set()
-    for i, token in enumerate(tokens):
-        if token.kind != "ident":
-            continue
+    for i in tokens.idents:
+        token = tokens[i]
         prev = tokens[i - 1].text if i else ""
         nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
         if token.text in DECLARERS and prev != ".":
@@ -85,8 +84,9 @@ def _import_names(tokens: list[Token], i: int) -> set[str]:
 def used_names(tokens: TokenList, typescript: bool) -> list[str]:
     used = []
     last = len(tokens) - 1
-    for i, token in enumerate(tokens):
-        if token.kind != "ident" or (i and tokens[i - 1].text in (".", "?.", "#")):
+    for i in tokens.idents:
+        token = tokens[i]
+        if i and tokens[i - 1].text in (".", "?.", "#"):
             continue
         nxt = tokens[i + 1] if i < last else None
         if token.text in CONTEXT_NAMES and (nxt is None or nxt.text not in (":", "=", "=>")):

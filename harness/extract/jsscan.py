@@ -68,6 +68,11 @@ class TokenList(list[Token]):
         return positions
 
     @cached_property
+    def idents(self) -> list[int]:
+        """The indices of the identifiers, in order."""
+        return [i for i, token in enumerate(self) if token.kind == "ident"]
+
+    @cached_property
     def closes(self) -> list[int]:
         """For each index `i`: the first `)`, `]` or `}` after it at its depth (the last index if none)."""
         last = len(self) - 1
@@ -79,6 +84,11 @@ class TokenList(list[Token]):
             if token.text in _CLOSERS:
                 nearest[token.depth] = j
         return closes
+
+
+_new_token = tuple.__new__
+"""Makes a `Token` from the full tuple of its fields without the named tuple's argument handling
+(the scanner's hot path)."""
 
 
 def tokenize(code: str) -> TokenList:
@@ -113,7 +123,7 @@ def tokenize(code: str) -> TokenList:
                 text = found[kind]
             if text in _CLOSERS:
                 depth = max(depth - 1, 0)
-            tokens.append(Token(kind, text, start, depth))
+            tokens.append(_new_token(Token, (kind, text, start, depth, False)))
             if text in _OPENERS:
                 depth += 1
         else:
