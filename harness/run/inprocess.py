@@ -53,7 +53,7 @@ class WarmInterpreter:
 
     def __init__(self, python: Path, config: MockConfig, start_timeout_s: float = START_TIMEOUT_S) -> None:
         extra = [p for p in sys.path if p.endswith("site-packages")] + [str(Path(harness.__file__).parents[1])]
-        argv = [str(python), "-c", _BOOT, config_to_json(config), *extra]
+        argv = [str(python), "-P", "-c", _BOOT, config_to_json(config), *extra]  # -P: not the cwd's packages
         self._helper = HelperProcess(argv, base_env(Path.cwd()),
                                      f"warm Python {python}", start_timeout_s, self._dispatch, self._end)
         self._jobs: dict[int, _Job] = {}

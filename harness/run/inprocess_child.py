@@ -255,7 +255,7 @@ def report(out_fd: int, message: dict[str, Any]) -> None:
 def main(config: str, extra_paths: list[str]) -> None:
     """Entry point: the mock is built from `config` (`config_to_json`); `extra_paths` (the harness's
     packages) were appended to `sys.path` by the caller."""
-    search_path = [p for p in sys.path[1:] if p not in extra_paths]
+    search_path = [p for p in sys.path if p not in extra_paths]
     out_fd = os.dup(1)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # stray prints never reach the protocol stream

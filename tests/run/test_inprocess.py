@@ -74,7 +74,7 @@ t = threading.Thread(target=lambda: print(requests.post("{URL}", headers={AUTH},
 t.start()
 """,
     "script-environment": """import os, sys
-print(sys.argv[0], os.getcwd(), os.environ["HOME"], sys.path[0], __name__, sorted(os.listdir('.')))
+print(sys.argv[0], os.getcwd(), os.environ["HOME"], sys.path, __name__, sorted(os.listdir('.')))
 """,
 }
 _WORKDIR = re.compile(r"/[^\s'\"]*/harness-(?:python|inprocess)-[^/\s'\"]+(?:/work)?")
@@ -206,3 +206,14 @@ def test_nothing_is_left_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         kept = [p.name for p in tmp_path.rglob("*") if p.is_file() and not p.parent.name.startswith("harness-mock-")]
         assert kept == []  # the mock's certificates aside, while the run lasts
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_harness_folder_in_the_working_directory_is_not_imported(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "harness").mkdir()
+    (tmp_path / "harness" / "__init__.py").write_text("raise ImportError('the wrong harness')\n")
+    monkeypatch.chdir(tmp_path)
+    code = f"import sys\nprint([p for p in sys.path if p in ('', {str(tmp_path)!r})])\n"
+    with InProcessExecutor(default_runners_dir()) as executor:
+        outcome, _ = run(executor, snippet(code, "cwd"), "cwd")
+    assert outcome.infra_error is None and outcome.stdout == "[]\n", outcome.stderr
