@@ -180,6 +180,10 @@ class InProcessExecutor:
     def requests_of(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
         return self._local.requests_of(snippet_id)
 
+    def take_requests(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
+        """`requests_of`, and the run's journal forgets them (see `harness.pipeline.TakesRequests`)."""
+        return self._local.take_requests(snippet_id)
+
     def execute(self, runner: Runner, launch: Launch, timeout_s: float) -> Outcome:
         key = self._keys.pop(urlsplit(launch.env.get("HTTPS_PROXY", "")).username or "", None)
         unavailable = runner.available()

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from harness.model import Snippet
+from harness.pipeline import TakesRequests
 from harness.run.base import Executor, Outcome
 from harness.run.inprocess import InProcessExecutor
 from harness.run.local import LocalExecutor
@@ -217,3 +218,11 @@ def test_a_harness_folder_in_the_working_directory_is_not_imported(tmp_path: Pat
     with InProcessExecutor(default_runners_dir()) as executor:
         outcome, _ = run(executor, snippet(code, "cwd"), "cwd")
     assert outcome.infra_error is None and outcome.stdout == "[]\n", outcome.stderr
+
+
+def test_a_finished_snippets_requests_are_taken_from_the_journal(inprocess: InProcessExecutor) -> None:
+    assert isinstance(inprocess, TakesRequests)
+    code = f"import requests\nrequests.post('{URL}', headers={AUTH}, json={{'prompt': 'taken'}})\n"
+    assert run(inprocess, snippet(code, "taken"), "taken")[0].exit_code == 0
+    assert [r.json for r in inprocess.take_requests("taken")] == [{"prompt": "taken"}]
+    assert inprocess.requests_of("taken") == ()
