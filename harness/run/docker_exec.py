@@ -233,7 +233,14 @@ class DockerExecutor:
             client.api.remove_volume(volume_name, force=True)
 
     def requests_of(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
-        answer = self._ask("journal", snippet_id)
+        return self._journal(snippet_id, take=False)
+
+    def take_requests(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
+        """`requests_of`, and the sidecar's mock forgets them (see `harness.pipeline.TakesRequests`)."""
+        return self._journal(snippet_id, take=True)
+
+    def _journal(self, snippet_id: str, take: bool) -> tuple[RecordedRequest, ...]:
+        answer = self._ask("take" if take else "journal", snippet_id)
         if answer is None:
-            return self.sidecar.journal(snippet_id)
+            return self.sidecar.journal(snippet_id, take)
         return tuple(entry_from_dict(entry) for entry in answer)

@@ -163,6 +163,6 @@ class MockSidecar:
         """A fresh token standing for `snippet_id`."""
         return str(self.admin("register", snippet_id)["token"])
 
-    def journal(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
-        """The journal entries of one snippet, in order of arrival."""
-        return tuple(entry_from_dict(entry) for entry in self.admin("journal", snippet_id))
+    def journal(self, snippet_id: str, take: bool = False) -> tuple[RecordedRequest, ...]:
+        """The journal entries of one snippet, in order of arrival (with `take`, the mock forgets them)."""
+        return tuple(entry_from_dict(entry) for entry in self.admin("take" if take else "journal", snippet_id))

@@ -30,8 +30,9 @@ for line in sys.stdin:
     try:
         if command == "register":
             answer = call("POST", "/__harness/register", {"snippet_id": snippet_id})
-        else:
-            answer = call("GET", "/__harness/journal?" + urllib.parse.urlencode({"snippet": snippet_id}))
+        else:  # "journal" reads one snippet's entries, "take" reads them and the mock forgets them
+            method = "GET" if command == "journal" else "DELETE"
+            answer = call(method, "/__harness/journal?" + urllib.parse.urlencode({"snippet": snippet_id}))
         reply = {"ok": json.loads(answer)}
     except Exception as error:
         reply = {"error": f"{type(error).__name__}: {error}"}

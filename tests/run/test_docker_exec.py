@@ -150,6 +150,22 @@ def test_traffic_reaches_the_mock_and_belongs_to_its_snippet(executor: DockerExe
     assert executor.requests_of("page.md::g1::other") == ()
 
 
+@pytest.mark.parametrize("over", ["channel", "exec"])
+def test_a_finished_snippets_requests_are_taken_from_the_sidecar(executor: DockerExecutor, over: str,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the pipeline does once a snippet is done: the sidecar's mock hands its entries over and
+    forgets them, over the standing channel or (when that is gone) one exec of admin.py."""
+    if over == "exec":
+        monkeypatch.setattr(executor, "_channel", None)
+    snippet_id = f"take.md::g1::{over}"
+    route = executor.route(snippet_id)
+    curl = (f"curl -sS -x '{route.proxy_url}' --cacert {route.ca_file} {URL} "
+            "-H 'Authorization: Bearer harness-test-token' -d '{\"prompt\": \"hi\"}'")
+    assert executor.execute(SH, sh(curl), 30).exit_code == 0
+    assert [r.json for r in executor.take_requests(snippet_id)] == [{"prompt": "hi"}]
+    assert executor.requests_of(snippet_id) == () and executor.take_requests(snippet_id) == ()
+
+
 def test_a_snippet_that_ignores_the_proxy_still_reaches_only_the_mock(executor: DockerExecutor) -> None:
     """By name: api.cloudflare.com is 127.0.0.1 in the namespace, where the mock serves TLS with the
     run's CA (such a request carries no token, so it belongs to no snippet)."""
