@@ -111,6 +111,7 @@ def _result(data: dict[str, Any]) -> SnippetResult:
             snippet_id=data["id"], via=r["via"], method=r["method"], url=r["url"], path=r["path"],
             headers=tuple(r["headers"].items()), body=b"", json=r["json"], model=r["model"], status=r["status"],
             response_content_type=r.get("response_content_type", ""), error=r.get("error"),
+            body_size=r.get("body_bytes"),
         ) for r in data["requests"])
         answer = data.get("response")
         response = answer and HttpResponse(answer["status"], tuple(answer["headers"].items()), answer["body"].encode())

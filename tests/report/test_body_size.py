@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from harness.model import RecordedRequest
-from harness.report.json_report import request_dict
+from harness.report.json_report import load_run, request_dict
 from harness.report.mask import Masker
 
 TOKEN = "harness-test-token"
@@ -25,3 +25,14 @@ def test_masking_hides_values_but_not_the_size_sent() -> None:
 
     assert TOKEN.encode() not in whole.body and whole.json == {"t": "{API_TOKEN}"}
     assert whole.size == let_go.size == len(SENT.body)
+
+
+def test_a_report_read_back_keeps_the_size_sent() -> None:
+    """`harness merge` and `diff` read JSON reports: the size sent survives the round trip."""
+    entry = {"id": SENT.snippet_id, "page": "p.md", "line": 1, "group": "g1", "label": "sh", "language": "sh",
+             "runner": "shell", "status": "passed", "reason": "", "exit_code": 0, "duration_s": 0.1, "stdout": "",
+             "stderr": "", "response": None, "findings": [], "code": "", "requests": [request_dict(SENT)]}
+    [result] = load_run({"summary": {}, "snippets": [entry]}).results
+    assert result.evidence is not None
+    [read] = result.evidence.requests
+    assert read.body == b"" and read.size == len(SENT.body)
