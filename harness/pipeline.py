@@ -133,9 +133,13 @@ def plan(paths: Sequence[str], config: Config | None = None, shard: tuple[int, i
     return Plan(tuple(e.page for e in extractions), tuple(jobs), tuple(skipped), tuple(diagnostics))
 
 
+HOST_EXECUTORS = ("local", "inprocess")
+"""Executors whose runners run on this machine: a runner that cannot run here is the harness's error."""
+
+
 def run_job(job: Job, executor: Executor, runner: Runner, timeout_s: float, attempt: int = 1) -> SnippetResult:
     """Runs one snippet and collects its per-snippet findings (the verdict comes later)."""
-    unavailable = runner.available() if executor.name == "local" else None
+    unavailable = runner.available() if executor.name in HOST_EXECUTORS else None
     if unavailable:
         return SnippetResult(job.snippet, Status.ERROR, None, (), reason=f"runner {runner.name}: {unavailable}")
     journal_key = job.snippet.id if attempt == 1 else f"{job.snippet.id}@attempt{attempt}"

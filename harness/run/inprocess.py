@@ -186,9 +186,6 @@ class InProcessExecutor:
 
     def execute(self, runner: Runner, launch: Launch, timeout_s: float) -> Outcome:
         key = self._keys.pop(urlsplit(launch.env.get("HTTPS_PROXY", "")).username or "", None)
-        unavailable = runner.available()
-        if unavailable:  # what the pipeline says before a local run: the harness's error, not the snippet's
-            raise HarnessError(f"runner {runner.name}: {unavailable}")
         if runner.name != "python":
             return self._local.execute(runner, launch, timeout_s)
         if self._meta is None:
