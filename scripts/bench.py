@@ -224,18 +224,9 @@ def docker_isolation_targets(report: dict[str, Any]) -> list[str]:
 def targets(report: dict[str, Any]) -> list[str]:
     """Each target of the issue, with the figure measured here and whether it holds."""
     lines = []
-    runs = report["runs"]
-    big = runs.get("100") or runs[max(runs, key=int)]
-    for run in big["harness"]:
-        if run["executor"] == "local":
-            ratio = run["wall_s"] / big["bare"]["wall_s"]
-            cpu = run["cpu_s"] / big["bare"]["cpu_s"]
-            lines.append(f"{'holds' if ratio <= 1.3 else 'MISSED'}: local executor ({_label(run)}), "
-                         f"N={big['size']}: total {ratio:.2f} x the bare limit (target <= 1.3; CPU time {cpu:.2f} x)")
-    warm = next(r for r in big["harness"] if r["executor"] == "local" and r["warm_workers"])
-    median = warm["per_runner"]["worker"]["median_ms"]
-    lines.append(f"{'holds' if median <= 60 else 'MISSED'}: warm Worker snippets, median {median:.0f} ms "
-                 "(target <= 60 ms)")
+    runs = report.get("runs") or {}
+    if runs:
+        lines += run_targets(runs)
     pmd = report.get("pmd", {})
     if "inprocess" in pmd:
         ours = pmd["inprocess"]["per_runner"]["python"]["median_ms"]
@@ -243,14 +234,34 @@ def targets(report: dict[str, Any]) -> list[str]:
         total_ours, total_theirs = pmd["inprocess"]["wall_s"], pmd["pytest_markdown_docs"]["wall_s"]
         lines.append(f"{'holds' if ours <= theirs else 'MISSED'}: inprocess per snippet {ours:.1f} ms median vs "
                      f"pytest-markdown-docs {theirs:.1f} ms (whole run: {total_ours:.2f} s vs {total_theirs:.2f} s)")
-    extraction = report["extraction"]
-    fastest = extraction[-1]
-    lines.append(f"{'holds' if fastest['pages_per_s'] >= 1000 else 'MISSED'}: extraction "
-                 f"{fastest['pages_per_s']:.0f} pages/s at N={fastest['pages']} (target >= 1,000)")
+    extraction = report.get("extraction") or []
+    if extraction:
+        fastest = extraction[-1]
+        lines.append(f"{'holds' if fastest['pages_per_s'] >= 1000 else 'MISSED'}: extraction "
+                     f"{fastest['pages_per_s']:.0f} pages/s at N={fastest['pages']} (target >= 1,000; "
+                     f"{fastest.get('cpu_pages_per_s', 0):.0f} pages a CPU second)")
     if len(extraction) > 1:
         low = next((row for row in extraction if row["pages"] == 100), extraction[0])
         lines.append(memory_target("extraction", low["pages"], low, extraction[-1]["pages"], extraction[-1]))
     return lines + running_memory_targets(runs)
+
+
+def run_targets(runs: dict[str, Any]) -> list[str]:
+    """The local executor against the bare limit at N = 100 (else the largest size run), and warm Workers."""
+    lines = []
+    big = runs.get("100") or runs[max(runs, key=int)]
+    for run in big["harness"]:
+        if run["executor"] == "local":
+            ratio = run["wall_s"] / big["bare"]["wall_s"]
+            cpu = run["cpu_s"] / big["bare"]["cpu_s"]
+            lines.append(f"{'holds' if ratio <= 1.3 else 'MISSED'}: local executor ({_label(run)}), "
+                         f"N={big['size']}: total {ratio:.2f} x the bare limit (target <= 1.3; CPU time {cpu:.2f} x)")
+    warm = next((r for r in big["harness"] if r["executor"] == "local" and r["warm_workers"]), None)
+    if warm is not None and "worker" in warm["per_runner"]:
+        median = warm["per_runner"]["worker"]["median_ms"]
+        lines.append(f"{'holds' if median <= 60 else 'MISSED'}: warm Worker snippets, median {median:.0f} ms "
+                     "(target <= 60 ms)")
+    return lines
 
 
 def memory_target(what: str, low_size: int, low: dict[str, Any], high_size: int, high: dict[str, Any]) -> str:

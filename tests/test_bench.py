@@ -3,6 +3,7 @@ generator writes what the bench counts on and that the bench runs end to end."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -58,3 +59,18 @@ def test_the_bench_runs_end_to_end_at_a_tiny_size(tmp_path: Path) -> None:
         ("local", False), ("local", True), ("inprocess", True)]
     assert all(r["snippets"] == 5 and not r["errors"] for r in run["harness"])
     assert "x bare" in done.stdout and "Targets" in done.stdout
+
+
+def test_targets_are_given_for_the_parts_measured() -> None:
+    """A bench run of one part only (say docker's, with no run or extraction sizes) still ends in targets."""
+    spec = importlib.util.spec_from_file_location("bench_script", ROOT / "scripts" / "bench.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    extraction = [{"pages": 100, "pages_per_s": 180.0, "cpu_pages_per_s": 250.0, "rss_mb": 50.0, "snippets": 800},
+                  {"pages": 1000, "pages_per_s": 190.0, "cpu_pages_per_s": 260.0, "rss_mb": 70.0, "snippets": 8000}]
+
+    assert bench.targets({"runs": {}, "extraction": []}) == []
+    lines = bench.targets({"runs": {}, "extraction": extraction})
+    assert lines[0] == "MISSED: extraction 190 pages/s at N=1000 (target >= 1,000; 260 pages a CPU second)"
+    assert lines[1].startswith("MISSED: extraction peak memory 50 MB at N=100 -> 70 MB at N=1000 (x1.40")
