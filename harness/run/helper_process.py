@@ -1,6 +1,9 @@
 """A long-lived helper process that speaks JSON lines: the warm Python of the `inprocess` executor and
 the warm Worker servers. Started in its own process group, ready when its first message says so,
-stopped with everything in that group; its stderr kept in a file for error messages."""
+stopped with everything in that group; its stderr kept in a file for error messages.
+
+`JsonLinesHelper` is what such a helper is to its users, whatever carries its lines: `HelperProcess`
+(a local process) and `harness.run.docker_warm_worker`'s helper in a container (a `docker exec -i`)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO, Any
 
 from harness.run.base import HarnessError
@@ -19,33 +22,32 @@ from harness.run.base import HarnessError
 Message = dict[str, Any]
 
 
-class HelperProcess:
-    """A context manager around one helper; `on_message` gets each message after the first (which
-    must be `{"ready": true}`), from a reader thread; `on_end` is called once when its output ends."""
+class JsonLinesHelper:
+    """A context manager around one helper, whatever carries its lines (subclasses: `_open`, `_close`,
+    `_write`, `log_tail`); `on_message` gets each message after the first (which must be
+    `{"ready": true}`), from a reader thread; `on_end` is called once when its output ends."""
 
-    def __init__(self, argv: Sequence[str], env: Mapping[str, str], what: str, start_timeout_s: float,
-                 on_message: Callable[[Message], None], on_end: Callable[[], None] = lambda: None) -> None:
-        self.argv, self.env, self.what = list(argv), dict(env), what
+    def __init__(self, what: str, start_timeout_s: float, on_message: Callable[[Message], None],
+                 on_end: Callable[[], None] = lambda: None) -> None:
+        self.what = what
         self._start_timeout_s = start_timeout_s
         self._on_message, self._on_end = on_message, on_end
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
+        self._open_now = False
         self._ready = threading.Event()
         self._ended = threading.Event()
         self._write_lock = threading.Lock()
 
     @property
     def running(self) -> bool:
-        return self._proc is not None and not self._ended.is_set()
+        return self._open_now and not self._ended.is_set()
 
-    def __enter__(self) -> HelperProcess:
-        self._log = tempfile.TemporaryFile(prefix="harness-helper-")
+    def __enter__(self) -> JsonLinesHelper:
         try:
-            self._proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
-                                          env=self.env, start_new_session=True)
-        except OSError as error:
+            self._open()
+        except BaseException:
             self.__exit__()
-            raise HarnessError(f"cannot start the {self.what}: {error}") from error
+            raise
+        self._open_now = True
         threading.Thread(target=self._read, name=f"harness-{self.what}", daemon=True).start()
         if not self._ready.wait(self._start_timeout_s) or self._ended.is_set():
             problem = self.log_tail()
@@ -55,6 +57,75 @@ class HelperProcess:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._open_now = False
+        self._close()
+
+    def send(self, message: Message) -> None:
+        """Writes one message; `HarnessError` when the helper no longer reads."""
+        if not self.running:
+            raise HarnessError(f"the {self.what} is not running: {self.log_tail() or 'stopped'}")
+        try:
+            with self._write_lock:
+                self._write((json.dumps(message) + "\n").encode())
+        except OSError as error:
+            raise HarnessError(f"the {self.what} stopped: {self.log_tail() or error}") from error
+
+    def log_tail(self) -> str:
+        """The end of what the helper wrote on stderr."""
+        raise NotImplementedError
+
+    def _open(self) -> None:
+        """Starts the helper (raising `HarnessError` or the transport's own error if it cannot)."""
+        raise NotImplementedError
+
+    def _close(self) -> None:
+        """Stops the helper and everything it started; safe to call more than once, or after `_open` failed."""
+        raise NotImplementedError
+
+    def _write(self, data: bytes) -> None:
+        raise NotImplementedError
+
+    def _lines(self) -> Iterable[bytes]:
+        """The helper's stdout, line by line, until it ends (the reader thread's)."""
+        raise NotImplementedError
+
+    def _read(self) -> None:
+        try:
+            for line in self._lines():
+                message = json.loads(line)
+                if not self._ready.is_set():
+                    self._ready.set()
+                    continue
+                self._on_message(message)
+        finally:
+            self._ended.set()
+            self._ready.set()
+            self._on_end()
+
+
+class HelperProcess(JsonLinesHelper):
+    """A helper run as a local process, in a process group of its own (see `JsonLinesHelper`)."""
+
+    def __init__(self, argv: Sequence[str], env: Mapping[str, str], what: str, start_timeout_s: float,
+                 on_message: Callable[[Message], None], on_end: Callable[[], None] = lambda: None) -> None:
+        super().__init__(what, start_timeout_s, on_message, on_end)
+        self.argv, self.env = list(argv), dict(env)
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    def __enter__(self) -> HelperProcess:
+        super().__enter__()
+        return self
+
+    def _open(self) -> None:
+        self._log = tempfile.TemporaryFile(prefix="harness-helper-")  # noqa: SIM115 (closed by _close)
+        try:
+            self._proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
+                                          env=self.env, start_new_session=True)
+        except OSError as error:
+            raise HarnessError(f"cannot start the {self.what}: {error}") from error
+
+    def _close(self) -> None:
         proc, self._proc = self._proc, None
         if proc is not None:
             with contextlib.suppress(OSError):
@@ -68,20 +139,14 @@ class HelperProcess:
             self._log.close()
             self._log = None
 
-    def send(self, message: Message) -> None:
-        """Writes one message; `HarnessError` when the helper no longer reads."""
+    def _write(self, data: bytes) -> None:
         proc = self._proc
-        if proc is None or proc.stdin is None or self._ended.is_set():
-            raise HarnessError(f"the {self.what} is not running: {self.log_tail() or 'stopped'}")
-        try:
-            with self._write_lock:
-                proc.stdin.write((json.dumps(message) + "\n").encode())
-                proc.stdin.flush()
-        except OSError as error:
-            raise HarnessError(f"the {self.what} stopped: {self.log_tail() or error}") from error
+        if proc is None or proc.stdin is None:
+            raise OSError("stopped")
+        proc.stdin.write(data)
+        proc.stdin.flush()
 
     def log_tail(self) -> str:
-        """The end of what the helper wrote on stderr."""
         log = self._log
         if log is None:
             return ""
@@ -90,17 +155,7 @@ class HelperProcess:
             return log.read().decode("utf-8", "replace")[-2000:].strip()
         return ""
 
-    def _read(self) -> None:
+    def _lines(self) -> Iterable[bytes]:
         proc = self._proc
         assert proc is not None and proc.stdout is not None
-        try:
-            for line in proc.stdout:
-                message = json.loads(line)
-                if not self._ready.is_set():
-                    self._ready.set()
-                    continue
-                self._on_message(message)
-        finally:
-            self._ended.set()
-            self._ready.set()
-            self._on_end()
+        return proc.stdout

@@ -14,6 +14,10 @@ Loader has no Cache API (`caches.default` throws "No Cache was configured"), so 
 A server runs one snippet at a time (so the output workerd prints is that snippet's); the pool starts
 another when all are busy, so `-j N` uses up to N servers. A snippet that times out takes its server
 down with it; the next one starts a fresh server. A server is replaced after `RECYCLE_AFTER` jobs.
+
+`WarmWorkerServer` and `ServerPool` do not care what carries a server's lines (`JsonLinesHelper`):
+`WarmWorkers` runs local servers for the local executors, `harness.run.docker_warm_worker` runs each
+in a sandboxed container for the docker executor.
 """
 
 from __future__ import annotations
@@ -24,11 +28,13 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from harness.model import HttpResponse
 from harness.run.base import HarnessError, Launch, Outcome
-from harness.run.helper_process import HelperProcess
+from harness.run.helper_process import HelperProcess, JsonLinesHelper, Message
 from harness.run.local import base_env, read_response
 
 START_TIMEOUT_S = 30.0
@@ -37,24 +43,23 @@ RECYCLE_AFTER = 100
 a server that ran thousands of snippets held over a gigabyte; a new one costs ~0.3 s."""
 _GONE: dict[str, Any] = {}
 """Put in a server's answers once its output has ended."""
-_SERVER_ENV = ("HARNESS_MOCK_URL", "NODE_EXTRA_CA_CERTS")
+SERVER_ENV = ("HARNESS_MOCK_URL", "NODE_EXTRA_CA_CERTS")
+"""Variables of a worker launch that hold for the whole run: the server is started with them."""
 _COLD_ONLY = re.compile(rb"\bcaches\b")
 """What a warm isolate cannot give a snippet: the Cache API."""
-"""Variables of a worker launch that hold for the whole run: the server is started with them."""
+
+OpenHelper = Callable[[Callable[[Message], None], Callable[[], None]], JsonLinesHelper]
+"""Makes the (not yet started) helper of a server from its `on_message` and `on_end`."""
 
 
 class WarmWorkerServer:
     """One `serve.mjs` and its workerd, as a context manager; `run` hands it one job at a time."""
 
-    def __init__(self, runners_dir: Path, env: dict[str, str], start_timeout_s: float = START_TIMEOUT_S) -> None:
+    def __init__(self, env: dict[str, str], open_helper: OpenHelper) -> None:
         self.env = env
         """The run-wide variables it was started with (the mock's URL, the run's CA)."""
-        argv = ["node", str(runners_dir / "worker" / "serve.mjs")]
-        self._dir = Path(tempfile.mkdtemp(prefix="harness-warm-worker-"))
         self._answers: queue.Queue[dict[str, Any]] = queue.Queue()
-        self._helper = HelperProcess(argv, {**base_env(self._dir), **env, "HARNESS_WARM_DIR": str(self._dir)},
-                                     "warm Worker server", start_timeout_s, self._answers.put,
-                                     lambda: self._answers.put(_GONE))
+        self._helper = open_helper(self._answers.put, lambda: self._answers.put(_GONE))
         self.jobs = 0
         """Jobs sent to it so far."""
 
@@ -67,8 +72,7 @@ class WarmWorkerServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._helper.__exit__()  # workerd is in the server's process group: it goes too
-        shutil.rmtree(self._dir, ignore_errors=True)
+        self._helper.__exit__()  # workerd goes with the server (its process group, or its container)
 
     def run(self, job: dict[str, Any], timeout_s: float) -> dict[str, Any] | None:
         """Sends one job and waits for its answer; None when it did not come in time (the server is
@@ -87,14 +91,17 @@ class WarmWorkerServer:
         return answer
 
 
-class WarmWorkers:
-    """A pool of warm Worker servers for a run: started on demand, reused, stopped on `close`."""
+class ServerPool:
+    """A pool of warm Worker servers for a run: started on demand by `start(env)`, reused, stopped on
+    `close`; `run` sends a job to an idle one. Thread-safe."""
 
-    def __init__(self, runners_dir: Path) -> None:
-        self.runners_dir = runners_dir
+    def __init__(self, start: Callable[[dict[str, str]], WarmWorkerServer]) -> None:
+        self._start = start
         self._idle: list[WarmWorkerServer] = []
         self._all: list[WarmWorkerServer] = []
         self._lock = threading.Lock()
+        self.started = 0
+        """Servers started so far (for tests and the benchmark)."""
 
     def _take(self, env: dict[str, str]) -> WarmWorkerServer:
         with self._lock:
@@ -102,7 +109,8 @@ class WarmWorkers:
                 server = self._idle.pop()
                 if server.alive and server.env == env:
                     return server
-        server = WarmWorkerServer(self.runners_dir, env).__enter__()
+            self.started += 1
+        server = self._start(env).__enter__()
         with self._lock:
             self._all.append(server)
         return server
@@ -112,7 +120,8 @@ class WarmWorkers:
             if server.alive and server.jobs < RECYCLE_AFTER:
                 self._idle.append(server)
                 return
-            self._all.remove(server)
+            if server in self._all:
+                self._all.remove(server)
         server.__exit__()
 
     def close(self) -> None:
@@ -126,16 +135,13 @@ class WarmWorkers:
         """Whether a launch of the `worker` runner can run warm (else it runs cold, as `run.mjs`)."""
         return not any(_COLD_ONLY.search(content) for content in launch.files.values())
 
-    def execute(self, launch: Launch, workdir: Path, timeout_s: float, output_limit: int) -> Outcome:
-        """Runs a launch of the `worker` runner (`node run.mjs <entry> <result>`) on a warm server."""
-        for name, content in launch.files.items():
-            (workdir / name).parent.mkdir(parents=True, exist_ok=True)
-            (workdir / name).write_bytes(content)
-        entry, result = (part.replace("{workdir}", str(workdir)) for part in launch.argv[2:4])
-        env = {name: launch.env[name] for name in _SERVER_ENV if name in launch.env}
-        job = {"entry": entry, "result": result, "token": launch.env.get("HARNESS_TOKEN", ""),
-               "proxy": launch.env.get("HTTPS_PROXY", ""), "limit": output_limit,
-               "aiVersion": launch.env.get("HARNESS_AI_VERSION", "")}
+    def run(self, launch: Launch, job: dict[str, Any], timeout_s: float, output_limit: int,
+            response: Callable[[dict[str, Any]], HttpResponse | None]) -> Outcome:
+        """Runs `job` (what serve.mjs needs of `launch` but the snippet's code) on an idle server;
+        `response` reads the Worker's answer from the server's."""
+        env = {name: launch.env[name] for name in SERVER_ENV if name in launch.env}
+        job = {**job, "token": launch.env.get("HARNESS_TOKEN", ""), "proxy": launch.env.get("HTTPS_PROXY", ""),
+               "limit": output_limit, "aiVersion": launch.env.get("HARNESS_AI_VERSION", "")}
         started = time.monotonic()
         try:
             server = self._take(env)
@@ -152,4 +158,43 @@ class WarmWorkers:
             return Outcome(None, "", "", duration, timed_out=True)
         return Outcome(exit_code=int(answer["exit"]), stdout=answer.get("stdout", ""), stderr=answer.get("stderr", ""),
                        duration_s=duration, output_truncated=bool(answer.get("truncated")),
-                       response=read_response(Path(result)))
+                       response=response(answer))
+
+
+class WarmWorkers(ServerPool):
+    """The local warm Worker servers of a run (each a `serve.mjs` process with a temporary dir)."""
+
+    def __init__(self, runners_dir: Path) -> None:
+        super().__init__(self._local_server)
+        self.runners_dir = runners_dir
+
+    def _local_server(self, env: dict[str, str]) -> WarmWorkerServer:
+        argv = ["node", str(self.runners_dir / "worker" / "serve.mjs")]
+
+        def open_helper(on_message: Callable[[Message], None], on_end: Callable[[], None]) -> JsonLinesHelper:
+            return _LocalServerProcess(argv, env, on_message, on_end)
+
+        return WarmWorkerServer(env, open_helper)
+
+    def execute(self, launch: Launch, workdir: Path, timeout_s: float, output_limit: int) -> Outcome:
+        """Runs a launch of the `worker` runner (`node run.mjs <entry> <result>`) on a warm server."""
+        for name, content in launch.files.items():
+            (workdir / name).parent.mkdir(parents=True, exist_ok=True)
+            (workdir / name).write_bytes(content)
+        entry, result = (part.replace("{workdir}", str(workdir)) for part in launch.argv[2:4])
+        return self.run(launch, {"entry": entry, "result": result}, timeout_s, output_limit,
+                        lambda _: read_response(Path(result)))
+
+
+class _LocalServerProcess(HelperProcess):
+    """A local `serve.mjs`, with a temporary dir of its own (HARNESS_WARM_DIR) removed after it."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], on_message: Callable[[Message], None],
+                 on_end: Callable[[], None]) -> None:
+        self._dir = Path(tempfile.mkdtemp(prefix="harness-warm-worker-"))
+        super().__init__(argv, {**base_env(self._dir), **env, "HARNESS_WARM_DIR": str(self._dir)},
+                         "warm Worker server", START_TIMEOUT_S, on_message, on_end)
+
+    def _close(self) -> None:
+        super()._close()  # workerd is in the server's process group: it goes too
+        shutil.rmtree(self._dir, ignore_errors=True)
