@@ -3,8 +3,10 @@
 // Jobs run one at a time, so that what workerd prints belongs to exactly one of them.
 // Protocol, one JSON object a line: out `{"ready": true}` once; in `{"job", "entry", "result",
 // "token", "proxy", "limit", "aiVersion"}`; out `{"job", "exit", "stdout", "stderr", "truncated"}` when it is
-// done, having written `result` as run.mjs does. Env: HARNESS_MOCK_URL (the mock app), NODE_EXTRA_CA_CERTS
-// (the run's CA), HARNESS_WARM_DIR (optional).
+// done, having written `result` as run.mjs does. Instead of `entry` a job may carry the snippet's code,
+// `"source"` with `"loader"` ("ts" or "js") and `"name"` (its file name); without `result` the Worker's
+// answer comes in the job's answer, `"response": {status, headers, body_b64}` (as run.mjs's file).
+// Env: HARNESS_MOCK_URL (the mock app), NODE_EXTRA_CA_CERTS (the run's CA), HARNESS_WARM_DIR (optional).
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -122,7 +124,8 @@ const base = `http://127.0.0.1:${port}`;
 
 let slot = 0;
 async function run(job) {
-  const built = await bundle(job.entry, job.aiVersion || "");
+  const entry = job.source === undefined ? job.entry : { source: job.source, loader: job.loader, name: job.name };
+  const built = await bundle(entry, job.aiVersion || "");
   if (built.errors) return { exit: 3, stdout: "", stderr: built.errors.map((line) => line + "\n").join("") };
   const id = `${job.job}-${randomBytes(6).toString("hex")}`;
   const done = { stdout: false, stderr: false };
@@ -154,11 +157,13 @@ async function run(job) {
       await ended;
       return { exit: 1, stdout: current.stdout, stderr: `${current.stderr}${body}\n${START_FAILED}\n` };
     }
-    writeFileSync(job.result, JSON.stringify({
-      status: answer.status, headers: [...answer.headers.entries()], body_b64: body.toString("base64"),
-    }));
+    const response = { status: answer.status, headers: [...answer.headers.entries()], body_b64: body.toString("base64") };
+    if (job.result) writeFileSync(job.result, JSON.stringify(response));
     await ended;
-    return { exit: 0, stdout: current.stdout, stderr: current.stderr, truncated: current.truncated };
+    return {
+      exit: 0, stdout: current.stdout, stderr: current.stderr, truncated: current.truncated,
+      ...(job.result ? {} : { response }),
+    };
   } catch (error) {
     return { exit: 1, stdout: current.stdout, stderr: current.stderr + String(error?.stack ?? error) + "\n" };
   } finally {

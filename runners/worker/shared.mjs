@@ -17,12 +17,14 @@ export const CF = false;
 
 // The snippet bundled (so `import { Ai } from "@cloudflare/ai"` is the real package; `aiVersion`
 // "1.0" or "1.1" bundles that generation instead of 1.2): `{ script }`, or `{ errors }` as
-// `line:column: text` lines.
+// `line:column: text` lines. `entry` is its file, or `{ source, loader: "ts" | "js", name }`: its code.
 export async function bundle(entry, aiVersion = process.env.HARNESS_AI_VERSION || "") {
   const alias = aiVersion ? { "@cloudflare/ai": `@cloudflare/ai-${aiVersion}` } : {};
+  const input = typeof entry === "string" ? { entryPoints: [entry] }
+    : { stdin: { contents: entry.source, loader: entry.loader, resolveDir: here, sourcefile: entry.name } };
   try {
     const out = await esbuild.build({
-      entryPoints: [entry], bundle: true, write: false, format: "esm", platform: "neutral",
+      ...input, bundle: true, write: false, format: "esm", platform: "neutral",
       target: "es2022", conditions: ["workerd", "worker", "browser"], mainFields: ["browser", "module", "main"],
       nodePaths: [join(here, "node_modules")], logLevel: "silent", external: ["node:*", "cloudflare:*"], alias,
     });
