@@ -5,7 +5,9 @@ from the runner's image (`images.image_for`), joined to the sidecar's network na
 `isolation` says: `snippet` (the default) in a fresh container each (`sandbox.run_in_container`);
 `group` and `run` in a warm container (`warm_container`) per runtime, held by a tab group of a page
 while it runs and then handed to a later one, or per runtime for the whole run (`warm_pool`), each
-snippet a job for the container's standing supervisor that finds the container as a fresh one.
+snippet a job for the container's standing supervisor that finds the container as a fresh one;
+there, Worker snippets run on warm Worker servers instead (`docker_warm_worker`: a fresh isolate each
+in a standing workerd; one that uses the Cache API runs cold in a warm container).
 Registrations and journal reads reach the sidecar over one standing exec (`sidecar_channel`).
 Leaving removes every container and volume labelled with the run id, also on Ctrl-C, on SIGTERM
 (turned into `SystemExit` while the executor is entered in the main thread) and when start-up fails
@@ -40,6 +42,7 @@ from harness.model import RecordedRequest
 from harness.run import images
 from harness.run.base import HarnessError, Launch, Outcome, Route, Runner
 from harness.run.docker_engine import RunLabels, connect, reap, reap_orphans
+from harness.run.docker_warm_worker import DockerWarmWorkers
 from harness.run.mock_sidecar import ADMIN, APP_PORT, PROXY_PORT, MockSidecar
 from harness.run.sandbox import CA_DIR, Limits, run_in_container
 from harness.run.sidecar_channel import ChannelBroken, SidecarChannel
@@ -79,6 +82,7 @@ class DockerExecutor:
         self._client: DockerClient | None = None
         self._sidecar: MockSidecar | None = None
         self._warm: WarmPool | None = None
+        self._workers: DockerWarmWorkers | None = None
         self._background: ThreadPoolExecutor | None = None
         self._channel: SidecarChannel | None = None
         """Removes containers and volumes that are done with, off the snippets' way."""
@@ -99,6 +103,8 @@ class DockerExecutor:
             self._background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="harness-docker-remove")
             if self.isolation != "snippet":
                 self._warm = WarmPool(self._start_warm, self.isolation == "group", self._background)
+                self._workers = DockerWarmWorkers(self._client, self._worker_image, self._sidecar.namespace,
+                                                  self.labels, self._limits, self.runners_dir)
         except BaseException:
             self.__exit__()
             raise
@@ -107,11 +113,13 @@ class DockerExecutor:
     def __exit__(self, *exc: object) -> None:
         """Removes the sidecar and whatever of this run is left; raises if the sidecar died."""
         sidecar, client, warm, background = self._sidecar, self._client, self._warm, self._background
-        channel, self._channel = self._channel, None
+        channel, workers, self._channel, self._workers = self._channel, self._workers, None, None
         self._sidecar, self._warm, self._background = None, None, None
         try:
             if channel is not None:
                 channel.close()
+            if workers is not None:
+                workers.close()
             if warm is not None:
                 warm.close()
             if background is not None:
@@ -165,12 +173,20 @@ class DockerExecutor:
 
     @property
     def warm_started(self) -> int:
-        """Warm containers started so far in this run (0 with `isolation="snippet"`)."""
-        return self._warm.started if self._warm is not None else 0
+        """Warm containers (and warm Worker servers' containers) started so far in this run (0 with
+        `isolation="snippet"`)."""
+        servers = self._workers.started if self._workers is not None else 0
+        return servers + (self._warm.started if self._warm is not None else 0)
 
     def _start_warm(self, image: str) -> WarmContainer:
         assert self._client is not None
         return WarmContainer(self._client, image, self.sidecar.namespace, self.labels, self._limits).start()
+
+    def _worker_image(self) -> str:
+        image = self._image("worker")
+        if image is None:
+            raise HarnessError(self._missing("worker"))
+        return image
 
     def _ask(self, command: str, snippet_id: str) -> Any:
         """The sidecar's answer to `register` or `journal` over the standing channel; None when there is
@@ -205,6 +221,12 @@ class DockerExecutor:
             return Outcome(None, "", "", 0.0, infra_error=str(error))
         if image is None:
             return Outcome(None, "", "", 0.0, infra_error=self._missing(runner.name))
+        if self._warm is not None and self._workers is not None and runner.name == "worker" \
+                and self._workers.serves(launch):
+            try:
+                return self._workers.execute(launch, timeout_s)
+            finally:
+                self._warm.ran_elsewhere()
         if self._warm is not None:
             return self._warm.execute(runner.name, image, launch, timeout_s)
         assert self._client is not None

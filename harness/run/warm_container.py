@@ -166,6 +166,28 @@ class _SupervisorChannel:
             raise ChannelBroken("the supervisor wrote past its report")
 
 
+def start_idle(client: DockerClient, image: str, namespace: Namespace, labels: RunLabels,
+               limits: Limits) -> tuple[Container, Volume, dict[str, str]]:
+    """A started container of `image` with the sandbox of a snippet container (`sandbox_options`), its
+    first process idle, and its work volume; and the environment a cold container of the image has
+    before a launch's own (the image's, HOSTNAME). Removes what it made if that fails half way."""
+    volume: Volume | None = None
+    container: Container | None = None
+    try:
+        volume = client.volumes.create(name=f"harness-{labels.run_id}-work-{uuid.uuid4().hex[:8]}",
+                                       labels=labels.of("work"))
+        container = client.containers.create(image, list(IDLE), **sandbox_options(namespace, volume.name or "",
+                                                                                  labels, limits, "warm"))
+        container.start()
+        config: dict[str, Any] = container.attrs["Config"]
+        env = dict(entry.split("=", 1) for entry in config.get("Env") or [] if "=" in entry)
+        env["HOSTNAME"] = str(config.get("Hostname", ""))
+    except BaseException:
+        remove_quietly(container, volume)
+        raise
+    return container, volume, env
+
+
 class WarmContainer:
     """One warm container of `image`: `start`, then `run` launches one at a time, then `remove`."""
 
@@ -183,16 +205,9 @@ class WarmContainer:
 
     def start(self) -> WarmContainer:
         """Creates and starts the container and its supervisor; removes what it made if that fails half way."""
+        self._container, self._volume, self._env = start_idle(self._client, self.image, self._namespace,
+                                                              self._labels, self._limits)
         try:
-            self._volume = self._client.volumes.create(
-                name=f"harness-{self._labels.run_id}-work-{uuid.uuid4().hex[:8]}", labels=self._labels.of("work"))
-            self._container = self._client.containers.create(
-                self.image, list(IDLE), **sandbox_options(self._namespace, self._volume.name or "", self._labels,
-                                                          self._limits, "warm"))
-            self._container.start()
-            config: dict[str, Any] = self._container.attrs["Config"]
-            self._env = dict(entry.split("=", 1) for entry in config.get("Env") or [] if "=" in entry)
-            self._env["HOSTNAME"] = str(config.get("Hostname", ""))
             self._channel = _SupervisorChannel(self._client, self._container.id or "")
         except BaseException:
             self.remove()

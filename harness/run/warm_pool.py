@@ -86,6 +86,12 @@ class WarmPool:
             self._background.submit(container.remove)
         return outcome
 
+    def ran_elsewhere(self) -> None:
+        """The snippet this thread routed ran without a container of the pool (on a warm Worker server)."""
+        group, self._local.group = getattr(self._local, "group", None), None
+        with self._lock:
+            self._finish(group)
+
     def close(self) -> None:
         """Removes every idle container (busy ones go when given back, as broken: the run is over)."""
         with self._lock:
