@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 from harness.cache import ResultCache, mock_setup_of, snippet_key
 from harness.check.registry import XPASS, check_groups, check_page, check_pages, check_snippet
@@ -20,7 +19,6 @@ from harness.model import (
     Extraction,
     Finding,
     Page,
-    RecordedRequest,
     RunResult,
     Severity,
     Snippet,
@@ -32,23 +30,6 @@ from harness.run.registry import default_runners_dir, runner_name_for, runners
 from harness.select import changed_since, in_shard
 
 Progress = Callable[[int, int, SnippetResult], None]
-
-
-@runtime_checkable
-class TakesRequests(Protocol):
-    """An executor whose mock can hand a finished snippet's journal entries over and forget them."""
-
-    def take_requests(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
-        """The journal's entries for one snippet, in order of arrival, which its mock then forgets."""
-        ...
-
-
-def finished_requests(executor: Executor, journal_key: str) -> tuple[RecordedRequest, ...]:
-    """What a finished snippet sent. A run has no further use for them in the mock, so they are taken
-    from it where the executor can (the journal of `harness mock` itself keeps everything)."""
-    if isinstance(executor, TakesRequests):
-        return executor.take_requests(journal_key)
-    return executor.requests_of(journal_key)
 
 
 def kept_for_reports(evidence: Evidence) -> Evidence:
@@ -153,7 +134,7 @@ def run_job(job: Job, executor: Executor, runner: Runner, timeout_s: float, atte
     evidence = Evidence(
         snippet=job.snippet, runner=runner.name, exit_code=outcome.exit_code, stdout=outcome.stdout,
         stderr=outcome.stderr, duration_s=outcome.duration_s,
-        requests=tuple(replace(r, snippet_id=job.snippet.id) for r in finished_requests(executor, journal_key)),
+        requests=tuple(replace(r, snippet_id=job.snippet.id) for r in executor.take_requests(journal_key)),
         response=outcome.response, timed_out=outcome.timed_out, infra_error=outcome.infra_error,
         executor=executor.name, output_truncated=outcome.output_truncated,
     )

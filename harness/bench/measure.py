@@ -22,7 +22,7 @@ from typing import Any
 
 from harness.bench.bare import run_bare
 from harness.model import RecordedRequest
-from harness.pipeline import RunOptions, execute, finished_requests, plan
+from harness.pipeline import RunOptions, execute, plan
 from harness.run.base import Executor, Launch, Outcome, Route, Runner
 from harness.run.executors import make_executor
 from harness.run.registry import default_runners_dir
@@ -94,7 +94,7 @@ class TimedExecutor:
         return self.inner.requests_of(snippet_id)
 
     def take_requests(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
-        return finished_requests(self.inner, snippet_id)
+        return self.inner.take_requests(snippet_id)
 
 
 def measure_harness(root: Path, executor: str, warm_workers: bool, jobs: int,

@@ -104,3 +104,8 @@ class Executor(Protocol):
     def requests_of(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
         """The journal's entries for one snippet, in order of arrival."""
         ...
+
+    def take_requests(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
+        """`requests_of`, and the mock forgets them: a run is done with that snippet (the journal of
+        `harness mock` itself keeps everything)."""
+        ...

@@ -258,7 +258,7 @@ class DockerExecutor:
         return self._journal(snippet_id, take=False)
 
     def take_requests(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
-        """`requests_of`, and the sidecar's mock forgets them (see `harness.pipeline.TakesRequests`)."""
+        """`requests_of`, and the sidecar's mock forgets them (see `Executor.take_requests`)."""
         return self._journal(snippet_id, take=True)
 
     def _journal(self, snippet_id: str, take: bool) -> tuple[RecordedRequest, ...]:

@@ -181,7 +181,7 @@ class InProcessExecutor:
         return self._local.requests_of(snippet_id)
 
     def take_requests(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
-        """`requests_of`, and the run's journal forgets them (see `harness.pipeline.TakesRequests`)."""
+        """`requests_of`, and the run's journal forgets them (see `Executor.take_requests`)."""
         return self._local.take_requests(snippet_id)
 
     def execute(self, runner: Runner, launch: Launch, timeout_s: float) -> Outcome:

@@ -159,5 +159,5 @@ class LocalExecutor:
         return self.mock.journal.for_snippet(snippet_id)
 
     def take_requests(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
-        """`requests_of`, and the mock forgets them (see `harness.pipeline.TakesRequests`)."""
+        """`requests_of`, and the mock forgets them (see `Executor.take_requests`)."""
         return self.mock.journal.take(snippet_id)

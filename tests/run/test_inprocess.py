@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from harness.model import Snippet
-from harness.pipeline import TakesRequests
 from harness.run.base import Executor, Outcome
 from harness.run.inprocess import InProcessExecutor
 from harness.run.local import LocalExecutor
@@ -221,7 +220,6 @@ def test_a_harness_folder_in_the_working_directory_is_not_imported(tmp_path: Pat
 
 
 def test_a_finished_snippets_requests_are_taken_from_the_journal(inprocess: InProcessExecutor) -> None:
-    assert isinstance(inprocess, TakesRequests)
     code = f"import requests\nrequests.post('{URL}', headers={AUTH}, json={{'prompt': 'taken'}})\n"
     assert run(inprocess, snippet(code, "taken"), "taken")[0].exit_code == 0
     assert [r.json for r in inprocess.take_requests("taken")] == [{"prompt": "taken"}]
