@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CF, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, bundle, here, proxyAgent, require, sendOut } from "./shared.mjs";
+import { CF, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, bundle, here, proxyAgent, require, sendOut, START_FAILED } from "./shared.mjs";
 
 const { Miniflare, Response } = require("miniflare");
 
@@ -71,7 +71,7 @@ try {
 } catch (error) {
   if (error?.code !== "ERR_RUNTIME_FAILURE") throw error;
   // workerd printed the snippet's own error (an uncaught exception at start-up) above
-  console.error("harness: the Worker failed to start (its error is above)");
+  console.error(START_FAILED);
   process.exitCode = 1;
 } finally {
   await mf.dispose().catch((error) => { if (error?.code !== "ERR_RUNTIME_FAILURE") throw error; });

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
-import { CF, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, bundle, here, proxyAgent, require, sendOut } from "./shared.mjs";
+import { CF, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, bundle, here, proxyAgent, require, sendOut, START_FAILED } from "./shared.mjs";
 
 const workerdPath = require("workerd").default;
 const { fetch, Headers } = require("undici");
@@ -27,7 +27,6 @@ const fixed = {
   "ai-binding.mjs": readFileSync(join(here, "ai-binding.mjs"), "utf8"),
   "settle.mjs": readFileSync(join(here, "settle.mjs"), "utf8"),
 };
-const START_FAILED = "harness: the Worker failed to start (its error is above)";
 const agents = new Map(); // job -> proxy agent, while the job runs
 
 // The `request.cf` a cold run's Worker sees (Miniflare's, for a dispatchFetch like run.mjs's), once.

@@ -14,6 +14,8 @@ export const COMPATIBILITY_FLAGS = ["nodejs_compat"];
 // Miniflare's own placeholder `request.cf`: without this it fetches workers.cloudflare.com/cf.json
 // on every start (a network access of the harness's own, ~30 ms, and a different cf with internet).
 export const CF = false;
+// The line both runners print after workerd's own report of a Worker that throws at start-up.
+export const START_FAILED = "harness: the Worker failed to start (its error is above)";
 
 // The snippet bundled (so `import { Ai } from "@cloudflare/ai"` is the real package; `aiVersion`
 // "1.0" or "1.1" bundles that generation instead of 1.2): `{ script }`, or `{ errors }` as

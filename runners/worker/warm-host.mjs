@@ -56,7 +56,7 @@ function ender(slot) {
   };
 }
 
-const START_FAILED = "Failed to start Worker:"; // what the loader throws for a module that does not evaluate
+const LOADER_START_FAILED = "Failed to start Worker:"; // what the loader throws for a module that does not evaluate
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export default {
@@ -82,8 +82,8 @@ export default {
     } catch (e) {
       end();
       const message = String(e?.message ?? e);
-      if (message.startsWith(START_FAILED)) { // as run.mjs reports it: the runtime's error, and exit 1
-        return new Response(message.slice(START_FAILED.length).trim(), { status: 500, headers: { "x-harness-start-failed": "1" } });
+      if (message.startsWith(LOADER_START_FAILED)) { // as run.mjs reports it: the runtime's error, and exit 1
+        return new Response(message.slice(LOADER_START_FAILED.length).trim(), { status: 500, headers: { "x-harness-start-failed": "1" } });
       }
       // as Miniflare's entry worker answers a handler that throws
       return new Response(e?.stack ?? String(e), { status: 500 });
