@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
-import struct
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +28,7 @@ from harness.model import HttpResponse
 from harness.run.base import Launch, Outcome
 from harness.run.common import parse_response
 from harness.run.docker_engine import RunLabels, remove_quietly
+from harness.run.exec_stream import ExecStream, split_frames
 from harness.run.helper_process import JsonLinesHelper, Message
 from harness.run.sandbox import USER, WORKDIR, Limits, Namespace
 from harness.run.warm_container import start_idle
@@ -50,47 +49,40 @@ class _ContainerServer(JsonLinesHelper):
         self._limits, self._argv, self._env = limits, argv, env
         self._container: Container | None = None
         self._volume: Volume | None = None
-        self._socket: socket.socket | None = None
-        self._keep: Any = None
+        self._stream: ExecStream | None = None
         self._log = ""
 
     def _open(self) -> None:
         self._container, self._volume, _ = start_idle(self._client, self._image, self._namespace, self._labels,
                                                       self._limits)
         env = {"HOME": WORKDIR, "LANG": "C.UTF-8", "TMPDIR": "/tmp", **self._env, "HARNESS_WARM_DIR": WORKDIR}
-        exec_id = self._client.api.exec_create(self._container.id, self._argv, stdin=True, user=USER,
-                                               workdir=WORKDIR, environment=env)["Id"]
-        self._keep = self._client.api.exec_start(exec_id, socket=True)
-        self._socket = getattr(self._keep, "_sock", self._keep)  # docker-py hands out a SocketIO around it
-        self._socket.settimeout(None)  # idle between jobs for as long as the run lasts; `_close` ends it
+        self._stream = ExecStream(self._client, self._container.id, self._argv, user=USER, workdir=WORKDIR,
+                                  environment=env)
+        self._stream.socket.settimeout(None)  # idle between jobs for as long as the run lasts; `_close` ends it
 
     def _close(self) -> None:
-        sock, keep, container, volume = self._socket, self._keep, self._container, self._volume
-        self._socket, self._keep, self._container, self._volume = None, None, None, None
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)  # wakes the reader thread
-                keep.close()
-                sock.close()
+        stream, container, volume = self._stream, self._container, self._volume
+        self._stream, self._container, self._volume = None, None, None
+        if stream is not None:
+            stream.close()  # wakes the reader thread
         remove_quietly(container, volume)  # workerd and the server go with the container
 
     def _write(self, data: bytes) -> None:
-        if self._socket is None:
+        if self._stream is None:
             raise OSError("stopped")
-        self._socket.sendall(data)
+        self._stream.socket.sendall(data)
 
     def log_tail(self) -> str:
         return self._log[-2000:].strip()
 
     def _lines(self) -> Iterator[bytes]:
         """stdout's lines, from the engine's framed streams; stderr goes to the log."""
-        sock, buffer, pending = self._socket, b"", b""
-        assert sock is not None
+        assert self._stream is not None
+        sock, buffer, pending = self._stream.socket, b"", b""
         with contextlib.suppress(OSError):
             while chunk := sock.recv(65536):
-                buffer += chunk
-                while len(buffer) >= 8 and len(buffer) >= 8 + (size := struct.unpack(">BxxxL", buffer[:8])[1]):
-                    stream, data, buffer = buffer[0], buffer[8:8 + size], buffer[8 + size:]
+                frames, buffer = split_frames(buffer + chunk)
+                for stream, data in frames:
                     if stream == 2:
                         self._log = (self._log + data.decode("utf-8", errors="replace"))[-LOG_LIMIT:]
                         continue

@@ -10,16 +10,14 @@ back to one exec per call.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import socket
-import struct
 import threading
 from typing import Any
 
 from docker import DockerClient
 
 from harness.run.base import HarnessError
+from harness.run.exec_stream import FRAME_HEADER, ExecStream
 
 RELAY = r"""
 import json, sys, urllib.parse
@@ -50,19 +48,15 @@ class SidecarChannel:
     """One relay process in the sidecar and the socket to it; `ask` is thread-safe."""
 
     def __init__(self, client: DockerClient, container_id: str, python: str) -> None:
-        exec_id = client.api.exec_create(container_id, [python, "-c", RELAY], stdin=True)["Id"]
-        raw = client.api.exec_start(exec_id, socket=True)
-        self._socket: socket.socket = getattr(raw, "_sock", raw)  # docker-py hands out a SocketIO around it
+        self._stream = ExecStream(client, container_id, [python, "-c", RELAY])
+        self._socket = self._stream.socket
         self._socket.settimeout(TIMEOUT_S)
-        self._keep = raw
         self._lock = threading.Lock()
         self._stdout = b""
 
     def close(self) -> None:
         """Ends the relay (it reads end of input) and the connection."""
-        with contextlib.suppress(OSError):
-            self._keep.close()
-            self._socket.close()
+        self._stream.close()
 
     def ask(self, command: str, snippet_id: str) -> Any:
         """The mock's answer to `register` or `journal` for `snippet_id`."""
@@ -78,7 +72,7 @@ class SidecarChannel:
 
     def _line(self) -> bytes:
         while b"\n" not in self._stdout:
-            stream, size = struct.unpack(">BxxxL", self._exactly(8))  # the engine's stream framing
+            stream, size = FRAME_HEADER.unpack(self._exactly(FRAME_HEADER.size))
             data = self._exactly(size)
             if stream == 1:
                 self._stdout += data

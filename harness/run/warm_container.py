@@ -23,8 +23,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import select
-import socket
-import struct
 import time
 import uuid
 from dataclasses import replace
@@ -39,6 +37,7 @@ from docker.models.volumes import Volume
 from harness.run.base import Launch, Outcome
 from harness.run.common import parse_response
 from harness.run.docker_engine import RunLabels, remove_quietly
+from harness.run.exec_stream import ExecStream, split_frames
 from harness.run.sandbox import USER, WORKDIR, Limits, Namespace, sandbox_options, snippet_env, work_archive
 from harness.run.warm_supervisor import IDLE, SUPERVISOR, job_line
 
@@ -116,18 +115,15 @@ class _SupervisorChannel:
     """The standing exec of the supervisor and the socket to it (one job at a time)."""
 
     def __init__(self, client: DockerClient, container_id: str) -> None:
-        self.exec_id = client.api.exec_create(container_id, ["/bin/sh", "-c", SUPERVISOR, "harness-supervisor"],
-                                              stdin=True, user=USER, workdir=WORKDIR)["Id"]
-        raw = client.api.exec_start(self.exec_id, socket=True)
-        self._socket: socket.socket = getattr(raw, "_sock", raw)  # docker-py hands out a SocketIO around it
-        self._keep = raw
+        self._stream = ExecStream(client, container_id, ["/bin/sh", "-c", SUPERVISOR, "harness-supervisor"],
+                                  user=USER, workdir=WORKDIR)
+        self.exec_id = self._stream.exec_id
+        self._socket = self._stream.socket
         self._buffer = b""
 
     def close(self) -> None:
         """Ends the supervisor (it reads end of input) and the connection."""
-        with contextlib.suppress(OSError):
-            self._keep.close()
-            self._socket.close()
+        self._stream.close()
 
     @property
     def quiet(self) -> bool:
@@ -145,12 +141,9 @@ class _SupervisorChannel:
             self._socket.settimeout(max(deadline - time.monotonic(), 0.001))
             self._socket.sendall(job)
             while not answer.complete:
-                while len(self._buffer) >= 8:
-                    stream, size = struct.unpack(">BxxxL", self._buffer[:8])  # the engine's stream framing
-                    if len(self._buffer) < 8 + size:
-                        break
-                    answer.feed(stream, self._buffer[8:8 + size])
-                    self._buffer = self._buffer[8 + size:]
+                frames, self._buffer = split_frames(self._buffer)
+                for stream, data in frames:
+                    answer.feed(stream, data)
                 if answer.complete:
                     break
                 self._socket.settimeout(max(deadline - time.monotonic(), 0.001))
