@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from harness.extract.jsscan import string_spans
-from harness.extract.pyfacts import plain_string_spans
+from harness.extract.pystrings import plain_string_spans
 
 TEST_ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353"
 """The account id the mock accepts; put in place of `{ACCOUNT_ID}`."""

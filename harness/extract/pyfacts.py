@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-import io
 import re
-import tokenize
 from dataclasses import dataclass
 
 _MAGIC = re.compile(r"^[ \t]*[!%].*$", re.MULTILINE)
@@ -181,23 +179,3 @@ def _dotted(node: ast.AST) -> str:
         return _dotted(node.value) + "." + node.attr
     return ""
 
-
-def plain_string_spans(code: str) -> list[tuple[int, int]]:
-    """Offsets of the string literals of `code` that are no f-strings (where `{x}` is code)."""
-    lines = code.splitlines(keepends=True)
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line))
-    spans = []
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(code).readline):
-            if token.type != tokenize.STRING:
-                continue
-            prefix = token.string[: len(token.string) - len(token.string.lstrip("rRbBuUfF"))]
-            if "f" in prefix.lower():
-                continue
-            (row, col), (end_row, end_col) = token.start, token.end
-            spans.append((starts[row - 1] + col, starts[end_row - 1] + end_col))
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        return [(0, len(code))]
-    return spans
