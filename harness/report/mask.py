@@ -22,6 +22,7 @@ class Masker:
             if len(value) >= 4:
                 by_value.setdefault(value, name)
         self._pairs = sorted(by_value.items(), key=lambda pair: -len(pair[0]))
+        self._encoded = tuple(value.encode("utf-8", errors="surrogateescape") for value, _ in self._pairs)
 
     def text(self, text: str) -> str:
         for value, name in self._pairs:
@@ -38,6 +39,9 @@ class Masker:
         return value
 
     def _bytes(self, raw: bytes) -> bytes:
+        """`raw` masked; the same bytes, not a copy, when no value is in them (most bodies)."""
+        if not any(value in raw for value in self._encoded):
+            return raw
         return self.text(raw.decode("utf-8", errors="surrogateescape")).encode("utf-8", errors="surrogateescape")
 
     def request(self, r: RecordedRequest) -> RecordedRequest:

@@ -27,6 +27,15 @@ def test_masking_hides_values_but_not_the_size_sent() -> None:
     assert whole.size == let_go.size == len(SENT.body)
 
 
+def test_a_body_without_values_is_not_copied_and_one_with_them_is_masked_whole() -> None:
+    masker = Masker({"{API_TOKEN}": TOKEN, "{ACCOUNT_ID}": "0123abcd"})
+    plain = replace(SENT, body=b"\xff\xfe not text, and no value in it", json=None)
+    both = replace(SENT, body=f"\xe9 0123abcd/{TOKEN}".encode(), json=None)
+
+    assert masker.request(plain).body is plain.body
+    assert masker.request(both).body == "\xe9 {ACCOUNT_ID}/{API_TOKEN}".encode()
+
+
 def test_a_report_read_back_keeps_the_size_sent() -> None:
     """`harness merge` and `diff` read JSON reports: the size sent survives the round trip."""
     entry = {"id": SENT.snippet_id, "page": "p.md", "line": 1, "group": "g1", "label": "sh", "language": "sh",
