@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from harness.extract.jsscan import Token, TokenList, idents_in, is_method_definition, is_parameter_list
 
+_OPENERS = frozenset("([{")
 DECLARERS = frozenset({"const", "let", "var", "function", "class", "interface", "type", "enum", "namespace"})
 """Words that bind the name after them."""
 _KEYWORDS = """
@@ -52,7 +53,7 @@ def defined_names(tokens: TokenList) -> set[str]:
     return names
 
 
-def _bound_after(tokens: list[Token], i: int) -> set[str]:
+def _bound_after(tokens: TokenList, i: int) -> set[str]:
     """Names bound by `const x`, `let { a, b: c }`, `function f(...)`, `class C`: liberally."""
     if i < len(tokens) and tokens[i].text == "*":
         i += 1
@@ -61,11 +62,19 @@ def _bound_after(tokens: list[Token], i: int) -> set[str]:
     token = tokens[i]
     if token.kind == "ident":
         names = {token.text}
-        for j in range(i + 1, len(tokens) - 1):  # `let a = 1, b = 2`: every name after a comma
-            if tokens[j].depth < token.depth or (tokens[j].depth == token.depth and tokens[j].text == ";"):
+        depth, last, j = token.depth, len(tokens) - 1, i + 1
+        while j < last:  # `let a = 1, b = 2`: every name after a comma
+            here = tokens[j]
+            if here.depth != depth:
+                if here.depth < depth:
+                    break
+            elif here.text == ";":
                 break
-            if tokens[j].depth == token.depth and tokens[j].text == "," and tokens[j + 1].kind == "ident":
+            elif here.text == "," and tokens[j + 1].kind == "ident":
                 names.add(tokens[j + 1].text)
+            elif here.text in _OPENERS:  # what the brackets hold is deeper: on to their closer
+                j = tokens.close_after(j)
+            j += 1
         return names
     if token.text in ("{", "["):
         return idents_in(tokens, i)

@@ -8,6 +8,7 @@ errs on the side of "runnable". Tokens carry their bracket depth so callers see 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cached_property
 from typing import NamedTuple
 
@@ -54,7 +55,7 @@ class Token(NamedTuple):
 
 class TokenList(list[Token]):
     """The tokens of one snippet, with what the readers look up again and again found once:
-    where each text occurs, and where the bracket at each token closes."""
+    where each text occurs, where the bracket at a token closes, which `(` open parameter lists."""
 
     def where(self, text: str) -> list[int]:
         """The indices of the tokens whose text is `text`, in order."""
@@ -73,17 +74,26 @@ class TokenList(list[Token]):
         return [i for i, token in enumerate(self) if token.kind == "ident"]
 
     @cached_property
-    def closes(self) -> list[int]:
-        """For each index `i`: the first `)`, `]` or `}` after it at its depth (the last index if none)."""
-        last = len(self) - 1
-        closes = [last] * len(self)
-        nearest: dict[int, int] = {}
-        for j in range(last, -1, -1):
-            token = self[j]
-            closes[j] = nearest.get(token.depth, last)
-            if token.text in _CLOSERS:
-                nearest[token.depth] = j
-        return closes
+    def _closers(self) -> dict[int, list[int]]:
+        """The indices of the `)`, `]` and `}` at each depth, in order."""
+        by_depth: dict[int, list[int]] = {}
+        for j in sorted(j for text in _CLOSERS for j in self.where(text)):
+            by_depth.setdefault(self[j].depth, []).append(j)
+        return by_depth
+
+    def close_after(self, i: int) -> int:
+        """The first `)`, `]` or `}` after index `i` at the depth of token `i` (the last index if none)."""
+        closers = self._closers.get(self[i].depth)
+        if closers:
+            k = bisect_right(closers, i)
+            if k < len(closers):
+                return closers[k]
+        return len(self) - 1
+
+    @cached_property
+    def parameter_lists(self) -> dict[int, bool]:
+        """`is_parameter_list`'s answers, by index, as it gives them."""
+        return {}
 
 
 _new_token = tuple.__new__
@@ -97,6 +107,7 @@ def tokenize(code: str) -> TokenList:
     One pass of anchored regex matches; the scanner's only state is the bracket depth, the open
     template `${`s and the previous token (a `/` after it starts a regex or divides)."""
     tokens = TokenList()
+    append = tokens.append
     templates: list[int] = []
     """For each open `${`, the depth at which its closing `}` resumes the template text."""
     pos = depth = 0
@@ -105,6 +116,9 @@ def tokenize(code: str) -> TokenList:
             kind = found.lastgroup
             if kind is None:  # only whitespace and comments were left
                 return tokens
+            if kind != "punct" and kind != "special":  # an identifier, a number or a string: no bracket
+                append(_new_token(Token, (kind, found[kind], found.start(kind), depth, False)))
+                continue
             start = found.start(kind)
             if kind == "special":
                 char = code[start]
@@ -123,7 +137,7 @@ def tokenize(code: str) -> TokenList:
                 text = found[kind]
             if text in _CLOSERS:
                 depth = max(depth - 1, 0)
-            tokens.append(_new_token(Token, (kind, text, start, depth, False)))
+            append(_new_token(Token, (kind, text, start, depth, False)))
             if text in _OPENERS:
                 depth += 1
         else:
@@ -192,11 +206,19 @@ def idents_in(tokens: list[Token], open_index: int) -> set[str]:
 
 def close_of(tokens: TokenList, open_index: int) -> int:
     """The first `)`, `]` or `}` after `open_index` at its depth (the last index if none)."""
-    return tokens.closes[open_index] if open_index < len(tokens) else len(tokens) - 1
+    return tokens.close_after(open_index) if open_index < len(tokens) else len(tokens) - 1
 
 
 def is_parameter_list(tokens: TokenList, i: int) -> bool:
     """`(` opening parameters: of a function, method or arrow (not a call or `if (...)`)."""
+    known = tokens.parameter_lists
+    found = known.get(i)
+    if found is None:
+        found = known[i] = _is_parameter_list(tokens, i)
+    return found
+
+
+def _is_parameter_list(tokens: TokenList, i: int) -> bool:
     before = tokens[i - 1] if i else None
     if before is not None and before.kind == "ident" and before.text in NOT_CALLS:
         return False
