@@ -7,6 +7,7 @@ pid of the harness process that owns it, so leftovers of a killed run can be fou
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import uuid
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 
 import docker
 import docker.errors
+import requests
 from docker import DockerClient
 from docker.models.containers import Container
 from docker.models.volumes import Volume
@@ -123,6 +125,17 @@ def remove_quietly(*resources: Container | Volume | None) -> int:
         except docker.errors.APIError:  # a volume still in use by a container being removed
             pass
     return removed
+
+
+def remove_ids(client: DockerClient, container_id: str | None, volume_name: str | None) -> None:
+    """Removes a container (forced, with anonymous volumes) and then a volume by id and name; ignores
+    those already gone and an engine that does not answer (the run's reaping finds what is left)."""
+    with contextlib.suppress(docker.errors.DockerException, requests.exceptions.RequestException):
+        if container_id is not None:
+            with contextlib.suppress(docker.errors.NotFound):
+                client.api.remove_container(container_id, force=True, v=True)
+        if volume_name is not None:
+            client.api.remove_volume(volume_name, force=True)
 
 
 def _remove(client: DockerClient, selector: str, check: Callable[[dict[str, str]], bool]) -> int:

@@ -2,7 +2,8 @@
 
 Entering starts the mock sidecar (`MockSidecar`) under a fresh run id; `execute` runs each launch
 from the runner's image (`images.image_for`), joined to the sidecar's network namespace, as
-`isolation` says: `snippet` (the default) in a fresh container each (`sandbox.run_in_container`);
+`isolation` says: `snippet` (the default) in a fresh container each (`fresh_container`), made ready
+while earlier snippets run (`fresh_pool`) and removed in the background after;
 `group` and `run` in a warm container (`warm_container`) per runtime, held by a tab group of a page
 while it runs and then handed to a later one, or per runtime for the whole run (`warm_pool`), each
 snippet a job for the container's standing supervisor that finds the container as a fresh one;
@@ -20,7 +21,6 @@ into containers through the API, never as bind mounts of host paths.
 
 from __future__ import annotations
 
-import contextlib
 import signal
 import threading
 from collections.abc import Mapping
@@ -33,18 +33,18 @@ import docker
 import docker.errors
 import requests
 from docker import DockerClient
-from docker.models.containers import Container
-from docker.models.volumes import Volume
 
 from harness.mock.journal import entry_from_dict
 from harness.mock.server import MockConfig
 from harness.model import RecordedRequest
 from harness.run import images
 from harness.run.base import HarnessError, Launch, Outcome, Route, Runner
-from harness.run.docker_engine import RunLabels, connect, reap, reap_orphans
+from harness.run.docker_engine import RunLabels, connect, reap, reap_orphans, remove_ids
 from harness.run.docker_warm_worker import DockerWarmWorkers
+from harness.run.fresh_container import FreshContainer
+from harness.run.fresh_pool import FreshPool
 from harness.run.mock_sidecar import ADMIN, APP_PORT, PROXY_PORT, MockSidecar
-from harness.run.sandbox import CA_DIR, Limits, run_in_container
+from harness.run.sandbox import CA_DIR, Limits
 from harness.run.sidecar_channel import ChannelBroken, SidecarChannel
 from harness.run.warm_container import WarmContainer
 from harness.run.warm_pool import WarmPool
@@ -82,6 +82,7 @@ class DockerExecutor:
         self._client: DockerClient | None = None
         self._sidecar: MockSidecar | None = None
         self._warm: WarmPool | None = None
+        self._fresh: FreshPool | None = None
         self._workers: DockerWarmWorkers | None = None
         self._background: ThreadPoolExecutor | None = None
         self._channel: SidecarChannel | None = None
@@ -101,7 +102,9 @@ class DockerExecutor:
                                         self._start_timeout_s).__enter__()
             self._channel = self._open_channel()
             self._background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="harness-docker-remove")
-            if self.isolation != "snippet":
+            if self.isolation == "snippet":
+                self._fresh = FreshPool(self._start_fresh, self._dispose_later)
+            else:
                 self._warm = WarmPool(self._start_warm, self.isolation == "group", self._background)
                 self._workers = DockerWarmWorkers(self._client, self._worker_image, self._sidecar.namespace,
                                                   self.labels, self._limits, self.runners_dir)
@@ -114,7 +117,8 @@ class DockerExecutor:
         """Removes the sidecar and whatever of this run is left; raises if the sidecar died."""
         sidecar, client, warm, background = self._sidecar, self._client, self._warm, self._background
         channel, workers, self._channel, self._workers = self._channel, self._workers, None, None
-        self._sidecar, self._warm, self._background = None, None, None
+        fresh, self._fresh = self._fresh, None
+        self._sidecar, self._warm = None, None
         try:
             if channel is not None:
                 channel.close()
@@ -122,6 +126,9 @@ class DockerExecutor:
                 workers.close()
             if warm is not None:
                 warm.close()
+            if fresh is not None:
+                fresh.close()
+            self._background = None
             if background is not None:
                 background.shutdown(wait=True)
             if sidecar is not None:
@@ -178,6 +185,15 @@ class DockerExecutor:
         servers = self._workers.started if self._workers is not None else 0
         return servers + (self._warm.started if self._warm is not None else 0)
 
+    @property
+    def fresh_started(self) -> int:
+        """Fresh snippet containers started so far in this run, ahead or not (0 unless `isolation="snippet"`)."""
+        return self._fresh.started if self._fresh is not None else 0
+
+    def _start_fresh(self, image: str) -> FreshContainer:
+        assert self._client is not None
+        return FreshContainer(self._client, image, self.sidecar.namespace, self.labels, self._limits).start()
+
     def _start_warm(self, image: str) -> WarmContainer:
         assert self._client is not None
         return WarmContainer(self._client, image, self.sidecar.namespace, self.labels, self._limits).start()
@@ -214,7 +230,6 @@ class DockerExecutor:
         )
 
     def execute(self, runner: Runner, launch: Launch, timeout_s: float) -> Outcome:
-        namespace = self.sidecar.namespace
         try:
             image = self._image(runner.name)
         except HarnessError as error:
@@ -229,30 +244,15 @@ class DockerExecutor:
                 self._warm.ran_elsewhere()
         if self._warm is not None:
             return self._warm.execute(runner.name, image, launch, timeout_s)
-        assert self._client is not None
-        # One client per call: a snippet holds two streaming connections (attach, wait) while it runs.
-        client = docker.from_env(version=self._client.api.api_version, timeout=120)
-        try:
-            return run_in_container(client, image, launch, timeout_s, namespace=namespace,
-                                    labels=self.labels, limits=self._limits, dispose=self._dispose_later)
-        finally:
-            client.close()
+        if self._fresh is None:
+            raise HarnessError("the docker executor is not started (use it as a context manager)")
+        return self._fresh.run(image, launch, timeout_s)
 
-    def _dispose_later(self, container: Container | None, volume: Volume) -> None:
-        """Removes a snippet's container and volume in the background, through the run's client (the
-        snippet's own is closed by then); whatever that misses, leaving the executor reaps."""
-        ids = (container.id if container is not None else None, volume.name)
-        if self._background is not None:
-            self._background.submit(self._remove_ids, *ids)
-
-    def _remove_ids(self, container_id: str | None, volume_name: str | None) -> None:
-        client = self._client
-        if client is None:
-            return
-        with contextlib.suppress(docker.errors.DockerException, requests.exceptions.RequestException):
-            if container_id is not None:
-                client.api.remove_container(container_id, force=True, v=True)
-            client.api.remove_volume(volume_name, force=True)
+    def _dispose_later(self, fresh: FreshContainer) -> None:
+        """Removes a used (or given up) container and its volume in the background; whatever that
+        misses, leaving the executor reaps."""
+        if self._background is not None and self._client is not None:
+            self._background.submit(remove_ids, self._client, fresh.container_id, fresh.volume_name)
 
     def requests_of(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
         return self._journal(snippet_id, take=False)
