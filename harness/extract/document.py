@@ -56,7 +56,11 @@ def mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
         if start >= end:
             continue
         pieces.append(text[done:start])
-        pieces.append("\n".join(" " * len(line) for line in text[start:end].split("\n")))
+        masked = text[start:end]
+        if "\n" in masked:
+            pieces.append("\n".join(" " * len(line) for line in masked.split("\n")))
+        else:
+            pieces.append(" " * (end - start))
         done = end
     pieces.append(text[done:])
     return "".join(pieces)

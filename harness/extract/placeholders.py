@@ -56,8 +56,11 @@ _HTML_TAGS = """
 HTML_TAGS = frozenset(_HTML_TAGS.split())
 
 _ANGLE = re.compile(r"<([A-Za-z][A-Za-z0-9_-]*)>")
-_BRACE = re.compile(r"(?<![$\w{])\{([A-Za-z][A-Za-z0-9_]*)\}(?!\})")
+_BRACE = re.compile(r"\{(?<![$\w{]\{)([A-Za-z][A-Za-z0-9_]*)\}(?!\})")
+"""`{NAME}` not right after `$`, a word character or `{` (the `{` first: the search skips to it)."""
+_BARE_WORDS = ("YOUR_", "ENTER_", "REPLACE_WITH_", "INSERT_")
 _BARE = re.compile(r"\b(?:YOUR|ENTER|REPLACE_WITH|INSERT)_[A-Z0-9_]+\b")
+"""`YOUR_NAME` and the like (searched for only in code that holds one of `_BARE_WORDS`)."""
 _UPPER = re.compile(r"^[A-Z][A-Z0-9_]+$")
 
 
@@ -145,7 +148,8 @@ def _candidates(code: str, language: str, spans: list[tuple[int, int]]) -> list[
     found = [(m.start(), m.group(0), True) for m in _ANGLE.finditer(code)
              if m.group(1).lower() not in HTML_TAGS
              and (not code_language or _UPPER.match(m.group(1)) or _inside(m.start(), spans))]
-    found += [(m.start(), m.group(0), True) for m in _BARE.finditer(code)]
+    if any(word in code for word in _BARE_WORDS):
+        found += [(m.start(), m.group(0), True) for m in _BARE.finditer(code)]
     found += [(m.start(), m.group(0), not code_language or bool(_UPPER.match(m.group(1))))
               for m in _BRACE.finditer(code) if _inside(m.start(), spans) and not _format_call(code, m.start())]
     return sorted(found)

@@ -1,10 +1,9 @@
 """Where the string literals of a Python snippet are: the reader's text, where placeholders stand.
 
-Code that compiles is scanned with one regular expression (comments, string literals, words and
-everything else, in the order the tokenizer meets them): in valid Python a quote outside a
-comment or a string always opens a string literal, so the scan finds exactly the tokenizer's
-`STRING` tokens, at about a tenth of its cost. Code that does not compile, or that has line
-breaks other than `\\n`, goes through the standard library's `tokenize`, as it always did.
+Code that compiles is scanned from each comment or quote to the next, the way the tokenizer meets
+them: in valid Python a quote outside a comment or a string always opens a string literal, so the
+scan finds exactly the tokenizer's `STRING` tokens, at a fraction of its cost. Code that does not
+compile, or that has line breaks other than `\\n`, goes through the standard library's `tokenize`.
 """
 
 from __future__ import annotations
@@ -15,16 +14,18 @@ import re
 import tokenize
 import warnings
 
-_PREFIX = r"(?P<prefix>[rR][bBfF]?|[bBfF][rR]?|[uU])?"
-_LITERAL = (
+_PREFIXES = frozenset({"r", "b", "f", "u", "rb", "br", "rf", "fr"})
+"""String prefixes, in lower case (`Rb"..."` is a bytes literal too)."""
+_PREFIX_LETTERS = frozenset("rRbBfFuU")
+_START = re.compile("[#'\"]")
+"""What the scan stops at: a comment, or the quote of a string literal."""
+_LITERAL = re.compile(
     r"'''(?:[^'\\]|\\[\s\S]|'(?!''))*'''"
     r'|"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""'
     r"|'(?:[^'\\\n]|\\[\s\S])*'"
     r'|"(?:[^"\\\n]|\\[\s\S])*"'
 )
-_SCAN = re.compile(rf"#[^\n]*|(?P<string>{_PREFIX}(?:{_LITERAL}))|\w+|[^#'\"\w]+|[\s\S]")
-"""One token of valid Python as far as strings go: a comment, a string literal (with its prefix),
-a word (a name, a keyword or a number: a prefix letter inside one opens no string), or other text."""
+"""A string literal from its opening quote to its closing one (triple quotes first)."""
 _OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 """Characters `str.splitlines` breaks lines at besides `\\n` (the tokenizer does not)."""
 
@@ -34,8 +35,40 @@ def plain_string_spans(code: str) -> list[tuple[int, int]]:
     whole code when it cannot be tokenized."""
     if _OTHER_LINE_BREAKS.search(code) or not _compiles(code):
         return _spans_by_tokenize(code)
-    return [match.span() for match in _SCAN.finditer(code)
-            if match.lastgroup == "string" and "f" not in (match.group("prefix") or "").lower()]
+    spans = _scan(code)
+    return spans if spans is not None else _spans_by_tokenize(code)
+
+
+def _scan(code: str) -> list[tuple[int, int]] | None:
+    """The spans of `plain_string_spans` in code that compiles: from one comment or quote to the
+    next (None if a quote opens no literal, which compiled code never has)."""
+    spans = []
+    pos = 0
+    while found := _START.search(code, pos):
+        quote = found.start()
+        if code[quote] == "#":
+            pos = code.find("\n", quote) + 1
+            if not pos:
+                break
+            continue
+        literal = _LITERAL.match(code, quote)
+        if literal is None:
+            return None
+        start = quote  # the prefix is the letters before the quote that start a word: `rb"..."`, not `xb"..."`
+        while start > max(quote - 2, 0) and code[start - 1] in _PREFIX_LETTERS:
+            start -= 1
+        prefix = code[start:quote].lower()
+        if start < quote and (prefix not in _PREFIXES or (start and _is_word(code[start - 1]))):
+            start, prefix = quote, ""
+        if "f" not in prefix:
+            spans.append((start, literal.end()))
+        pos = literal.end()
+    return spans
+
+
+def _is_word(char: str) -> bool:
+    """What `\\w` matches."""
+    return char.isalnum() or char == "_"
 
 
 def _compiles(code: str) -> bool:

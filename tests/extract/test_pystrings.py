@@ -34,6 +34,8 @@ def test_known_cases_agree_with_the_tokenizer() -> None:
         "x = 1\x0c\ny = 'a'",
         "x = '",
         "(\n'a'",
+        "if x in b'a': pass",
+        "x = [b'a',rb'b', f'c']  # 'd'",
     ]
     for code in cases:
         assert plain_string_spans(code) == _spans_by_tokenize(code), code
