@@ -58,7 +58,7 @@ def mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
         pieces.append(text[done:start])
         masked = text[start:end]
         if "\n" in masked:
-            pieces.append("\n".join(" " * len(line) for line in masked.split("\n")))
+            pieces.append("\n".join(map(" ".__mul__, map(len, masked.split("\n")))))
         else:
             pieces.append(" " * (end - start))
         done = end
