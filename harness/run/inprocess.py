@@ -45,6 +45,8 @@ class _Job:
     ended: threading.Event = field(default_factory=threading.Event)
     pid: int = 0
     exit_code: int | None = None
+    journal: dict[str, Any] | None = None
+    """What the mock recorded, when the child's own exit report brought it."""
 
 
 class WarmInterpreter:
@@ -81,6 +83,7 @@ class WarmInterpreter:
             job.started.set()
         elif not job.ended.is_set():  # the child's own report (maybe before its pid); the zygote's comes after
             job.exit_code = int(message["exit"])
+            job.journal = message.get("journal")
             job.ended.set()
 
     def _end(self) -> None:
@@ -88,9 +91,10 @@ class WarmInterpreter:
             job.started.set()
             job.ended.set()
 
-    def run(self, request: dict[str, Any], timeout_s: float) -> tuple[int | None, bool]:
-        """Forks a child for `request`; `(exit code, timed out)`. Raises `HarnessError` when the
-        warm interpreter is gone."""
+    def run(self, request: dict[str, Any], timeout_s: float) -> tuple[int | None, bool, dict[str, Any] | None]:
+        """Hands `request` to a child; `(exit code, timed out, journal)`, the journal when it came
+        with the child's exit report (else it is in the `meta` file, if anywhere). Raises
+        `HarnessError` when the warm interpreter is gone."""
         number = next(self._numbers)
         job = self._jobs[number] = _Job()
         try:
@@ -103,7 +107,7 @@ class WarmInterpreter:
                 job.ended.wait(10)
             elif job.exit_code is None:
                 raise HarnessError(f"the warm Python died: {self._helper.log_tail() or 'no output'}")
-            return (None if timed_out else job.exit_code), timed_out
+            return (None if timed_out else job.exit_code), timed_out, job.journal
         finally:
             del self._jobs[number]
 
@@ -221,21 +225,21 @@ class InProcessExecutor:
         request = {"snippet": key, "argv": argv[script:], "workdir": str(workdir), "meta": str(meta),
                    "env": {**base_env(workdir), **launch.env}}
         try:
-            exit_code, timed_out = self._warm_interpreter().run(request, timeout_s)
+            exit_code, timed_out, journal = self._warm_interpreter().run(request, timeout_s)
         except HarnessError as error:
             return Outcome(None, "", "", time.monotonic() - started, infra_error=str(error))
         duration = time.monotonic() - started
-        out, err, journal = _outputs(meta)
+        out, err, journal_file = _outputs(meta)
         stdout, cut_out = _read_capped(out, self._output_limit)
         stderr, cut_err = _read_capped(err, self._output_limit)
-        self._keep_requests(journal, key)
+        if journal is None and journal_file.exists():
+            journal = json.loads(journal_file.read_text())
+        if journal is not None:
+            self._keep_requests(journal, key)
         return Outcome(exit_code=exit_code, stdout=stdout, stderr=stderr, duration_s=duration, timed_out=timed_out,
                        output_truncated=cut_out or cut_err)
 
-    def _keep_requests(self, path: Path, key: str) -> None:
-        if not path.exists():
-            return
-        data = json.loads(path.read_text())
+    def _keep_requests(self, data: dict[str, Any], key: str) -> None:
         self._mock_errors += data.get("mock_errors", [])
         for entry in data.get("requests", []):
             self._local.mock.journal.record(replace(entry_from_dict(entry), snippet_id=key))

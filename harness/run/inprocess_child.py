@@ -8,10 +8,11 @@ Single-threaded, so forking is safe.
 
 Protocol, one JSON object a line. In on stdin: `{"job": n, "snippet": key, "argv": [script, ...],
 "workdir": dir, "meta": prefix, "env": {...}}`. Out on the original stdout: `{"ready": true}` once,
-then per job `{"job": n, "pid": pid}` when it is handed to a child, and `{"job": n, "exit": code}`
-from the child as it ends and again from the zygote when it reaps it (a negative code: killed by
-that signal); the first `exit` of a job is its status, and may come before its `pid`. The child
-writes `<meta>.stdout`, `<meta>.stderr` and `<meta>.journal.json` (its requests, as `entry_to_dict`),
+then per job `{"job": n, "pid": pid}` when it is handed to a child, and `{"job": n, "exit": code,
+"journal": {...}}` from the child as it ends and `{"job": n, "exit": code}` from the zygote when it
+reaps it (a negative code: killed by that signal); the first `exit` of a job is its status, and may
+come before its `pid`. The child writes `<meta>.stdout` and `<meta>.stderr`, and its journal (its
+requests, as `entry_to_dict`) to `<meta>.journal.json` when it does not come with its exit report;
 never into the snippet's work dir.
 """
 
@@ -89,8 +90,9 @@ def _redirect(meta: str) -> None:
                                   errors="backslashreplace", write_through=True)
 
 
-def child(job: dict[str, Any], mock: InProcessMock, search_path: list[str]) -> int:
-    """In a forked process: becomes the snippet's interpreter, runs it, records its requests."""
+def child(job: dict[str, Any], mock: InProcessMock, search_path: list[str]) -> tuple[int, dict[str, Any]]:
+    """In a forked process: becomes the snippet's interpreter, runs it; its exit status and what
+    the mock recorded (`{"requests": [entry_to_dict, ...], "mock_errors": [...]}`)."""
     meta = str(job["meta"])
     _redirect(meta)
     argv = [str(a) for a in job["argv"]]
@@ -105,10 +107,33 @@ def child(job: dict[str, Any], mock: InProcessMock, search_path: list[str]) -> i
     _finish_like_the_interpreter()
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
-    entries = [entry_to_dict(e) for e in mock.journal.all()]
-    errors = [repr(e) for e in mock.errors]
-    Path(f"{meta}.journal.json").write_text(json.dumps({"requests": entries, "mock_errors": errors}))
-    return status
+    return status, {"requests": [entry_to_dict(e) for e in mock.journal.all()],
+                    "mock_errors": [repr(e) for e in mock.errors]}
+
+
+def stream_identity(fd: int) -> tuple[int, int] | None:
+    """The device and inode of what `fd` is open on; None when it is closed."""
+    try:
+        found = os.fstat(fd)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def send_exit(out_fd: int, protocol: tuple[int, int] | None, job: dict[str, Any], status: int,
+              journal: dict[str, Any]) -> None:
+    """A child's own exit report, with its journal when the whole line fits in one atomic pipe write
+    (`PIPE_BUF`); otherwise the journal goes to `<meta>.journal.json`. Nothing is written to `out_fd`
+    unless it is still the protocol stream (`protocol`: its device and inode), which a snippet may
+    have closed or reused: the zygote then reports the exit when it reaps the child."""
+    line = (json.dumps({"job": job["job"], "exit": status, "journal": journal}) + "\n").encode()
+    ours = protocol is not None and stream_identity(out_fd) == protocol
+    if not ours or len(line) > select.PIPE_BUF:
+        Path(f"{job['meta']}.journal.json").write_text(json.dumps(journal))
+        line = (json.dumps({"job": job["job"], "exit": status}) + "\n").encode()
+    if ours:
+        with contextlib.suppress(OSError):
+            os.write(out_fd, line)
 
 
 WARM_ENV = {"HTTPS_PROXY": "http://warm:x@127.0.0.1:9", "HTTP_PROXY": "http://warm:x@127.0.0.1:9", "NO_PROXY": ""}
@@ -156,9 +181,10 @@ class Zygote:
     a snippet makes it (making its own event loop and copying the memory pages that touches) and
     then waits on a pipe for a job, so that a job neither waits for a fork nor pays for those first
     touches. A spare is forked anew when a job's child has been reaped. A child reports its own exit
-    status on the protocol stream before it exits (one short write, so whole); the zygote reports it
-    again when it reaps the child, which is the only report of a child killed before it could (the
-    executor keeps the first report of a job).
+    status (and its journal, when short) on the protocol stream before it exits (one write of at
+    most `PIPE_BUF`, so whole: `send_exit`); the zygote reports it again when it reaps the child,
+    which is the only report of a child killed before it could (the executor keeps the first report
+    of a job).
     """
 
     def __init__(self, mock: InProcessMock, search_path: list[str], out_fd: int, spares: int = 3) -> None:
@@ -188,15 +214,15 @@ class Zygote:
             os.setpgid(0, 0)
             for fd in [*self.children, *(c.job_fd for c in self.children.values() if c.job_fd >= 0)]:
                 os.close(fd)
+            protocol = stream_identity(self.out_fd)
             os.environ.update(WARM_ENV)
             warm_request(self.mock)
             with os.fdopen(job_fd, "rb") as pipe:
                 data = pipe.read()
             if data:
                 job = json.loads(data)
-                status = child(job, self.mock, self.search_path)
-                with contextlib.suppress(OSError):  # the snippet closed it: the zygote reports the exit
-                    report(self.out_fd, {"job": job["job"], "exit": status})
+                status, journal = child(job, self.mock, self.search_path)
+                send_exit(self.out_fd, protocol, job, status, journal)
             else:
                 status = 0
         except BaseException:  # a fault of the harness in the child: on its stderr (or the zygote's log)
@@ -233,7 +259,7 @@ class Zygote:
         pending = b""
         while True:
             ready, _, _ = select.select([0, *self.children], [], [])
-            for fd in ready:
+            for fd in sorted(ready):  # a job first (0): it should not wait for the fork of a spare
                 if fd in self.children:
                     self.reap(fd)
                 elif fd == 0:

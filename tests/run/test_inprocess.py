@@ -224,3 +224,24 @@ def test_a_finished_snippets_requests_are_taken_from_the_journal(inprocess: InPr
     assert run(inprocess, snippet(code, "taken"), "taken")[0].exit_code == 0
     assert [r.json for r in inprocess.take_requests("taken")] == [{"prompt": "taken"}]
     assert inprocess.requests_of("taken") == ()
+
+
+def test_a_journal_too_long_for_one_pipe_write_still_comes_back(inprocess: InProcessExecutor) -> None:
+    prompt = "x" * 10_000  # the exit report and its journal would be longer than PIPE_BUF
+    code = f"import requests\nrequests.post('{URL}', headers={AUTH}, json={{'prompt': '{prompt}'}})\n"
+    outcome, requests = run(inprocess, snippet(code, "long"), "long")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert [r.json for r in requests] == [{"prompt": prompt}]
+
+
+def test_nothing_is_written_to_a_file_the_snippet_opened_where_the_protocol_stream_was(
+        inprocess: InProcessExecutor, tmp_path: Path) -> None:
+    code = f"""import os, requests
+requests.post('{URL}', headers={AUTH}, json={{'prompt': 'reused'}})
+os.closerange(3, 4096)
+kept = [open({str(tmp_path)!r} + f"/f{{i}}", "w") for i in range(64)]
+"""
+    outcome, requests = run(inprocess, snippet(code, "reused"), "reused")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert [r.json for r in requests] == [{"prompt": "reused"}]
+    assert {p.read_text() for p in tmp_path.iterdir()} == {""}
