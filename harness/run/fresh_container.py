@@ -2,28 +2,24 @@
 
 `start` creates the container with the sandbox of every snippet container (`sandbox.sandbox_options`,
 `init`, role `snippet`) and its own work volume, attaches to its stdin, stdout and stderr, and starts
-it: its first process (`ONE_SHOT`, under the engine's init) waits for one job on stdin. `run` sends
-the job, one line and the work dir's tar; the process lays the files into /work and `exec`s the
-snippet's command with its environment and stdin from /dev/null, so the snippet is what a cold
-container would have run as its command (nothing ran in the container before but that waiting
-shell, which became the snippet). Its output comes back on the attach stream, capped per stream;
-the stream's end and the engine's `wait` give the exit; at the timeout the container is killed.
-The container is never used again: its owner removes it (`ids`) after.
+it: its first process (`fresh_job.ONE_SHOT`, under the engine's init) waits for one job on stdin, so
+nothing ran in the container before its snippet. `run` sends the job, one line and the work dir's
+tar; the process lays the files into /work, runs the snippet's command with its environment and
+stdin from /dev/null, and reports its exit code and result file after its output on the attach
+stream (capped per stream), then exits. At the timeout the container is killed. A container whose
+process ended without a report gives its exit code through the engine's `wait`. The container is
+never used again: its owner removes it (`container_id`, `volume_name`) after.
 
 If the harness goes away, the attach connection closes, the waiting process reads the end of its
-input and exits (`StdinOnce`); the containers and volumes carry the run's labels, so the reaper of a
-later run removes them.
+input and exits (the container has `StdinOnce`); the containers and volumes carry the run's labels,
+so the reaper of a later run removes them.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import io
 import select
-import shlex
 import socket
-import tarfile
 import time
 import uuid
 from typing import Any
@@ -32,67 +28,15 @@ import docker.errors
 import requests
 from docker import DockerClient
 
-from harness.model import HttpResponse
 from harness.run.base import Launch, Outcome
 from harness.run.common import parse_response
 from harness.run.docker_engine import RunLabels, remove_ids
 from harness.run.exec_stream import split_frames
-from harness.run.sandbox import WORKDIR, Limits, Namespace, base_env, sandbox_options, work_archive
+from harness.run.fresh_job import ONE_SHOT, Answer, job_line
+from harness.run.sandbox import Limits, Namespace, base_env, sandbox_options, work_archive
 
-ONE_SHOT = r"""
-read -r command size || exit 125
-if [ "$size" != 0 ]; then
-  head -c "$size" | { tar -x -f - && cat >/dev/null; } || exit 122
-fi
-command=$(printf %s "$command" | base64 -d) || exit 123
-eval "set -- $command" || exit 124
-unset PWD OLDPWD command size
-exec "$@" </dev/null
-"""
-"""The first process (under the engine's init): reads one job (`job_line`, then the work dir's tar),
-lays the files into the cwd (/work) and becomes the snippet's command (`env`, the launch's
-environment, its argv); exits 125 at the end of its input without a job, 122 if the tar does not unpack."""
 GRACE_S = 30.0
 """How long the output may still come, and the engine may take to report the exit, after a kill."""
-
-
-def job_line(launch: Launch, archive_size: int) -> bytes:
-    """The job for `ONE_SHOT`: the command as sh words in base64 and the size of the tar that follows."""
-    argv = [part.replace("{workdir}", WORKDIR) for part in launch.argv]
-    words = ["env", *(f"{name}={value}" for name, value in launch.env.items()), *argv]
-    return f"{base64.b64encode(shlex.join(words).encode()).decode('ascii')} {archive_size}\n".encode("ascii")
-
-
-class _Output:
-    """The attach stream's frames as they come: at most `limit` bytes of each stream kept."""
-
-    def __init__(self, sock: socket.socket, limit: int) -> None:
-        self._socket, self._limit = sock, limit
-        self.streams = (bytearray(), bytearray())
-        self.truncated = False
-        self._buffer = b""
-
-    def read_until(self, deadline: float) -> bool:
-        """Reads until the stream ends (True) or `deadline` (False)."""
-        while (remaining := deadline - time.monotonic()) > 0:
-            self._socket.settimeout(remaining)
-            try:
-                chunk = self._socket.recv(65536)
-            except TimeoutError:
-                return False
-            if not chunk:
-                return True
-            frames, self._buffer = split_frames(self._buffer + chunk)
-            for stream, data in frames:
-                if stream in (1, 2):
-                    kept = self.streams[stream - 1]
-                    room = self._limit - len(kept)
-                    kept += data[: max(room, 0)]
-                    self.truncated = self.truncated or len(data) > room
-        return False
-
-    def text(self, index: int) -> str:
-        return self.streams[index].decode("utf-8", errors="replace")
 
 
 class FreshContainer:
@@ -164,32 +108,59 @@ class FreshContainer:
         """Runs `launch` (once); harness faults come back as `infra_error`."""
         assert self._socket is not None and self.container_id is not None and not self.used, "a fresh, started one"
         self.used = True
-        output = _Output(self._socket, self._limits.output_bytes)
+        answer = Answer(self._limits.output_bytes, uuid.uuid4().hex)
         try:
             archive = work_archive(launch.files) if launch.files else b""
             started = time.monotonic()
-            deadline = started + timeout_s
             self._socket.settimeout(GRACE_S)
-            self._socket.sendall(job_line(launch, len(archive)) + archive)
-            ended = output.read_until(deadline)
-            exit_code, timed_out = self._wait(deadline) if ended else (None, True)
-            if timed_out:
-                self._kill()
-                output.read_until(time.monotonic() + GRACE_S)
-                exit_code = None
-                self._client.api.wait(self.container_id, timeout=GRACE_S)
+            self._socket.sendall(job_line(answer.mark, launch, len(archive)) + archive)
+            ended = self._read(answer, started + timeout_s)
+            report = answer.report
+            exit_code: int | None
+            if report is not None:  # the usual end: the command ended and the shell reported
+                exit_code, timed_out, result = report[0], False, report[1]
+            elif answer.complete:
+                raise ValueError(f"unreadable report {bytes(answer.out.after or b'')[:80]!r}")
+            else:  # no report: the first process ended without one (or is to be killed at the timeout)
+                exit_code, timed_out = self._wait(started + timeout_s) if ended else (None, True)
+                result = None
+                if timed_out:
+                    self._kill()
+                    self._read(answer, time.monotonic() + GRACE_S)
+                    exit_code = None
             duration = time.monotonic() - started
-            response = self._result(launch.result_file) if launch.result_file else None
-            return Outcome(exit_code=exit_code, stdout=output.text(0), stderr=output.text(1), duration_s=duration,
-                           timed_out=timed_out, output_truncated=output.truncated, response=response)
-        except (docker.errors.DockerException, requests.exceptions.RequestException, OSError, ValueError) as error:
-            return Outcome(None, output.text(0), output.text(1), 0.0,
+            return Outcome(exit_code=exit_code, stdout=answer.out.text(), stderr=answer.err.text(),
+                           duration_s=duration, timed_out=timed_out, output_truncated=answer.truncated,
+                           response=parse_response(result) if result is not None else None)
+        except (docker.errors.DockerException, requests.exceptions.RequestException, OSError, ValueError,
+                KeyError, TypeError) as error:
+            return Outcome(None, answer.out.text(), answer.err.text(), 0.0,
                            infra_error=f"docker: running {self.image} failed: {error}")
         finally:
             self.close()
 
+    def _read(self, answer: Answer, deadline: float) -> bool:
+        """Feeds the attach stream's frames to `answer` until it is complete or the stream ends (True)
+        or until `deadline` (False)."""
+        assert self._socket is not None
+        buffer = b""
+        while (remaining := deadline - time.monotonic()) > 0:
+            self._socket.settimeout(remaining)
+            try:
+                chunk = self._socket.recv(65536)
+            except TimeoutError:
+                return False
+            if not chunk:
+                return True
+            frames, buffer = split_frames(buffer + chunk)
+            for stream, data in frames:
+                answer.feed(stream, data)
+            if answer.complete:
+                return True
+        return False
+
     def _wait(self, deadline: float) -> tuple[int | None, bool]:
-        """The exit code once the output ended (a snippet may close its streams and go on): (code, timed out)."""
+        """The exit code once the stream ended without a report: (code, timed out)."""
         try:
             answer = self._client.api.wait(self.container_id, timeout=max(deadline - time.monotonic(), 0.001))
         except requests.exceptions.RequestException:  # the wait request timed out
@@ -199,14 +170,3 @@ class FreshContainer:
     def _kill(self) -> None:
         with contextlib.suppress(docker.errors.APIError):  # it may have exited meanwhile
             self._client.api.kill(self.container_id)
-
-    def _result(self, name: str) -> HttpResponse | None:
-        try:
-            stream, _ = self._client.api.get_archive(self.container_id, f"{WORKDIR}/{name}")
-        except docker.errors.NotFound:
-            return None
-        with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
-            member = tar.next()
-            extracted = tar.extractfile(member) if member else None
-            data = extracted.read() if extracted else None
-        return None if data is None else parse_response(data)
