@@ -43,7 +43,8 @@ def parse_hugo(doc: Document) -> Layout:
         elif name == "render" and not match["close"]:
             includes.append(Include(line, attrs.get("file") or _first_value(match["attrs"]), attrs))
     fences = [_split_header(fence) for fence in parse_fences(doc, commonmark(), barriers)]
-    annotations, _ = find_comments(doc, mask_fences(doc, fences), HTML_COMMENT)
+    # masking only blanks characters: a page with no `<!--` has no comment once its fences are masked
+    annotations = find_comments(doc, mask_fences(doc, fences), HTML_COMMENT)[0] if "<!--" in doc.text else []
     groups, problems = builder.finish(doc.line_count)
     return Layout(
         fences=tuple(fences),
