@@ -10,6 +10,7 @@ and the checks see the same `RecordedRequest`s the local executor gives.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import json
@@ -35,15 +36,13 @@ from harness.run.local import OUTPUT_LIMIT, LocalExecutor, base_env
 
 START_TIMEOUT_S = 60.0
 FORK_TIMEOUT_S = 30.0
-_BOOT = ("import sys; config, extra = sys.argv[1], sys.argv[2:]; del sys.argv[1:]; sys.path += extra; "
-         "from harness.run.inprocess_child import main; main(config, extra)")
+_BOOT = ("import sys; config, jobs, extra = sys.argv[1], sys.argv[2], sys.argv[3:]; del sys.argv[1:]; "
+         "sys.path += extra; from harness.run.inprocess_child import main; main(config, jobs, extra)")
 
 
 @dataclass
 class _Job:
-    started: threading.Event = field(default_factory=threading.Event)
     ended: threading.Event = field(default_factory=threading.Event)
-    pid: int = 0
     exit_code: int | None = None
     journal: dict[str, Any] | None = None
     """What the mock recorded, when the child's own exit report brought it."""
@@ -51,15 +50,20 @@ class _Job:
 
 class WarmInterpreter:
     """The zygote (`harness.run.inprocess_child`) as a context manager: started, ready within a
-    timeout, and stopped with every child it forked. Its mock is built from `config`."""
+    timeout, and stopped with every child it forked. Its mock is built from `config`; its spares'
+    named pipes are made in `jobs_dir`, and each job is written straight into one of them."""
 
-    def __init__(self, python: Path, config: MockConfig, start_timeout_s: float = START_TIMEOUT_S) -> None:
+    def __init__(self, python: Path, config: MockConfig, jobs_dir: Path,
+                 start_timeout_s: float = START_TIMEOUT_S) -> None:
         extra = [p for p in sys.path if p.endswith("site-packages")] + [str(Path(harness.__file__).parents[1])]
-        argv = [str(python), "-P", "-c", _BOOT, config_to_json(config), *extra]  # -P: not the cwd's packages
+        argv = [str(python), "-P", "-c", _BOOT, config_to_json(config), str(jobs_dir), *extra]  # -P: not the cwd's
         self._helper = HelperProcess(argv, base_env(Path.cwd()),
                                      f"warm Python {python}", start_timeout_s, self._dispatch, self._end)
         self._jobs: dict[int, _Job] = {}
-        self._numbers = itertools.count(1)
+        """pid of the child -> its job"""
+        self._spares: collections.deque[tuple[int, str]] = collections.deque()
+        """(pid, named pipe) of the spares that said they wait for a job, oldest first"""
+        self._changed = threading.Condition()
 
     @property
     def alive(self) -> bool:
@@ -70,46 +74,84 @@ class WarmInterpreter:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for job in list(self._jobs.values()):
-            _kill_group(job.pid)
+        for pid in list(self._jobs):
+            _kill_group(pid)
         self._helper.__exit__()
 
     def _dispatch(self, message: dict[str, Any]) -> None:
-        job = self._jobs.get(int(message["job"]))
-        if job is None:
-            return
-        if "pid" in message:
-            job.pid = int(message["pid"])
-            job.started.set()
-        elif not job.ended.is_set():  # the child's own report (maybe before its pid); the zygote's comes after
+        with self._changed:
+            if "spare" in message:
+                self._spares.append((int(message["spare"]), str(message["fifo"])))
+                self._changed.notify()
+                return
+            pid = int(message["pid"])
+            if any(spare == pid for spare, _ in self._spares):  # it died before its job
+                self._spares = collections.deque(s for s in self._spares if s[0] != pid)
+            job = self._jobs.get(pid)
+        if job is not None and not job.ended.is_set():  # the child's own report comes before the zygote's
             job.exit_code = int(message["exit"])
             job.journal = message.get("journal")
             job.ended.set()
 
     def _end(self) -> None:
+        with self._changed:
+            self._changed.notify_all()
         for job in list(self._jobs.values()):
-            job.started.set()
             job.ended.set()
+
+    def _hand_over(self, request: dict[str, Any]) -> tuple[int, _Job]:
+        """Writes `request` into the pipe of a spare (the oldest that is still there); its pid and job."""
+        line = (json.dumps(request) + "\n").encode()
+        deadline = time.monotonic() + FORK_TIMEOUT_S
+        while True:
+            with self._changed:
+                while not self._spares:
+                    left = deadline - time.monotonic()
+                    if left <= 0 or not self._helper.running:
+                        raise HarnessError("the warm Python did not fork a snippet: "
+                                           f"{self._helper.log_tail() or 'no answer'}")
+                    self._changed.wait(left)
+                pid, fifo = self._spares.popleft()
+                job = self._jobs[pid] = _Job()
+            if _write_job(fifo, line):
+                return pid, job
+            with self._changed:
+                del self._jobs[pid]
 
     def run(self, request: dict[str, Any], timeout_s: float) -> tuple[int | None, bool, dict[str, Any] | None]:
         """Hands `request` to a child; `(exit code, timed out, journal)`, the journal when it came
         with the child's exit report (else it is in the `meta` file, if anywhere). Raises
         `HarnessError` when the warm interpreter is gone."""
-        number = next(self._numbers)
-        job = self._jobs[number] = _Job()
+        pid, job = self._hand_over(request)
         try:
-            self._helper.send({**request, "job": number})
-            if not job.started.wait(FORK_TIMEOUT_S) or not job.pid:
-                raise HarnessError(f"the warm Python did not fork a snippet: {self._helper.log_tail() or 'no answer'}")
             timed_out = not job.ended.wait(timeout_s)
-            _kill_group(job.pid)  # as a local run ends: whatever the snippet left running goes with it
+            _kill_group(pid)  # as a local run ends: whatever the snippet left running goes with it
             if timed_out:
                 job.ended.wait(10)
             elif job.exit_code is None:
                 raise HarnessError(f"the warm Python died: {self._helper.log_tail() or 'no output'}")
             return (None if timed_out else job.exit_code), timed_out, job.journal
         finally:
-            del self._jobs[number]
+            with self._changed:
+                del self._jobs[pid]
+
+
+def _write_job(fifo: str, line: bytes) -> bool:
+    """Writes a job into a spare's named pipe; False when the spare is gone (no reader, or no pipe)."""
+    try:
+        fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        os.set_blocking(fd, True)
+        view = memoryview(line)
+        while view:
+            view = view[os.write(fd, view):]
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def _kill_group(pid: int) -> None:
@@ -208,7 +250,9 @@ class InProcessExecutor:
                 self._warm.__exit__()
                 self._warm = None
             if self._warm is None:
-                self._warm = WarmInterpreter(self._python, self._config).__enter__()
+                if self._meta is None:
+                    raise HarnessError("the in-process executor is not started (use it as a context manager)")
+                self._warm = WarmInterpreter(self._python, self._config, Path(self._meta.name)).__enter__()
             return self._warm
 
     def _execute_python(self, launch: Launch, key: str | None, workdir: Path, meta: Path,

@@ -6,14 +6,15 @@ routes both clients to the in-process mock, answers one request through each so 
 are done, freezes the heap, then forks one child per snippet (ahead of time: see `Zygote`).
 Single-threaded, so forking is safe.
 
-Protocol, one JSON object a line. In on stdin: `{"job": n, "snippet": key, "argv": [script, ...],
-"workdir": dir, "meta": prefix, "env": {...}}`. Out on the original stdout: `{"ready": true}` once,
-then per job `{"job": n, "pid": pid}` when it is handed to a child, and `{"job": n, "exit": code,
-"journal": {...}}` from the child as it ends and `{"job": n, "exit": code}` from the zygote when it
-reaps it (a negative code: killed by that signal); the first `exit` of a job is its status, and may
-come before its `pid`. The child writes `<meta>.stdout` and `<meta>.stderr`, and its journal (its
-requests, as `entry_to_dict`) to `<meta>.journal.json` when it does not come with its exit report;
-never into the snippet's work dir.
+Protocol, one JSON object a line. Out on the original stdout: `{"ready": true}` once, then
+`{"spare": pid, "fifo": path}` from each spare once it is warm and waits on its named pipe; `{"pid":
+pid, "exit": code, "journal": {...}}` from a child as it ends and `{"pid": pid, "exit": code}` from
+the zygote when it reaps any child (a negative code: killed by that signal); the first `exit` of a
+child is its status. In: one line into a spare's named pipe, its job `{"snippet": key, "argv":
+[script, ...], "workdir": dir, "meta": prefix, "env": {...}}`; the zygote's stdin only says by its
+end that the run is over. The child writes `<meta>.stdout` and `<meta>.stderr`, and its journal
+(its requests, as `entry_to_dict`) to `<meta>.journal.json` when it does not come with its exit
+report; never into the snippet's work dir.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import builtins
 import contextlib
 import gc
 import io
+import itertools
 import json
 import os
 import select
@@ -120,17 +122,18 @@ def stream_identity(fd: int) -> tuple[int, int] | None:
     return found.st_dev, found.st_ino
 
 
-def send_exit(out_fd: int, protocol: tuple[int, int] | None, job: dict[str, Any], status: int,
-              journal: dict[str, Any]) -> None:
+def send_exit(out_fd: int, protocol: tuple[int, int] | None, status: int, journal: dict[str, Any],
+              meta: str) -> None:
     """A child's own exit report, with its journal when the whole line fits in one atomic pipe write
     (`PIPE_BUF`); otherwise the journal goes to `<meta>.journal.json`. Nothing is written to `out_fd`
     unless it is still the protocol stream (`protocol`: its device and inode), which a snippet may
     have closed or reused: the zygote then reports the exit when it reaps the child."""
-    line = (json.dumps({"job": job["job"], "exit": status, "journal": journal}) + "\n").encode()
+    pid = os.getpid()
+    line = (json.dumps({"pid": pid, "exit": status, "journal": journal}) + "\n").encode()
     ours = protocol is not None and stream_identity(out_fd) == protocol
     if not ours or len(line) > select.PIPE_BUF:
-        Path(f"{job['meta']}.journal.json").write_text(json.dumps(journal))
-        line = (json.dumps({"job": job["job"], "exit": status}) + "\n").encode()
+        Path(f"{meta}.journal.json").write_text(json.dumps(journal))
+        line = (json.dumps({"pid": pid, "exit": status}) + "\n").encode()
     if ours:
         with contextlib.suppress(OSError):
             os.write(out_fd, line)
@@ -168,109 +171,132 @@ def warm_up(mock: InProcessMock) -> None:
 @dataclass
 class _Child:
     pid: int
-    job_fd: int
-    """Where its job is written (then closed); -1 once it has one."""
-    number: int | None = None
-    """The job it runs; None while it is a spare."""
+    fifo: str
+    """The named pipe its job comes through (removed when the child is reaped)."""
+    taken_fd: int
+    """Ends (EOF) when the child has its job or is gone; -1 once seen."""
 
 
 class Zygote:
-    """Reads jobs, hands each to a forked child, reports pids and exit codes.
+    """Forks children ahead of time and reaps them; the jobs go from the executor straight to them.
 
-    It keeps `spares` children forked ahead of time, each of which warms itself with one request as
-    a snippet makes it (making its own event loop and copying the memory pages that touches) and
-    then waits on a pipe for a job, so that a job neither waits for a fork nor pays for those first
-    touches. A spare is forked anew when a job's child has been reaped. A child reports its own exit
-    status (and its journal, when short) on the protocol stream before it exits (one write of at
-    most `PIPE_BUF`, so whole: `send_exit`); the zygote reports it again when it reaps the child,
-    which is the only report of a child killed before it could (the executor keeps the first report
-    of a job).
+    It keeps `spares` children that have no job yet. Each warms itself with one request as a snippet
+    makes it (making its own event loop and copying the memory pages that touches), opens its named
+    pipe under `jobs_dir` and says so on the protocol stream (`{"spare": pid, "fifo": path}`); the
+    executor writes one job into the pipe of a spare it was told of. Neither the fork nor the zygote
+    is on a job's way, and a job never pays for those first touches. A spare is forked anew when a
+    child that had a job has been reaped (its job's end, not its start: a fork slows what runs
+    beside it). A child reports its own exit status (and its journal, when short) on the protocol
+    stream before it exits (one write of at most `PIPE_BUF`, so whole: `send_exit`); the zygote
+    reports every child it reaps (`{"pid": pid, "exit": code}`), which is the only report of a child
+    killed before it could (the executor keeps the first report of a child).
     """
 
-    def __init__(self, mock: InProcessMock, search_path: list[str], out_fd: int, spares: int = 3) -> None:
-        self.mock, self.search_path, self.out_fd, self.spares = mock, search_path, out_fd, spares
+    def __init__(self, mock: InProcessMock, search_path: list[str], out_fd: int, jobs_dir: str,
+                 spares: int = 3) -> None:
+        self.mock, self.search_path, self.out_fd, self.jobs_dir = mock, search_path, out_fd, jobs_dir
+        self.spares = spares
         self.children: dict[int, _Child] = {}
         """pidfd -> child"""
+        self._numbers = itertools.count(1)
+        self.lifeline, self._lifeline_end = os.pipe()
+        """Its write end is the zygote's only: a spare reads its end when the zygote is gone."""
 
     def send(self, message: dict[str, Any]) -> None:
         report(self.out_fd, message)
 
-    def fork_spare(self) -> int:
-        job_read, job_write = os.pipe()
+    def fork_spare(self) -> None:
+        fifo = os.path.join(self.jobs_dir, f"spare-{os.getpid()}-{next(self._numbers)}")
+        os.mkfifo(fifo, 0o600)
+        taken_read, taken_write = os.pipe()
         pid = os.fork()
         if pid == 0:
-            os.close(job_write)
-            self._become_child(job_read)
-        os.close(job_read)
+            os.close(taken_read)
+            self._become_child(fifo, taken_write)
+        os.close(taken_write)
         with contextlib.suppress(OSError):  # the child may have got there first
             os.setpgid(pid, pid)
-        pidfd = os.pidfd_open(pid)
-        self.children[pidfd] = _Child(pid, job_write)
-        return pidfd
+        self.children[os.pidfd_open(pid)] = _Child(pid, fifo, taken_read)
 
-    def _become_child(self, job_fd: int) -> None:
+    def _become_child(self, fifo: str, taken_fd: int) -> None:
         status = 70
         try:
             os.setpgid(0, 0)
-            for fd in [*self.children, *(c.job_fd for c in self.children.values() if c.job_fd >= 0)]:
+            for fd in [self._lifeline_end, *self.children,
+                       *(c.taken_fd for c in self.children.values() if c.taken_fd >= 0)]:
                 os.close(fd)
             protocol = stream_identity(self.out_fd)
             os.environ.update(WARM_ENV)
             warm_request(self.mock)
-            with os.fdopen(job_fd, "rb") as pipe:
-                data = pipe.read()
-            if data:
-                job = json.loads(data)
-                status, journal = child(job, self.mock, self.search_path)
-                send_exit(self.out_fd, protocol, job, status, journal)
-            else:
+            line = wait_for_job(fifo, self.out_fd, self.lifeline)
+            os.close(self.lifeline)
+            if not line:
                 status = 0
+                return
+            job = json.loads(line)
+            os.close(taken_fd)
+            status, journal = child(job, self.mock, self.search_path)
+            send_exit(self.out_fd, protocol, status, journal, job["meta"])
         except BaseException:  # a fault of the harness in the child: on its stderr (or the zygote's log)
             traceback.print_exc()
         finally:
             os._exit(status)
 
-    def start(self, job: dict[str, Any]) -> None:
-        spare = next((fd for fd, c in self.children.items() if c.number is None), None)
-        pidfd = spare if spare is not None else self.fork_spare()
-        chosen = self.children[pidfd]
-        chosen.number = int(job["job"])
-        with os.fdopen(chosen.job_fd, "wb") as pipe:
-            pipe.write(json.dumps(job).encode())
-        chosen.job_fd = -1
-        self.send({"job": chosen.number, "pid": chosen.pid})  # may come after the child's own exit report
-
     def top_up(self) -> None:
-        while sum(1 for c in self.children.values() if c.number is None) < self.spares:
+        while sum(1 for c in self.children.values() if c.taken_fd >= 0) < self.spares:
             self.fork_spare()
+
+    def taken(self, fd: int) -> None:
+        os.close(fd)
+        for spare in self.children.values():
+            if spare.taken_fd == fd:
+                spare.taken_fd = -1
 
     def reap(self, pidfd: int) -> None:
         gone = self.children.pop(pidfd)
         os.close(pidfd)
-        if gone.job_fd >= 0:
-            os.close(gone.job_fd)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(gone.fifo)
         _, status = os.waitpid(gone.pid, 0)
-        if gone.number is not None:
-            self.send({"job": gone.number, "exit": os.waitstatus_to_exitcode(status)})
+        self.send({"pid": gone.pid, "exit": os.waitstatus_to_exitcode(status)})
+        if gone.taken_fd >= 0:  # a spare that died before its job (its fault is in the log)
+            os.close(gone.taken_fd)
         self.top_up()
 
     def serve(self) -> None:
+        """Until the executor closes the zygote's stdin."""
         self.top_up()
-        pending = b""
         while True:
-            ready, _, _ = select.select([0, *self.children], [], [])
-            for fd in sorted(ready):  # a job first (0): it should not wait for the fork of a spare
-                if fd in self.children:
-                    self.reap(fd)
-                elif fd == 0:
-                    data = os.read(0, 1 << 16)
-                    if not data:
-                        return
-                    pending += data
-                    while b"\n" in pending:
-                        line, pending = pending.split(b"\n", 1)
-                        if line.strip():
-                            self.start(json.loads(line))
+            taken = [c.taken_fd for c in self.children.values() if c.taken_fd >= 0]
+            ready, _, _ = select.select([0, *self.children, *taken], [], [])
+            ended = [fd for fd in ready if fd in self.children]  # sorted out before any fd is closed or made
+            for fd in ready:
+                if fd in taken:
+                    self.taken(fd)
+            for fd in ended:
+                self.reap(fd)
+            if 0 in ready and not os.read(0, 1 << 16):
+                return
+
+    def stop(self) -> None:
+        """Removes the spares' pipes; the spares leave as the zygote's end of the lifeline closes."""
+        os.close(self._lifeline_end)
+        for spare in self.children.values():
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(spare.fifo)
+
+
+def wait_for_job(fifo: str, out_fd: int, lifeline: int) -> bytes:
+    """In a spare: opens its pipe (read and write, so that it never reads an end), says so, and
+    reads the one line the executor writes there; empty when the zygote is gone first (`lifeline`)."""
+    jobs = os.open(fifo, os.O_RDWR)
+    report(out_fd, {"spare": os.getpid(), "fifo": fifo})
+    ready, _, _ = select.select([jobs, lifeline], [], [])
+    data = b""
+    while jobs in ready and not data.endswith(b"\n"):
+        data += os.read(jobs, 1 << 16)
+    os.close(jobs)
+    return data
 
 
 def report(out_fd: int, message: dict[str, Any]) -> None:
@@ -278,9 +304,9 @@ def report(out_fd: int, message: dict[str, Any]) -> None:
     os.write(out_fd, (json.dumps(message) + "\n").encode())
 
 
-def main(config: str, extra_paths: list[str]) -> None:
-    """Entry point: the mock is built from `config` (`config_to_json`); `extra_paths` (the harness's
-    packages) were appended to `sys.path` by the caller."""
+def main(config: str, jobs_dir: str, extra_paths: list[str]) -> None:
+    """Entry point: the mock is built from `config` (`config_to_json`); the spares' named pipes go
+    in `jobs_dir`; `extra_paths` (the harness's packages) were appended to `sys.path` by the caller."""
     search_path = [p for p in sys.path if p not in extra_paths]
     out_fd = os.dup(1)
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -292,11 +318,9 @@ def main(config: str, extra_paths: list[str]) -> None:
     mock.close()  # its event loop is not for children
     gc.collect()
     gc.freeze()
-    zygote = Zygote(mock, search_path, out_fd)
+    zygote = Zygote(mock, search_path, out_fd, jobs_dir)
     zygote.send({"ready": True})
     try:
         zygote.serve()
-    finally:  # spares read the end of their pipes and leave
-        for spare in zygote.children.values():
-            if spare.job_fd >= 0:
-                os.close(spare.job_fd)
+    finally:
+        zygote.stop()

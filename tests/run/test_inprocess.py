@@ -4,7 +4,9 @@ sockets, with the same evidence as the local executor gives."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import signal
 import tempfile
 import time
 from collections.abc import Iterator
@@ -245,3 +247,51 @@ kept = [open({str(tmp_path)!r} + f"/f{{i}}", "w") for i in range(64)]
     assert outcome.exit_code == 0, outcome.stderr
     assert [r.json for r in requests] == [{"prompt": "reused"}]
     assert {p.read_text() for p in tmp_path.iterdir()} == {""}
+
+
+def test_each_snippet_is_a_child_of_its_own_forked_from_the_warm_interpreter(inprocess: InProcessExecutor) -> None:
+    code = "import os\nprint(os.getpid(), os.getppid())\n"
+    first, second = (run(inprocess, snippet(code, f"pid{n}"), f"pid{n}")[0].stdout.split() for n in range(2))
+    assert first[0] != second[0] and first[1] == second[1]
+
+
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_spares_that_died_waiting_are_never_handed_a_job(inprocess: InProcessExecutor) -> None:
+    code = "import os\nprint(os.getppid())\n"
+    zygote = int(run(inprocess, snippet(code, "zygote"), "zygote")[0].stdout)
+    time.sleep(0.5)  # the spares are warm and wait
+    spares = _children_of(zygote)
+    assert spares
+    for pid in spares:
+        os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while set(spares) & set(_children_of(zygote)):  # gone (a spare killed just as it gets a job fails the job)
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    outcome, _ = run(inprocess, snippet("import os\nprint(os.getpid())\n", "after"), "after")
+    assert outcome.exit_code == 0 and int(outcome.stdout) not in spares, outcome
+
+
+def test_spares_leave_when_the_warm_interpreter_is_killed() -> None:
+    with InProcessExecutor(default_runners_dir()) as executor:
+        zygote = int(run(executor, snippet("import os\nprint(os.getppid())\n", "zygote"), "zygote")[0].stdout)
+        time.sleep(0.5)  # the spares are warm and wait
+        spares = _children_of(zygote)
+        assert spares
+        os.kill(zygote, signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while any(_alive(pid) for pid in spares):
+            assert time.monotonic() < deadline, "spares outlived the warm interpreter"
+            time.sleep(0.05)
+        assert run(executor, snippet("print('again')\n", "again"), "again")[0].stdout == "again\n"
