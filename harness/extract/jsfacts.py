@@ -86,9 +86,9 @@ def _service_worker(tokens: TokenList) -> bool:
                for i in tokens.where("addEventListener"))
 
 
-def _top_level_declarations(tokens: list[Token]) -> list[str]:
-    return [tokens[i + 1].text for i, t in enumerate(tokens[:-1])
-            if t.depth == 0 and t.text in DECLARERS and tokens[i + 1].kind == "ident"
+def _top_level_declarations(tokens: TokenList) -> list[str]:
+    return [tokens[i + 1].text for i in sorted(i for word in DECLARERS for i in tokens.where(word))
+            if i < len(tokens) - 1 and tokens[i].depth == 0 and tokens[i + 1].kind == "ident"
             and (not i or tokens[i - 1].text != ".")]
 
 
@@ -178,11 +178,16 @@ def _defines_handler(tokens: TokenList, name: str) -> bool:
     return False
 
 
+_TS_WORDS = ("satisfies", "(", "as")
+"""The tokens the TypeScript reader looks at beyond its line patterns."""
+
+
 def _typescript(code: str, tokens: TokenList) -> str | None:
     match = _TS_LINE.search(_blank_strings(code, tokens))
     if match:
         return " ".join(match.group(0).split()).rstrip("{=").strip()
-    for i, token in enumerate(tokens):
+    for i in sorted(i for word in _TS_WORDS for i in tokens.where(word)):
+        token = tokens[i]
         if token.text == "satisfies" and i and tokens[i - 1].text in (")", "}", "]") and i + 1 < len(tokens):
             return "satisfies " + tokens[i + 1].text
         if token.text == "(" and is_parameter_list(tokens, i):
