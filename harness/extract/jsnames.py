@@ -31,10 +31,16 @@ CONTEXT_NAMES = frozenset({"request", "env", "ctx", "event", "context", "req"})
 """Names a handler's parameters usually have: read anywhere, they mark code lifted from a handler."""
 
 
+_BINDING_WORDS = (*DECLARERS, "import", "catch")
+"""Identifiers that bind the names after them."""
+
+
 def defined_names(tokens: TokenList) -> set[str]:
     names: set[str] = set()
-    for i in tokens.idents:
+    for i in _binding_candidates(tokens):
         token = tokens[i]
+        if token.kind != "ident":
+            continue
         prev = tokens[i - 1].text if i else ""
         nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
         if token.text in DECLARERS and prev != ".":
@@ -51,6 +57,14 @@ def defined_names(tokens: TokenList) -> set[str]:
         if is_parameter_list(tokens, i):
             names |= idents_in(tokens, i)
     return names
+
+
+def _binding_candidates(tokens: TokenList) -> set[int]:
+    """Where a name may be bound: a binding word, or the token before `=>` or `=` (the only
+    tokens `defined_names` acts on, found by text instead of visiting every identifier)."""
+    found = {i for word in _BINDING_WORDS for i in tokens.where(word)}
+    found.update(i - 1 for arrow in ("=>", "=") for i in tokens.where(arrow) if i)
+    return found
 
 
 def _bound_after(tokens: TokenList, i: int) -> set[str]:
