@@ -3,6 +3,9 @@ sandbox of a snippet container, thrown away after; nothing of the run left when 
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +15,7 @@ import pytest
 from docker import DockerClient
 
 from harness.run.base import Launch
-from harness.run.docker_engine import ROLE_LABEL
+from harness.run.docker_engine import ROLE_LABEL, RUN_LABEL, reap_orphans
 from harness.run.docker_exec import DockerExecutor
 from harness.run.fresh_container import FreshContainer
 from harness.run.fresh_job import Answer
@@ -109,6 +112,36 @@ def test_nothing_of_the_run_is_left_when_the_executor_exits_even_after_a_timeout
         assert waiting(docker_client, ex), "containers wait for the next snippets"
     assert docker_client.containers.list(all=True, filters={"label": ex.labels.selector}) == []
     assert docker_client.volumes.list(filters={"label": ex.labels.selector}) == []
+
+
+KILLED = """
+import time
+from harness.run.base import Launch
+from harness.run.docker_exec import DockerExecutor
+class Shell:
+    name = "shell"
+with DockerExecutor(build=True) as ex:
+    assert ex.execute(Shell(), Launch(argv=("true",)), 30).exit_code == 0
+    print(ex.labels.run_id, flush=True)
+    time.sleep(600)
+"""
+
+
+@pytest.mark.docker
+def test_containers_started_ahead_by_a_killed_run_are_reaped_as_orphans(docker_client: DockerClient) -> None:
+    proc = subprocess.Popen([sys.executable, "-c", KILLED], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    run_id = proc.stdout.readline().strip()
+    selector = f"{RUN_LABEL}={run_id}"
+    deadline = time.monotonic() + 30
+    while not docker_client.containers.list(filters={"label": [selector, f"{ROLE_LABEL}=snippet"]}):
+        assert time.monotonic() < deadline, "no container started ahead"
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    reap_orphans(docker_client)
+    assert docker_client.containers.list(all=True, filters={"label": selector}) == []
+    assert docker_client.volumes.list(filters={"label": selector}) == []
 
 
 @pytest.mark.docker
