@@ -37,8 +37,10 @@ class Page:
     """The path as given by the user (or found below a folder they gave); used in every message."""
     front_matter: Mapping[str, Any]
     """The parsed YAML (or TOML) front matter; empty when the page has none or it is broken."""
-    text: str
-    """The whole source text of the page."""
+    front_matter_text: str
+    """The page's first lines, through the end of its front matter ("" when it has none): what
+    pointing at a documented value needs. The rest of the page lives on in its snippets only, so a
+    plan of many pages does not hold every page's text."""
     front_matter_line: int = 1
     """The line where the front matter starts (for findings about documented params and model)."""
 

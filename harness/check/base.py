@@ -72,7 +72,7 @@ def finding(rule: Rule, snippet: Snippet, message: str, line: int | None = None,
 
 def front_matter_line(page: Page, key: str, value: str) -> int:
     """The page line where front matter `key: value` is written (for pointing at documentation)."""
-    for number, text in enumerate(page.text.splitlines(), start=1):
+    for number, text in enumerate(page.front_matter_text.splitlines(), start=1):
         stripped = text.strip().lstrip("- ").strip()
         if stripped.startswith(f"{key}:") and value in stripped:
             return number

@@ -65,7 +65,7 @@ def _extract(
     snippets, problems = build_snippets(layout, doc, display, placeholders)
     found = sorted([*front.problems, *layout.problems, *problems], key=lambda p: p.line)
     extraction = Extraction(
-        page=Page(display, front.data, text),
+        page=Page(display, front.data, "\n".join(lines[: front.end_line])),
         snippets=tuple(snippets),
         diagnostics=tuple(Diagnostic(display, p.line, p.message, p.severity) for p in found),
     )

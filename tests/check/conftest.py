@@ -27,7 +27,7 @@ model:
 def page() -> Page:
     front = {"model": {"id": "cf/mistral/mistral-7b-instruct-v0.1",
                        "params": [{"name": "prompt"}, {"name": "raw", "optional": True}]}}
-    return Page(path="docs/model.md", front_matter=front, text=PAGE_TEXT)
+    return Page(path="docs/model.md", front_matter=front, front_matter_text=PAGE_TEXT)
 
 
 def make_snippet(code: str = "print('hi')\n", language: str = "py", label: str | None = "python",

@@ -70,7 +70,7 @@ def test_binding_inputs_are_checked_like_rest_bodies(page: Page) -> None:
 
 
 def test_page_without_params_or_model_checks_neither() -> None:
-    bare = Page(path="docs/model.md", front_matter={}, text="")
+    bare = Page(path="docs/model.md", front_matter={}, front_matter_text="")
     ev = make_evidence(None, make_request({"anything": 1}, model="@cf/x/y"))
     assert check_snippet(bare, ev) == []
 
@@ -142,7 +142,7 @@ def test_rule_codes_are_unique_and_described() -> None:
 
 
 def test_no_request_is_not_expected_of_code_that_never_names_the_api() -> None:
-    bare = Page(path="docs/redirect.md", front_matter={}, text="")
+    bare = Page(path="docs/redirect.md", front_matter={}, front_matter_text="")
     redirect = make_snippet("export default { fetch: () => Response.redirect('https://x.dev', 301) };\n", "js")
     assert check_snippet(bare, make_evidence(redirect, stdout="")) == []
     caller = make_snippet("const answer = await env.AI.run('@cf/x', {});\n", "js")

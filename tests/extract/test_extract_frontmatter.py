@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from harness.extract import extract_text
+from harness.extract.formats import HUGO
 from harness.extract.frontmatter import read_front_matter
 
 
@@ -56,3 +58,12 @@ def test_front_matter_that_is_not_a_mapping() -> None:
 
 def test_empty_front_matter() -> None:
     assert read_front_matter("---\n---\ntext\n").data == {}
+
+
+def test_a_page_keeps_its_front_matter_lines_and_not_its_body() -> None:
+    """A plan of many pages holds each page's front matter text (to point at documented values),
+    not the whole page: the body lives on in the snippets only."""
+    text = "---\ntitle: x\nmodel:\n  id: cf/a/b\n---\n\n# Body\n\n```py\nprint(1)\n```\n"
+    page = extract_text(text, "p.md", HUGO).page
+    assert page.front_matter_text == "---\ntitle: x\nmodel:\n  id: cf/a/b\n---"
+    assert extract_text("# Body only\n", "p.md", HUGO).page.front_matter_text == ""
