@@ -27,11 +27,11 @@ from urllib.parse import unquote, urlsplit
 
 from harness.mock.app import build_app
 from harness.mock.catalog import Catalog
+from harness.mock.config import MockConfig, mock_state
 from harness.mock.journal import Journal
 from harness.mock.proxy import blocked_entry, refusal
 from harness.mock.registry import Registry, Tunnel
 from harness.mock.scenarios import parse_scenario, scenario_table
-from harness.mock.server import MockConfig, mock_state
 
 ANSWER_TIMEOUT_S = 30.0
 

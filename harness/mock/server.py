@@ -15,7 +15,6 @@ import shutil
 import socket
 import tempfile
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -23,12 +22,12 @@ import uvicorn
 
 from harness.mock.app import MockState, build_app
 from harness.mock.catalog import Catalog
+from harness.mock.config import MockConfig as MockConfig  # noqa: PLC0414 - still importable from here
+from harness.mock.config import mock_state
 from harness.mock.journal import Journal
-from harness.mock.openapi import OpenApiError, OpenApiRoutes, load_document
+from harness.mock.openapi import OpenApiError
 from harness.mock.proxy import ProxyFront
 from harness.mock.registry import Registry
-from harness.mock.scenarios import Scenario
-from harness.mock.state import MAX_BODY_BYTES
 from harness.mock.tls import make_certificates, server_context
 from harness.run.base import HarnessError, Route
 
@@ -42,40 +41,6 @@ class MockStartupError(HarnessError):
 
 class MockServerError(HarnessError):
     """The mock itself failed while serving (a bug in the mock, not in a snippet)."""
-
-
-@dataclass(frozen=True)
-class MockConfig:
-    """What the mock pretends to be."""
-
-    account_id: str = "023e105f4ecef8ad9ca31a8372d0c353"
-    """The only account id the REST route accepts (others: 403)."""
-    api_token: str = "harness-test-token"
-    """The only bearer token the REST route accepts (others: 403; none: 401)."""
-    hosts: tuple[str, ...] = ("api.cloudflare.com", "gateway.ai.cloudflare.com")
-    """Hosts the proxy tunnels to the mock; every other host is refused and recorded as blocked."""
-    scenarios: tuple[Scenario, ...] = ()
-    """Forced errors and latency for some models, pages or tabs (see `harness.mock.scenarios`)."""
-    openapi_docs: tuple[Path, ...] = ()
-    """OpenAPI documents whose paths the mock serves besides its own (see `harness.mock.openapi`)."""
-    max_body_bytes: int = MAX_BODY_BYTES
-    """Request bodies over this size are answered 413 (code 3006)."""
-
-
-def mock_state(config: MockConfig, catalog: Catalog, journal: Journal, registry: Registry, ca_file: Path) -> MockState:
-    """The app's state for `config`; an OpenAPI document that cannot be read raises `OpenApiError`."""
-    documents = [load_document(path) for path in config.openapi_docs]
-    return MockState(
-        config.account_id,
-        config.api_token,
-        catalog,
-        journal,
-        registry,
-        ca_file,
-        scenarios=config.scenarios,
-        openapi=OpenApiRoutes(documents) if documents else None,
-        max_body_bytes=config.max_body_bytes,
-    )
 
 
 def _bind(host: str, port: int, what: str) -> socket.socket:

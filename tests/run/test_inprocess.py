@@ -7,6 +7,8 @@ import dataclasses
 import os
 import re
 import signal
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -295,3 +297,12 @@ def test_spares_leave_when_the_warm_interpreter_is_killed() -> None:
             assert time.monotonic() < deadline, "spares outlived the warm interpreter"
             time.sleep(0.05)
         assert run(executor, snippet("print('again')\n", "again"), "again")[0].stdout == "again\n"
+
+
+def test_the_warm_interpreter_holds_neither_the_server_nor_the_tls_code() -> None:
+    """Every snippet is a fork of the warm interpreter, which costs more the more it holds: what it
+    imports for the mock must not pull in uvicorn or the certificate code (11 MB of 42 once)."""
+    probe = ("import sys; import harness.run.inprocess_child; "
+             "print(sorted(m for m in ('uvicorn', 'cryptography', 'harness.mock.server') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stdout
