@@ -40,7 +40,8 @@ GRACE_S = 30.0
 
 
 class FreshContainer:
-    """A started snippet container of `image` waiting for its one job: `start`, `run` once, then removed."""
+    """A started snippet container of `image` waiting for its one job: `start`, `run` once, then removed
+    (by its owner from `container_id` and `volume_name`, or `remove`; as a context manager, on leaving)."""
 
     def __init__(self, client: DockerClient, image: str, namespace: Namespace, labels: RunLabels,
                  limits: Limits) -> None:
@@ -73,6 +74,12 @@ class FreshContainer:
             self.remove()
             raise
         return self
+
+    def __enter__(self) -> FreshContainer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
 
     @property
     def usable(self) -> bool:

@@ -149,9 +149,11 @@ def test_a_fresh_container_runs_one_job_and_exits_when_its_connection_ends(execu
                                                                            docker_client: DockerClient) -> None:
     image = executor._image("shell")  # noqa: SLF001 - the image the executor runs shell snippets in
     assert image is not None
-    used = FreshContainer(docker_client, image, executor.sidecar.namespace, executor.labels, LIMITS).start()
-    abandoned = FreshContainer(docker_client, image, executor.sidecar.namespace, executor.labels, LIMITS).start()
-    try:
+
+    def fresh() -> FreshContainer:
+        return FreshContainer(docker_client, image, executor.sidecar.namespace, executor.labels, LIMITS)
+
+    with fresh() as used, fresh() as abandoned:
         assert used.usable and abandoned.usable
         out = used.run(Launch(argv=("sh", "-c", "printf 'no newline'; printf err >&2; exit 3")), 30)
         assert (out.exit_code, out.stdout, out.stderr, out.infra_error) == (3, "no newline", "err", None)
@@ -160,9 +162,8 @@ def test_a_fresh_container_runs_one_job_and_exits_when_its_connection_ends(execu
             used.run(Launch(argv=("true",)), 30)
         abandoned.close()  # as when the harness dies: the waiting process reads the end of its input
         assert docker_client.api.wait(abandoned.container_id, timeout=30)["StatusCode"] == 125
-    finally:
-        used.remove()
-        abandoned.remove()
+        ids = [used.container_id, abandoned.container_id]
+    assert not [c for c in docker_client.containers.list(all=True) if c.id in ids]
 
 
 def test_the_answer_finds_its_markers_across_frames_and_caps_only_the_snippets_output() -> None:
