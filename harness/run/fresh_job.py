@@ -20,6 +20,7 @@ import base64
 import shlex
 
 from harness.run.base import Launch
+from harness.run.marked_stream import MarkedAnswer
 from harness.run.sandbox import WORKDIR
 
 ONE_SHOT = r"""
@@ -56,72 +57,17 @@ def job_line(mark: str, launch: Launch, archive_size: int) -> bytes:
     return f"{mark} {result} {archive_size} {_b64(shlex.join(words))}\n".encode("ascii")
 
 
-class MarkedStream:
-    """One stream of the answer: the snippet's bytes up to `marker`, kept up to `limit`, then the
-    shell's (`after`) in full."""
-
-    def __init__(self, limit: int, marker: bytes) -> None:
-        self._limit, self._marker = limit, marker
-        self.kept, self.size = bytearray(), 0
-        self.after: bytearray | None = None
-        self._held = b""
-
-    def feed(self, chunk: bytes) -> None:
-        if self.after is not None:
-            self.after += chunk
-            return
-        data = self._held + chunk
-        found = data.find(self._marker)
-        if found >= 0:
-            self._keep(data[:found])
-            self.after, self._held = bytearray(data[found + len(self._marker):]), b""
-            return
-        hold = min(len(data), len(self._marker) - 1)  # a marker may be cut between two frames
-        self._keep(data[: len(data) - hold])
-        self._held = data[len(data) - hold:]
-
-    def _keep(self, chunk: bytes) -> None:
-        self.kept += chunk[: max(self._limit - len(self.kept), 0)]
-        self.size += len(chunk)
-
-    @property
-    def truncated(self) -> bool:
-        return self.size + len(self._held) > self._limit
-
-    def text(self) -> str:
-        return (self.kept + self._held[: max(self._limit - len(self.kept), 0)]).decode("utf-8", errors="replace")
-
-
-class Answer:
+class Answer(MarkedAnswer):
     """What the container sends back for its job, as it arrives (frames of the attach stream)."""
-
-    def __init__(self, limit: int, mark: str) -> None:
-        self.mark = mark
-        self.out = MarkedStream(limit, f"\n{mark} ".encode())
-        self.err = MarkedStream(limit, f"\n{mark}\n".encode())
-
-    def feed(self, stream: int, data: bytes) -> None:
-        if stream == 1:
-            self.out.feed(data)
-        elif stream == 2:
-            self.err.feed(data)
-
-    @property
-    def complete(self) -> bool:
-        """Both markers seen, and the report's two lines."""
-        return self.err.after is not None and self.out.after is not None and self.out.after.count(b"\n") >= 2
 
     @property
     def report(self) -> tuple[int, bytes | None] | None:
         """(exit code, the result file or None), or None before it is complete or when unreadable."""
-        if not self.complete or self.out.after is None:
+        lines = self.report_lines()
+        if not lines:
             return None
-        head, answer = self.out.after.decode("ascii", errors="replace").split("\n")[:2]
+        head, answer = lines
         fields = head.split()
         if len(fields) != 2 or not all(field.isdigit() for field in fields):
             return None
         return int(fields[0]), base64.b64decode(answer) if fields[1] == "1" else None
-
-    @property
-    def truncated(self) -> bool:
-        return self.out.truncated or self.err.truncated

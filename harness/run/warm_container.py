@@ -38,6 +38,7 @@ from harness.run.base import Launch, Outcome
 from harness.run.common import parse_response
 from harness.run.docker_engine import RunLabels, remove_quietly
 from harness.run.exec_stream import ExecStream, split_frames
+from harness.run.marked_stream import MarkedAnswer
 from harness.run.sandbox import USER, WORKDIR, Limits, Namespace, sandbox_options, snippet_env, work_archive
 from harness.run.warm_supervisor import IDLE, SUPERVISOR, job_line
 
@@ -49,66 +50,13 @@ class ChannelBroken(Exception):
     """The supervisor or its connection is gone, or said what it must not (not a snippet's failure)."""
 
 
-class _MarkedStream:
-    """One stream of a job's answer: the snippet's bytes up to `marker`, kept up to `limit`, then the
-    supervisor's (`after`) in full."""
-
-    def __init__(self, limit: int, marker: bytes) -> None:
-        self._limit, self._marker = limit, marker
-        self.kept, self.size = bytearray(), 0
-        self.after: bytearray | None = None
-        self._held = b""
-
-    def feed(self, chunk: bytes) -> None:
-        if self.after is not None:
-            self.after += chunk
-            return
-        data = self._held + chunk
-        found = data.find(self._marker)
-        if found >= 0:
-            self._keep(data[:found])
-            self.after, self._held = bytearray(data[found + len(self._marker):]), b""
-            return
-        hold = min(len(data), len(self._marker) - 1)  # a marker may be cut between two frames
-        self._keep(data[: len(data) - hold])
-        self._held = data[len(data) - hold:]
-
-    def _keep(self, chunk: bytes) -> None:
-        self.kept += chunk[: max(self._limit - len(self.kept), 0)]
-        self.size += len(chunk)
-
-    def text(self) -> str:
-        return (self.kept + self._held[: max(self._limit - len(self.kept), 0)]).decode("utf-8", errors="replace")
-
-
-class _Answer:
+class _Answer(MarkedAnswer):
     """What the supervisor sends back for one job, as it arrives."""
-
-    def __init__(self, limit: int, mark: str) -> None:
-        self.out = _MarkedStream(limit, f"\n{mark} ".encode())
-        self.err = _MarkedStream(limit, f"\n{mark}\n".encode())
-
-    def feed(self, stream: int, data: bytes) -> None:
-        if stream == 1:
-            self.out.feed(data)
-        elif stream == 2:
-            self.err.feed(data)
-
-    @property
-    def complete(self) -> bool:
-        """Both markers seen, and the report's two lines."""
-        return self.err.after is not None and self.out.after is not None and self.out.after.count(b"\n") >= 2
 
     @property
     def report(self) -> list[str]:
         """`[<exit code> <timed out> <clean> <result>, <result file, base64>]`, or [] before it is complete."""
-        if not self.complete or self.out.after is None or self.err.after:
-            return []
-        return self.out.after.decode("ascii", errors="replace").split("\n")[:2]
-
-    @property
-    def truncated(self) -> bool:
-        return any(stream.size > len(stream.kept) for stream in (self.out, self.err))
+        return [] if self.err.after else self.report_lines()
 
 
 class _SupervisorChannel:
