@@ -18,7 +18,10 @@ run; `harness.bench.corpus`) are measured, each measurement in a process of its 
 - the docker executor under each `--isolation` (snippet, group, run) on N pages (default 10), at -j:
   total wall time against the bare limit and the local executor, and the overhead per snippet over
   local (the median, over snippets, of their runner's docker median minus its local median); each
-  measured `--docker-rounds` times in turn, the least disturbed round kept.
+  measured `--docker-rounds` times in turn, the least disturbed round kept;
+- the warm isolations (group, run) again on N pages (default 100, `--docker-warm-pages`), once, against
+  the bare limit: at N = 10 the start of the sidecar and the warm containers weighs on the ratio; the
+  group target is judged here, at the size the local target is.
 
 Prints tables and the targets, writes everything to out/bench.json.
 """
@@ -183,6 +186,36 @@ def bench_docker_isolation(work: Path, pages: int, jobs: int, rounds: int) -> di
     return result
 
 
+def bench_docker_warm(work: Path, pages: int, jobs: int) -> dict[str, Any]:
+    """Bare, then docker `--isolation group` and `run`, once each, on `pages` pages."""
+    problem = docker_ready()
+    if problem:
+        return {"skipped": problem}
+    root = work / f"docs-{pages}"
+    if not root.exists():
+        write_docs_tree(root, pages)
+    result: dict[str, Any] = {"pages": pages, "jobs": jobs,
+                              "bare": summarize(measure("bare", root, "-j", str(jobs)))}
+    for isolation in ("group", "run"):
+        result[isolation] = summarize(measure("harness", root, "--executor", "docker", "--isolation", isolation,
+                                              "-j", str(jobs)))
+    return result
+
+
+def print_docker_warm(result: dict[str, Any]) -> None:
+    print("\nDocker warm isolations" + (f", N={result['pages']} pages, -j {result['jobs']}, once; per snippet median ms"
+                                      if "pages" in result else ""))
+    if "skipped" in result:
+        print(f"  skipped: {result['skipped']}")
+        return
+    print(f"  {'':<16} {'total s':>8} {'x bare':>7}" + "".join(f" {r:>8}" for r in RUNNERS))
+    for label in ("bare", "group", "run"):
+        row = result[label]
+        cells = "".join(f" {row['per_runner'][r]['median_ms'] if r in row['per_runner'] else '-':>8}" for r in RUNNERS)
+        name = label if label == "bare" else f"docker {label}"
+        print(f"  {name:<16} {row['wall_s']:>8.2f} {row['wall_s'] / result['bare']['wall_s']:>7.2f}{cells}")
+
+
 def _overhead(docker: dict[str, Any], local: dict[str, Any]) -> dict[str, float] | None:
     """Median over snippets of their runner's median docker minus median local time, and by runner (ms)."""
     by_runner = {r: docker[r]["median_ms"] - local[r]["median_ms"] for r in docker if r in local}
@@ -209,16 +242,26 @@ def print_docker_isolation(result: dict[str, Any]) -> None:
 
 
 def docker_isolation_targets(report: dict[str, Any]) -> list[str]:
-    result = report.get("docker_isolation", {})
-    if "bare" not in result:
-        return []
-    ratio = result["group"]["wall_s"] / result["bare"]["wall_s"]
-    overhead = result["snippet"]["overhead_ms"]["median"]
-    where = f"N={result['pages']}, -j {result['jobs']}"
-    return [f"{'holds' if ratio <= 1.5 else 'MISSED'}: docker --isolation group, {where}: total {ratio:.2f} x the "
-            f"bare limit (target <= 1.5; run: {result['run']['wall_s'] / result['bare']['wall_s']:.2f} x)",
-            f"{'holds' if overhead <= 250 else 'MISSED'}: docker --isolation snippet, {where}: median overhead "
-            f"{overhead:.0f} ms per snippet over local (target <= 250 ms)"]
+    """The group target at the largest size measured (the warm part's N when it ran), and the snippet one."""
+    result, warm = report.get("docker_isolation", {}), report.get("docker_warm", {})
+    lines = []
+    small = (f"N={result['pages']}: {result['group']['wall_s'] / result['bare']['wall_s']:.2f} x"
+             if "bare" in result else "")
+    if "bare" in warm:
+        ratio = warm["group"]["wall_s"] / warm["bare"]["wall_s"]
+        lines.append(f"{'holds' if ratio <= 1.5 else 'MISSED'}: docker --isolation group, N={warm['pages']}, "
+                     f"-j {warm['jobs']}: total {ratio:.2f} x the bare limit (target <= 1.5; run: "
+                     f"{warm['run']['wall_s'] / warm['bare']['wall_s']:.2f} x{'; ' + small if small else ''})")
+    elif small:
+        ratio = result["group"]["wall_s"] / result["bare"]["wall_s"]
+        lines.append(f"{'holds' if ratio <= 1.5 else 'MISSED'}: docker --isolation group, {small} the bare limit "
+                     f"(target <= 1.5; run: {result['run']['wall_s'] / result['bare']['wall_s']:.2f} x)")
+    if "bare" in result:
+        overhead = result["snippet"]["overhead_ms"]["median"]
+        lines.append(f"{'holds' if overhead <= 250 else 'MISSED'}: docker --isolation snippet, N={result['pages']}, "
+                     f"-j {result['jobs']}: median overhead {overhead:.0f} ms per snippet over local "
+                     "(target <= 250 ms)")
+    return lines
 
 
 def targets(report: dict[str, Any]) -> list[str]:
@@ -294,6 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-docker", action="store_true", help="skip the seed page on docker")
     parser.add_argument("--docker-pages", type=int, default=10, help="pages for docker by --isolation (0: skip)")
     parser.add_argument("--docker-rounds", type=int, default=2, help="rounds of docker by --isolation (best kept)")
+    parser.add_argument("--docker-warm-pages", type=int, default=100,
+                        help="pages for docker --isolation group and run against bare, once (0: skip)")
     parser.add_argument("-j", "--jobs", type=int, default=2, help="snippets at once (default 2)")
     parser.add_argument("--out", default="out/bench.json")
     args = parser.parse_args(argv)
@@ -328,6 +373,9 @@ def main(argv: list[str] | None = None) -> int:
             report["docker_isolation"] = bench_docker_isolation(work, args.docker_pages, args.jobs,
                                                                 args.docker_rounds)
             print_docker_isolation(report["docker_isolation"])
+        if args.docker_warm_pages and not args.no_docker:
+            report["docker_warm"] = bench_docker_warm(work, args.docker_warm_pages, args.jobs)
+            print_docker_warm(report["docker_warm"])
     report["targets"] = targets(report) + docker_isolation_targets(report)
     report["seconds"] = time.monotonic() - started
     report["machine"]["load_after"] = os.getloadavg()

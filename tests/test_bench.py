@@ -74,3 +74,22 @@ def test_targets_are_given_for_the_parts_measured() -> None:
     lines = bench.targets({"runs": {}, "extraction": extraction})
     assert lines[0] == "MISSED: extraction 190 pages/s at N=1000 (target >= 1,000; 260 pages a CPU second)"
     assert lines[1].startswith("MISSED: extraction peak memory 50 MB at N=100 -> 70 MB at N=1000 (x1.40")
+
+
+def test_the_group_target_is_judged_at_the_warm_parts_size_when_it_ran() -> None:
+    spec = importlib.util.spec_from_file_location("bench_script", ROOT / "scripts" / "bench.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    small = {"pages": 10, "jobs": 2, "bare": {"wall_s": 4.0}, "group": {"wall_s": 7.2}, "run": {"wall_s": 7.6},
+             "snippet": {"overhead_ms": {"median": 171.0}}}
+    warm = {"pages": 100, "jobs": 2, "bare": {"wall_s": 36.0}, "group": {"wall_s": 41.4}, "run": {"wall_s": 55.0}}
+
+    assert bench.docker_isolation_targets({"docker_isolation": small}) == [
+        "MISSED: docker --isolation group, N=10: 1.80 x the bare limit (target <= 1.5; run: 1.90 x)",
+        "holds: docker --isolation snippet, N=10, -j 2: median overhead 171 ms per snippet over local "
+        "(target <= 250 ms)"]
+    assert bench.docker_isolation_targets({"docker_isolation": small, "docker_warm": warm})[0] == (
+        "holds: docker --isolation group, N=100, -j 2: total 1.15 x the bare limit (target <= 1.5; run: 1.53 x; "
+        "N=10: 1.80 x)")
+    assert bench.docker_isolation_targets({}) == []
