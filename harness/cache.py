@@ -1,9 +1,11 @@
 """The result cache: an unchanged snippet is not run again.
 
 A result is stored under a key made of everything that can change it: the snippet (id, line, code,
-options), the page's front matter, the runner's files (or image), the mock's catalog, the executor,
-the timeout and the harness version. Verdicts (rule levels, xfail) are applied after the cache, so a
-configuration change never needs a re-run. Harness errors and time-outs are never cached.
+options), the page's front matter, the runner's files (or image), the harness's own code (its checks,
+its mock and catalog, its executors: a result cached by an older checkout is not served to a newer
+one with the same version number), the executor, the timeout and the harness version. Verdicts
+(rule levels, xfail) are applied after the cache, so a configuration change never needs a re-run.
+Harness errors and time-outs are never cached.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable
-from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -38,26 +39,29 @@ def _files(root: Path) -> Iterable[Path]:
         yield from (Path(folder) / name for name in files)
 
 
-@cache
-def _environment_digest(runners_dir: Path) -> str:
-    """What every key shares: the harness's version and code of its mock and runners."""
-    mock_data = Path(__file__).parent / "mock"
+HARNESS_DIR = Path(__file__).resolve().parent
+
+
+def _environment_digest(runners_dir: Path, harness_dir: Path) -> str:
+    """What every key shares: the harness's version, its own code and data, and its runners' files."""
     try:
         version = metadata.version("docs-snippet-harness")
     except metadata.PackageNotFoundError:
         version = "unknown"
-    parts = [version, tree_digest(mock_data), tree_digest(runners_dir) if runners_dir.exists() else ""]
+    parts = [version, tree_digest(harness_dir), tree_digest(runners_dir) if runners_dir.exists() else ""]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 class ResultCache:
     """Results on disk, one JSON file per key, written atomically (safe with `-j N`)."""
 
-    def __init__(self, folder: Path, runners_dir: Path, executor: str, timeout_s: float, mock_setup: str = "") -> None:
-        """`mock_setup` is what else shapes the mock's answers (scenarios, OpenAPI documents)."""
+    def __init__(self, folder: Path, runners_dir: Path, executor: str, timeout_s: float, mock_setup: str = "",
+                 harness_dir: Path = HARNESS_DIR) -> None:
+        """`mock_setup` is what else shapes the mock's answers (scenarios, OpenAPI documents);
+        `harness_dir` is the harness's own code (its package)."""
         self.folder = folder
         setup = hashlib.sha256(mock_setup.encode()).hexdigest()
-        self._shared = f"{_environment_digest(runners_dir)}|{executor}|{timeout_s}|{setup}"
+        self._shared = f"{_environment_digest(runners_dir, harness_dir)}|{executor}|{timeout_s}|{setup}"
         self.hits = 0
         self.misses = 0
 
