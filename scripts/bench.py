@@ -164,14 +164,19 @@ def print_docker(result: dict[str, Any]) -> None:
         print(f"  {executor:<8}{cells} {row['wall_s']:>8.2f}")
 
 
-def bench_docker_isolation(work: Path, pages: int, jobs: int, rounds: int) -> dict[str, Any]:
-    """Bare, local and docker by isolation, `rounds` times in turn; each keeps its least disturbed round."""
-    problem = docker_ready()
-    if problem:
-        return {"skipped": problem}
+def docs_tree(work: Path, pages: int) -> Path:
+    """The synthetic tree of `pages` pages under `work`, written the first time it is asked for."""
     root = work / f"docs-{pages}"
     if not root.exists():
         write_docs_tree(root, pages)
+    return root
+
+
+def bench_docker_isolation(work: Path, pages: int, jobs: int, rounds: int) -> dict[str, Any]:
+    """Bare, local and docker by isolation, `rounds` times in turn; each keeps its least disturbed round."""
+    if problem := docker_ready():
+        return {"skipped": problem}
+    root = docs_tree(work, pages)
     configs = {"bare": ("bare",), "local": ("harness", "--executor", "local"),
                **{i: ("harness", "--executor", "docker", "--isolation", i) for i in ISOLATIONS}}
     tries: dict[str, list[dict[str, Any]]] = {label: [] for label in configs}
@@ -188,12 +193,9 @@ def bench_docker_isolation(work: Path, pages: int, jobs: int, rounds: int) -> di
 
 def bench_docker_warm(work: Path, pages: int, jobs: int) -> dict[str, Any]:
     """Bare, then docker `--isolation group` and `run`, once each, on `pages` pages."""
-    problem = docker_ready()
-    if problem:
+    if problem := docker_ready():
         return {"skipped": problem}
-    root = work / f"docs-{pages}"
-    if not root.exists():
-        write_docs_tree(root, pages)
+    root = docs_tree(work, pages)
     result: dict[str, Any] = {"pages": pages, "jobs": jobs,
                               "bare": summarize(measure("bare", root, "-j", str(jobs)))}
     for isolation in ("group", "run"):
@@ -352,12 +354,10 @@ def main(argv: list[str] | None = None) -> int:
     print(report["machine"]["free_g"])
     with tempfile.TemporaryDirectory(prefix="harness-bench-") as tmp:
         work = Path(tmp)
-        for size in sorted(set(extract_sizes) | set(run_sizes)):
-            write_docs_tree(work / f"docs-{size}", size)
-        report["extraction"] = [measure("extract", work / f"docs-{size}") for size in extract_sizes]
+        report["extraction"] = [measure("extract", docs_tree(work, size)) for size in extract_sizes]
         print_extraction(report["extraction"])
         for size in run_sizes:
-            root, jobs = work / f"docs-{size}", ["-j", str(args.jobs)]
+            root, jobs = docs_tree(work, size), ["-j", str(args.jobs)]
             bare = summarize(measure("bare", root, *jobs))
             runs = [summarize(measure("harness", root, "--executor", executor, *jobs,
                                       *(["--warm-workers"] if warm else [])))
