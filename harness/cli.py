@@ -11,11 +11,11 @@ from pathlib import Path
 
 from harness.check.registry import ALL_RULES
 from harness.config import load as load_config
+from harness.errors import HarnessError
 from harness.model import RunResult, Severity, Status
 from harness.pipeline import RunOptions, execute, placeholders_for, plan
 from harness.report import console, diff, html, json_report, junit, markdown
 from harness.report.mask import Masker
-from harness.run.base import HarnessError
 from harness.run.executors import EXECUTOR_CHOICES, make_executor
 from harness.select import parse_shard
 

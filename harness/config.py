@@ -35,9 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from harness.check.registry import ALL_RULES
+from harness.errors import HarnessError
 from harness.mock.scenarios import Scenario, ScenarioError, parse_scenario
 from harness.model import Finding, Severity, Snippet
-from harness.run.base import HarnessError
 
 OFF = "off"
 LEVELS = (OFF, *(s.value for s in Severity))

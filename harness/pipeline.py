@@ -12,6 +12,7 @@ from harness.cache import ResultCache, mock_setup_of, snippet_key
 from harness.check.registry import XPASS, check_groups, check_page, check_pages, check_snippet
 from harness.check.typescript import typecheck
 from harness.config import Config, apply_to_findings, apply_to_snippet
+from harness.errors import HarnessError
 from harness.extract import DEFAULT_PLACEHOLDERS, extract_page, find_pages
 from harness.model import (
     Diagnostic,
@@ -25,7 +26,7 @@ from harness.model import (
     SnippetResult,
     Status,
 )
-from harness.run.base import Executor, HarnessError, Runner
+from harness.run.base import Executor, Runner
 from harness.run.registry import default_runners_dir, runner_name_for, runners
 from harness.select import changed_since, in_shard
 

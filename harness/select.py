@@ -7,7 +7,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from harness.run.base import HarnessError
+from harness.errors import HarnessError
 
 
 def parse_shard(text: str) -> tuple[int, int]:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from harness.config import apply_to_findings, apply_to_snippet, load, parse
+from harness.errors import HarnessError
 from harness.model import Finding, Severity, Snippet
-from harness.run.base import HarnessError
 
 
 def finding(rule: str, page: str = "docs/ai/model.md", sid: str = "docs/ai/model.md::g1::curl") -> Finding:

@@ -23,7 +23,8 @@ from typing import Any
 from harness.bench.bare import run_bare
 from harness.model import RecordedRequest
 from harness.pipeline import RunOptions, execute, plan
-from harness.run.base import Executor, Launch, Outcome, Route, Runner
+from harness.route import Route
+from harness.run.base import Executor, Launch, Outcome, Runner
 from harness.run.executors import make_executor
 from harness.run.registry import default_runners_dir
 

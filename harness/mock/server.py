@@ -20,6 +20,7 @@ from types import TracebackType
 
 import uvicorn
 
+from harness.errors import HarnessError
 from harness.mock.app import MockState, build_app
 from harness.mock.catalog import Catalog
 from harness.mock.config import MockConfig as MockConfig  # noqa: PLC0414 - still importable from here
@@ -29,7 +30,7 @@ from harness.mock.openapi import OpenApiError
 from harness.mock.proxy import ProxyFront
 from harness.mock.registry import Registry
 from harness.mock.tls import make_certificates, server_context
-from harness.run.base import HarnessError, Route
+from harness.route import Route
 
 START_TIMEOUT_S = 15.0
 STOP_TIMEOUT_S = 10.0

@@ -12,25 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from harness.errors import HarnessError as HarnessError
 from harness.model import HttpResponse, RecordedRequest, Snippet
-
-
-class HarnessError(Exception):
-    """The harness itself failed (not the snippet): reported as status `error`, exit code 2."""
-
-
-@dataclass(frozen=True)
-class Route:
-    """How a snippet's traffic reaches the mock: everything a runner needs to point a runtime at it."""
-
-    token: str
-    """Identifies the snippet to the mock (proxy user name, binding header)."""
-    proxy_url: str
-    """`http://<token>:x@127.0.0.1:<port>`: an HTTP proxy that tunnels to the mock and refuses other hosts."""
-    ca_file: str
-    """PEM file of the run's CA, which signed the mock's certificate for api.cloudflare.com."""
-    mock_url: str
-    """Plain-HTTP base URL of the mock's own app (`http://127.0.0.1:<port>`): binding and admin paths."""
+from harness.route import Route
 
 
 @dataclass(frozen=True)

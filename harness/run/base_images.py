@@ -21,7 +21,7 @@ from pathlib import Path
 import docker.errors
 from docker import DockerClient
 
-from harness.run.base import HarnessError
+from harness.errors import HarnessError
 
 Progress = Callable[[str], None]
 

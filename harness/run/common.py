@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from harness.model import HttpResponse, Snippet
-from harness.run.base import Route
+from harness.route import Route
 
 ENV_OPTION = "env."
 """Snippet options `env.NAME=value` (set at extraction for `$NAME`, `process.env.NAME`,

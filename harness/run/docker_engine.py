@@ -21,7 +21,7 @@ from docker import DockerClient
 from docker.models.containers import Container
 from docker.models.volumes import Volume
 
-from harness.run.base import HarnessError
+from harness.errors import HarnessError
 
 RUN_LABEL = "org.harness.run"
 """Run id: shared by the mock sidecar, snippet containers and volumes of one run."""

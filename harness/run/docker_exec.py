@@ -34,11 +34,13 @@ import docker.errors
 import requests
 from docker import DockerClient
 
+from harness.errors import HarnessError
 from harness.mock.journal import entry_from_dict
 from harness.mock.server import MockConfig
 from harness.model import RecordedRequest
+from harness.route import Route
 from harness.run import images
-from harness.run.base import HarnessError, Launch, Outcome, Route, Runner
+from harness.run.base import Launch, Outcome, Runner
 from harness.run.docker_engine import RunLabels, connect, reap, reap_orphans, remove_ids
 from harness.run.docker_warm_worker import DockerWarmWorkers
 from harness.run.fresh_container import FreshContainer

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from harness.errors import HarnessError
 from harness.mock.server import MockConfig
-from harness.run.base import Executor, HarnessError
+from harness.run.base import Executor
 from harness.run.local import LocalExecutor
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO, Any
 
-from harness.run.base import HarnessError
+from harness.errors import HarnessError
 
 Message = dict[str, Any]
 

@@ -29,7 +29,7 @@ import docker.errors
 from docker import DockerClient
 from docker.models.images import Image
 
-from harness.run.base import HarnessError
+from harness.errors import HarnessError
 from harness.run.base_images import Progress, ResolvedBase, resolve_base
 from harness.run.docker_engine import RUNNER_LABEL, connect
 

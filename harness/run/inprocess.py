@@ -26,11 +26,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import harness
+from harness.errors import HarnessError
 from harness.mock.inprocess import config_to_json
 from harness.mock.journal import entry_from_dict
 from harness.mock.server import MockConfig, MockServerError
 from harness.model import RecordedRequest
-from harness.run.base import HarnessError, Launch, Outcome, Route, Runner
+from harness.route import Route
+from harness.run.base import Launch, Outcome, Runner
 from harness.run.helper_process import HelperProcess
 from harness.run.local import OUTPUT_LIMIT, LocalExecutor, base_env
 

@@ -12,9 +12,11 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from harness.errors import HarnessError
 from harness.mock.server import MockConfig, MockServer
 from harness.model import HttpResponse, RecordedRequest
-from harness.run.base import HarnessError, Launch, Outcome, Route, Runner
+from harness.route import Route
+from harness.run.base import Launch, Outcome, Runner
 from harness.run.common import parse_response
 
 if TYPE_CHECKING:

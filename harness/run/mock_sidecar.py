@@ -23,12 +23,12 @@ from docker import DockerClient
 from docker.models.containers import Container
 from docker.models.volumes import Volume
 
+from harness.errors import HarnessError
 from harness.mock.journal import entry_from_dict
 from harness.mock.openapi import OpenApiError, load_document
 from harness.mock.scenarios import scenario_table
 from harness.mock.server import MockConfig
 from harness.model import RecordedRequest
-from harness.run.base import HarnessError
 from harness.run.docker_engine import RunLabels, remove_quietly
 from harness.run.sandbox import Namespace
 

@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 from harness.model import Snippet
-from harness.run.base import Launch, Route
+from harness.route import Route
+from harness.run.base import Launch
 from harness.run.common import node_package_problem, proxy_env, snippet_env
 
 _ESM = re.compile(r"^\s*(import\s[^(]|import\{|export\s)", re.MULTILINE)

@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 from harness.model import Snippet
-from harness.run.base import Launch, Route
+from harness.route import Route
+from harness.run.base import Launch
 from harness.run.common import proxy_env, snippet_env
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from docker import DockerClient
 
-from harness.run.base import HarnessError
+from harness.errors import HarnessError
 from harness.run.exec_stream import FRAME_HEADER, ExecStream
 
 RELAY = r"""

@@ -32,8 +32,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from harness.errors import HarnessError
 from harness.model import HttpResponse
-from harness.run.base import HarnessError, Launch, Outcome
+from harness.run.base import Launch, Outcome
 from harness.run.helper_process import HelperProcess, JsonLinesHelper, Message
 from harness.run.local import base_env, read_response
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from harness.errors import HarnessError
 from harness.model import Snippet
-from harness.run.base import HarnessError, Launch, Route
+from harness.route import Route
+from harness.run.base import Launch
 from harness.run.common import node_package_problem, proxy_env
 
 RESULT_FILE = "response.json"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from harness.mock.server import MockServer
-from harness.run.base import Route
+from harness.route import Route
 
 from .helpers import CONFIG
 

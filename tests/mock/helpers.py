@@ -7,7 +7,7 @@ import ssl
 
 from harness.mock.server import MockConfig, MockServer
 from harness.model import RecordedRequest
-from harness.run.base import Route
+from harness.route import Route
 
 CONFIG = MockConfig()
 RUN_PATH = f"/client/v4/accounts/{CONFIG.account_id}/ai/run/"

@@ -13,7 +13,7 @@ import httpx
 
 from harness.mock.journal import entry_from_dict
 from harness.mock.server import MockServer
-from harness.run.base import Route
+from harness.route import Route
 
 from .helpers import AUTH, LLAMA, RUN_URL, trust
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from harness.mock.server import MockServer
-from harness.run.base import Route
+from harness.route import Route
 
 from .helpers import LLAMA, journal_of, sse_events
 

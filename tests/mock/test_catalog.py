@@ -12,7 +12,7 @@ import requests
 from harness.mock.answers import ANSWERS
 from harness.mock.catalog import Catalog, CatalogError
 from harness.mock.server import MockServer
-from harness.run.base import Route
+from harness.route import Route
 
 from .helpers import AUTH, RUN_URL, journal_of
 

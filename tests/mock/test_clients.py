@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from harness.mock.server import MockServer
-from harness.run.base import Route
+from harness.route import Route
 
 from .helpers import AUTH, LLAMA, RUN_URL, journal_of, sse_events, trust
 

@@ -11,10 +11,10 @@ from types import ModuleType
 import pytest
 
 from harness import config
+from harness.errors import HarnessError
 from harness.mock.errors import ServiceError
 from harness.mock.scenarios import Scenario, parse_scenario, scenario_table
 from harness.pipeline import RunOptions
-from harness.run.base import HarnessError
 from harness.run.executors import mock_config
 from harness.run.mock_sidecar import OPENAPI_ENV_LIMIT, openapi_env
 

@@ -8,7 +8,7 @@ from typing import Any
 import requests
 
 from harness.mock.server import MockServer
-from harness.run.base import Route
+from harness.route import Route
 
 from .helpers import AUTH, CONFIG, LLAMA, RUN_URL, journal_of, sse_events
 

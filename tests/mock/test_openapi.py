@@ -13,7 +13,7 @@ import pytest
 
 from harness.mock.openapi import OpenApiError, load_document
 from harness.mock.server import MockConfig, MockServer, MockStartupError
-from harness.run.base import Route
+from harness.route import Route
 
 from .helpers import AUTH, LLAMA, RUN_URL, journal_of, trust
 

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from harness.mock.server import MockServer
-from harness.run.base import Route
+from harness.route import Route
 
 from .helpers import AUTH, CONFIG, LLAMA, RUN_URL, journal_of, sse_events
 

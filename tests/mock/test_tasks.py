@@ -11,7 +11,7 @@ import pytest
 
 from harness.mock.catalog import Catalog
 from harness.mock.server import MockServer
-from harness.run.base import Route
+from harness.route import Route
 
 from .helpers import AUTH, RUN_URL, journal_of, sse_events, trust
 

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 from docker import DockerClient
 
+from harness.errors import HarnessError
 from harness.model import Snippet
-from harness.run.base import HarnessError, Launch, Route
+from harness.route import Route
+from harness.run.base import Launch
 from harness.run.docker_engine import RUN_LABEL
 from harness.run.docker_exec import DockerExecutor
 from harness.run.sandbox import Limits

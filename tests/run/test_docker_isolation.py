@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from docker import DockerClient
 
+from harness.errors import HarnessError
 from harness.pipeline import RunOptions, execute, plan
-from harness.run.base import HarnessError
 from harness.run.docker_engine import ROLE_LABEL
 from harness.run.docker_exec import DockerExecutor
 from harness.run.sandbox import Limits

@@ -12,8 +12,8 @@ import docker.errors
 import pytest
 from docker import DockerClient
 
+from harness.errors import HarnessError
 from harness.run import base_images, images
-from harness.run.base import HarnessError
 from harness.run.base_images import BASES
 from harness.run.docker_engine import RUNNER_LABEL, connect, engine_problem
 
