@@ -17,8 +17,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from harness.extract.jsscan import string_spans
-from harness.extract.pystrings import plain_string_spans
+from harness.runtimes.base import SpanFinder
+from harness.runtimes.registry import language_named
 
 TEST_ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353"
 """The account id the mock accepts; put in place of `{ACCOUNT_ID}`."""
@@ -129,12 +129,15 @@ def environment(names: list[str], placeholders: Mapping[str, str]) -> tuple[dict
 
 
 def readers_text(code: str, language: str) -> list[tuple[int, int]]:
-    """Offsets of the parts of `code` where a reader's placeholder may stand."""
-    if language in ("js", "ts"):
-        return string_spans(code)
-    if language == "py":
-        return plain_string_spans(code)
-    return [(0, len(code))]
+    """Offsets of the parts of `code` where a reader's placeholder may stand: the string literals
+    of a programming language (its runtime says where they are), else all of it."""
+    spans = _string_spans(language)
+    return spans(code) if spans else [(0, len(code))]
+
+
+def _string_spans(language: str) -> SpanFinder | None:
+    found = language_named(language)
+    return found.string_spans if found else None
 
 
 def _candidates(code: str, language: str, spans: list[tuple[int, int]]) -> list[tuple[int, str, bool]]:
@@ -144,7 +147,7 @@ def _candidates(code: str, language: str, spans: list[tuple[int, int]]) -> list[
     `<NAME>` (not an HTML tag) and `YOUR_NAME` anywhere; `{name}` in shell, `{NAME}` in code
     strings, where `{name}` is replaced only when its name has a role (`{gateway_id}`).
     """
-    code_language = language in ("js", "ts", "py")
+    code_language = _string_spans(language) is not None
     found = [(m.start(), m.group(0), True) for m in _ANGLE.finditer(code)
              if m.group(1).lower() not in HTML_TAGS
              and (not code_language or _UPPER.match(m.group(1)) or _inside(m.start(), spans))]
