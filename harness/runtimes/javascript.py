@@ -15,7 +15,7 @@ from harness.extract.jsfacts import js_facts
 from harness.extract.jsglobals import BROWSER_ONLY, RUNTIME_GLOBALS
 from harness.extract.jsnames import KEYWORDS
 from harness.extract.jsscan import string_spans
-from harness.extract.placeholders import environment
+from harness.extract.placeholder_values import environment
 from harness.runtimes.base import Classification, Language, Note, listed
 
 _WORKER_MODULE = re.compile(r"export\s+default\b[\s\S]*\bfetch\s*[(:]")

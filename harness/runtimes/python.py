@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from harness.extract import provided
-from harness.extract.placeholders import environment
+from harness.extract.placeholder_values import environment
 from harness.extract.pyfacts import py_facts
 from harness.extract.pystrings import plain_string_spans
 from harness.model import Snippet

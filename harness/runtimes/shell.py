@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from harness.extract import provided
-from harness.extract.placeholders import environment
+from harness.extract.placeholder_values import environment
 from harness.extract.shell import split_shell
 from harness.extract.shfacts import sh_facts
 from harness.model import Snippet
