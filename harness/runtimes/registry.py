@@ -8,21 +8,20 @@ first read, naming itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import entry_points
 from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.model import Snippet
+from harness.plugins import PluginError, load_plugins
 from harness.run.base import Runner
 from harness.runtimes.base import BaseImage, Language, Runtime
 
 ENTRY_POINT_GROUP = "harness.runtimes"
 
 
-class RuntimePluginError(HarnessError):
+class RuntimePluginError(PluginError):
     """A `harness.runtimes` entry point that does not load, is no `Runtime` or clashes with another."""
 
 
@@ -49,24 +48,13 @@ class _Tables:
     """Fence word (lower case) -> language."""
 
 
-def _plugins() -> Iterable[tuple[str, Runtime]]:
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        where = f"runtime plugin {entry.name!r} ({entry.value})"
-        try:
-            loaded = entry.load()
-        except Exception as error:
-            raise RuntimePluginError(f"{where} fails to load: {error}") from error
-        if not isinstance(loaded, Runtime):
-            raise RuntimePluginError(f"{where} is not a Runtime but {type(loaded).__name__}")
-        yield where, loaded
-
-
 @cache
 def _tables() -> _Tables:
     found: list[Runtime] = []
     languages: dict[str, Language] = {}
     words: dict[str, Language] = {}
-    for where, runtime in [(f"built-in runtime {r.name!r}", r) for r in built_in()] + list(_plugins()):
+    plugins = load_plugins(ENTRY_POINT_GROUP, Runtime, "runtime plugin", RuntimePluginError)
+    for where, runtime in [(f"built-in runtime {r.name!r}", r) for r in built_in()] + plugins:
         if any(r.name == runtime.name for r in found):
             raise RuntimePluginError(f"{where}: a runtime named {runtime.name!r} is already registered")
         for language in runtime.languages:
