@@ -18,7 +18,7 @@ from harness.run.registry import default_runners_dir, runner_name_for, runners
 from harness.runtimes import registry
 from harness.runtimes.registry import RuntimePluginError, runtime_for_fence, runtime_named
 
-HERE = Path(__file__).resolve().parent
+from .support import install
 
 
 @pytest.fixture(autouse=True)
@@ -27,17 +27,6 @@ def fresh_registry() -> Iterator[None]:
     registry.reload()
     yield
     registry.reload()
-
-
-def install(where: Path, monkeypatch: pytest.MonkeyPatch, entry_points: str) -> None:
-    """Install a distribution whose only content is `harness.runtimes` entry points (and the toy
-    module beside this test), the way pip leaves one on sys.path."""
-    info = where / "toy_runtimes-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: toy-runtimes\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(f"[harness.runtimes]\n{entry_points}\n")
-    monkeypatch.syspath_prepend(str(HERE))
-    monkeypatch.syspath_prepend(str(where))
 
 
 def snippet(language: str, code: str, **options: str) -> Snippet:
@@ -111,7 +100,7 @@ def test_a_runtime_registered_by_entry_point_alone_is_extracted_and_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert language_of("ruby").skip_reason == "not runnable: ruby"
-    install(tmp_path, monkeypatch, "rb = toy_rb:RB")
+    install(tmp_path, monkeypatch, "harness.runtimes", "rb = toy_rb:RB")
     registry.reload()
     assert registry.runtime_names()[-1] == "rb" and language_of("ruby").name == "rb"
     found = extract_text(TOY_PAGE, "page.md", HUGO)
@@ -137,6 +126,6 @@ def test_a_runtime_registered_by_entry_point_alone_is_extracted_and_run(
 def test_a_bad_plugin_fails_at_load_naming_itself(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, entry_point: str, message: str
 ) -> None:
-    install(tmp_path, monkeypatch, entry_point)
+    install(tmp_path, monkeypatch, "harness.runtimes", entry_point)
     with pytest.raises(RuntimePluginError, match=message):
         registry.runtimes()

@@ -1,5 +1,6 @@
 """A toy third-party runtime, `rb`: what a package adds to run Ruby snippets, registered only by the
-entry point `harness.runtimes: rb = toy_rb:RB` (the tests install that entry point on sys.path)."""
+entry point `harness.runtimes: rb = toy_rb:RB` (the tests install that entry point on sys.path);
+and a toy docs format."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from harness.extract.formats import DocsFormat
+from harness.extract.hugo import parse_hugo
 from harness.model import Snippet
 from harness.route import Route
 from harness.run.base import Launch
@@ -52,3 +55,6 @@ RB = Runtime("rb", (RUBY,), frozenset({"script"}), RubyRunner, RUBY_BASE)
 SNAKE = Runtime("snake", (Language("snake", ("python",), classify_rb, lambda _code: "script"),),
                 frozenset({"script"}), RubyRunner, RUBY_BASE)
 """A bad plugin: its language claims the fence word `python`, which names `py`."""
+
+RST = DocsFormat("rst", (".rst",), parse_hugo)
+"""A toy docs format (reStructuredText pages read as Markdown), for the docs-format entry points."""
