@@ -15,6 +15,7 @@ from harness.check.base import (
     page_line_of_key,
 )
 from harness.model import Finding, RecordedRequest, Severity
+from harness.runtimes.registry import language_named
 
 NO_REQUEST = Rule("REQ001", "no-request", Severity.ERROR,
                   "A snippet on an API page that never calls the API shows the reader nothing.")
@@ -123,4 +124,5 @@ def check_content_type(ctx: SnippetContext) -> Iterator[Finding]:
 
 
 def _body_marker(language: str) -> str:
-    return {"sh": "-d", "js": "body", "ts": "body", "py": "json"}.get(language, "")
+    found = language_named(language)
+    return found.body_marker if found else ""

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import entry_points
 from pathlib import Path
 
 from harness.extract.hugo import parse_hugo
 from harness.extract.mdx import parse_mdx
 from harness.extract.partials import PartialFinder, hugo_partial, mdx_partial
 from harness.extract.regions import FormatParser
+from harness.plugins import PluginError, load_plugins
 
 ENTRY_POINT_GROUP = "harness.docs_formats"
 
@@ -37,23 +37,15 @@ BUILT_IN: tuple[DocsFormat, ...] = (HUGO, MDX)
 """The formats that ship with the harness; a page whose suffix no format claims is read as `HUGO`."""
 
 
-class FormatPluginError(Exception):
+class FormatPluginError(PluginError):
     """A `harness.docs_formats` entry point that does not load or is no `DocsFormat`."""
 
 
 @cache
 def docs_formats() -> tuple[DocsFormat, ...]:
     """The built-in formats followed by those registered by installed packages."""
-    found = list(BUILT_IN)
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        try:
-            loaded = entry.load()
-        except Exception as error:
-            raise FormatPluginError(f"docs format {entry.name!r} ({entry.value}) fails to load: {error}") from error
-        if not isinstance(loaded, DocsFormat):
-            raise FormatPluginError(f"docs format {entry.name!r} ({entry.value}) is not a DocsFormat")
-        found.append(loaded)
-    return tuple(found)
+    plugins = load_plugins(ENTRY_POINT_GROUP, DocsFormat, "docs format", FormatPluginError)
+    return BUILT_IN + tuple(fmt for _, fmt in plugins)
 
 
 def page_suffixes() -> frozenset[str]:

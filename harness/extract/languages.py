@@ -1,28 +1,15 @@
-"""Fence languages: which words name a language the harness runs, and under which name."""
+"""Fence languages: which words name a language the harness runs, and under which name.
+
+The words of runnable languages are declared by the runtimes (`harness.runtimes.registry`); this
+module lists the words of languages that are shown but never run.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-RUNNABLE: dict[str, str] = {
-    "ts": "ts",
-    "typescript": "ts",
-    "mts": "ts",
-    "js": "js",
-    "javascript": "js",
-    "mjs": "js",
-    "cjs": "js",
-    "py": "py",
-    "python": "py",
-    "python3": "py",
-    "sh": "sh",
-    "bash": "sh",
-    "shell": "sh",
-    "console": "sh",
-    "zsh": "sh",
-}
-"""Fence word (lower case) -> the normalized language runners know."""
+from harness.runtimes.registry import language_for_fence
 
 _NOT_RUNNABLE_WORDS = """
     json jsonc json5 jsonl ndjson toml yaml yml txt text plaintext plain mermaid html htm css scss
@@ -48,7 +35,7 @@ class Language:
     word: str
     """The first word of the info string as written (empty when there is none)."""
     name: str
-    """The normalized language (`ts`, `js`, `py`, `sh`) or `word` itself when not runnable."""
+    """The normalized language of a runtime (`ts`, `js`, `py`, `sh`) or `word` itself when not runnable."""
     skip_reason: str | None
     """`not runnable: ...` when the harness does not run this language, else None."""
     known: bool
@@ -62,8 +49,9 @@ def language_of(info: str) -> Language:
     lowered = word.lower()
     if not word:
         return Language("", "", "not runnable: no language", known=True)
-    if lowered in RUNNABLE:
-        return Language(word, RUNNABLE[lowered], None, known=True)
+    runnable = language_for_fence(lowered)
+    if runnable is not None:
+        return Language(word, runnable.name, None, known=True)
     if lowered in NOT_RUNNABLE:
         return Language(word, word, f"not runnable: {word}", known=True)
     return Language(word, word, f"not runnable: unknown language {word!r}", known=False)

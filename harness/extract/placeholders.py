@@ -7,8 +7,9 @@ account id, an API token or an AI Gateway (`<accountId>`, `{cf_api_token}`, `$CL
 `{gateway_id}`) gets the values the mock accepts. What is left that still looks like a placeholder (`<OUTPUT_DIR>`,
 `YOUR_INDEX`) is reported, and the snippet is not run.
 
-Only readers' text is replaced: anywhere in shell, but in JS/TS and Python only inside string
-literals, never in f-strings or template `${...}` (where `{account_id}` is code).
+Only readers' text is replaced: anywhere in shell, but in a programming language (JS/TS, Python:
+its runtime declares `string_spans`) only inside string literals, never in f-strings or template
+`${...}` (where `{account_id}` is code). The values themselves are in `placeholder_values.py`.
 """
 
 from __future__ import annotations
@@ -17,36 +18,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from harness.extract.jsscan import string_spans
-from harness.extract.pystrings import plain_string_spans
+from harness.extract.placeholder_values import DEFAULT_PLACEHOLDERS as DEFAULT_PLACEHOLDERS
+from harness.extract.placeholder_values import TEST_ACCOUNT_ID as TEST_ACCOUNT_ID
+from harness.extract.placeholder_values import TEST_API_TOKEN as TEST_API_TOKEN
+from harness.extract.placeholder_values import TEST_EMAIL as TEST_EMAIL
+from harness.extract.placeholder_values import TEST_GATEWAY_ID as TEST_GATEWAY_ID
+from harness.extract.placeholder_values import environment as environment
+from harness.extract.placeholder_values import role_value as role_value
+from harness.runtimes.base import SpanFinder
+from harness.runtimes.registry import language_named
 
-TEST_ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353"
-"""The account id the mock accepts; put in place of `{ACCOUNT_ID}`."""
-TEST_API_TOKEN = "harness-test-token"
-"""The API token the mock accepts; put in place of `{API_TOKEN}`."""
-TEST_GATEWAY_ID = "harness-gateway"
-"""An AI Gateway id; the mock serves `gateway.ai.cloudflare.com/v1/<account>/<gateway>/workers-ai/...`."""
-TEST_EMAIL = "docs-harness@example.com"
-"""Put in place of `<EMAIL>` (the `X-Auth-Email` of Cloudflare's API key auth)."""
-
-DEFAULT_PLACEHOLDERS: Mapping[str, str] = {
-    "{ACCOUNT_ID}": TEST_ACCOUNT_ID,
-    "{account_id}": TEST_ACCOUNT_ID,
-    "{API_TOKEN}": TEST_API_TOKEN,
-    "<EMAIL>": TEST_EMAIL,
-    "<API_KEY>": TEST_API_TOKEN,
-    "$ACCOUNT_ID": TEST_ACCOUNT_ID,
-    "$API_TOKEN": TEST_API_TOKEN,
-}
-"""Placeholder text (or `$NAME` of an environment variable) -> the value the snippet gets.
-Names that say account id, API token or AI Gateway need no entry: see `role_value`."""
-
-_ROLES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^(?:your|cf|cloudflare|my)?_?account(?:_?(?:id|tag))?$", re.IGNORECASE), TEST_ACCOUNT_ID),
-    (re.compile(r"^(?:your|cf|cloudflare|my)?_?(?:(?:api|auth)_?)?token$", re.IGNORECASE), TEST_API_TOKEN),
-    (re.compile(r"^(?:your|cf|cloudflare|my)?_?(?:ai_?)?gateway(?:_?(?:id|name|slug))?$", re.IGNORECASE),
-     TEST_GATEWAY_ID),
-)
 _HTML_TAGS = """
     a abbr b body br button code details div em footer form h1 h2 h3 h4 h5 h6 head header hr html i
     iframe img input label li link main meta nav ol option p pre script section select small span
@@ -62,12 +43,6 @@ _BARE_WORDS = ("YOUR_", "ENTER_", "REPLACE_WITH_", "INSERT_")
 _BARE = re.compile(r"\b(?:YOUR|ENTER|REPLACE_WITH|INSERT)_[A-Z0-9_]+\b")
 """`YOUR_NAME` and the like (searched for only in code that holds one of `_BARE_WORDS`)."""
 _UPPER = re.compile(r"^[A-Z][A-Z0-9_]+$")
-
-
-def role_value(name: str) -> str | None:
-    """The value for a placeholder or variable named like an account id, API token or AI Gateway."""
-    bare = name.strip("<>{}$").removeprefix("YOUR_").removeprefix("your_")
-    return next((value for pattern, value in _ROLES if pattern.match(bare)), None)
 
 
 def replace_placeholders(code: str, placeholders: Mapping[str, str]) -> str:
@@ -115,26 +90,16 @@ def prepare(code: str, language: str, placeholders: Mapping[str, str]) -> Prepar
     return Prepared(_replace(code, {**found, **text}, spans), tuple(leftovers))
 
 
-def environment(names: list[str], placeholders: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
-    """Values for the environment variables `names` a snippet reads, and those that have none."""
-    values: dict[str, str] = {}
-    missing = []
-    for name in names:
-        value = placeholders.get("$" + name) or role_value(name)
-        if value is None:
-            missing.append(name)
-        else:
-            values[name] = value
-    return values, missing
-
-
 def readers_text(code: str, language: str) -> list[tuple[int, int]]:
-    """Offsets of the parts of `code` where a reader's placeholder may stand."""
-    if language in ("js", "ts"):
-        return string_spans(code)
-    if language == "py":
-        return plain_string_spans(code)
-    return [(0, len(code))]
+    """Offsets of the parts of `code` where a reader's placeholder may stand: the string literals
+    of a programming language (its runtime says where they are), else all of it."""
+    spans = _string_spans(language)
+    return spans(code) if spans else [(0, len(code))]
+
+
+def _string_spans(language: str) -> SpanFinder | None:
+    found = language_named(language)
+    return found.string_spans if found else None
 
 
 def _candidates(code: str, language: str, spans: list[tuple[int, int]]) -> list[tuple[int, str, bool]]:
@@ -144,7 +109,7 @@ def _candidates(code: str, language: str, spans: list[tuple[int, int]]) -> list[
     `<NAME>` (not an HTML tag) and `YOUR_NAME` anywhere; `{name}` in shell, `{NAME}` in code
     strings, where `{name}` is replaced only when its name has a role (`{gateway_id}`).
     """
-    code_language = language in ("js", "ts", "py")
+    code_language = _string_spans(language) is not None
     found = [(m.start(), m.group(0), True) for m in _ANGLE.finditer(code)
              if m.group(1).lower() not in HTML_TAGS
              and (not code_language or _UPPER.match(m.group(1)) or _inside(m.start(), spans))]

@@ -27,7 +27,6 @@ INVISIBLE = {"\u200b": "zero width space", "\u200c": "zero width non-joiner", "\
              "\u2060": "word joiner", "\ufeff": "byte order mark"}
 """Characters that show as nothing and break code that is copied from the page."""
 _INVISIBLE = re.compile("[" + "".join(INVISIBLE) + "]")
-_RUNNABLE = ("js", "ts", "py", "sh")
 
 
 @dataclass(frozen=True)
@@ -55,11 +54,10 @@ def ready(
     page line `first_line`, to point problems at the right line."""
     prepared = prepare(code, language, placeholders)
     problems = list(_invisible(source_lines, first_line))
-    if language not in _RUNNABLE:
-        return Ready(prepared.code, language, options, skip_reason, tuple(problems))
     run_code = prelude + prepared.code if prelude else prepared.code
     found = classify(run_code, language, placeholders)
-    assert found is not None
+    if found is None:
+        return Ready(prepared.code, language, options, skip_reason, tuple(problems))
     merged = dict(options)
     forced = "kind" in options
     merged.setdefault("kind", found.kind)

@@ -12,8 +12,8 @@ from harness.extract.document import Document
 from harness.extract.languages import info_rest, language_of
 from harness.extract.prepare import ready
 from harness.extract.regions import Fence, Layout, Problem, Tab
-from harness.extract.shell import split_shell
 from harness.model import Severity, Snippet
+from harness.runtimes.registry import language_named
 
 
 @dataclass(frozen=True)
@@ -106,9 +106,9 @@ def _snippet(
     source_lines = fence.source.splitlines()[fence.header_lines :]
     body = _code_of(fence)
     expected_output = None
-    if language.name == "sh":
-        shell = split_shell(body)
-        body, expected_output = shell.commands, shell.expected_output
+    runnable = language_named(language.name)
+    if runnable is not None and runnable.split_output is not None:
+        body, expected_output = runnable.split_output(body)
     is_prelude = options.get("prelude") == "true"
     result = ready(body, language.name, options, _skip_reason(fence, options, language.skip_reason), placeholders,
                    source_lines, fence.line + 1 + fence.header_lines,

@@ -1,7 +1,8 @@
 """Base images the runner images start from: a public image online, or one built offline.
 
-Offline bases are root file systems of Debian packages made by `mmdebstrap` and `docker import`ed
-(`scripts/build-base-image.sh`), so no image registry is needed. Online bases are the public
+Each runtime declares the base of its image (`Runtime.base_image`). Offline bases are root file
+systems of Debian packages made by `mmdebstrap` and `docker import`ed (`scripts/build-base-image.sh`),
+so no image registry is needed. Online bases are the public
 `python`, `node` and `debian` images. Node: bookworm's Node 18.20 would meet every `engines` field
 of the lockfiles (undici 6 wants >=18.17, esbuild >=18, miniflare 3 >=16.13) but behaves
 differently from the Node 20 of `node:20-slim` and of the local runner (its `fetch` sends
@@ -22,32 +23,16 @@ import docker.errors
 from docker import DockerClient
 
 from harness.errors import HarnessError
+from harness.runtimes.base import BaseImage as BaseImage
+from harness.runtimes.registry import base_images, built_in
 
 Progress = Callable[[str], None]
 
 SCRIPTS_DIR = Path(__file__).resolve().parents[2] / "scripts"
 
-
-@dataclass(frozen=True)
-class BaseImage:
-    """One kind of base image, in its two forms."""
-
-    kind: str
-    """`python`, `node` or `debian`: what `ARG BASE=harness-base-<kind>:...` in a Dockerfile names."""
-    public: str
-    """The public image used online."""
-    offline: str
-    """The tag of the image built from Debian packages."""
-
-
-BASES: dict[str, BaseImage] = {
-    kind: BaseImage(kind, public, f"harness-base-{kind}:{suite}")
-    for kind, public, suite in (
-        ("python", "python:3.12-slim", "bookworm"),
-        ("node", "node:20-slim", "trixie-node20.20.2"),
-        ("debian", "debian:bookworm-slim", "bookworm"),
-    )
-}
+BASES: dict[str, BaseImage] = {runtime.base_image.kind: runtime.base_image for runtime in built_in()}
+"""The built-in runtimes' base images by kind (`python`, `node`, `debian`); the mock sidecar's image
+builds on `python`'s. `base_images()` adds those of runtimes that plugins register."""
 
 
 @dataclass(frozen=True)
@@ -78,14 +63,15 @@ def _pull(client: DockerClient, reference: str, progress: Progress) -> ResolvedB
 def build_offline(kind: str, progress: Progress) -> None:
     """Builds `harness-base-<kind>:<suite>` with mmdebstrap (a minute or two; needs root)."""
     script = SCRIPTS_DIR / "build-base-image.sh"
-    progress(f"building {BASES[kind].offline} from Debian packages (mmdebstrap) ...")
+    offline = base_images()[kind].offline
+    progress(f"building {offline} from Debian packages (mmdebstrap) ...")
     proc = subprocess.run(
-        [str(script), kind, BASES[kind].offline],
+        [str(script), kind, offline],
         stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False,
     )
     if proc.returncode != 0:
         tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
-        raise HarnessError(f"building the offline base image {BASES[kind].offline} failed:\n{tail}")
+        raise HarnessError(f"building the offline base image {offline} failed:\n{tail}")
 
 
 def resolve_base(client: DockerClient, kind: str, offline: bool | None, progress: Progress) -> ResolvedBase:
@@ -94,9 +80,10 @@ def resolve_base(client: DockerClient, kind: str, offline: bool | None, progress
     `offline=True`: the Debian-built image; `False`: the public one; `None` (auto): whichever
     exists locally (public first), else pull the public one, else build offline.
     """
-    if kind not in BASES:
-        raise HarnessError(f"unknown base image kind {kind!r} (known: {', '.join(BASES)})")
-    base = BASES[kind]
+    bases = base_images()
+    if kind not in bases:
+        raise HarnessError(f"unknown base image kind {kind!r} (known: {', '.join(bases)})")
+    base = bases[kind]
     if offline is not True:
         found = _local(client, base.public)
         if found is None and offline is None:

@@ -1,0 +1,126 @@
+"""JavaScript and TypeScript: the languages the `node` and `worker` runtimes share.
+
+The classifier says whether code is a Worker module (`export default { fetch }`, kind `worker`,
+run by `worker.py`) or a script (kind `script`, run by `node.py`), and why other code does not run.
+It errs towards "runnable": a fragment only when the code reads a name nothing defines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from harness.extract import provided
+from harness.extract.jsfacts import js_facts
+from harness.extract.jsglobals import BROWSER_ONLY, RUNTIME_GLOBALS
+from harness.extract.jsnames import KEYWORDS
+from harness.extract.jsscan import string_spans
+from harness.extract.placeholder_values import environment
+from harness.runtimes.base import Classification, Language, Note, listed
+
+_WORKER_MODULE = re.compile(r"export\s+default\b[\s\S]*\bfetch\s*[(:]")
+
+
+def guess_kind(code: str) -> str:
+    """`worker` for a module that exports a fetch handler, else `script`."""
+    return "worker" if _WORKER_MODULE.search(code) else "script"
+
+
+def classify_js(code: str, placeholders: Mapping[str, str]) -> Classification:
+    """A `js` fence's code (run as TypeScript when it is)."""
+    return _classify(code, "js", placeholders)
+
+
+def classify_ts(code: str, placeholders: Mapping[str, str]) -> Classification:
+    """A `ts` fence's code."""
+    return _classify(code, "ts", placeholders)
+
+
+def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Classification:
+    facts = js_facts(code, typescript=language == "ts")
+    notes: tuple[Note, ...] = ()
+    if language == "js" and facts.typescript:
+        notes = (Note(f"the fence says js but the code is TypeScript (`{facts.typescript}`): run as TypeScript",
+                      near=facts.typescript.split(":")[0]),)
+        language = "ts"
+    env, missing = environment(list(facts.process_env), placeholders)
+
+    def result(kind: str, reason: str | None = None) -> Classification:
+        return Classification(kind, reason, language, env, tuple(missing), notes)
+
+    worker = facts.default_export and ("fetch" in facts.handlers or not facts.handlers)
+    if facts.service_worker and not facts.default_export:
+        return result("service-worker", 'not runnable: Service Worker format (`addEventListener("fetch")`); '
+                      "the harness runs ES module Workers")
+    unknown = [n for n in facts.used if n not in RUNTIME_GLOBALS and n not in KEYWORDS]
+    browser = [n for n in unknown if n in BROWSER_ONLY]
+    if browser:
+        return result("fragment", f"fragment: browser-only API {listed(browser)}")
+    if facts.top_level_return:
+        return result("fragment", "fragment: `return` outside a function")
+    if unknown and not (facts.default_export and "fetch" in facts.handlers):
+        # a whole Worker that reads an undefined name is a page bug for the run to show, not a fragment
+        return result("fragment", f"fragment: uses {listed(unknown)}, never defined")
+    local = [spec for spec in facts.imports if spec.startswith(".")]
+    if local:
+        return result("fragment", f"fragment: imports {listed(local)}, a file of a larger project")
+    runs_in_worker = facts.default_export or any(spec.startswith("cloudflare:") for spec in facts.imports)
+    if runs_in_worker and not worker:
+        handlers = [h for h in facts.handlers if h != "fetch"]
+        if handlers:
+            return result("worker", f"not runnable: Worker with no fetch handler (only {listed(handlers)}); "
+                          "the harness sends a Worker one request")
+        return result("fragment", "fragment: Worker code without a default export that handles fetch")
+    if not worker and not facts.top_level_effect:
+        pages = [name for name in facts.declares if name.startswith("onRequest")]
+        if pages:
+            return result("pages-function", f"not runnable: Pages Function ({listed(pages)}); the harness "
+                          "runs no Pages project")
+        if facts.declares:
+            return result("module", f"not runnable: only defines {listed(facts.declares)}; nothing calls it")
+        return result("fragment", "fragment: nothing at the top level runs")
+    packages = _missing_packages(facts.imports, worker=runs_in_worker)
+    if packages:
+        where = "Workers" if runs_in_worker else "Node scripts"
+        return result("worker" if worker else "script",
+                      f"not runnable: needs npm package {listed(packages)}, not installed for {where}")
+    bindings = [b for b in facts.env_bindings if b not in provided.WORKER_BINDINGS]
+    if worker and bindings:
+        have = ", ".join(sorted(provided.WORKER_BINDINGS))
+        return result("worker", f"not runnable: needs binding {listed(bindings)} (the harness binds only {have})")
+    return result("worker" if worker else "script")
+
+
+def _package(spec: str) -> str:
+    parts = spec.split("/")
+    return "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+
+
+def _missing_packages(imports: Iterable[str], worker: bool) -> list[str]:
+    have = provided.WORKER_PACKAGES if worker else provided.NODE_PACKAGES
+    missing = []
+    for spec in imports:
+        if spec.startswith(("node:", "cloudflare:")) or spec in provided.NODE_BUILTINS:
+            continue
+        name = spec if "://" in spec else _package(spec)
+        if name not in have:
+            missing.append(name)
+    return list(dict.fromkeys(missing))
+
+
+JAVASCRIPT = Language(
+    name="js",
+    fence_words=("js", "javascript", "mjs", "cjs"),
+    classify=classify_js,
+    default_kind=guess_kind,
+    string_spans=string_spans,
+    body_marker="body",
+)
+TYPESCRIPT = Language(
+    name="ts",
+    fence_words=("ts", "typescript", "mts"),
+    classify=classify_ts,
+    default_kind=guess_kind,
+    string_spans=string_spans,
+    body_marker="body",
+)

@@ -1,0 +1,57 @@
+"""Cloudflare Workers: js/ts Worker modules, bundled with esbuild and run in workerd through Miniflare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.errors import HarnessError
+from harness.model import Snippet
+from harness.route import Route
+from harness.run.base import Launch
+from harness.run.common import node_package_problem, proxy_env
+from harness.runtimes.base import Runtime
+from harness.runtimes.javascript import JAVASCRIPT, TYPESCRIPT
+from harness.runtimes.node import NODE_BASE
+
+RESULT_FILE = "response.json"
+AI_VERSIONS = ("1.0", "1.1", "1.2")
+"""Generations of `@cloudflare/ai` a Worker snippet can be pinned to (option `ai_version`)."""
+
+
+class WorkerRunner:
+    """Runs a Worker module (`export default { fetch }`): `env.AI` is bound to the mock, the
+    harness sends one `GET /` and records the answer in `response.json`. Served warm: executors
+    may hand its launches to one long-lived workerd instead (`harness.run.warm_worker`)."""
+
+    name = "worker"
+    warm_server = True
+
+    def __init__(self, runners_dir: Path) -> None:
+        self._dir = runners_dir / "worker"
+
+    def available(self) -> str | None:
+        return node_package_problem(self._dir, "miniflare")
+
+    def launch(self, snippet: Snippet, route: Route, runners_dir: Path) -> Launch:
+        name = "worker.ts" if snippet.language == "ts" else "worker.js"
+        version = snippet.options.get("ai_version", "1.2")
+        if version not in AI_VERSIONS:
+            raise HarnessError(f"{snippet.where}: ai_version {version!r} is not one of {', '.join(AI_VERSIONS)}")
+        return Launch(
+            argv=("node", str(runners_dir / "worker" / "run.mjs"), "{workdir}/" + name,
+                  "{workdir}/" + RESULT_FILE),
+            files={name: snippet.code.encode()},
+            env={**proxy_env(route), "HARNESS_MOCK_URL": route.mock_url, "HARNESS_TOKEN": route.token,
+                 "HARNESS_AI_VERSION": "" if version == "1.2" else version},
+            result_file=RESULT_FILE,
+        )
+
+
+WORKER = Runtime(
+    name=WorkerRunner.name,
+    languages=(JAVASCRIPT, TYPESCRIPT),
+    kinds=frozenset({"worker"}),
+    runner=WorkerRunner,
+    base_image=NODE_BASE,
+    warm_server=WorkerRunner.warm_server,
+)
