@@ -47,13 +47,13 @@ class ProgressLine:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-            self._bar = Progress(TextColumn("snippets"), BarColumn(), MofNCompleteColumn(),
+            self._bar = Progress(TextColumn("snippets"), BarColumn(bar_width=30), MofNCompleteColumn(),
                                  TextColumn("eta"), TimeRemainingColumn(), TextColumn("{task.description}"),
                                  console=Console(file=self._stream), transient=False)
             self._bar.start()
             self._task = self._bar.add_task("", total=total)
         self._bar.update(self._task, completed=done, total=total,
-                         description=f"{_MARK[result.status]} {result.snippet.where}"[:60])
+                         description=f"{_MARK[result.status]} {result.snippet.where.rsplit('/', 1)[-1]}"[:40])
         if done >= total:
             self._bar.stop()
 

@@ -18,7 +18,7 @@ _TICKED = re.compile(r"`[^`]*`")
 _PAREN = re.compile(r"\s*\([^()]*\)")
 _LONE_WORD = re.compile(r"^not runnable: [\w.+-]*$")
 _WHERE = re.compile(r"^\S+:\d+(?: \[[^\]]*\])?:? ")
-_LINE_REF = re.compile(r"\(line \d+\)")
+_LINE_REF = re.compile(r"\s*\(line \d+\)")
 _LIST = re.compile(r"…(?:(?:, | and )…)+")
 
 
@@ -48,7 +48,7 @@ def skip_kind(reason: str) -> str:
 
 def cause(found: Finding) -> str:
     """What went wrong, without where: the message less its `page.md:LINE [tab]` prefix and line numbers."""
-    return _LINE_REF.sub("(line …)", _WHERE.sub("", found.message, count=1))
+    return _LINE_REF.sub("", _WHERE.sub("", found.message, count=1))
 
 
 def docs_root(pages: list[str]) -> str:

@@ -50,20 +50,20 @@ function matches(b, i) {
 function header() {
   const g = D.figures, c = D.coverage, total = Math.max(1, c.blocks);
   const seg = (cls, n, title, key, val, colour) => n ? `<span class="${cls}" style="width:${100 * n / total}%;${colour ? "background:" + colour : ""}" title="${esc(title)}: ${n}" data-k="${key}" data-v="${esc(val)}"></span>` : "";
-  const kinds = c.skip_kinds.slice(0, GREYS.length), rest = c.skip_kinds.slice(GREYS.length).reduce((n, k) => n + k[1], 0);
+  const kinds = c.skip_kinds.slice(0, c.skip_kinds.length === GREYS.length + 1 ? GREYS.length + 1 : GREYS.length), rest = c.skip_kinds.slice(GREYS.length).reduce((n, k) => n + k[1], 0);
   const bar = seg("s-passed", c.passed, "passed", "status", "passed") + seg("s-failed", c.failed, "failed", "status", "failed")
     + seg("s-error", c.error, "harness error", "rule", "HARNESS")
-    + kinds.map(([k, n], i) => seg("", n, "not run: " + k, "why", k, GREYS[i])).join("")
+    + kinds.map(([k, n], i) => seg("", n, "not run: " + k, "why", k, GREYS[i % GREYS.length])).join("")
     + seg("", rest, "not run: other reasons", "status", "skipped", "#e3e5e8");
   const legend = [["passed", c.passed, "status", "passed"], ["failed", c.failed, "status", "failed"], ["error", c.error, "rule", "HARNESS"]]
     .filter((x) => x[1]).map(([s, n, k, v]) => `<button data-k="${k}" data-v="${v}"><i class="sw s-${s}"></i>${n} ${s}</button>`).join("")
-    + kinds.map(([k, n], i) => `<button data-k="why" data-v="${esc(k)}"><i class="sw" style="background:${GREYS[i]}"></i>${n} not run: ${esc(k.replace(/^not runnable: /, ""))}</button>`).join("")
+    + kinds.map(([k, n], i) => `<button data-k="why" data-v="${esc(k)}"><i class="sw" style="background:${GREYS[i % GREYS.length]}"></i>${n} not run: ${esc(k.replace(/^not runnable: /, ""))}</button>`).join("")
     + (rest ? `<button data-k="status" data-v="skipped"><i class="sw" style="background:#e3e5e8"></i>${rest} not run: ${c.skip_kinds.length - kinds.length} other reasons</button>` : "");
   $("top").innerHTML = `<h1>${esc(D.title)}</h1><div class="root">docs root: ${esc(D.root || ".")}</div>
-  <div class="figures" id="figures"><span><b>${g.pages}</b>pages</span><span><b>${c.blocks}</b>blocks</span>
-  <span><b>${c.ran}</b>ran (${c.percent.toFixed(1)}%)</span><span><b style="color:#c62828">${c.failed + c.error}</b>failed</span>
-  <span><b>${c.passed}</b>passed</span><span><b>${c.skipped}</b>not run</span>
-  <span><b>${g.findings.error}</b>errors, <b>${g.findings.warning}</b>warnings</span>
+  <div class="figures" id="figures"><span><b>${g.pages}</b> pages</span><span><b>${c.blocks}</b> blocks</span>
+  <span><b>${c.ran}</b> ran (${c.percent.toFixed(1)}%)</span><span><b style="color:#c62828">${c.failed + c.error}</b> failed</span>
+  <span><b>${c.passed}</b> passed</span><span><b>${c.skipped}</b> not run</span>
+  <span><b>${g.findings.error}</b> errors, <b>${g.findings.warning}</b> warnings</span>
   <span class="muted">${esc(g.executor)} executor, -j ${g.jobs}, ${g.duration_s.toFixed(1)} s</span></div>
   <div class="bar" id="coverage">${bar}</div><div class="legend">${legend}</div>`;
 }
