@@ -24,7 +24,7 @@ _TEXT_CAP = 4000
 def _finding(found: Finding) -> dict[str, Any]:
     item: dict[str, Any] = {"r": found.rule, "n": found.name, "v": found.severity.value, "m": found.message,
                             "c": triage.cause(found)}
-    if "expected" in found.details or "actual" in found.details:
+    if found.details.get("expected") is not None and found.details.get("actual") is not None:
         item["e"] = _text(found.details.get("expected"))
         item["a"] = _text(found.details.get("actual"))
     return item

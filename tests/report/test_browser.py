@@ -15,7 +15,7 @@ from PIL import Image
 from harness.config import Config
 from harness.model import RunResult, Status
 from harness.pipeline import RunOptions, execute, placeholders_for, plan
-from harness.report import browser, html
+from harness.report import browser, html, triage
 from harness.report.mask import Masker
 from harness.run.local import LocalExecutor
 
@@ -69,6 +69,9 @@ def test_leads_with_figures_and_failures_and_fits_1400px(chromium: Any, report: 
     assert first.locator("a[data-b]").count() == 5
     legend = page.inner_text(".legend")
     assert "not run: data or prose (json, toml, text…)" in legend  # why blocks were not run, in sight
+    entries = page.locator(".legend button").all_inner_texts()
+    assert sum(int(e.split()[0]) for e in entries) == len(fixture_run.results)
+    assert all(int(e.split()[0]) > 0 and " 0 other" not in e for e in entries)
     assert [h.strip() for h in page.locator("#mhead > div").all_inner_texts()] == [
         "page", "python", "node", "worker", "shell", "other"]
 
@@ -97,6 +100,21 @@ def test_a_block_not_run_says_why(chromium: Any, report: Path) -> None:
     page.locator("#mbody a.k.s-skipped").first.click()
     reason = page.locator("#pane .reason").inner_text()
     assert reason.startswith("Not run: ") and len(reason) > len("Not run: ") + 4
+
+
+def test_a_reason_in_the_legend_filters_the_blocks_not_run_for_it(chromium: Any, report: Path,
+                                                                  fixture_run: RunResult) -> None:
+    page = _open(chromium, report)
+    kind = "not runnable: data or prose (json, toml, text…)"
+    page.locator(".legend button", has_text="data or prose").click()
+    many = sum(r.status is Status.SKIPPED and triage.skip_kind(r.reason) == kind for r in fixture_run.results)
+    assert _count(page) == f"{many} of {len(fixture_run.results)} blocks" and many >= 3
+    skips = page.locator("#skips")
+    assert skips.get_attribute("open") is not None and f"{many} × {kind}" in skips.inner_text()
+    assert page.locator("#mbody a.k").count() == many == page.locator("#mbody a.k.s-skipped").count()
+    assert "why=" in page.evaluate("location.hash")
+    page.locator(".pill a").click()
+    assert _count(page).startswith(f"{len(fixture_run.results)} of ")
 
 
 def test_filter_by_rule_is_kept_in_the_url(chromium: Any, report: Path, fixture_run: RunResult) -> None:

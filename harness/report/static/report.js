@@ -50,7 +50,7 @@ function matches(b, i) {
 function header() {
   const g = D.figures, c = D.coverage, total = Math.max(1, c.blocks);
   const seg = (cls, n, title, key, val, colour) => n ? `<span class="${cls}" style="width:${100 * n / total}%;${colour ? "background:" + colour : ""}" title="${esc(title)}: ${n}" data-k="${key}" data-v="${esc(val)}"></span>` : "";
-  const kinds = c.skip_kinds.slice(0, c.skip_kinds.length === GREYS.length + 1 ? GREYS.length + 1 : GREYS.length), rest = c.skip_kinds.slice(GREYS.length).reduce((n, k) => n + k[1], 0);
+  const kinds = c.skip_kinds.slice(0, c.skip_kinds.length === GREYS.length + 1 ? GREYS.length + 1 : GREYS.length), rest = c.skip_kinds.slice(kinds.length).reduce((n, k) => n + k[1], 0);
   const bar = seg("s-passed", c.passed, "passed", "status", "passed") + seg("s-failed", c.failed, "failed", "status", "failed")
     + seg("s-error", c.error, "harness error", "rule", "HARNESS")
     + kinds.map(([k, n], i) => seg("", n, "not run: " + k, "why", k, GREYS[i % GREYS.length])).join("")
@@ -82,22 +82,24 @@ function linkTo(i) { return `<a data-b="${i}">${esc(where(B[i]))}</a>`; }
 function groups(sev, shown) {
   const by = new Map();
   for (const i of shown) {
-    const b = B[i], found = b.s === "error" && sev === "error" ? [{r: "HARNESS", n: "harness error", c: b.r}] : b.f.filter((f) => f.v === sev);
+    const b = B[i], found = sev === "skipped" ? (b.k ? [{r: b.k, n: "", c: b.r}] : [])
+      : b.s === "error" && sev === "error" ? [{r: "HARNESS", n: "harness error", c: b.r}] : b.f.filter((f) => f.v === sev);
     for (const f of found) {
-      if (F.rule && f.r !== F.rule) continue;
+      if (F.rule && sev !== "skipped" && f.r !== F.rule) continue;
       const r = by.get(f.r) || by.set(f.r, {name: f.n, n: 0, causes: new Map()}).get(f.r);
       r.n++; (r.causes.get(f.c) || r.causes.set(f.c, []).get(f.c)).push(i);
     }
   }
-  return [...by.entries()].sort((a, b) => b[1].n - a[1].n).map(([rule, g]) => `<details class="rule ${sev}" ${sev === "error" ? "open" : ""} data-rule="${esc(rule)}">
-    <summary>${esc(rule)} ${esc(g.name)} · ${g.n} ${sev === "error" ? "failure" : "warning"}${g.n > 1 ? "s" : ""}</summary>
+  return [...by.entries()].sort((a, b) => b[1].n - a[1].n).map(([rule, g]) => `<details class="rule ${sev}" ${sev === "error" || F.why ? "open" : ""} data-rule="${esc(rule)}">
+    <summary>${sev === "skipped" ? `${g.n} × ${esc(rule)}` : `${esc(rule)} ${esc(g.name)} · ${g.n} ${sev === "error" ? "failure" : "warning"}${g.n > 1 ? "s" : ""}`}</summary>
     ${[...g.causes.entries()].sort((a, b) => b[1].length - a[1].length).map(([cause, ids]) => `<div class="cause"><div class="text" title="${esc(cause)}"><b>${ids.length} ×</b> ${esc(cause)}</div>
     <div class="links">${ids.slice(0, 200).map(linkTo).join("")}${ids.length > SHOW ? `<a data-more>+ ${ids.length - SHOW} more</a>` : ""}</div></div>`).join("")}</details>`).join("");
 }
 function failures(shown) {
-  const errs = groups("error", shown), warns = groups("warning", shown);
+  const errs = groups("error", shown), warns = groups("warning", shown), skips = groups("skipped", shown);
   $("failures").innerHTML = `<h2>Fix first: failures by rule and cause</h2>${errs || '<p class="muted">No failures in this view.</p>'}`
-    + (warns ? `<details><summary><b>Warnings</b></summary>${warns}</details>` : "");
+    + (warns ? `<details><summary><b>Warnings</b></summary>${warns}</details>` : "")
+    + (skips ? `<details id="skips" ${F.status === "skipped" || F.why ? "open" : ""}><summary><b>Not run, by reason</b></summary>${skips}</details>` : "");
   const pf = D.page_findings.filter((f) => f.v !== "info" && (!F.rule || f.r === F.rule) && (!F.folder || (D.pages[f.p] || "").startsWith(F.folder)));
   $("problems").innerHTML = pf.length ? `<details><summary><b>Page problems (${pf.length})</b></summary><ul>${pf.slice(0, 500).map((f) => `<li class="sev-${f.v}">${esc(f.r)} ${esc(f.m)}</li>`).join("")}</ul></details>` : "";
 }
@@ -125,7 +127,7 @@ function rowHtml(r, y) {
   const cells = COLS.map((c) => r.ids.filter((i) => B[i].c === c));
   if (r.folder !== undefined) {
     const n = (s) => r.ids.filter((i) => s === "failed" ? bad(B[i]) : B[i].s === s).length;
-    return `<div class="mrow folder" data-folder="${esc(r.folder)}" style="top:${y}px"><div style="grid-column:1/-1">${collapsed.has(r.folder) ? "▸" : "▾"} ${esc(r.folder)}/ <span class="n">${r.pages} page${r.pages > 1 ? "s" : ""} · ${n("failed")} failed · ${n("passed")} passed · ${n("skipped")} not run</span></div></div>`;
+    return `<div class="mrow folder" data-folder="${esc(r.folder)}" style="top:${y}px"><div style="grid-column:1/-1">${collapsed.has(r.folder) ? "▸" : "▾"} ${r.folder === "." ? "(docs root)" : esc(r.folder) + "/"} <span class="n">${r.pages} page${r.pages > 1 ? "s" : ""} · ${n("failed")} failed · ${n("passed")} passed · ${n("skipped")} not run</span></div></div>`;
   }
   const name = D.pages[r.page].slice(D.pages[r.page].lastIndexOf("/") + 1);
   return `<div class="mrow" style="top:${y}px"><div class="page" title="${esc(D.pages[r.page])}">${esc(name)}</div>${cells.map((ids) => `<div>${chips(ids)}</div>`).join("")}</div>`;
@@ -143,7 +145,7 @@ function pane() {
   const el = $("pane");
   if (!(open >= 0 && open < B.length)) { el.className = ""; el.innerHTML = ""; return; }
   const b = B[open], code = b.code.split("\n").map((t, k) => `<span class="ln">${b.l + k}</span>${esc(t)}`).join("\n");
-  const exp = b.f.map((f) => `<tr><td class="sev-${f.v}">${esc(f.v)}</td><td>${esc(f.r)} ${esc(f.n)}</td><td>${esc(f.m)}${f.e !== undefined ? `<table class="exp"><tr><th>expected</th><td>${esc(f.e)}</td></tr><tr><th>actual</th><td>${esc(f.a)}</td></tr></table>` : ""}</td></tr>`).join("");
+  const exp = b.f.map((f) => `<tr><td class="sev-${f.v}">${esc(f.v)}</td><td>${esc(f.r)} ${esc(f.n)}</td><td>${esc(f.c)}${f.e !== undefined ? `<table class="exp"><tr><th>expected</th><td>${esc(f.e)}</td></tr><tr><th>actual</th><td>${esc(f.a)}</td></tr></table>` : ""}</td></tr>`).join("");
   const reqs = b.q.map((q) => `<details><summary>${esc(q.v)} ${esc(q.m)} ${esc(q.u)} → ${q.s}${q.mo ? " (" + esc(q.mo) + ")" : ""}</summary><pre>${esc(q.h)}\n\n${esc(q.j)}</pre>${q.e ? `<p class="sev-error">${esc(q.e)}</p>` : ""}</details>`).join("");
   el.className = "open";
   el.innerHTML = `<button class="close" aria-label="close" data-close>×</button><h3><span class="status s-${b.s}">${b.s}</span> ${esc(where(b))}</h3>
