@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 RUNNERS := runners
 BASE    ?= auto
 
-.PHONY: setup deps runners system engine images test test-fast run bench lint clean
+.PHONY: setup deps runners system engine images test test-fast run bench lint clean screenshot
 
 setup: deps runners system engine images
 
@@ -47,6 +47,10 @@ test-fast: deps
 
 run: deps
 	$(BIN)/harness run fixtures/pages
+
+# The README's picture of the HTML report: a fixture run, rendered in headless chromium.
+screenshot: deps
+	$(BIN)/python scripts/report_screenshot.py fixtures/pages docs/report.png
 
 bench: deps
 	$(BIN)/python scripts/bench.py

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from harness.check.registry import ALL_RULES
@@ -16,6 +17,7 @@ from harness.model import RunResult, Severity, Status
 from harness.pipeline import RunOptions, execute, placeholders_for, plan
 from harness.report import console, diff, html, json_report, junit, markdown
 from harness.report.mask import Masker
+from harness.report.trend import add_trend_command
 from harness.run.executors import EXECUTOR_CHOICES, make_executor
 from harness.select import parse_shard
 
@@ -66,10 +68,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 def write_reports(run: RunResult, args: argparse.Namespace) -> None:
     """Every report file the user asked for."""
     for value, writer, what in ((args.json, json_report.write, "JSON"), (args.junit, junit.write, "JUnit"),
-                                (args.html, html.write, "HTML"), (args.markdown, markdown.write, "Markdown")):
+                                (args.html, html.write, "HTML"),
+                                (args.markdown, partial(markdown.write, baseline=_baseline(args)), "Markdown")):
         if value:
             writer(run, Path(value))
             print(f"{what} report: {value}", file=sys.stderr)
+
+
+def _baseline(args: argparse.Namespace) -> Path | None:
+    return Path(args.baseline) if getattr(args, "baseline", None) else None
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
@@ -227,6 +234,7 @@ def parser() -> argparse.ArgumentParser:
     imgs.add_argument("--runner", dest="runners", action="append", metavar="NAME",
                       help="only this runner's image (repeatable; default: all)")
     imgs.set_defaults(func=cmd_images)
+    add_trend_command(sub)
     return top
 
 

@@ -1,36 +1,61 @@
-"""The console report: a progress line while the run goes, then a table and every finding."""
+"""The console report: a progress bar with ETA while the run goes (plain lines when not on a terminal or
+in CI), then a table, every finding, and a closing summary that names the top findings first."""
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from harness.model import RunResult, Severity, SnippetResult, Status
+from harness.report import triage
 
 _MARK = {Status.PASSED: "ok", Status.FAILED: "FAIL", Status.SKIPPED: "skip", Status.ERROR: "ERROR"}
+TOP_RULES = 5
+"""Rules named in the closing summary."""
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds + 0.5), 60)
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
 class ProgressLine:
-    """Prints `[done/total] status snippet` as each snippet finishes: rewritten in place on a
-    terminal, one line each otherwise (CI logs)."""
+    """Shows the run's progress as each snippet finishes: a rich progress bar with ETA on a terminal, one
+    plain line each (`[done/total] status snippet (eta ...)`) otherwise or when `CI` is set (CI logs)."""
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
+    def __init__(self, stream: TextIO = sys.stderr, plain: bool | None = None) -> None:
         self._stream = stream
-        self._tty = stream.isatty()
-        self._width = 0
+        self._plain = plain if plain is not None else (not stream.isatty() or bool(os.environ.get("CI")))
+        self._start = time.monotonic()
+        self._bar: Any = None
+        self._task: Any = None
+
+    def _eta(self, done: int, total: int) -> str:
+        elapsed = time.monotonic() - self._start
+        return _clock(elapsed / done * (total - done)) if done else "?"
 
     def __call__(self, done: int, total: int, result: SnippetResult) -> None:
-        text = f"[{done}/{total}] {_MARK[result.status]:<5} {result.snippet.where}"
-        if self._tty:
-            pad = max(0, self._width - len(text))
-            self._stream.write("\r" + text + " " * pad)
-            self._width = len(text)
-            if done == total:
-                self._stream.write("\n")
-        else:
-            self._stream.write(text + "\n")
-        self._stream.flush()
+        if self._plain:
+            eta = f" (eta {self._eta(done, total)})" if done < total else ""
+            self._stream.write(f"[{done}/{total}] {_MARK[result.status]:<5} {result.snippet.where}{eta}\n")
+            self._stream.flush()
+            return
+        if self._bar is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._bar = Progress(TextColumn("snippets"), BarColumn(bar_width=30), MofNCompleteColumn(),
+                                 TextColumn("eta"), TimeRemainingColumn(), TextColumn("{task.description}"),
+                                 console=Console(file=self._stream), transient=False)
+            self._bar.start()
+            self._task = self._bar.add_task("", total=total)
+        self._bar.update(self._task, completed=done, total=total,
+                         description=f"{_MARK[result.status]} {result.snippet.where.rsplit('/', 1)[-1]}"[:40])
+        if done >= total:
+            self._bar.stop()
 
 
 def _table(rows: Sequence[Sequence[str]]) -> list[str]:
@@ -68,8 +93,37 @@ def render(run: RunResult) -> str:
     if flaky:
         lines += ["", "Flaky (failed, then passed on a retry):"]
         lines += [f"  {r.snippet.where} passed on attempt {r.attempts}" for r in flaky]
-    lines += ["", summary_line(run)]
+    lines += ["", *closing(run), summary_line(run)]
     return "\n".join(lines) + "\n"
+
+
+def closing(run: RunResult) -> list[str]:
+    """The top findings, rule by rule with their commonest cause and where, then why blocks were not run."""
+    groups = triage.failure_groups(run)
+    rules = list(dict.fromkeys(g.rule for g in groups))
+    total = sum(len(g.where) for g in groups)
+    lines = [f"Fix first: {total} failure{'s' * (total != 1)} under {len(rules)} "
+             f"rule{'s' * (len(rules) != 1)}"] if rules else []
+    root = triage.docs_root(list(run.pages))
+    for rule in rules[:TOP_RULES]:
+        mine = [g for g in groups if g.rule == rule]
+        top = mine[0]
+        causes = f"{len(mine)} causes, the commonest ({len(top.where)} x)" if len(mine) > 1 else f"{len(top.where)} x"
+        lines.append(f"  {sum(len(g.where) for g in mine):>5} {rule} {top.name}: {causes}: {_short(top.cause)}")
+        lines.append("        e.g. " + triage.relative(top.where[0], root))
+    if len(rules) > TOP_RULES:
+        lines.append(f"       and {len(rules) - TOP_RULES} more rules: see the HTML report")
+    cover = triage.coverage(run)
+    if cover.skipped:
+        kinds = "; ".join(f"{n} {kind}" for kind, n in cover.skip_kinds[:3])
+        lines.append(f"Not run: {cover.skipped} of {cover.blocks} blocks ({kinds}"
+                     + ("; ..." if len(cover.skip_kinds) > 3 else "") + ")")
+    return lines
+
+
+def _short(text: str, width: int = 110) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 3] + "..."
 
 
 def summary_line(run: RunResult) -> str:
