@@ -130,7 +130,7 @@ def stream_events(call: TensorCall, answer: Answer) -> tuple[str, ...]:
 def answer_tensors(model: Model, call: TensorCall, answer: Answer) -> list[Tensor]:
     """The tensors of a non-streamed answer."""
     result = answer.result
-    kind = model.task.answer
+    kind = model.answer_name
     if kind == "text":
         return _text(_echoed(call, result["response"]))
     if kind == "embeddings":
