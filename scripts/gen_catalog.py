@@ -83,7 +83,8 @@ def classify(inputs: Any, outputs: Any) -> tuple[str, str]:
 
 
 def build(extracted: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
-    """The catalog document: sources, tasks, models (id -> task, sources, schemas), aliases."""
+    """The catalog document: sources, tasks, models (id -> task, sources, schemas), aliases, and the
+    named types of the newest types package (`AIGatewayProviders`, `ChatCompletionsInput`, ...)."""
     tasks: dict[str, Any] = facts["tasks"]
     models: dict[str, dict[str, Any]] = {}
     legacy = {model_id: task for task, ids in extracted["legacy"].items() for model_id in ids}
@@ -129,6 +130,7 @@ def build(extracted: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
         "tasks": tasks,
         "models": dict(sorted(models.items())),
         "aliases": dict(sorted(aliases.items())),
+        "named": extracted["named"],
     }
 
 

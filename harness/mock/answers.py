@@ -41,6 +41,8 @@ class Answer:
     content_type: str = "application/json"
     events: tuple[str, ...] | None = None
     """For streams: the `data:` payloads of the server-sent events, `[DONE]` last."""
+    result_info: Mapping[str, int] | None = None
+    """The envelope's paging of a list (`count`, `page`, `per_page`, `total_count`), if any."""
 
 
 def digest(model: Model, inputs: Any, raw: bytes | None = None) -> bytes:
@@ -76,10 +78,9 @@ def text(model: Model, inputs: Any, seed: bytes) -> Answer:
         events = tuple(json.dumps({"response": t}, separators=(",", ":")) for t in tokens) + ("[DONE]",)
         return Answer(events=events, content_type="text/event-stream")
     result: dict[str, Any] = {"response": "".join(tokens)}
-    tools = inputs.get("tools") or []
-    if tools and isinstance(tools[0], Mapping):
-        name = tools[0].get("name") or (tools[0].get("function") or {}).get("name", "")
-        result["tool_calls"] = [{"name": name, "arguments": {}}]
+    tool = shapes.calls_tool(inputs.get("tools"), inputs.get("messages"))
+    if tool is not None:
+        result["tool_calls"] = [{"name": tool.get("name", ""), "arguments": shapes.arguments(tool, seed)}]
     return Answer(result)
 
 
@@ -182,7 +183,7 @@ def chat(model: Model, inputs: Any, seed: bytes) -> Answer:
         inputs.get("max_tokens") or inputs.get("max_completion_tokens") or model.settings.get("max_tokens", 256)
     )
     pieces = _sentence(model, seed, limit)
-    calls = shapes.tool_calls(inputs.get("tools"), seed)
+    calls = shapes.tool_calls(inputs.get("tools"), inputs.get("messages"), seed)
     prompt = shapes.prompt_of(inputs)
     if inputs.get("stream"):
         chunks = shapes.chat_chunks(model.id, pieces, calls, prompt)

@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from harness.mock.ai_routes import extra_routes
 from harness.mock.binding import binding_fetch, binding_run
 from harness.mock.errors import AUTH_ERROR, INTERNAL_ERROR, INVALID_INPUT, METHOD_NOT_ALLOWED, NO_SUCH_ROUTE
 from harness.mock.inference import Reply, parse_json, run_body
@@ -182,6 +183,7 @@ def build_app(state: MockState) -> Starlette:
             for name, door in (("run", binding_run), ("fetch", binding_fetch))
         ),
         Route("/__harness/{rest:path}", admin_not_found, methods=ALL_METHODS),
+        *extra_routes(state),
         *(Route(path, _guarded(state, openai_run), methods=ALL_METHODS) for path in openai_paths),
         *(Route(path, _guarded(state, rest_run), methods=ALL_METHODS) for path in run_paths),
         Route("/{path:path}", _guarded(state, not_found), methods=ALL_METHODS),

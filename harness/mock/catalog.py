@@ -68,11 +68,18 @@ class Catalog:
     """Looks models up by id (or alias) and validates inputs against their task's schema."""
 
     def __init__(
-        self, models: Mapping[str, Model], aliases: Mapping[str, str], sources: tuple[Mapping[str, Any], ...] = ()
+        self,
+        models: Mapping[str, Model],
+        aliases: Mapping[str, str],
+        sources: tuple[Mapping[str, Any], ...] = (),
+        named: Mapping[str, Any] | None = None,
     ) -> None:
         self.models = dict(models)
         self.aliases = dict(aliases)
         self.sources = sources
+        self.named: Mapping[str, Any] = named or {}
+        """Schemas of named types of `@cloudflare/workers-types` (`AIGatewayProviders`, `AiGatewayLog`,
+        `ChatCompletionsInput`, `AiModelsSearchObject`)."""
         self._validators: dict[str, Draft202012Validator] = {}
 
     def _validator(self, model: Model) -> Draft202012Validator:
@@ -116,11 +123,31 @@ class Catalog:
         for alias, target in aliases.items():
             if target not in models:
                 raise CatalogError(f"alias {alias!r}: unknown model {target!r}")
-        return cls(models, aliases, tuple(raw.get("sources") or ()))
+        return cls(models, aliases, tuple(raw.get("sources") or ()), raw.get("named"))
 
     def lookup(self, model_id: str) -> Model | None:
         """The model named `model_id` (an alias resolves to its model), or None."""
         return self.models.get(self.aliases.get(model_id, model_id))
+
+    def third_party(self, model_id: str) -> Model:
+        """An AI Gateway provider's model (`openai/gpt-4.1-mini`), answered as a chat model and
+        checked against `ChatCompletionsInput`."""
+        chat = next(m.task for m in self.models.values() if m.task.name == "chat")
+        schema = self.named.get("ChatCompletionsInput") or {"type": "object"}
+        provider = model_id.partition("/")[0]
+        return Model(model_id, chat, {"max_tokens": 256}, schema, None, "chat", (f"AI Gateway provider {provider}",))
+
+    @property
+    def providers(self) -> tuple[str, ...]:
+        """AI Gateway's providers (`AIGatewayProviders` of the types)."""
+        return tuple(self.named.get("AIGatewayProviders", {}).get("enum", ()))
+
+    def validator(self, name: str) -> Draft202012Validator:
+        """A validator of the named type `name` (see `named`)."""
+        key = "named:" + name
+        if key not in self._validators:
+            self._validators[key] = Draft202012Validator(dict(self.named.get(name) or {}))
+        return self._validators[key]
 
     def validate(self, model: Model, inputs: Any) -> str | None:
         """None when `inputs` fit the model's task schema and its documented limits, else one

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import random
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -69,16 +70,36 @@ def fill(schema: Any, rng: random.Random, say: Callable[[], str], image: bytes, 
     return say() if not schema else None
 
 
-def _ident(model_id: str, text: str) -> str:
+def ident(model_id: str, text: str) -> str:
+    """A stable id for an answer (the `chatcmpl-` prefix is the caller's to change)."""
     return "chatcmpl-" + hashlib.sha256((model_id + text).encode()).hexdigest()[:24]
 
 
-def tool_calls(tools: Any, seed: bytes) -> list[dict[str, Any]]:
-    """The OpenAI `tool_calls` of an answer to a request offering `tools`: the first tool, called."""
+def calls_tool(tools: Any, messages: Any) -> Mapping[str, Any] | None:
+    """The tool a request offering `tools` gets called (the first), unless its last message is
+    already a tool's result (then the model answers in words)."""
     if not isinstance(tools, Sequence) or not tools or not isinstance(tools[0], Mapping):
+        return None
+    last = messages[-1] if isinstance(messages, Sequence) and messages else None
+    if isinstance(last, Mapping) and last.get("role") == "tool":
+        return None
+    tool: Mapping[str, Any] = tools[0].get("function") or tools[0]
+    return tool
+
+
+def arguments(tool: Mapping[str, Any], seed: bytes) -> dict[str, Any]:
+    """Arguments of the tool's `parameters` schema's shape."""
+    value = fill(tool.get("parameters") or {}, random.Random(seed), lambda: "Lisbon", b"")
+    return value if isinstance(value, dict) else {}
+
+
+def tool_calls(tools: Any, messages: Any, seed: bytes) -> list[dict[str, Any]]:
+    """The OpenAI `tool_calls` of an answer to a request offering `tools` (see `calls_tool`)."""
+    tool = calls_tool(tools, messages)
+    if tool is None:
         return []
-    name = tools[0].get("name") or (tools[0].get("function") or {}).get("name", "")
-    return [{"id": "call_" + seed.hex()[:16], "type": "function", "function": {"name": name, "arguments": "{}"}}]
+    call = {"name": str(tool.get("name", "")), "arguments": json.dumps(arguments(tool, seed))}
+    return [{"id": "call_" + hashlib.sha256(seed).hexdigest()[:16], "type": "function", "function": call}]
 
 
 def usage(prompt: str, text: str) -> dict[str, int]:
@@ -93,7 +114,7 @@ def chat_completion(model_id: str, text: str, calls: list[dict[str, Any]], promp
     if calls:
         message["tool_calls"] = calls
     return {
-        "id": _ident(model_id, text),
+        "id": ident(model_id, text),
         "object": "chat.completion",
         "created": CREATED,
         "model": model_id,
@@ -107,12 +128,12 @@ def chat_completion(model_id: str, text: str, calls: list[dict[str, Any]], promp
 def chat_chunks(model_id: str, pieces: Sequence[str], calls: list[dict[str, Any]], prompt: str) -> list[dict[str, Any]]:
     """The `chat.completion.chunk`s of a streamed answer: the role, one a piece (or the tool calls),
     then the `finish_reason` and the `usage`, as OpenAI streams them."""
-    ident = _ident(model_id, "".join(pieces))
+    chunk_id = ident(model_id, "".join(pieces))
 
     def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
         choice = {"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}
         return {
-            "id": ident,
+            "id": chunk_id,
             "object": "chat.completion.chunk",
             "created": CREATED,
             "model": model_id,

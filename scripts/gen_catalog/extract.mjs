@@ -77,15 +77,23 @@ function schemaMaker(checker) {
   return (type) => ofType(type, 0);
 }
 
+// Named types of the newest types package that the mock serves beyond the models.
+const NAMED = ["AIGatewayProviders", "AiGatewayLog", "AiGatewayPatchLog", "ChatCompletionsInput", "AiModelsSearchObject"];
+
 function typedModels(pkg) {
   const file = require.resolve(`${pkg}/index.d.ts`);
   const program = ts.createProgram([file], { noLib: false, lib: ["lib.es2022.d.ts"], types: [], strict: true });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(file);
   const models = [];
+  const named = {};
   const toSchema = schemaMaker(checker);
   ts.forEachChild(source, (node) => {
-    if (!ts.isInterfaceDeclaration(node) || node.name.text !== "AiModels") return;
+    const name = node.name?.text;
+    if ((ts.isTypeAliasDeclaration(node) || ts.isInterfaceDeclaration(node)) && NAMED.includes(name)) {
+      named[name] = toSchema(checker.getTypeAtLocation(node.name));
+    }
+    if (!ts.isInterfaceDeclaration(node) || name !== "AiModels") return;
     for (const member of node.members) {
       const id = member.name.text;
       const classType = checker.getTypeAtLocation(member.type);
@@ -96,14 +104,15 @@ function typedModels(pkg) {
       models.push({ id, class: member.type.getText(source), inputs: part("inputs"), outputs: part("postProcessedOutputs") });
     }
   });
-  return models;
+  return { models, named };
 }
 
 const legacy = Object.fromEntries(Object.entries(modelMappings).map(([task, entry]) => [task, [...entry.models]]));
 const packages = ["@cloudflare/ai", ...TYPES];
 const out = {
   sources: packages.map((name) => ({ registry: "npm", package: name, version: version(name) })),
-  typed: Object.fromEntries(TYPES.map((pkg) => [pkg, typedModels(pkg)])),
+  typed: Object.fromEntries(TYPES.map((pkg) => [pkg, typedModels(pkg).models])),
+  named: typedModels(TYPES[0]).named,
   legacy,
   aliases: modelAliases,
 };

@@ -98,6 +98,7 @@ def test_an_invalid_call(mock: MockServer, route: Route, door: Any, task: str) -
     assert response.status_code == 400
     [error] = response.json()["errors"]
     assert error["code"] == 5006 and says in error["message"], error["message"]
+    assert response.json()["result"] == {}  # the service's 5006 envelope carries an empty result
     assert journal_of(mock, route)[-1].error == error["message"]
 
 
