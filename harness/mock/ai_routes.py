@@ -24,15 +24,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from harness.mock.answers import Answer
-from harness.mock.errors import AUTH_ERROR, INVALID_INPUT, METHOD_NOT_ALLOWED, NO_SUCH_MODEL, NO_SUCH_ROUTE
+from harness.mock.binding_ai import binding_ai
+from harness.mock.errors import AUTH_ERROR, INVALID_INPUT, METHOD_NOT_ALLOWED, NO_SUCH_MODEL
 from harness.mock.inference import Reply, parse_json
 from harness.mock.openai_compat import resolve, run_openai
-from harness.mock.provider_shapes import anthropic_message, openai_models
+from harness.mock.provider_shapes import openai_models, provider_call, universal_step
 from harness.mock.state import MockState, record, respond, scenario, too_large
 
 GATEWAY_AUTH_ERROR = 2009
 """AI Gateway's code for missing or rejected credentials."""
-ANTHROPIC = "anthropic"
 
 
 def credentials(request: Request, state: MockState) -> bool:
@@ -81,17 +81,6 @@ def schema_of(state: MockState, model_id: str | None) -> Reply:
     return Reply(200, answer=Answer({"input": model.schema or model.task.schema, "output": model.output or {}}))
 
 
-def _provider_call(provider: str, rest: str, body: Any, state: MockState) -> tuple[Reply, str | None]:
-    """A provider-native path: OpenAI-style chat, or Anthropic's messages."""
-    if not isinstance(body, Mapping) or not isinstance(body.get("model"), str):
-        return Reply.failure(400, INVALID_INPUT, "Error: at '/': 'model' is a required property"), None
-    if provider == ANTHROPIC and rest.rstrip("/").endswith("messages"):
-        return anthropic_message(state.catalog, body)
-    if rest.rstrip("/").endswith("chat/completions"):
-        return run_openai(state.catalog, "chat/completions", {**body, "model": f"{provider}/{body['model']}"})
-    return Reply.failure(404, NO_SUCH_ROUTE, f"Could not route to /{provider}/{rest}"), body["model"]
-
-
 def extra_routes(state: MockState) -> list[Route]:
     """The routes of this module, to list before app.py's generic ones."""
 
@@ -126,7 +115,7 @@ def extra_routes(state: MockState) -> list[Route]:
                 else:
                     reply, model_id = run_openai(state.catalog, rest.strip("/"), body)
             else:
-                reply, model_id = _provider_call(provider, rest, body, state)
+                reply, model_id = provider_call(state.catalog, provider, rest, body)
         return await answer(request, reply, body, model_id)
 
     async def universal(request: Request) -> Response:
@@ -138,17 +127,14 @@ def extra_routes(state: MockState) -> list[Route]:
         if reply is None and not (isinstance(first, Mapping) and {"provider", "endpoint"} <= set(first)):
             reply = Reply.failure(400, INVALID_INPUT, "Error: each step needs 'provider', 'endpoint' and 'query'")
         if reply is None and isinstance(first, Mapping):
-            provider, endpoint, query = str(first["provider"]), str(first["endpoint"]), first.get("query")
-            if provider == "workers-ai":
-                reply, model_id = run_openai(state.catalog, "chat/completions", {**(query or {}), "model": endpoint})
-            else:
-                reply, model_id = _provider_call(provider, endpoint, query, state)
+            reply, model_id = universal_step(state.catalog, first)
         return await answer(request, reply or Reply.failure(400, INVALID_INPUT, "Error: no step"), steps, model_id)
 
     account = "/client/v4/accounts/{account_id}"
     gateway_base = "/v1/{account_id}/{gateway_id}"
     providers = [p for p in state.catalog.providers if p != "workers-ai"]
     return [
+        Route("/__harness/binding/ai/{action}", partial(binding_ai, state=state), methods=["POST"]),
         Route(f"{account}/ai/v1/models", models, methods=["GET", "POST"]),
         Route(f"{account}/ai/models/schema", model_schema, methods=["GET", "POST"]),
         Route(gateway_base, universal, methods=["GET", "POST"]),

@@ -182,8 +182,8 @@ def build_app(state: MockState) -> Starlette:
             Route(f"/__harness/binding/{name}", _guarded(state, partial(door, state=state), "binding"), methods=POST)
             for name, door in (("run", binding_run), ("fetch", binding_fetch))
         ),
-        Route("/__harness/{rest:path}", admin_not_found, methods=ALL_METHODS),
         *extra_routes(state),
+        Route("/__harness/{rest:path}", admin_not_found, methods=ALL_METHODS),
         *(Route(path, _guarded(state, openai_run), methods=ALL_METHODS) for path in openai_paths),
         *(Route(path, _guarded(state, rest_run), methods=ALL_METHODS) for path in run_paths),
         Route("/{path:path}", _guarded(state, not_found), methods=ALL_METHODS),

@@ -13,8 +13,9 @@ from typing import Any
 from harness.mock import shaped as shapes
 from harness.mock.answers import Answer, answer
 from harness.mock.catalog import Catalog
-from harness.mock.errors import INVALID_INPUT
+from harness.mock.errors import INVALID_INPUT, NO_SUCH_ROUTE
 from harness.mock.inference import Reply
+from harness.mock.openai_compat import run_openai
 
 LISTED_TASKS = frozenset({"text-generation", "chat", "text-embeddings"})
 
@@ -61,3 +62,25 @@ def anthropic_message(catalog: Catalog, body: Mapping[str, Any]) -> tuple[Reply,
         "usage": {"input_tokens": used["prompt_tokens"], "output_tokens": used["completion_tokens"]},
     }
     return Reply(200, answer=Answer(body=_dumps(result), content_type="application/json")), model_id
+
+
+def provider_call(catalog: Catalog, provider: str, rest: str, body: Any) -> tuple[Reply, str | None]:
+    """A provider-native path through AI Gateway: OpenAI-style chat, or Anthropic's messages."""
+    if not isinstance(body, Mapping) or not isinstance(body.get("model"), str):
+        return Reply.failure(400, INVALID_INPUT, "Error: at '/': 'model' is a required property"), None
+    if provider == "anthropic" and rest.rstrip("/").endswith("messages"):
+        return anthropic_message(catalog, body)
+    if rest.rstrip("/").endswith("chat/completions"):
+        return run_openai(catalog, "chat/completions", {**body, "model": f"{provider}/{body['model']}"})
+    return Reply.failure(404, NO_SUCH_ROUTE, f"Could not route to /{provider}/{rest}"), body["model"]
+
+
+def universal_step(catalog: Catalog, step: Mapping[str, Any]) -> tuple[Reply, str | None]:
+    """One step of the universal endpoint `{provider, endpoint, headers, query}`: Workers AI runs
+    `endpoint` as the model with `query` as a chat body; the others as `provider_call`."""
+    provider, endpoint, query = str(step.get("provider")), str(step.get("endpoint")), step.get("query")
+    if provider == "workers-ai":
+        return run_openai(
+            catalog, "chat/completions", {**(query if isinstance(query, Mapping) else {}), "model": endpoint}
+        )
+    return provider_call(catalog, provider, endpoint, query)
