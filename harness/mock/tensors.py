@@ -72,7 +72,7 @@ class TensorCall:
 def inputs_from_tensors(model: Model, tensors: Any, stream: bool) -> TensorCall:
     """The model inputs that `tensors` stand for."""
     if not isinstance(tensors, list):
-        return TensorCall(None, "Error: expected {\"input\": [tensors]}")
+        return TensorCall(None, 'Error: expected {"input": [tensors]}')
     by_name: dict[str, Tensor] = {}
     for i, item in enumerate(tensors):
         if not isinstance(item, Mapping) or "value" not in item:

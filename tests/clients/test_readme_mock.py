@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from mock.sdk_envs import python_env
 
 SECTION = Path(__file__).with_name("readme_mock.md")
