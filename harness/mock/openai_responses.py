@@ -93,7 +93,7 @@ def responses_body(body: Mapping[str, Any], text: str, calls: list[dict[str, Any
         "incomplete_details": None,
         "usage": {
             "input_tokens": used["prompt_tokens"],
-            "input_tokens_details": {"cached_tokens": 0},
+            "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
             "output_tokens": used["completion_tokens"],
             "output_tokens_details": {"reasoning_tokens": 0},
             "total_tokens": used["total_tokens"],
