@@ -1,7 +1,9 @@
-"""The `openai` packages (PyPI and npm), unchanged, against `harness mock`: chat (streamed, with tools
-and their results, structured output), completions, embeddings (float and base64), responses,
-models, errors, and AI Gateway's unified billing. The Python answers are validated by the package's
-own pydantic types (tests/clients/scripts/openai_py.py)."""
+"""Real clients, unchanged, against the mock (installed once per version, tests/mock/sdk_envs.py):
+the `openai` packages (PyPI and npm): chat (streamed, with tools and their results, structured
+output), completions, embeddings (float and base64), responses, models, errors, and AI Gateway's
+unified billing, the Python answers validated by the package's own pydantic types
+(scripts/openai_py.py); `langchain-cloudflare` (chat, stream, tools, embeddings) and the official
+`cloudflare` SDK (image, speech, tools, a validation error) (scripts/langchain_py.py)."""
 
 from __future__ import annotations
 
@@ -81,3 +83,27 @@ def test_npm_stream_final_completion_base64_embeddings_and_responses(npm_run: di
     assert npm_run["embeddings"] == {"dims": 768, "finite": True}
     assert npm_run["responses"].startswith("Mock answer") and npm_run["tools"] == "get_weather"
     assert npm_run["error"] == [400, "BadRequestError"]
+
+
+@pytest.fixture(scope="module")
+def langchain_run(mock: MockServer) -> dict[str, Any]:
+    base = f"https://localhost:{mock.tls_port}/client/v4"
+    argv = [str(python_env(*PYTHON)), str(SCRIPTS / "langchain_py.py"), base, mock.config.account_id,
+            mock.config.api_token]  # fmt: skip
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=180, env=env_for(mock))
+    assert done.returncode == 0, done.stderr
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def test_langchain_cloudflare_chat_stream_tools_and_embeddings(langchain_run: dict[str, Any]) -> None:
+    assert langchain_run["invoke"] == langchain_run["stream"] == "Mock answer"
+    assert langchain_run["tool_calls"] == [["get_weather", {"city": "Lisbon"}]]
+    assert langchain_run["embeddings"] == [768, 768]
+
+
+def test_cloudflare_sdk_image_speech_tools_and_error(langchain_run: dict[str, Any]) -> None:
+    assert langchain_run["image"] == "89504e47"  # PNG
+    assert langchain_run["speech"] == "fffb"  # an MP3 frame
+    assert langchain_run["sdk_tools"] == [{"name": "get_weather", "arguments": {"city": "Lisbon"}}]
+    assert langchain_run["error"] == [400, 5006, {}]
