@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mock.sdk_envs import npm_env, python_env
 
 from harness.mock.server import MockConfig, MockServer
-from mock.sdk_envs import npm_env, python_env
 
 SCRIPTS = Path(__file__).parent / "scripts"
 PYTHON = ("openai==3.51.0", "cloudflare==5.9.0", "langchain-cloudflare==0.4.3")

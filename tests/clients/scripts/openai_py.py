@@ -59,9 +59,9 @@ out["completion"] = raw(client.completions, Completion, model=LLAMA, prompt="Onc
 floats = raw(client.embeddings, CreateEmbeddingResponse, model="@cf/baai/bge-m3", input=["a", "b"],
              encoding_format="float")
 decoded = client.embeddings.create(model="@cf/baai/bge-m3", input=["a", "b"])  # base64 by default, decoded
-out["embeddings"] = {"dims": len(floats["data"][0]["embedding"]),
-                     "same": all(abs(x - y) < 1e-6 for x, y in zip(decoded.data[0].embedding, floats["data"][0]["embedding"]))}
-response = raw(client.responses, Response, model="@cf/openai/gpt-oss-120b", input="Tell me a joke")
+pairs = zip(decoded.data[0].embedding, floats["data"][0]["embedding"], strict=True)
+out["embeddings"] = {"dims": len(floats["data"][0]["embedding"]), "same": all(abs(x - y) < 1e-6 for x, y in pairs)}
+raw(client.responses, Response, model="@cf/openai/gpt-oss-120b", input="Tell me a joke")
 out["responses"] = client.responses.create(model="@cf/openai/gpt-oss-120b", input="Tell me a joke").output_text[:11]
 out["models"] = len(client.models.list().data)
 try:
