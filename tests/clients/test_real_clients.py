@@ -30,9 +30,8 @@ def mock() -> Iterator[MockServer]:
 
 
 def urls(mock: MockServer) -> list[str]:
-    base = f"https://localhost:{mock.tls_port}"
-    return [f"{base}/client/v4/accounts/{mock.config.account_id}/ai/v1", f"{base}/v1/{mock.config.account_id}/gw/compat",
-            mock.config.api_token]  # fmt: skip
+    base, account = f"https://localhost:{mock.tls_port}", mock.config.account_id
+    return [f"{base}/client/v4/accounts/{account}/ai/v1", f"{base}/v1/{account}/gw/compat", mock.config.api_token]
 
 
 def env_for(mock: MockServer) -> dict[str, str]:
