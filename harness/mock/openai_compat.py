@@ -22,7 +22,7 @@ from harness.mock.answers import Answer
 from harness.mock.catalog import Catalog, Model, explain
 from harness.mock.errors import INVALID_INPUT, NO_SUCH_MODEL, NO_SUCH_ROUTE
 from harness.mock.inference import Reply, run_found
-from harness.mock.openai_responses import responses_body, responses_inputs
+from harness.mock.openai_responses import responses_body, responses_events, responses_inputs
 
 ENDPOINTS = {
     "chat/completions": "text-generation",
@@ -99,6 +99,26 @@ def native_chat(model: Model, body: Mapping[str, Any]) -> dict[str, Any]:
     return inputs
 
 
+def _pieces(events: tuple[str, ...]) -> list[str]:
+    """The words of a streamed answer: native `{"response"}` events, or chat chunks' content."""
+    pieces = []
+    for event in events:
+        if event == "[DONE]":
+            continue
+        data = json.loads(event)
+        if "response" in data:
+            pieces.append(str(data["response"]))
+        else:
+            pieces += [str(c["delta"].get("content") or "") for c in data.get("choices", [])]
+    return [p for p in pieces if p]
+
+
+def _sse(events: list[dict[str, Any]]) -> Answer:
+    """The Responses API's server-sent events: each names its `type` in its data; no `[DONE]`."""
+    lines = tuple(json.dumps(e, separators=(",", ":")) for e in events)
+    return Answer(events=lines, content_type="text/event-stream")
+
+
 def _json(value: Any) -> Answer:
     return Answer(body=json.dumps(value, separators=(",", ":")).encode(), content_type="application/json")
 
@@ -136,13 +156,15 @@ def _formatted(body: Mapping[str, Any], text: str, seed: str) -> str:
 
 def _shape(endpoint: str, model: Model, body: Mapping[str, Any], inputs: Any, answer: Answer) -> Answer:
     prompt = shapes.prompt_of(inputs)
+    if endpoint == "responses" and answer.events is not None:
+        return _sse(responses_events(body, _pieces(answer.events), prompt))
     if model.answer_name == "chat":  # a chat model already answers OpenAI's chat body
         if answer.events is not None or endpoint == "chat/completions":
             return answer if answer.events is not None else _json(answer.result)
         message = answer.result["choices"][0]["message"]
         answer = Answer({"response": message["content"] or "", "tool_calls": message.get("tool_calls") or []})
     if answer.events is not None:
-        pieces = [json.loads(e)["response"] for e in answer.events if e != "[DONE]"]
+        pieces = _pieces(answer.events)
         if endpoint == "completions":
             return _events(_completion_chunks(body["model"], pieces))
         calls = shapes.tool_calls(inputs.get("tools"), inputs.get("messages"), prompt.encode())

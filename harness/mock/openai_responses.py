@@ -3,7 +3,9 @@ it (`openai.responses.create({model, input})`).
 
 `responses_inputs` turns a Responses body into a chat body (instructions as a system message,
 `function_call_output` items as tool messages, Responses tools as chat tools); `responses_body`
-is the `response` object the client reads (`output_text` is the text of its message).
+is the `response` object the client reads (`output_text` is the text of its message), and
+`responses_events` the events of a streamed one (`response.output_text.delta` a piece, then
+`response.completed` with the whole response).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def responses_inputs(body: Mapping[str, Any]) -> dict[str, Any]:
         chat["tools"] = tools
     if isinstance(body.get("max_output_tokens"), int):
         chat["max_tokens"] = body["max_output_tokens"]
-    for key in ("temperature", "top_p"):
+    for key in ("temperature", "top_p", "stream"):
         if key in body:
             chat[key] = body[key]
     return chat
@@ -99,3 +101,25 @@ def responses_body(body: Mapping[str, Any], text: str, calls: list[dict[str, Any
             "total_tokens": used["total_tokens"],
         },
     }
+
+
+def responses_events(body: Mapping[str, Any], pieces: list[str], prompt: str) -> list[dict[str, Any]]:
+    """The server-sent events of a streamed response saying `pieces`, as the Responses API sends them."""
+    whole = responses_body(body, "".join(pieces), [], prompt)
+    message = whole["output"][0]
+    started = {**whole, "status": "in_progress", "output": [], "usage": None}
+    empty_item = {**message, "status": "in_progress", "content": []}
+    empty_part = {"type": "output_text", "text": "", "annotations": []}
+    where = {"item_id": message["id"], "output_index": 0, "content_index": 0}
+    events: list[dict[str, Any]] = [
+        {"type": "response.created", "response": started},
+        {"type": "response.in_progress", "response": started},
+        {"type": "response.output_item.added", "output_index": 0, "item": empty_item},
+        {"type": "response.content_part.added", **where, "part": empty_part},
+        *({"type": "response.output_text.delta", **where, "delta": p, "logprobs": []} for p in pieces),
+        {"type": "response.output_text.done", **where, "text": "".join(pieces), "logprobs": []},
+        {"type": "response.content_part.done", **where, "part": message["content"][0]},
+        {"type": "response.output_item.done", "output_index": 0, "item": message},
+        {"type": "response.completed", "response": whole},
+    ]
+    return [{**event, "sequence_number": i} for i, event in enumerate(events)]

@@ -72,6 +72,7 @@ def test_python_completions_embeddings_responses_models_errors(python_run: dict[
     assert python_run["completion"].startswith("Mock answer")
     assert python_run["embeddings"] == {"dims": 1024, "same": True}
     assert python_run["responses"] == "Mock answer" and python_run["models"] > 50
+    assert python_run["responses_stream"] == ["response.created", "response.completed", "Mock answer"]
     status, body = python_run["error"]
     assert status == 400 and "5007" in json.dumps(body)
     assert python_run["unified"] == "openai/gpt-4.1-mini"

@@ -63,6 +63,9 @@ pairs = zip(decoded.data[0].embedding, floats["data"][0]["embedding"], strict=Tr
 out["embeddings"] = {"dims": len(floats["data"][0]["embedding"]), "same": all(abs(x - y) < 1e-6 for x, y in pairs)}
 raw(client.responses, Response, model="@cf/openai/gpt-oss-120b", input="Tell me a joke")
 out["responses"] = client.responses.create(model="@cf/openai/gpt-oss-120b", input="Tell me a joke").output_text[:11]
+with client.responses.stream(model="@cf/openai/gpt-oss-120b", input="Tell me a joke") as events:
+    kinds = [event.type for event in events]
+    out["responses_stream"] = [kinds[0], kinds[-1], events.get_final_response().output_text[:11]]
 out["models"] = len(client.models.list().data)
 try:
     client.chat.completions.create(model="@cf/nobody/nothing", messages=ASK)
