@@ -30,7 +30,7 @@ def describe(server: MockServer) -> list[str]:
     lines = [
         f"ca_file={ca}",
         f"account_id={account}",
-        f"api_token={server.config.api_token} (send Authorization: Bearer <token>)",
+        f"api_token={server.config.api_token} (Authorization: Bearer <token>, or X-Auth-Email + X-Auth-Key: <token>)",
         f"proxy_port={server.proxy_port} app_port={server.app_port} tls_port={server.tls_port or '-'}",
         f"HTTP base URL:  {app}/client/v4",
     ]
