@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_DIR = ROOT / "scripts" / "gen_catalog"
@@ -139,7 +141,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail if the committed catalog is not current")
     args = parser.parse_args(argv)
     facts = yaml.safe_load((DATA / "facts.yaml").read_text("utf-8"))
-    text = json.dumps(build(extract(), facts), indent=1, sort_keys=False) + "\n"
+    catalog = build(extract(), facts)
+    for task in catalog["tasks"].values():  # harness/mock/catalog.py trusts the generated file
+        Draft202012Validator.check_schema(task.get("schema", {}))
+    for model_id, model in catalog["models"].items():
+        for part in ("schema", "output"):
+            try:
+                Draft202012Validator.check_schema(model.get(part, {}))
+            except SchemaError as exc:
+                raise SystemExit(f"{model_id}: its {part} is not a JSON Schema: {exc.message}") from exc
+    text = json.dumps(catalog, indent=1, sort_keys=False) + "\n"
     if args.check:
         current = OUT.read_text("utf-8") if OUT.exists() else ""
         print("catalog is current" if current == text else f"{OUT} is stale: run make catalog")

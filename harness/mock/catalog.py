@@ -99,7 +99,8 @@ class Catalog:
         for name, entry in raw.get("tasks", {}).items():
             try:
                 schema = entry.get("schema", {"type": "object"})
-                Draft202012Validator.check_schema(schema)
+                if text is not None:  # the generated catalog's schemas were checked by scripts/gen_catalog.py
+                    Draft202012Validator.check_schema(schema)
                 task = Task(name, entry["answer"], schema, entry.get("binary_input"))
             except Exception as exc:
                 raise CatalogError(f"task {name!r}: {exc}") from exc
