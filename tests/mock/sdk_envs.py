@@ -1,8 +1,9 @@
-"""Throwaway installs of the official `cloudflare` SDKs, cached by version.
+"""Throwaway installs of real clients (the official `cloudflare` SDKs, `openai`, `langchain-cloudflare`),
+cached by their pinned versions.
 
-Python majors cannot share one environment, so each version gets its own venv under
-`~/.cache/harness-test-sdks/python-cloudflare-<version>` (pip from PyPI); the npm package goes to
-`.../npm-cloudflare-<version>`. An install is made in a temporary folder and renamed into place
+Python majors cannot share one environment, so each set of requirements gets its own venv under
+`~/.cache/harness-test-sdks/python-<name>-<version>...` (pip from PyPI); npm packages go to
+`.../npm-<name>-<version>...`. An install is made in a temporary folder and renamed into place
 when it is complete, under a lock, so parallel test processes and interrupted runs are safe.
 """
 
