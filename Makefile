@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 RUNNERS := runners
 BASE    ?= auto
 
-.PHONY: setup deps runners system engine images test test-fast run bench lint clean screenshot
+.PHONY: setup deps runners system engine images test test-fast run bench catalog lint clean screenshot
 
 setup: deps runners system engine images
 
@@ -54,6 +54,11 @@ screenshot: deps
 
 bench: deps
 	$(BIN)/python scripts/bench.py
+
+# The Workers AI model catalog (harness/mock/data/catalog.json), regenerated from the pinned packages
+# of scripts/gen_catalog/package.json; bump their versions there to take newer models.
+catalog: deps
+	$(BIN)/python scripts/gen_catalog.py
 
 lint: deps
 	$(BIN)/ruff check harness tests scripts

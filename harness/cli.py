@@ -132,7 +132,9 @@ def cmd_mock(args: argparse.Namespace) -> int:
     from harness.mock.standalone import run_standalone
 
     config = load_config(Path(args.config) if args.config else None)
-    mock_config = MockConfig(scenarios=config.scenarios, openapi_docs=config.openapi)
+    identity = {"account_id": args.account_id, "api_token": args.token}
+    mock_config = MockConfig(scenarios=config.scenarios, openapi_docs=config.openapi,
+                             **{key: value for key, value in identity.items() if value})
     run_standalone(mock_config, proxy_port=args.proxy_port, app_port=args.app_port,
                    tls_port=None if args.tls_port < 0 else args.tls_port,
                    state_dir=Path(args.state_dir) if args.state_dir else None, host=args.host)
@@ -224,6 +226,8 @@ def parser() -> argparse.ArgumentParser:
     mock.add_argument("--tls-port", type=int, default=8443, help="HTTPS with the printed CA (-1: none)")
     mock.add_argument("--host", default="127.0.0.1", help="the address to listen on (0.0.0.0: every interface)")
     mock.add_argument("--state-dir", default=None, help="where the CA and state are written")
+    mock.add_argument("--account-id", help="the account id the mock accepts (default: the one it prints)")
+    mock.add_argument("--token", help="the API token the mock accepts (default: the one it prints)")
     mock.add_argument("--config", metavar="FILE", help="harness.toml or pyproject.toml with scenarios and openapi "
                       "documents (default: found in the current folder)")
     mock.set_defaults(func=cmd_mock)

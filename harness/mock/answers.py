@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from harness.mock import shaped as shapes
 from harness.mock.catalog import Model
 
 _SENTENCES = (
@@ -40,6 +41,8 @@ class Answer:
     content_type: str = "application/json"
     events: tuple[str, ...] | None = None
     """For streams: the `data:` payloads of the server-sent events, `[DONE]` last."""
+    result_info: Mapping[str, int] | None = None
+    """The envelope's paging of a list (`count`, `page`, `per_page`, `total_count`), if any."""
 
 
 def digest(model: Model, inputs: Any, raw: bytes | None = None) -> bytes:
@@ -75,10 +78,9 @@ def text(model: Model, inputs: Any, seed: bytes) -> Answer:
         events = tuple(json.dumps({"response": t}, separators=(",", ":")) for t in tokens) + ("[DONE]",)
         return Answer(events=events, content_type="text/event-stream")
     result: dict[str, Any] = {"response": "".join(tokens)}
-    tools = inputs.get("tools") or []
-    if tools and isinstance(tools[0], Mapping):
-        name = tools[0].get("name") or (tools[0].get("function") or {}).get("name", "")
-        result["tool_calls"] = [{"name": name, "arguments": {}}]
+    tool = shapes.calls_tool(inputs.get("tools"), inputs.get("messages"))
+    if tool is not None:
+        result["tool_calls"] = [{"name": tool.get("name", ""), "arguments": shapes.arguments(tool, seed)}]
     return Answer(result)
 
 
@@ -175,6 +177,35 @@ def image(model: Model, inputs: Any, seed: bytes) -> Answer:
     return Answer(body=png(8, 8, (seed[0], seed[1], seed[2])), content_type="image/png")
 
 
+def chat(model: Model, inputs: Any, seed: bytes) -> Answer:
+    """Chat models (their output type is OpenAI's): a `chat.completion`, or its chunks when streamed."""
+    limit = int(
+        inputs.get("max_tokens") or inputs.get("max_completion_tokens") or model.settings.get("max_tokens", 256)
+    )
+    pieces = _sentence(model, seed, limit)
+    calls = shapes.tool_calls(inputs.get("tools"), inputs.get("messages"), seed)
+    prompt = shapes.prompt_of(inputs)
+    if inputs.get("stream"):
+        chunks = shapes.chat_chunks(model.id, pieces, calls, prompt)
+        events = tuple(json.dumps(c, separators=(",", ":")) for c in chunks) + ("[DONE]",)
+        return Answer(events=events, content_type="text/event-stream")
+    return Answer(shapes.chat_completion(model.id, "".join(pieces), calls, prompt))
+
+
+def shaped(model: Model, inputs: Any, seed: bytes) -> Answer:
+    """A model with its own output type: a value of that type (see `harness.mock.shaped.fill`)."""
+    rng = _rng(seed)
+    words = iter(lambda: "".join(_sentence(model, rng.randbytes(32), 12)), None)
+    picture = png(8, 8, (seed[0], seed[1], seed[2]))
+    return Answer(shapes.fill(model.output or {}, rng, lambda: str(next(words)), picture))
+
+
+def speech(model: Model, inputs: Any, seed: bytes) -> Answer:
+    """Text to speech: `audio/mpeg` bytes, about a second a sentence of the prompt."""
+    said = str(inputs.get("prompt") or inputs.get("text") or "")
+    return Answer(body=shapes.mp3(1 + said.count(".")), content_type="audio/mpeg")
+
+
 AnswerFunction = Callable[[Model, Any, bytes], Answer]
 
 ANSWERS: Mapping[str, AnswerFunction] = {
@@ -189,9 +220,12 @@ ANSWERS: Mapping[str, AnswerFunction] = {
     "speech_recognition": speech_recognition,
     "image_to_text": image_to_text,
     "image": image,
+    "chat": chat,
+    "shaped": shaped,
+    "speech": speech,
 }
 
 
 def answer(model: Model, inputs: Any, raw: bytes | None = None) -> Answer:
     """The deterministic answer of `model` to valid `inputs` (`raw`: a binary body, if any)."""
-    return ANSWERS[model.task.answer](model, inputs, digest(model, inputs, raw))
+    return ANSWERS[model.answer_name](model, inputs, digest(model, inputs, raw))

@@ -17,7 +17,6 @@ recorded in the journal before its answer leaves. Who sent it comes from the pro
 
 from __future__ import annotations
 
-import hmac
 import re
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -27,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from harness.mock.ai_routes import credentials, extra_routes
 from harness.mock.binding import binding_fetch, binding_run
 from harness.mock.errors import AUTH_ERROR, INTERNAL_ERROR, INVALID_INPUT, METHOD_NOT_ALLOWED, NO_SUCH_ROUTE
 from harness.mock.inference import Reply, parse_json, run_body
@@ -47,10 +47,10 @@ def _gate(request: Request, state: MockState, method: str | None = "POST") -> Re
     if method is not None and request.method != method:
         return Reply.failure(405, METHOD_NOT_ALLOWED, f"Method {request.method} not allowed")
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if (scheme.lower() != "bearer" or not token.strip()) and not request.headers.get("x-auth-key"):
         return Reply.failure(401, AUTH_ERROR, "Authentication error")
     account_id = request.path_params.get("account_id", state.account_id)
-    if not hmac.compare_digest(token.strip().encode(), state.api_token.encode()) or account_id != state.account_id:
+    if not credentials(request, state) or account_id != state.account_id:
         return Reply.failure(403, AUTH_ERROR, "Authentication error")
     return None
 
@@ -181,6 +181,7 @@ def build_app(state: MockState) -> Starlette:
             Route(f"/__harness/binding/{name}", _guarded(state, partial(door, state=state), "binding"), methods=POST)
             for name, door in (("run", binding_run), ("fetch", binding_fetch))
         ),
+        *extra_routes(state),
         Route("/__harness/{rest:path}", admin_not_found, methods=ALL_METHODS),
         *(Route(path, _guarded(state, openai_run), methods=ALL_METHODS) for path in openai_paths),
         *(Route(path, _guarded(state, rest_run), methods=ALL_METHODS) for path in run_paths),

@@ -31,23 +31,34 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from harness.mock.errors import INVALID_INPUT, NO_SUCH_ROUTE
-from harness.mock.inference import Reply, parse_json, run_model
+from harness.mock.inference import Reply, parse_json, run_found, run_model
+from harness.mock.openai_compat import resolve
 from harness.mock.state import MockState, record, request_id, respond, scenario, sse, too_large
 from harness.mock.tensors import TensorCall, answer_tensors, inputs_from_tensors, stream_events
 
 
 async def binding_run(request: Request, state: MockState) -> Response:
-    """The runtime binding's `run(model, inputs, options)`."""
+    """The runtime binding's `run(model, inputs, options)`: a catalog model, `workers-ai/<id>`, or
+    an AI Gateway provider's (`openai/gpt-4.1-mini`, unified billing). With `options.gateway` the
+    answer carries the `cf-aig-log-id` that `gateway(id).getLog` reads."""
     call, problem = parse_json(await request.body())
     model_id = call.get("model") if isinstance(call, dict) else None
     inputs = call.get("inputs") if isinstance(call, dict) else None
+    options = call.get("options") if isinstance(call, dict) else None
     if not isinstance(model_id, str):
         reply = Reply.failure(400, INVALID_INPUT, problem or "binding call without a model name")
     else:
-        reply = too_large(await request.body(), state) or run_model(state.catalog, model_id, inputs)[0]
+        model = resolve(state.catalog, model_id)
+        found = (
+            run_found(state.catalog, model, inputs)
+            if model is not None
+            else run_model(state.catalog, model_id, inputs)[0]
+        )
+        reply = too_large(await request.body(), state) or found
         reply = await scenario(request, state, model_id, reply)
     entry = await record(request, state, "binding", reply, json=inputs, model=model_id)
-    return respond(reply, entry)
+    gateway = isinstance(options, dict) and isinstance(options.get("gateway"), dict)
+    return respond(reply, entry, {"cf-aig-log-id": request_id(entry)["cf-ai-req-id"]} if gateway else None)
 
 
 def _model_id(header: str) -> str:

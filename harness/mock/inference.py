@@ -40,14 +40,21 @@ class Reply:
         return cls.failure(error.status, error.code, error.text(model, path))
 
     def envelope(self) -> dict[str, Any]:
-        """The Cloudflare envelope `{"result", "success", "errors", "messages"}`."""
+        """The Cloudflare envelope `{"result", "success", "errors", "messages"}` (and `result_info`
+        for a page of a list). A failed input validation (5006) carries `result: {}`, as the
+        service answers it; other errors `null`."""
         result = self.answer.result if self.answer is not None and not self.errors else None
-        return {
+        if any(code == INVALID_INPUT for code, _ in self.errors):
+            result = {}
+        envelope = {
             "result": result,
             "success": not self.errors,
             "errors": [{"code": c, "message": m} for c, m in self.errors],
             "messages": [],
         }
+        if self.answer is not None and self.answer.result_info is not None and not self.errors:
+            envelope["result_info"] = dict(self.answer.result_info)
+        return envelope
 
     @property
     def content_type(self) -> str:
@@ -92,10 +99,15 @@ def run_model(catalog: Catalog, model_id: str, inputs: Any, raw: bytes | None = 
     model = catalog.lookup(model_id)
     if model is None:
         return Reply.failure(400, NO_SUCH_MODEL, f"No such model {model_id} or task"), None
+    return run_found(catalog, model, inputs, raw), model
+
+
+def run_found(catalog: Catalog, model: Model, inputs: Any, raw: bytes | None = None) -> Reply:
+    """Validates `inputs` for a model already found (in the catalog or as a provider's) and answers."""
     problem = catalog.validate(model, inputs)
     if problem is not None:
-        return Reply.failure(400, INVALID_INPUT, problem), model
-    return Reply(200, answer=answer(model, inputs, raw)), model
+        return Reply.failure(400, INVALID_INPUT, problem)
+    return Reply(200, answer=answer(model, inputs, raw))
 
 
 def run_body(catalog: Catalog, model_id: str, body: bytes) -> tuple[Reply, Parsed | None]:

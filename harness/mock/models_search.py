@@ -1,7 +1,8 @@
 """`GET /accounts/{account_id}/ai/models/search`: the model list, answered from the catalog.
 
 Pages show it to let readers discover models; it takes `search` (a substring of the name), `task`
-(a task's display name or slug), `page` and `per_page`, and answers the models in the envelope.
+(a task's display name or slug), `page` and `per_page`, and answers the models in the envelope,
+with `result_info` (`count`, `page`, `per_page`, `total_count`) for paging.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def describe(model: Model) -> dict[str, Any]:
         "source": 1,
         "task": {"id": _stable_id(model.task.name), "name": task_title(model.task.name),
                  "description": f"{task_title(model.task.name)} models"},
+        "tags": [],
         "properties": [],
     }
 
@@ -48,4 +50,5 @@ def search(catalog: Catalog, query: dict[str, str]) -> Reply:
     except ValueError:
         return Reply.failure(400, 1001, "page and per_page must be whole numbers")
     chosen = found[(page - 1) * per_page: page * per_page]
-    return Reply(200, answer=Answer(result=[describe(m) for m in chosen]))
+    paging = {"count": len(chosen), "page": page, "per_page": per_page, "total_count": len(found)}
+    return Reply(200, answer=Answer(result=[describe(m) for m in chosen], result_info=paging))

@@ -72,7 +72,7 @@ class TensorCall:
 def inputs_from_tensors(model: Model, tensors: Any, stream: bool) -> TensorCall:
     """The model inputs that `tensors` stand for."""
     if not isinstance(tensors, list):
-        return TensorCall(None, "Error: expected {\"input\": [tensors]}")
+        return TensorCall(None, 'Error: expected {"input": [tensors]}')
     by_name: dict[str, Tensor] = {}
     for i, item in enumerate(tensors):
         if not isinstance(item, Mapping) or "value" not in item:
@@ -130,7 +130,7 @@ def stream_events(call: TensorCall, answer: Answer) -> tuple[str, ...]:
 def answer_tensors(model: Model, call: TensorCall, answer: Answer) -> list[Tensor]:
     """The tensors of a non-streamed answer."""
     result = answer.result
-    kind = model.task.answer
+    kind = model.answer_name
     if kind == "text":
         return _text(_echoed(call, result["response"]))
     if kind == "embeddings":

@@ -1,8 +1,9 @@
-"""Throwaway installs of the official `cloudflare` SDKs, cached by version.
+"""Throwaway installs of real clients (the official `cloudflare` SDKs, `openai`, `langchain-cloudflare`),
+cached by their pinned versions.
 
-Python majors cannot share one environment, so each version gets its own venv under
-`~/.cache/harness-test-sdks/python-cloudflare-<version>` (pip from PyPI); the npm package goes to
-`.../npm-cloudflare-<version>`. An install is made in a temporary folder and renamed into place
+Python majors cannot share one environment, so each set of requirements gets its own venv under
+`~/.cache/harness-test-sdks/python-<name>-<version>...` (pip from PyPI); npm packages go to
+`.../npm-<name>-<version>...`. An install is made in a temporary folder and renamed into place
 when it is complete, under a lock, so parallel test processes and interrupted runs are safe.
 """
 
@@ -46,14 +47,13 @@ def _installed(name: str, install: list[list[str]], probe: str) -> Path:
     return target
 
 
-def python_sdk(version: str) -> Path:
-    """The python of a venv with `cloudflare==version` installed."""
+def python_env(*requirements: str) -> Path:
+    """The python of a venv with `requirements` (pinned: `name==version`) installed."""
     folder = _installed(
-        f"python-cloudflare-{version}",
+        "python-" + "-".join(r.replace("==", "-") for r in requirements),
         [
             [sys.executable, "-m", "venv", "{dir}"],
-            ["{dir}/bin/python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-             f"cloudflare=={version}"],
+            ["{dir}/bin/python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *requirements],
         ],
         "bin/python",
     )
@@ -61,11 +61,23 @@ def python_sdk(version: str) -> Path:
     return folder / "bin" / "python"
 
 
-def npm_sdk(version: str) -> Path:
-    """A `node_modules` folder with `cloudflare@version` installed."""
+def python_sdk(version: str) -> Path:
+    """The python of a venv with `cloudflare==version` installed."""
+    return python_env(f"cloudflare=={version}")
+
+
+def npm_env(*packages: str) -> Path:
+    """A `node_modules` folder with `packages` (pinned: `name@version`) installed."""
+    name = "npm-" + "-".join(p.lstrip("@").replace("/", "-").replace("@", "-") for p in packages)
+    first = packages[0].rpartition("@")[0] or packages[0]
     folder = _installed(
-        f"npm-cloudflare-{version}",
-        [["npm", "install", "--prefix", "{dir}", "--no-audit", "--no-fund", "--no-save", f"cloudflare@{version}"]],
-        "node_modules/cloudflare/package.json",
+        name,
+        [["npm", "install", "--prefix", "{dir}", "--no-audit", "--no-fund", "--no-save", *packages]],
+        f"node_modules/{first}/package.json",
     )
     return folder / "node_modules"
+
+
+def npm_sdk(version: str) -> Path:
+    """A `node_modules` folder with `cloudflare@version` installed."""
+    return npm_env(f"cloudflare@{version}")

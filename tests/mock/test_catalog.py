@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import re
 import struct
+import subprocess
+import sys
 import zlib
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-from harness.mock.answers import ANSWERS
+from harness.mock.answers import ANSWERS, answer
 from harness.mock.catalog import Catalog, CatalogError
 from harness.mock.server import MockServer
 from harness.route import Route
@@ -139,3 +144,56 @@ def test_max_tokens_bounds_the_answer(route: Route) -> None:
     result = post(route, "@cf/meta/llama-3-8b-instruct", json={"prompt": "hi", "max_tokens": 3}).json()["result"]
 
     assert len(result["response"].split()) == 3
+
+
+MODEL_ID = re.compile(r"@(?:cf|hf)/[\w.-]+/[\w.-]+")
+
+
+def pages_to_check() -> list[Path]:
+    """The docs corpus beside the repo (`../shared/corpus` from any folder above the tests), else the
+    repo's own fixture pages, where no corpus is checked out (a clean clone in CI)."""
+    here = Path(__file__).resolve()
+    for folder in here.parents:
+        corpus = folder / "shared" / "corpus"
+        if corpus.is_dir():
+            return sorted(corpus.rglob("*.md*"))
+    return sorted((here.parents[2] / "fixtures").rglob("*.md*"))
+
+
+def test_every_model_a_page_uses_is_in_the_catalog() -> None:
+    used: dict[str, Path] = {}
+    for page in pages_to_check():
+        for found in MODEL_ID.findall(page.read_text("utf-8", errors="replace")):
+            used.setdefault(found.rstrip("."), page)
+
+    assert used, "no page names a model: the pages were not found"
+    missing = {model: str(page) for model, page in used.items() if CATALOG.lookup(model) is None}
+    assert not missing, f"models used on pages but not in the catalog (run make catalog): {missing}"
+
+
+def test_the_catalog_names_its_sources_and_versions() -> None:
+    packages = {(s["package"], s["version"]) for s in CATALOG.sources}
+
+    assert any(name == "@cloudflare/workers-types" and version.startswith("5.") for name, version in packages)
+    assert ("@cloudflare/ai", "1.2.2") in packages
+    for model_id in ("@cf/openai/gpt-oss-120b", "@cf/black-forest-labs/flux-1-schnell", "@cf/myshell-ai/melotts"):
+        model = CATALOG.lookup(model_id)
+        assert model is not None and "@cloudflare/workers-types" in model.sources, model_id
+
+
+def test_a_model_with_its_own_type_is_validated_and_answered_by_it() -> None:
+    flux = CATALOG.lookup("@cf/black-forest-labs/flux-1-schnell")
+    assert flux is not None
+    assert CATALOG.validate(flux, {"steps": 4}) == "Error: at '/': 'prompt' is a required property"
+    assert CATALOG.validate(flux, {"prompt": "a cat", "steps": 4}) is None
+    image = answer(flux, {"prompt": "a cat"}).result["image"]
+    assert base64.b64decode(image).startswith(b"\x89PNG")
+
+
+def test_the_committed_catalog_is_what_make_catalog_generates() -> None:
+    """The catalog is generated data: regenerating it from the pinned packages changes nothing."""
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, str(root / "scripts" / "gen_catalog.py"), "--check"],
+                          capture_output=True, text=True, timeout=600)  # fmt: skip
+
+    assert done.returncode == 0, done.stdout + done.stderr

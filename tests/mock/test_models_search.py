@@ -40,6 +40,8 @@ def test_search_and_paging(mock: MockServer) -> None:
     first = [m["name"] for m in get(mock, "?search=llama&per_page=2&page=1").json()["result"]]
     second = [m["name"] for m in get(mock, "?search=llama&per_page=2&page=2").json()["result"]]
     assert first + second == everything[:4]
+    info = get(mock, "?search=llama&per_page=2&page=2").json()["result_info"]
+    assert info == {"count": 2, "page": 2, "per_page": 2, "total_count": len(everything)}
 
 
 def test_needs_the_token_and_is_recorded(mock: MockServer) -> None:

@@ -1,8 +1,11 @@
-"""The OpenAI-compatible endpoints: same catalog and answers, OpenAI-shaped bodies."""
+"""The OpenAI-compatible endpoints: same catalog and answers, OpenAI-shaped bodies (the shapes are
+checked against the `openai` packages' own types in tests/clients)."""
 
 from __future__ import annotations
 
+import base64
 import json
+import struct
 from typing import Any
 
 import requests
@@ -54,7 +57,7 @@ def test_errors_keep_the_envelope(route: Route) -> None:
     no_model = post(route, V1 + "chat/completions", {"messages": MESSAGES})
     wrong_task = post(route, V1 + "embeddings", {"model": LLAMA, "input": "x"})
     invalid = post(route, V1 + "chat/completions", {"model": LLAMA, "messages": [{"role": "user"}]})
-    unknown = post(route, V1 + "responses", {"model": LLAMA})
+    unknown = post(route, V1 + "nonsense", {"model": LLAMA})
 
     assert unauthorized.status_code == 401
     assert no_model.status_code == 400 and "'model'" in no_model.json()["errors"][0]["message"]
@@ -68,3 +71,131 @@ def test_gateway_openai_path(route: Route) -> None:
     response = post(route, url, {"model": LLAMA, "messages": MESSAGES})
 
     assert response.status_code == 200 and response.json()["object"] == "chat.completion"
+
+
+TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "description": "The weather in a city",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+        },
+    }
+]
+
+
+def test_a_tool_call_then_its_result(route: Route) -> None:
+    first = post(route, V1 + "chat/completions", {"model": LLAMA, "messages": MESSAGES, "tools": TOOLS}).json()
+    [call] = first["choices"][0]["message"]["tool_calls"]
+    follow_up = [
+        {"role": "system", "content": [{"type": "text", "text": "Be brief."}]},
+        *MESSAGES,
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": call["id"], "content": '{"temp": 21}'},
+    ]
+    second = post(route, V1 + "chat/completions", {"model": LLAMA, "messages": follow_up, "tools": TOOLS})
+
+    assert first["choices"][0]["finish_reason"] == "tool_calls" and first["choices"][0]["message"]["content"] is None
+    assert call["type"] == "function" and json.loads(call["function"]["arguments"]) == {"city": "Lisbon"}
+    assert second.status_code == 200, second.text
+    assert second.json()["choices"][0]["message"]["content"].startswith("Mock answer")
+
+
+def test_a_stream_ends_with_finish_reason_and_usage(route: Route) -> None:
+    body = {"model": LLAMA, "messages": MESSAGES, "stream": True, "stream_options": {"include_usage": True}}
+    chunks = [json.loads(e) for e in sse_events(post(route, V1 + "chat/completions", body).text)[:-1]]
+
+    assert chunks[0]["choices"][0]["delta"]["role"] == "assistant"
+    assert [c["choices"][0]["finish_reason"] for c in chunks][-2:] == [None, "stop"]
+    assert chunks[-1]["usage"]["completion_tokens"] == len(chunks) - 2
+
+
+def test_json_schema_response_format_answers_json_of_the_schema(route: Route) -> None:
+    schema = {"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "number"}},
+              "required": ["name", "age"]}  # fmt: skip
+    asked = {"type": "json_schema", "json_schema": {"name": "person", "schema": schema}}
+    body = post(route, V1 + "chat/completions", {"model": LLAMA, "messages": MESSAGES, "response_format": asked})
+
+    content = json.loads(body.json()["choices"][0]["message"]["content"])
+    assert set(content) == {"name", "age"} and isinstance(content["age"], float)
+
+
+def test_embeddings_in_base64_are_the_float32_of_the_floats(route: Route) -> None:
+    request = {"model": "@cf/baai/bge-small-en-v1.5", "input": ["a"]}
+    floats = post(route, V1 + "embeddings", request).json()["data"][0]["embedding"]
+    packed = post(route, V1 + "embeddings", {**request, "encoding_format": "base64"}).json()["data"][0]["embedding"]
+
+    decoded = struct.unpack("<384f", base64.b64decode(packed))
+    assert len(decoded) == len(floats) and all(abs(a - b) < 1e-6 for a, b in zip(decoded, floats, strict=True))
+
+
+def test_completions_responses_and_models(route: Route) -> None:
+    completion = post(route, V1 + "completions", {"model": LLAMA, "prompt": "Once upon"}).json()
+    response = post(route, V1 + "responses", {"model": "@cf/openai/gpt-oss-120b", "input": "Hi"}).json()
+    listed = requests.get(V1 + "models", headers=AUTH, proxies={"https": route.proxy_url}, verify=route.ca_file)
+
+    assert completion["object"] == "text_completion" and completion["choices"][0]["text"].startswith("Mock")
+    assert response["object"] == "response" and response["output"][0]["content"][0]["type"] == "output_text"
+    ids = {m["id"] for m in listed.json()["data"]}
+    assert {LLAMA, "@cf/openai/gpt-oss-120b", "@cf/baai/bge-m3"} <= ids and "@cf/openai/whisper" not in ids
+
+
+def test_unified_billing_models_by_provider_prefix(route: Route) -> None:
+    third = post(route, V1 + "chat/completions", {"model": "openai/gpt-4.1-mini", "messages": MESSAGES})
+    workers = post(route, V1 + "chat/completions", {"model": f"workers-ai/{LLAMA}", "messages": MESSAGES})
+    unknown = post(route, V1 + "chat/completions", {"model": "nobody/gpt-4.1-mini", "messages": MESSAGES})
+
+    assert third.status_code == 200 and third.json()["model"] == "openai/gpt-4.1-mini"
+    assert workers.status_code == 200 and workers.json()["choices"][0]["message"]["content"].startswith("Mock")
+    assert unknown.status_code == 400 and unknown.json()["errors"][0]["code"] == 5007
+
+
+GATEWAY = f"https://gateway.ai.cloudflare.com/v1/{CONFIG.account_id}/my-gateway/"
+AIG = {"cf-aig-authorization": f"Bearer {CONFIG.api_token}"}
+
+
+def test_gateway_compat_and_provider_native_endpoints(mock: MockServer, route: Route) -> None:
+    compat = post(
+        route, GATEWAY + "compat/chat/completions", {"model": "anthropic/claude-4", "messages": MESSAGES}, AIG
+    )
+    native = post(route, GATEWAY + "openai/chat/completions", {"model": "gpt-4.1-mini", "messages": MESSAGES},
+                  {"Authorization": "Bearer sk-provider-key"})  # fmt: skip
+    claude = post(route, GATEWAY + "anthropic/v1/messages",
+                  {"model": "claude-4", "max_tokens": 64, "messages": MESSAGES}, AIG)  # fmt: skip
+    universal = post(route, GATEWAY.rstrip("/"),
+                     [{"provider": "workers-ai", "endpoint": LLAMA, "headers": {}, "query": {"messages": MESSAGES}}],
+                     AIG)  # fmt: skip
+
+    assert compat.status_code == 200 and compat.json()["object"] == "chat.completion"
+    assert native.status_code == 200 and native.json()["choices"][0]["finish_reason"] == "stop"
+    assert claude.json()["type"] == "message" and claude.json()["content"][0]["type"] == "text"
+    assert universal.status_code == 200 and universal.json()["model"] == LLAMA
+    assert [e.model for e in journal_of(mock, route)] == [
+        "anthropic/claude-4",
+        "openai/gpt-4.1-mini",
+        "claude-4",
+        LLAMA,
+    ]
+
+
+def test_gateway_credentials(route: Route) -> None:
+    body = {"model": "openai/gpt-4.1-mini", "messages": MESSAGES}
+    none = post(route, GATEWAY + "compat/chat/completions", body, {})
+    wrong = post(route, GATEWAY + "compat/chat/completions", body, {"cf-aig-authorization": "Bearer nope"})
+
+    for response in (none, wrong):
+        assert response.status_code == 401 and response.json()["errors"] == [{"code": 2009, "message": "Unauthorized"}]
+
+
+def test_model_schema_and_the_other_auth_style(route: Route) -> None:
+    url = V1.replace("/ai/v1/", "/ai/models/schema")
+    keys = {"X-Auth-Email": "user@example.com", "X-Auth-Key": CONFIG.api_token}
+    flux = requests.get(url, params={"model": "@cf/black-forest-labs/flux-1-schnell"}, headers=keys,
+                        proxies={"https": route.proxy_url}, verify=route.ca_file).json()  # fmt: skip
+    missing = requests.get(url, params={"model": "@cf/no/such"}, headers=AUTH,
+                           proxies={"https": route.proxy_url}, verify=route.ca_file)  # fmt: skip
+
+    assert flux["success"] and flux["result"]["input"]["required"] == ["prompt"]
+    assert flux["result"]["output"]["properties"]["image"] == {"type": "string"}
+    assert missing.status_code == 400 and missing.json()["errors"][0]["code"] == 5007

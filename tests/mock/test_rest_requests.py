@@ -82,6 +82,8 @@ def test_json_is_accepted_whatever_the_content_type(mock: MockServer, route: Rou
     [
         ({}, CONFIG.account_id, 401),
         ({"Authorization": "Bearer wrong-token"}, CONFIG.account_id, 403),
+        ({"X-Auth-Email": "user@example.com", "X-Auth-Key": "wrong-key"}, CONFIG.account_id, 403),
+        ({"X-Auth-Key": CONFIG.api_token}, CONFIG.account_id, 403),
         ({"Authorization": "Bearer {API_TOKEN}"}, CONFIG.account_id, 403),
         ({"Authorization": "Bearer t\u00f6ken"}, CONFIG.account_id, 403),
         ({"Authorization": "Basic dXNlcjpwYXNz"}, CONFIG.account_id, 401),
@@ -225,3 +227,10 @@ def test_ai_gateway_url_reaches_the_same_contract(mock: MockServer, route: Route
     assert invalid.status_code == 400
     first, _ = journal_of(mock, route)
     assert first.url == url and first.model == LLAMA
+
+
+def test_the_email_and_global_key_style_is_accepted(route: Route) -> None:
+    headers = {"X-Auth-Email": "user@example.com", "X-Auth-Key": CONFIG.api_token}
+    response = post(route, RUN_URL + LLAMA, headers, json={"prompt": "hi"})
+
+    assert response.status_code == 200 and response.json()["result"]["response"].startswith("Mock answer")

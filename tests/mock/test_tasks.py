@@ -42,8 +42,12 @@ TASKS: dict[str, tuple[str, Any, Any, Any, str]] = {
                       {"prompt": "a cat", "width": 100}, "at '/width'"),
     "image-to-text": ("@cf/unum/uform-gen2-qwen-500m", {"image": IMAGE, "prompt": "what is it?"}, {"description"},
                       {"prompt": "what is it?"}, "'image' is a required property"),
+    "text-to-speech": ("@cf/myshell-ai/melotts", {"prompt": "Hello there", "lang": "en"}, {"audio"},
+                       {"lang": "en"}, "'prompt' is a required property"),
+    "chat": ("@cf/openai/gpt-oss-120b", {"messages": [{"role": "user", "content": "Hi"}]},
+             {"id", "object", "created", "model", "choices", "usage"}, {"messages": "Hi"}, "at '/messages'"),
 }
-STREAMING = {"text-generation"}
+STREAMING = {"text-generation", "chat"}
 
 
 def rest(route: Route, model: str, inputs: Any) -> httpx.Response:
@@ -94,6 +98,7 @@ def test_an_invalid_call(mock: MockServer, route: Route, door: Any, task: str) -
     assert response.status_code == 400
     [error] = response.json()["errors"]
     assert error["code"] == 5006 and says in error["message"], error["message"]
+    assert response.json()["result"] == {}  # the service's 5006 envelope carries an empty result
     assert journal_of(mock, route)[-1].error == error["message"]
 
 
@@ -107,7 +112,13 @@ def test_a_streamed_call(route: Route, door: Any, task: str) -> None:
     assert streamed.status_code == 200 and streamed.headers["content-type"] == "text/event-stream"
     events = sse_events(streamed.text)
     assert events[-1] == "[DONE]"
-    assert "".join(json.loads(e)["response"] for e in events[:-1]) == whole["response"]
+    if task == "chat":
+        chunks = [json.loads(e) for e in events[:-1]]
+        said = "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks)
+        assert said == whole["choices"][0]["message"]["content"]
+        assert chunks[-1]["choices"][0]["finish_reason"] == "stop" and chunks[-1]["usage"] == whole["usage"]
+    else:
+        assert "".join(json.loads(e)["response"] for e in events[:-1]) == whole["response"]
 
 
 @pytest.mark.parametrize("task", sorted(set(TASKS) - STREAMING))

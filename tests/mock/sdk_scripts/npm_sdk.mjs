@@ -25,7 +25,7 @@ for (const [name, token] of Object.entries(JSON.parse(tokensJson))) {
   const each = new Cloudflare({ apiToken: key, baseURL, maxRetries: 0, defaultHeaders: { "x-harness-token": token } });
   const model = name === "no-such-model" ? "@cf/nobody/nothing" : LLAMA;
   try {
-    if (name === "routing") await each.ai.models.schema.get({ account_id, model: LLAMA });
+    if (name === "routing") await each.get(`/accounts/${account_id}/ai/no-such-route`);
     else await each.ai.run(model, { account_id, ...(calls[name] ?? { prompt: "hi" }) });
     out.errors[name] = null;
   } catch (error) {

@@ -45,7 +45,7 @@ for name, token in tokens.items():
     model = "@cf/nobody/nothing" if name == "no-such-model" else LLAMA
     try:
         if name == "routing":  # an endpoint the mock does not model
-            ai_of(client).models.schema.get(account_id=account_id, model=LLAMA)
+            client.get(f"/accounts/{account_id}/ai/no-such-route", cast_to=object)
         else:
             ai_of(client).run(model, account_id=account_id, **calls.get(name, {"prompt": "hi"}))
         out["errors"][name] = None
