@@ -1,4 +1,4 @@
-"""The README's `harness mock` section works when pasted: each example of tests/clients/readme_mock.md
+"""The README's `harness mock` section works when pasted: each example of the README's section "The mock on its own"
 (curl, the official Python SDK, `openai`) runs unchanged against a `harness mock` started as the
 section says, only on free ports instead of the default ones."""
 
@@ -18,7 +18,16 @@ from pathlib import Path
 import pytest
 from mock.sdk_envs import python_env
 
-SECTION = Path(__file__).with_name("readme_mock.md")
+README = Path(__file__).resolve().parents[2] / "README.md"
+HEADING = "## The mock on its own: `harness mock`"
+
+
+def section() -> str:
+    """The README's `harness mock` section, from its heading to the next one."""
+    text = README.read_text()
+    start = text.index(HEADING)
+    end = text.find("\n## ", start + len(HEADING))
+    return text[start : end if end != -1 else len(text)]
 BLOCK = re.compile(r"```(sh|python)\n(.*?)```", re.S)
 
 
@@ -30,7 +39,7 @@ def free_port() -> int:
 
 def examples() -> list[tuple[str, str]]:
     """`(language, code)` of each block after the one that starts the mock and the `export` one."""
-    blocks = BLOCK.findall(SECTION.read_text())
+    blocks = BLOCK.findall(section())
     return [(lang, code) for lang, code in blocks if "harness mock" not in code and not code.startswith("export ")]
 
 
@@ -59,7 +68,7 @@ def run(folder: Path, ports: dict[str, str], lang: str, code: str) -> str:
     for default, port in ports.items():
         code = code.replace(default, port)
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
-    [export] = [c for lang, c in BLOCK.findall(SECTION.read_text()) if c.startswith("export ")]
+    [export] = [c for lang, c in BLOCK.findall(section()) if c.startswith("export ")]
     if lang == "sh":
         argv = ["bash", "-ec", export + code]
     else:
