@@ -1,0 +1,61 @@
+"""Extracting many pages at once: across the machine's cores when a tree is large.
+
+Below `POOL_THRESHOLD` pages, or on one core, pages are extracted here one after another (a pool's
+start would cost more than it saves). Above it, a pool of forked processes extracts them in chunks
+and the results come back in page order. Each worker holds one chunk's pages at a time, so memory
+grows with the results (which the caller keeps anyway), not with the pool.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from harness.errors import HarnessError
+from harness.extract.page import extract_page
+from harness.model import Extraction
+
+POOL_THRESHOLD = 200
+"""Pages from which a tree is extracted by a pool (below, a pool's start costs more than it saves)."""
+CHUNK_PAGES = 16
+"""Pages a worker is handed at a time: few enough to share the work out evenly, enough that passing
+them back and forth costs little."""
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def extract_pages(
+    found: Sequence[tuple[Path, str]],
+    placeholders: Mapping[str, str] | None = None,
+    workers: int | None = None,
+    threshold: int = POOL_THRESHOLD,
+) -> list[Extraction]:
+    """`extract_page` of each (path, display) of `found`, in order; in `workers` processes (default:
+    one per usable core) when there are at least `threshold` pages."""
+    workers = min(workers or usable_cores(), -(-len(found) // CHUNK_PAGES))
+    if workers < 2 or len(found) < threshold or "fork" not in multiprocessing.get_all_start_methods():
+        return [extract_page(path, display, placeholders) for path, display in found]
+    chunks = [found[i : i + CHUNK_PAGES] for i in range(0, len(found), CHUNK_PAGES)]
+    table = dict(placeholders) if placeholders is not None else None
+    # fork: the workers start with every module, docs format and runtime (entry points included) loaded
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            return [extraction for done in pool.map(_extract_chunk, chunks, [table] * len(chunks))
+                    for extraction in done]
+    except BrokenProcessPool as error:
+        raise HarnessError(f"extracting {len(found)} pages in {workers} processes: a worker died ({error})") from error
+
+
+def _extract_chunk(pages: Sequence[tuple[Path, str]], placeholders: Mapping[str, str] | None) -> list[Extraction]:
+    return [extract_page(path, display, placeholders) for path, display in pages]
