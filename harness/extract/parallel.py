@@ -1,15 +1,17 @@
 """Extracting many pages at once: across the machine's cores when a tree is large.
 
-Below `POOL_THRESHOLD` pages, or on one core, pages are extracted here one after another (a pool's
-start would cost more than it saves). Above it, a pool of forked processes extracts them in chunks
-and the results come back in page order. Each worker holds one chunk's pages at a time, so memory
-grows with the results (which the caller keeps anyway), not with the pool.
+From `POOL_THRESHOLD` pages up, a pool of forked processes (one per usable core) extracts them in
+chunks, and the results come back in page order. Below it, on one core, or when this process runs
+other threads (a fork could copy a lock one of them holds), pages are extracted here one after
+another. Each worker holds one chunk's pages at a time, so memory grows with the results (which the
+caller keeps anyway), not with the pool.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -19,7 +21,7 @@ from harness.errors import HarnessError
 from harness.extract.page import extract_page
 from harness.model import Extraction
 
-POOL_THRESHOLD = 200
+POOL_THRESHOLD = 64
 """Pages from which a tree is extracted by a pool (below, a pool's start costs more than it saves)."""
 CHUNK_PAGES = 16
 """Pages a worker is handed at a time: few enough to share the work out evenly, enough that passing
@@ -43,7 +45,8 @@ def extract_pages(
     """`extract_page` of each (path, display) of `found`, in order; in `workers` processes (default:
     one per usable core) when there are at least `threshold` pages."""
     workers = min(workers or usable_cores(), -(-len(found) // CHUNK_PAGES))
-    if workers < 2 or len(found) < threshold or "fork" not in multiprocessing.get_all_start_methods():
+    forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    if workers < 2 or len(found) < threshold or not forkable:
         return [extract_page(path, display, placeholders) for path, display in found]
     chunks = [found[i : i + CHUNK_PAGES] for i in range(0, len(found), CHUNK_PAGES)]
     table = dict(placeholders) if placeholders is not None else None

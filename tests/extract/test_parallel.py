@@ -4,6 +4,7 @@ trees never start one."""
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from pathlib import Path
 
 import pytest
@@ -40,13 +41,30 @@ def test_a_pool_extracts_what_one_process_does_in_page_order(tree: list[tuple[Pa
     assert sum(len(e.snippets) for e in pooled) > 0
 
 
-def test_below_the_threshold_no_process_is_started(
-    tree: list[tuple[Path, str]], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def no_pool(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a pool was started for a small tree")
+@pytest.fixture()
+def no_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Starting a pool fails the test."""
 
-    monkeypatch.setattr(multiprocessing, "get_context", no_pool)
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a process pool was started")
+
+    monkeypatch.setattr(multiprocessing, "get_context", refuse)
+
+
+@pytest.mark.usefixtures("no_pool")
+def test_below_the_threshold_no_process_is_started(tree: list[tuple[Path, str]]) -> None:
     small = extract_pages(tree, workers=2, threshold=len(tree) + 1)
     assert small == [extract_page(path, display) for path, display in tree]
     assert extract_pages(tree, workers=1, threshold=1) == small
+
+
+@pytest.mark.usefixtures("no_pool")
+def test_with_other_threads_running_no_process_is_forked(tree: list[tuple[Path, str]]) -> None:
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert extract_pages(tree, workers=2, threshold=1) == [extract_page(path, display) for path, display in tree]
+    finally:
+        release.set()
+        other.join()
