@@ -40,10 +40,11 @@ def extract_pages(
     found: Sequence[tuple[Path, str]],
     placeholders: Mapping[str, str] | None = None,
     workers: int | None = None,
-    threshold: int = POOL_THRESHOLD,
+    threshold: int | None = None,
 ) -> list[Extraction]:
     """`extract_page` of each (path, display) of `found`, in order; in `workers` processes (default:
-    one per usable core) when there are at least `threshold` pages."""
+    one per usable core) when there are at least `threshold` pages (default `POOL_THRESHOLD`)."""
+    threshold = POOL_THRESHOLD if threshold is None else threshold
     workers = min(workers or usable_cores(), -(-len(found) // CHUNK_PAGES))
     forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
     if workers < 2 or len(found) < threshold or not forkable:
