@@ -1,10 +1,11 @@
 """Extracting many pages at once: across the machine's cores when a tree is large.
 
-From `POOL_THRESHOLD` pages up, a pool of forked processes (one per usable core) extracts them in
-chunks, and the results come back in page order. Below it, on one core, or when this process runs
-other threads (a fork could copy a lock one of them holds), pages are extracted here one after
-another. Each worker holds one chunk's pages at a time, so memory grows with the results (which the
-caller keeps anyway), not with the pool.
+From `POOL_THRESHOLD` pages up, the first chunk of pages is extracted here (warming what extraction
+loads lazily) and a pool of forked processes (one per usable core) extracts the other chunks; the
+results come back in page order. Below it, on one core, or when this process runs other threads (a
+fork could copy a lock one of them holds), pages are extracted here one after another. Each worker
+holds one chunk's pages at a time, so memory grows with the results (which the caller keeps anyway),
+not with the pool.
 """
 
 from __future__ import annotations
@@ -49,17 +50,19 @@ def extract_pages(
     forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
     if workers < 2 or len(found) < threshold or not forkable:
         return [extract_page(path, display, placeholders) for path, display in found]
-    chunks = [found[i : i + CHUNK_PAGES] for i in range(0, len(found), CHUNK_PAGES)]
     table = dict(placeholders) if placeholders is not None else None
-    # fork: the workers start with every module, docs format and runtime (entry points included) loaded
+    # The first chunk here: it loads what extraction loads lazily (entry points, compiled patterns,
+    # the first page costs ten times the next), which the forked workers then start with.
+    done = _extract_chunk(found[:CHUNK_PAGES], table)
+    chunks = [found[i : i + CHUNK_PAGES] for i in range(CHUNK_PAGES, len(found), CHUNK_PAGES)]
     context = multiprocessing.get_context("fork")
     try:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return [extraction for done in pool.map(_extract_chunk, chunks, [table] * len(chunks))
-                    for extraction in done]
+            for extractions in pool.map(_extract_chunk, chunks, [table] * len(chunks)):
+                done += extractions
     except BrokenProcessPool as error:
         raise HarnessError(f"extracting {len(found)} pages in {workers} processes: a worker died ({error})") from error
-
+    return done
 
 def _extract_chunk(pages: Sequence[tuple[Path, str]], placeholders: Mapping[str, str] | None) -> list[Extraction]:
     return [extract_page(path, display, placeholders) for path, display in pages]
