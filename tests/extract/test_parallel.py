@@ -4,16 +4,28 @@ trees never start one."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
 
-from harness.extract import find_pages
+from harness.extract import find_pages, parallel
 from harness.extract.page import extract_page
 from harness.extract.parallel import CHUNK_PAGES, extract_pages
+from harness.model import Extraction
 
 from .support import PAGES
+
+EXTRACT_CHUNK = parallel._extract_chunk
+
+
+def noting_the_process(pages: Sequence[tuple[Path, str]], table: Mapping[str, str] | None) -> list[Extraction]:
+    """`_extract_chunk`, noting the process it ran in (a worker's must be picklable: module level)."""
+    with open(os.environ["PIDS_FILE"], "a") as out:
+        out.write(f"{os.getpid()}\n")
+    return EXTRACT_CHUNK(pages, table)
 
 
 @pytest.fixture()
@@ -31,10 +43,16 @@ def tree(tmp_path: Path) -> list[tuple[Path, str]]:
     return found
 
 
-def test_a_pool_extracts_what_one_process_does_in_page_order(tree: list[tuple[Path, str]]) -> None:
+def test_a_pool_extracts_what_one_process_does_in_page_order(
+    tree: list[tuple[Path, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pids = tmp_path / "pids"
+    monkeypatch.setenv("PIDS_FILE", str(pids))
+    monkeypatch.setattr(parallel, "_extract_chunk", noting_the_process)
     placeholders = {"{ACCOUNT_ID}": "acc", "{API_TOKEN}": "tok"}
     serial = [extract_page(path, display, placeholders) for path, display in tree]
     pooled = extract_pages(tree, placeholders, workers=2, threshold=1)
+    assert set(pids.read_text().split()) - {str(os.getpid())}, "no chunk was extracted by a worker"
     assert [e.page.path for e in pooled] == [display for _, display in tree]
     assert pooled == serial
     assert any(d.message.startswith("cannot read page") for e in pooled for d in e.diagnostics)
