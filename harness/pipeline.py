@@ -13,7 +13,8 @@ from harness.check.registry import XPASS, check_groups, check_page, check_pages,
 from harness.check.typescript import typecheck
 from harness.config import Config, apply_to_findings, apply_to_snippet
 from harness.errors import HarnessError
-from harness.extract import DEFAULT_PLACEHOLDERS, extract_page, find_pages
+from harness.extract import DEFAULT_PLACEHOLDERS, find_pages
+from harness.extract.parallel import extract_pages
 from harness.model import (
     Diagnostic,
     Evidence,
@@ -100,7 +101,7 @@ def plan(paths: Sequence[str], config: Config | None = None, shard: tuple[int, i
         found = changed_since(changed_since_ref, found)
     if shard:
         found = [(path, display) for path, display in found if in_shard(display, shard)]
-    extractions: list[Extraction] = [extract_page(path, display, placeholders) for path, display in found]
+    extractions: list[Extraction] = extract_pages(found, placeholders)
     jobs: list[Job] = []
     skipped: list[SnippetResult] = []
     for extraction in extractions:

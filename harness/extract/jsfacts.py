@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from harness.extract.document import mask
 from harness.extract.jsnames import DECLARERS, KEYWORDS, TS_TYPES, defined_names, used_names
@@ -18,6 +19,7 @@ from harness.extract.jsscan import (
     tokenize,
     unquote,
 )
+from harness.extract.repeats import REPEATS
 
 HANDLERS = ("fetch", "scheduled", "queue", "email", "tail", "trace", "test")
 """Event handlers a Worker's default export may define."""
@@ -57,6 +59,7 @@ class JsFacts:
     """Names declared at the top level (`function handle`, `export class Counter`, `const KEY`)."""
 
 
+@lru_cache(maxsize=REPEATS)
 def js_facts(code: str, typescript: bool = False) -> JsFacts:
     """Read the facts of `code` (JavaScript, or TypeScript when `typescript` or it looks like it)."""
     tokens = tokenize(code)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple
+
+from harness.extract.repeats import REPEATS
 
 _WORDS_BEFORE_REGEX = "return typeof case do else in of new delete void throw yield await instanceof"
 _REGEX_AFTER_WORDS = frozenset(_WORDS_BEFORE_REGEX.split())
@@ -174,13 +176,18 @@ NOT_CALLS = frozenset({"if", "while", "for", "switch", "with", "catch", "return"
 
 def string_spans(code: str) -> list[tuple[int, int]]:
     """Offsets of the text of every string literal (quotes excluded) and template literal text."""
+    return list(_string_spans(code))
+
+
+@lru_cache(maxsize=REPEATS)
+def _string_spans(code: str) -> tuple[tuple[int, int], ...]:
     spans = []
     for token in tokenize(code):
         if token.kind == "string":
             quoted = not token.template
             start = token.start + quoted
             spans.append((start, max(token.end - quoted, start)))  # a lone quote ending the code: empty
-    return spans
+    return tuple(spans)
 
 
 def at(tokens: list[Token], i: int, *texts: str) -> bool:

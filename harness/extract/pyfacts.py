@@ -7,6 +7,9 @@ import ast
 import builtins
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from harness.extract.repeats import REPEATS
 
 _MAGIC = re.compile(r"^[ \t]*[!%].*$", re.MULTILINE)
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -40,6 +43,7 @@ class PyFacts:
     """Something at the top level runs (False when it only imports and defines)."""
 
 
+@lru_cache(maxsize=REPEATS)
 def py_facts(code: str) -> PyFacts:
     """Read the facts of Python `code`; never raises."""
     magic = _MAGIC.search(code)

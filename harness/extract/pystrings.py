@@ -13,6 +13,9 @@ import io
 import re
 import tokenize
 import warnings
+from functools import lru_cache
+
+from harness.extract.repeats import REPEATS
 
 _PREFIXES = frozenset({"r", "b", "f", "u", "rb", "br", "rf", "fr"})
 """String prefixes, in lower case (`Rb"..."` is a bytes literal too)."""
@@ -33,10 +36,15 @@ _OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 def plain_string_spans(code: str) -> list[tuple[int, int]]:
     """Offsets of the string literals of `code` that are no f-strings (where `{x}` is code); the
     whole code when it cannot be tokenized."""
+    return list(_plain_string_spans(code))
+
+
+@lru_cache(maxsize=REPEATS)
+def _plain_string_spans(code: str) -> tuple[tuple[int, int], ...]:
     if _OTHER_LINE_BREAKS.search(code) or not _compiles(code):
-        return _spans_by_tokenize(code)
+        return tuple(_spans_by_tokenize(code))
     spans = _scan(code)
-    return spans if spans is not None else _spans_by_tokenize(code)
+    return tuple(spans if spans is not None else _spans_by_tokenize(code))
 
 
 def _scan(code: str) -> list[tuple[int, int]] | None:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from harness.extract.repeats import REPEATS
 
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_]\w*)\1")
 _VAR = re.compile(r"\$(?:\{([A-Za-z_]\w*)[^}]*\}|([A-Za-z_]\w*))")
@@ -45,6 +48,7 @@ class ShellFacts:
     """A quote opened and never closed: bash will refuse the whole snippet."""
 
 
+@lru_cache(maxsize=REPEATS)
 def sh_facts(code: str) -> ShellFacts:
     """Read the facts of shell `code`; never raises."""
     commands: list[Command] = []

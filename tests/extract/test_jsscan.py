@@ -35,3 +35,11 @@ def test_comments_and_unterminated_text_make_no_tokens_past_the_end() -> None:
 def test_string_spans_leave_out_quotes_and_are_never_inverted() -> None:
     assert string_spans("f('{X}', `t${y}u`)") == [(3, 6), (10, 11), (15, 16)]
     assert string_spans("x = '") == [(5, 5)]
+
+
+def test_remembered_spans_are_handed_out_as_fresh_lists() -> None:
+    code = "f('{A}', \"b\")"
+    first = string_spans(code)
+    first.append((0, 0))
+    assert string_spans(code) == [(3, 6), (10, 11)]
+    assert string_spans(code) is not string_spans(code)

@@ -43,3 +43,10 @@ def test_known_cases_agree_with_the_tokenizer() -> None:
 
 def test_f_strings_are_left_out() -> None:
     assert plain_string_spans("a = 'x' + f'{y}' + b'z'") == [(4, 7), (19, 23)]
+
+
+def test_remembered_spans_are_handed_out_as_fresh_lists() -> None:
+    code = "a = 'x' + f'{y}'"
+    first = plain_string_spans(code)
+    first.clear()
+    assert plain_string_spans(code) == [(4, 7)] == _spans_by_tokenize(code)
