@@ -22,6 +22,8 @@ class Tunnel:
     host: str
     """The host the client asked for (`api.cloudflare.com`)."""
     scheme: str = "https"
+    direct: bool = False
+    """A connection to the mock's own TLS port (not through the proxy): a local name means the API."""
 
 
 class Registry:
