@@ -163,7 +163,8 @@ class ProxyFront:
         path = (url.path or "/") + (f"?{url.query}" if url.query else "")
         kept = [f"{k}: {v}" for k, v in headers if k.lower() not in _HOP_HEADERS]
         forwarded = "\r\n".join([f"{method} {path} {version}", *kept, "Connection: close", "", ""])
-        tunnel = Tunnel(token, url.netloc.rpartition("@")[2].lower(), "http")
+        sent = next((v for k, v in headers if k.lower() in ("connection", "proxy-connection")), None)
+        tunnel = Tunnel(token, url.netloc.rpartition("@")[2].lower(), "http", connection=sent)
         await self._pipe_to_app(reader, writer, tunnel, forwarded.encode("latin-1"))
 
     async def _refuse(

@@ -69,6 +69,16 @@ def host_of(request: Request, state: MockState) -> str:
     return host
 
 
+def sent_headers(request: Request, state: MockState) -> tuple[tuple[str, str], ...]:
+    """The request's headers as the client sent them (its own `Connection`, not the proxy's `close`)."""
+    client = request.scope.get("client")
+    tunnel = state.registry.tunnel_for(client[1]) if client else None
+    headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.scope["headers"]]
+    if tunnel is None or tunnel.connection is None:
+        return tuple(headers)
+    return tuple((k, tunnel.connection if k == "connection" else v) for k, v in headers)
+
+
 def origin(request: Request, state: MockState) -> tuple[str | None, str]:
     """`(snippet_id, base url)` of a request: from its tunnel, else from headers."""
     client = request.scope.get("client")
@@ -110,7 +120,7 @@ async def record_exchange(
             method=request.method,
             url=base + raw_path.decode("latin-1") + query,
             path=request.url.path,
-            headers=tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.scope["headers"]),
+            headers=sent_headers(request, state),
             body=await request.body(),
             json=json,
             model=model,

@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from harness.mock.scenarios import for_host
 from harness.mock.services.origin.answers import OriginAnswer, SentRequest, answer
-from harness.mock.state import MockState, guarded, host_of, origin, record_exchange
+from harness.mock.state import MockState, guarded, host_of, origin, record_exchange, sent_headers
 
 VIA = "origin"
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
@@ -28,7 +28,7 @@ async def serve_origin(request: Request, state: MockState) -> Response:
     """Answers and records one request to a simulated origin."""
     snippet_id, base = origin(request, state)
     query = f"?{request.url.query}" if request.url.query else ""
-    headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.scope["headers"])
+    headers = sent_headers(request, state)
     sent = SentRequest(request.method, base + request.url.path + query, headers, await request.body())
     reply = answer(sent)
     override, delay_s = for_host(state.scenarios, snippet_id, host_of(request, state))
