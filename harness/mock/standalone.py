@@ -31,7 +31,8 @@ def describe(server: MockServer) -> list[str]:
     if server.tls_port:
         lines.append(f"HTTPS base URL: https://localhost:{server.tls_port}/client/v4 (trust ca_file)")
     lines += [
-        f"proxy: HTTPS_PROXY=http://{host}:{server.proxy_port} (trust ca_file; api.cloudflare.com is answered here)",
+        f"proxy: HTTPS_PROXY=http://{host}:{server.proxy_port} (trust ca_file; every host is answered here:"
+        " an API, else a simulated origin)",
         f"journal: GET {app}/__harness/journal (DELETE clears it); Ctrl-C stops",
     ]
     return [f"harness mock: {line}" for line in lines]
