@@ -156,7 +156,7 @@ class ProxyFront:
             await self._refuse(writer, token, "CONNECT", f"{host}:{port}", "", headers, f"{host}:{port}")
             return
         url = urlsplit(target)
-        if url.scheme != "http" or not url.hostname:
+        if url.scheme not in ("http", "https") or not url.hostname:  # axios sends `GET https://...` too
             writer.write(_plain(400, "Bad Request", "this is the harness mock's proxy; send CONNECT or absolute URLs"))
             await writer.drain()
             return
@@ -164,7 +164,7 @@ class ProxyFront:
         kept = [f"{k}: {v}" for k, v in headers if k.lower() not in _HOP_HEADERS]
         forwarded = "\r\n".join([f"{method} {path} {version}", *kept, "Connection: close", "", ""])
         sent = next((v for k, v in headers if k.lower() in ("connection", "proxy-connection")), None)
-        tunnel = Tunnel(token, url.netloc.rpartition("@")[2].lower(), "http", connection=sent)
+        tunnel = Tunnel(token, url.netloc.rpartition("@")[2].lower(), url.scheme, connection=sent)
         await self._pipe_to_app(reader, writer, tunnel, forwarded.encode("latin-1"))
 
     async def _refuse(

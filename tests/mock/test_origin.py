@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import socket
 import ssl
+import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -19,6 +22,7 @@ from harness.mock.scenarios import parse_scenario
 from harness.mock.server import MockConfig, MockServer
 from harness.mock.services.origin.answers import SentRequest, answer
 from harness.route import Route
+from harness.run.common import proxy_env
 
 from .helpers import journal_of, trust
 
@@ -141,3 +145,39 @@ def test_the_api_hosts_are_still_the_apis(mock: MockServer, route: Route) -> Non
         missing = http.get("https://api.cloudflare.com/client/v4/nothing")
     assert missing.status_code == 404 and missing.json()["errors"][0]["code"] == 7003
     assert [e.via for e in journal_of(mock, route)] == ["rest"]
+
+
+NODE_CORE = """import https from "node:https";
+import http from "node:http";
+const read = (res) => new Promise((done) => {
+  let d = ""; res.on("data", (c) => d += c); res.on("end", () => done(d));
+});
+const viaHttps = await new Promise((done) => https.get("https://jsonplaceholder.typicode.com/todos/1", done));
+console.log(viaHttps.statusCode, JSON.parse(await read(viaHttps)).title);
+const viaHttp = await new Promise((done) => http.get("http://example.org/get?x=1", done));
+console.log(viaHttp.statusCode, JSON.parse(await read(viaHttp)).args.x);
+"""
+
+
+def test_node_core_http_and_https_go_through_the_proxy_too(mock: MockServer, route: Route, tmp_path: Path) -> None:
+    runner = Path(__file__).resolve().parents[2] / "runners" / "node"
+    (tmp_path / "core.mjs").write_text(NODE_CORE)
+    env = {**os.environ, **proxy_env(route)}
+    done = subprocess.run(["node", "--require", str(runner / "shim.cjs"), str(tmp_path / "core.mjs")], env=env,
+                          capture_output=True, text=True, timeout=60)
+
+    assert (done.returncode, done.stdout) == (0, "200 delectus aut autem\n200 1\n"), done.stderr
+    assert [(e.via, e.url) for e in journal_of(mock, route)] == [
+        ("origin", "https://jsonplaceholder.typicode.com/todos/1"), ("origin", "http://example.org/get?x=1")]
+
+
+def test_an_absolute_https_url_sent_to_the_proxy_is_answered(mock: MockServer, route: Route) -> None:
+    credentials = base64.b64encode(route.proxy_url.split("//")[1].split("@")[0].encode()).decode()
+    with socket.create_connection(("127.0.0.1", mock.proxy_port), timeout=10) as raw:
+        raw.sendall(f"GET https://axios.example/get HTTP/1.1\r\nHost: axios.example\r\n"
+                    f"Proxy-Authorization: Basic {credentials}\r\n\r\n".encode())
+        reply = b""
+        while chunk := raw.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 200") and b'"url": "https://axios.example/get"' in reply
+    assert [(e.via, e.url) for e in journal_of(mock, route)] == [("origin", "https://axios.example/get")]
