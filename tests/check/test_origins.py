@@ -33,3 +33,8 @@ def test_origin_requests_are_listed_as_info_whatever_they_were_answered(page: Pa
 
 def test_no_origin_no_listing(page: Page) -> None:
     assert check_snippet(page, make_evidence(None, make_request(OK_BODY))) == []
+
+
+def test_reaching_only_an_origin_is_not_calling_the_documented_api(page: Page) -> None:
+    found = check_snippet(page, make_evidence(None, origin("https://example.com/")))
+    assert [f.rule for f in found] == ["REQ001", "REQ007"]
