@@ -9,10 +9,10 @@ from harness.model import Snippet
 from harness.route import Route
 from harness.run.base import Launch
 from harness.run.common import node_package_problem, proxy_env
-from harness.worker_request import requests_env  # world: the request(s) that fit the Worker
 from harness.runtimes.base import Runtime
 from harness.runtimes.javascript import JAVASCRIPT, TYPESCRIPT
 from harness.runtimes.node import NODE_BASE
+from harness.worker_request import requests_env  # world: the request(s) that fit the Worker
 
 RESULT_FILE = "response.json"
 AI_VERSIONS = ("1.0", "1.1", "1.2")
