@@ -4,14 +4,17 @@ between Workers AI and the API hosts' fallback."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
-from starlette.testclient import TestClient
 
 from harness.mock import services as registry
 from harness.mock.app import build_app
@@ -52,9 +55,33 @@ def catalog() -> Catalog:
     return Catalog.load()
 
 
-def app_with(catalog: Catalog, hosted: Sequence[Service]) -> tuple[TestClient, MockState]:
+class Client:
+    """Requests handed to the app in-process, from a direct client (no proxy tunnel)."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+
+    def request(self, method: str, path: str, **options: Any) -> httpx.Response:
+        async def send() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app, client=("127.0.0.1", 50000))
+            async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+                return await client.request(method, path, **options)
+
+        return asyncio.run(send())
+
+    def get(self, path: str, **options: Any) -> httpx.Response:
+        return self.request("GET", path, **options)
+
+    def post(self, path: str, **options: Any) -> httpx.Response:
+        return self.request("POST", path, **options)
+
+    def delete(self, path: str, **options: Any) -> httpx.Response:
+        return self.request("DELETE", path, **options)
+
+
+def app_with(catalog: Catalog, hosted: Sequence[Service]) -> tuple[Client, MockState]:
     state = mock_state(MockConfig(), catalog, Journal(), Registry(), Path())
-    return TestClient(build_app(state, hosted)), state
+    return Client(build_app(state, hosted)), state
 
 
 def test_built_in_services_are_asked_in_rank_order() -> None:
