@@ -29,11 +29,8 @@ ENV = "HARNESS_REQUESTS"
 
 _METHOD_COMPARED = re.compile(r"""\.method\s*[!=]==?\s*["'`](POST|PUT|PATCH|DELETE)["'`]""", re.IGNORECASE)
 _METHOD_CASE = re.compile(r"""case\s+["'`](POST|PUT|PATCH|DELETE)["'`]\s*:""")
-_READS_JSON = re.compile(r"\b(?:request|req|r)\.json\(\)")
-_READS_FORM = re.compile(r"\b(?:request|req|r)\.formData\(\)")
-_READS_TEXT = re.compile(r"\b(?:request|req|r)\.(?:text|arrayBuffer)\(\)")
-_DESTRUCTURED = re.compile(r"\{([\w\s,:=\"'.]+)\}\s*=\s*await\s+(?:request|req|r)\.json\(\)")
-_HEADER = re.compile(r"""headers\.(?:get|has)\(\s*["'`]([\w-]+)["'`]\s*\)""")
+_HANDLER_PARAM = re.compile(r"\bfetch\s*(?::\s*(?:async\s*)?(?:function\s*)?)?\(\s*(\w+)")
+"""The first parameter of a module Worker's `fetch` handler (`async fetch(req, env)`, `fetch: async (req) =>`)."""
 _QUERY = re.compile(r"""searchParams\.(?:get|has|getAll)\(\s*["'`]([^"'`]+)["'`]\s*\)""")
 _COOKIE = re.compile(r"""["'`]([A-Za-z_][\w-]*)=["'`]""")
 
@@ -48,6 +45,8 @@ PLAUSIBLE_HEADERS: Mapping[str, str] = {
     "x-forwarded-for": "203.0.113.7",
     "x-real-ip": "203.0.113.7",
     "cf-ipcountry": "US",
+    "access-control-request-method": "POST",
+    "access-control-request-headers": "content-type",
     "content-type": "application/json",
     "host": "",
     "upgrade": "",
@@ -85,8 +84,18 @@ def _plausible(key: str) -> Any:
     return "example"
 
 
-def _json_body(code: str) -> str:
-    destructured = _DESTRUCTURED.search(code)
+def _request_names(code: str) -> str:
+    """A regex alternation of what the incoming request is called: `request`, and the handler's parameter."""
+    names = {"request", *(m for m in _HANDLER_PARAM.findall(code) if m not in ("url", "input"))}
+    return "|".join(sorted(re.escape(n) for n in names))
+
+
+def _reads(code: str, names: str, method: str) -> bool:
+    return re.search(rf"\b(?:{names})\.{method}\(\)", code) is not None
+
+
+def _json_body(code: str, names: str) -> str:
+    destructured = re.search(rf"\{{([\w\s,:=\"'.]+)\}}\s*=\s*await\s+(?:{names})\.json\(\)", code)
     keys = []
     if destructured:
         for part in destructured[1].split(","):
@@ -103,20 +112,22 @@ def suggested(code: str) -> WorkerRequest:
     headers: dict[str, str] = {}
     body: str | None = None
     method = methods[0] if methods else "GET"
-    if _READS_JSON.search(code):
+    names = _request_names(code)
+    if _reads(code, names, "json"):
         method = method if methods else "POST"
-        body = _json_body(code)
+        body = _json_body(code, names)
         headers["content-type"] = "application/json"
-    elif _READS_FORM.search(code):
+    elif _reads(code, names, "formData"):
         method = method if methods else "POST"
         body = "name=example&message=Hello"
         headers["content-type"] = "application/x-www-form-urlencoded"
-    elif _READS_TEXT.search(code) and methods:
+    elif (_reads(code, names, "text") or _reads(code, names, "arrayBuffer")) and methods:
         body = "Hello from the harness"
         headers["content-type"] = "text/plain"
     elif methods:
         body, headers["content-type"] = "{}", "application/json"
-    for name in dict.fromkeys(h.lower() for h in _HEADER.findall(code)):
+    read = re.findall(rf"""\b(?:{names})\.headers\.(?:get|has)\(\s*["'`]([\w-]+)["'`]\s*\)""", code)
+    for name in dict.fromkeys(h.lower() for h in read):
         if name == "cookie":
             cookies = dict.fromkeys(_COOKIE.findall(code)) or {"session": None}
             headers["cookie"] = "; ".join(f"{c}=harness-{c.lower()}" for c in cookies)

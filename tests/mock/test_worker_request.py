@@ -85,3 +85,20 @@ def test_a_page_can_ask_for_several_requests() -> None:
 def test_a_malformed_requests_option_is_a_harness_error_naming_the_snippet(value: str) -> None:
     with pytest.raises(HarnessError, match=r"w\.md:3"):
         requests_for(worker(PROXY, requests=value))
+
+
+def test_json_read_from_a_fetched_response_is_not_the_request_s() -> None:
+    code = """export default {
+  async fetch(request) {
+    const answers = await Promise.all(urls.map((u) => fetch(u)));
+    const bodies = await Promise.all(answers.map((r) => r.json()));
+    return Response.json(bodies);
+  },
+};"""
+    assert suggested(code) == WorkerRequest()
+
+
+def test_the_handler_s_own_parameter_name_is_followed() -> None:
+    code = "export default { fetch: async (req, env) => { const { id } = await req.json(); } };"
+    request = suggested(code)
+    assert (request.method, request.body) == ("POST", '{"id": 1}')
