@@ -41,7 +41,7 @@ from harness.model import Finding, Severity, Snippet
 
 OFF = "off"
 LEVELS = (OFF, *(s.value for s in Severity))
-SNIPPET_OPTIONS = ("skip", "timeout", "xfail", "ai_version")
+SNIPPET_OPTIONS = ("skip", "timeout", "xfail", "ai_version", "requests")
 
 
 @dataclass(frozen=True)

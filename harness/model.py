@@ -131,8 +131,8 @@ class RecordedRequest:
     snippet_id: str | None
     """The snippet that sent it (None when it came from outside any snippet)."""
     via: str
-    """`rest` (HTTP to api.cloudflare.com), `binding` (Worker `env.AI`), or `blocked` (a
-    connection to a host the mock does not serve, refused)."""
+    """`rest` (HTTP to api.cloudflare.com), `binding` (Worker `env.AI`), `origin` (any other host:
+    its simulated origin answered), or `blocked` (a malformed proxy target, refused)."""
     method: str
     url: str
     path: str

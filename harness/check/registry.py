@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from harness.check import execution, page, parity, requests, response, streaming, typescript
+from harness.check import execution, origins, page, parity, requests, response, streaming, typescript
 from harness.check.base import Rule, SnippetCheck, SnippetContext
 from harness.model import Diagnostic, Evidence, Finding, Page, Severity
 
@@ -27,6 +27,7 @@ SNIPPET_RULES: tuple[tuple[Rule, SnippetCheck], ...] = (
     (requests.WRONG_MODEL, requests.check_model),
     (requests.UNDOCUMENTED_PARAM, requests.check_params),
     (requests.JSON_CONTENT_TYPE, requests.check_content_type),
+    (origins.ORIGIN_HOSTS, origins.check_origins),
     (streaming.STREAM_FORMAT, streaming.check_stream),
     (response.PRINTS_NOTHING, response.check_prints),
     (response.OUTPUT_SHAPE, response.check_expected_output),

@@ -48,13 +48,16 @@ def expects_api_call(ctx: SnippetContext) -> bool:
 
 def check_sent_request(ctx: SnippetContext) -> Iterator[Finding]:
     ev = ctx.evidence
-    if ev.infra_error is None and not ev.timed_out and not ev.requests and expects_api_call(ctx):
+    called = [r for r in ev.requests if r.via != "origin"]  # a simulated origin is not the API
+    if ev.infra_error is None and not ev.timed_out and not called and expects_api_call(ctx):
         yield finding(NO_REQUEST, ev.snippet, "sent no request to the API, though the page documents a model or "
                       "the code names the API (expected at least one)")
 
 
 def check_answers(ctx: SnippetContext) -> Iterator[Finding]:
     for request in ctx.evidence.requests:
+        if request.via == "origin":  # a simulated origin: never a failure by itself (see check/origins.py)
+            continue
         if request.via == "blocked" or (request.status == 404 and request.model is None):
             where = request.url if request.via == "blocked" else f"{request.method} {request.path}"
             yield finding(NO_MOCK, ctx.snippet, f"no mock for this endpoint: {where}",

@@ -9,7 +9,8 @@ AI Gateway's own endpoints (`gateway.ai.cloudflare.com/v1/{account}/{gateway}/..
   carry the gateway token (`cf-aig-authorization: Bearer <token>`) or a provider key
   (`Authorization`, `x-api-key`); without either, or with a wrong gateway token, it gets 401 with
   code 2009, as AI Gateway answers rejected credentials (changelog 2026-10-05).
-Every request is recorded like the other routes. `extra_routes(state)` lists them for app.py.
+Every request is recorded like the other routes. `extra_routes(state)` lists them for the Workers AI service
+(`harness.mock.services.workers_ai`), which also serves `env.AI`'s other methods (`binding_ai`).
 """
 
 from __future__ import annotations
@@ -24,24 +25,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from harness.mock.answers import Answer
-from harness.mock.binding_ai import binding_ai
 from harness.mock.errors import AUTH_ERROR, INVALID_INPUT, METHOD_NOT_ALLOWED, NO_SUCH_MODEL
 from harness.mock.inference import Reply, parse_json
 from harness.mock.openai_compat import resolve, run_openai
 from harness.mock.provider_shapes import openai_models, provider_call, universal_step
-from harness.mock.state import MockState, record, respond, scenario, too_large
+from harness.mock.state import MockState, credentials, record, respond, scenario, too_large
 
 GATEWAY_AUTH_ERROR = 2009
 """AI Gateway's code for missing or rejected credentials."""
-
-
-def credentials(request: Request, state: MockState) -> bool:
-    """A Cloudflare credential the mock accepts: the bearer token, or `X-Auth-Email` + `X-Auth-Key`."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        return hmac.compare_digest(token.strip().encode(), state.api_token.encode())
-    key, email = request.headers.get("x-auth-key", ""), request.headers.get("x-auth-email", "")
-    return bool(key) and "@" in email and hmac.compare_digest(key.encode(), state.api_token.encode())
 
 
 def cloudflare_gate(request: Request, state: MockState, method: str) -> Reply | None:
@@ -134,7 +125,6 @@ def extra_routes(state: MockState) -> list[Route]:
     gateway_base = "/v1/{account_id}/{gateway_id}"
     providers = [p for p in state.catalog.providers if p != "workers-ai"]
     return [
-        Route("/__harness/binding/ai/{action}", partial(binding_ai, state=state), methods=["POST"]),
         Route(f"{account}/ai/v1/models", models, methods=["GET", "POST"]),
         Route(f"{account}/ai/models/schema", model_schema, methods=["GET", "POST"]),
         Route(gateway_base, universal, methods=["GET", "POST"]),

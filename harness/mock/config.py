@@ -25,7 +25,8 @@ class MockConfig:
     api_token: str = "harness-test-token"
     """The only bearer token the REST route accepts (others: 403; none: 401)."""
     hosts: tuple[str, ...] = ("api.cloudflare.com", "gateway.ai.cloudflare.com")
-    """Hosts the proxy tunnels to the mock; every other host is refused and recorded as blocked."""
+    """Hosts of the APIs the mock models (the server certificate names them; the docker sidecar resolves
+    them to itself); every other host is a simulated origin (`harness.mock.services.origin`)."""
     scenarios: tuple[Scenario, ...] = ()
     """Forced errors and latency for some models, pages or tabs (see `harness.mock.scenarios`)."""
     openapi_docs: tuple[Path, ...] = ()
@@ -47,4 +48,5 @@ def mock_state(config: MockConfig, catalog: Catalog, journal: Journal, registry:
         scenarios=config.scenarios,
         openapi=OpenApiRoutes(documents) if documents else None,
         max_body_bytes=config.max_body_bytes,
+        api_hosts=tuple(h.lower() for h in config.hosts),
     )

@@ -2,8 +2,8 @@
 
 A request comes in as plain values (method, URL, headers as sent, body); it goes through the very
 app the server runs (`build_app`), as if the proxy had tunnelled it: the app sees a client port
-registered with the snippet's token, so `_origin` and the journal work unchanged. A host the mock
-does not serve is refused the way the proxy refuses it (`403`, a `blocked` journal entry).
+registered with the snippet's token, so `_origin` and the journal work unchanged. Every host is
+served, as through the proxy: an API the mock models, else a simulated origin.
 
 `answer` is synchronous and may be called from any thread. Where no event loop runs, the app runs
 on a loop of the calling thread's own; inside a running loop (a snippet calling `requests` from a
@@ -96,10 +96,8 @@ class InProcessMock:
         self._token = self.registry.register(snippet_id)
 
     def serves(self, scheme: str, host: str, port: int | None) -> bool:
-        """Whether the proxy would pass this on: a served host, over https on 443 or over plain http."""
-        if host.lower() not in self.hosts:
-            return False
-        return scheme == "http" or (port or 443) == 443
+        """Whether the proxy would pass this on: any host (an API, else a simulated origin) on a valid port."""
+        return bool(host) and 0 < (port or 443) < 65536
 
     def refuse(self, method: str, url: str, path: str, headers: Headers, where: str) -> Answer:
         """Records a `blocked` request (as the proxy does) and returns the proxy's 403."""
@@ -124,7 +122,7 @@ class InProcessMock:
         """`answer` on the caller's own event loop."""
         parts = urlsplit(url)
         port = next(self._ports)
-        tunnel = Tunnel(self._token, (parts.hostname or "").lower(), parts.scheme)
+        tunnel = Tunnel(self._token, parts.netloc.rpartition("@")[2].lower(), parts.scheme)
         self.registry.open_tunnel(port, tunnel)
         try:
             return await self._call(method, parts.path or "/", parts.query, headers, body, port)

@@ -1,11 +1,13 @@
 """The proxy front: what snippets' `HTTPS_PROXY` points at, and the optional direct TLS port.
 
-`CONNECT api.cloudflare.com:443` (with `Proxy-Authorization: Basic base64(token:x)`) is answered
-`200`, TLS is terminated here with the run's certificate, and the plain HTTP inside is piped to
-the app over a fresh TCP connection whose local port is registered with the token first, so the
-app knows which snippet speaks. Absolute-form plain-HTTP requests (`GET http://host/path`) to a
-served host are forwarded the same way. Any other host or port is refused with `403` and a
-`blocked` journal entry: snippets never reach the real network through the mock.
+`CONNECT host:port` (with `Proxy-Authorization: Basic base64(token:x)`) is answered `200`; TLS is
+terminated here with a certificate of the run's CA for that host (by SNI: the API hosts' own, or one
+issued for a simulated origin), and the plain HTTP inside is piped to the app over a fresh TCP
+connection whose local port is registered with the token first, so the app knows which snippet
+speaks and the host it asked for. A tunnel to a port of `PLAIN_PORTS` carries plain HTTP. Absolute-
+form plain-HTTP requests (`GET http://host/path`) are forwarded the same way. Whatever the host, the
+app answers it (an API it models, else a simulated origin): nothing ever leaves for the real network.
+Only a malformed target (no host, a bad port) is refused with `403` and a `blocked` journal entry.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from harness.model import RecordedRequest
 HEAD_TIMEOUT_S = 30.0
 HEAD_LIMIT = 64 * 1024
 _HOP_HEADERS = {"proxy-authorization", "proxy-connection", "connection", "keep-alive"}
+PLAIN_PORTS = frozenset({80, 3000, 5000, 8000, 8080, 8787, 8888})
+"""Ports a `CONNECT` tunnel carries plain HTTP on (clients tunnel `http://` URLs too); TLS on any other."""
 
 
 def token_of(headers: Sequence[tuple[str, str]]) -> str | None:
@@ -56,8 +60,8 @@ def split_host_port(authority: str, default_port: int) -> tuple[str, int]:
 
 
 def refusal(hosts: Iterable[str], where: str) -> str:
-    """The proxy's words for a host it does not serve."""
-    return f"no mock for host {where}: the harness only serves {', '.join(sorted(hosts))}"
+    """The proxy's words for a target it cannot serve (no host, or a bad port)."""
+    return f"no mock for host {where}: not a host and port the harness's proxy can serve"
 
 
 def blocked_entry(
@@ -110,7 +114,7 @@ class ProxyFront:
     def handle_direct(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """Accepts one client connection to the direct TLS port (already decrypted by asyncio)."""
         host = next(iter(sorted(self.hosts)), "localhost")
-        self._start(self._pipe_to_app(reader, writer, Tunnel(None, host, "https"), b""), writer)
+        self._start(self._pipe_to_app(reader, writer, Tunnel(None, host, "https", direct=True), b""), writer)
 
     def _start(self, work: Coroutine[Any, Any, None], writer: asyncio.StreamWriter) -> None:
         """Registers the connection at once (so `close` always finds it), then runs `work`."""
@@ -140,26 +144,27 @@ class ProxyFront:
         token = token_of(headers)
         if method.upper() == "CONNECT":
             host, port = split_host_port(target, 443)
-            if host in self.hosts and port == 443:
+            if host and 0 < port < 65536:
                 writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
                 await writer.drain()
-                await writer.start_tls(self.tls)
-                await self._pipe_to_app(reader, writer, Tunnel(token, host, "https"), b"")
+                plain = port in PLAIN_PORTS
+                if not plain:
+                    await writer.start_tls(self.tls)
+                authority = host if port == (80 if plain else 443) else f"{host}:{port}"
+                await self._pipe_to_app(reader, writer, Tunnel(token, authority, "http" if plain else "https"), b"")
                 return
             await self._refuse(writer, token, "CONNECT", f"{host}:{port}", "", headers, f"{host}:{port}")
             return
         url = urlsplit(target)
-        if url.scheme != "http" or not url.hostname:
+        if url.scheme not in ("http", "https") or not url.hostname:  # axios sends `GET https://...` too
             writer.write(_plain(400, "Bad Request", "this is the harness mock's proxy; send CONNECT or absolute URLs"))
             await writer.drain()
-            return
-        if url.hostname.lower() not in self.hosts:
-            await self._refuse(writer, token, method, target, url.path, headers, url.netloc)
             return
         path = (url.path or "/") + (f"?{url.query}" if url.query else "")
         kept = [f"{k}: {v}" for k, v in headers if k.lower() not in _HOP_HEADERS]
         forwarded = "\r\n".join([f"{method} {path} {version}", *kept, "Connection: close", "", ""])
-        tunnel = Tunnel(token, url.hostname.lower(), "http")
+        sent = next((v for k, v in headers if k.lower() in ("connection", "proxy-connection")), None)
+        tunnel = Tunnel(token, url.netloc.rpartition("@")[2].lower(), url.scheme, connection=sent)
         await self._pipe_to_app(reader, writer, tunnel, forwarded.encode("latin-1"))
 
     async def _refuse(

@@ -22,6 +22,11 @@ class Tunnel:
     host: str
     """The host the client asked for (`api.cloudflare.com`)."""
     scheme: str = "https"
+    direct: bool = False
+    """A connection to the mock's own TLS port (not through the proxy): a local name means the API."""
+    connection: str | None = None
+    """The `Connection` header the client sent with a plain-HTTP proxy request (the proxy forwards
+    `close` in its place, so that the app answers one request per tunnel); the journal records this."""
 
 
 class Registry:

@@ -1,4 +1,4 @@
-"""`MockServer`: the Workers AI mock as a context manager (`harness mock` serves one: see
+"""`MockServer`: the mock and the services it hosts, as a context manager (`harness mock` serves one: see
 `harness.mock.standalone`).
 
 One asyncio event loop in a background thread serves three things: the Starlette app (uvicorn,
@@ -29,7 +29,7 @@ from harness.mock.journal import Journal
 from harness.mock.openapi import OpenApiError
 from harness.mock.proxy import ProxyFront
 from harness.mock.registry import Registry
-from harness.mock.tls import make_certificates, server_context
+from harness.mock.tls import HostCertificates
 from harness.route import Route
 
 START_TIMEOUT_S = 15.0
@@ -121,10 +121,10 @@ class MockServer:
         directory = self._state_dir or self._own_dir
         assert directory is not None
         try:
-            files = make_certificates(directory, self.config.hosts)
+            certificates = HostCertificates(directory, self.config.hosts)
         except OSError as exc:
             raise MockStartupError(f"the mock cannot write its certificates in {directory}: {exc}") from exc
-        self.ca_file = files.ca_file
+        self.ca_file = certificates.files.ca_file
         wanted = {"app": self.app_port, "proxy": self.proxy_port, "TLS port": self.tls_port}
         for what, port in wanted.items():
             if port is not None:
@@ -136,7 +136,7 @@ class MockServer:
             self._state = mock_state(self.config, self.catalog, self.journal, self.registry, self.ca_file)
         except OpenApiError as exc:
             raise MockStartupError(str(exc)) from exc
-        front = ProxyFront(self.config.hosts, self.app_port, self.registry, self.journal, server_context(files))
+        front = ProxyFront(self.config.hosts, self.app_port, self.registry, self.journal, certificates.context())
         ready: concurrent.futures.Future[None] = concurrent.futures.Future()
         self._stop = asyncio.Event()
         self._thread = threading.Thread(target=self._run, args=(front, ready), name="harness-mock", daemon=True)

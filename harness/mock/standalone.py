@@ -40,8 +40,8 @@ def describe(server: MockServer) -> list[str]:
         f"OpenAI-compatible base URL: {base}/client/v4/accounts/{account}/ai/v1",
         f"AI Gateway base URL: {base}/v1/{account}/<gateway id> (compat/chat/completions, openai/..., workers-ai/...)",
         f"trust the CA: curl --cacert {ca}; export SSL_CERT_FILE={ca} REQUESTS_CA_BUNDLE={ca} NODE_EXTRA_CA_CERTS={ca}",
-        f"proxy: HTTPS_PROXY=http://{host}:{server.proxy_port} (trust ca_file; api.cloudflare.com and "
-        "gateway.ai.cloudflare.com are answered here)",
+        f"proxy: HTTPS_PROXY=http://{host}:{server.proxy_port} (trust ca_file; every host is answered here:"
+        " an API, else a simulated origin)",
         f"journal: GET {app}/__harness/journal (DELETE clears it); Ctrl-C stops",
     ]
     return [f"harness mock: {line}" for line in lines]

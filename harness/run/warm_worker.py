@@ -142,7 +142,8 @@ class ServerPool:
         `response` reads the Worker's answer from the server's."""
         env = {name: launch.env[name] for name in SERVER_ENV if name in launch.env}
         job = {**job, "token": launch.env.get("HARNESS_TOKEN", ""), "proxy": launch.env.get("HTTPS_PROXY", ""),
-               "limit": output_limit, "aiVersion": launch.env.get("HARNESS_AI_VERSION", "")}
+               "limit": output_limit, "aiVersion": launch.env.get("HARNESS_AI_VERSION", ""),
+               "requests": launch.env.get("HARNESS_REQUESTS", "")}  # world: see harness/worker_request.py
         started = time.monotonic()
         try:
             server = self._take(env)

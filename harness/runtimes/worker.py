@@ -12,6 +12,7 @@ from harness.run.common import node_package_problem, proxy_env
 from harness.runtimes.base import Runtime
 from harness.runtimes.javascript import JAVASCRIPT, TYPESCRIPT
 from harness.runtimes.node import NODE_BASE
+from harness.worker_request import requests_env  # world: the request(s) that fit the Worker
 
 RESULT_FILE = "response.json"
 AI_VERSIONS = ("1.0", "1.1", "1.2")
@@ -42,7 +43,7 @@ class WorkerRunner:
                   "{workdir}/" + RESULT_FILE),
             files={name: snippet.code.encode()},
             env={**proxy_env(route), "HARNESS_MOCK_URL": route.mock_url, "HARNESS_TOKEN": route.token,
-                 "HARNESS_AI_VERSION": "" if version == "1.2" else version},
+                 "HARNESS_AI_VERSION": "" if version == "1.2" else version, **requests_env(snippet)},
             result_file=RESULT_FILE,
         )
 

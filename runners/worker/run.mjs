@@ -1,13 +1,17 @@
 // Runs one Worker snippet: bundles it with esbuild (so `import { Ai } from "@cloudflare/ai"` is the
 // real package), starts it in workerd through Miniflare with `env.AI` bound to the harness's mock,
-// sends it one `GET /`, writes the answer to a JSON file, and stops once the snippet's
-// `ctx.waitUntil` work is done too (cold-entry.mjs, settle.mjs).
+// sends it its request(s) (one `GET /` unless HARNESS_REQUESTS says otherwise), writes the answer to a
+// JSON file, and stops once the snippet's `ctx.waitUntil` work is done too (cold-entry.mjs, settle.mjs).
 // Usage: node run.mjs <entry.ts|js> <result.json>
-// Env: HARNESS_MOCK_URL (mock app), HARNESS_TOKEN (snippet token), HTTPS_PROXY (for the Worker's own fetch).
+// Env: HARNESS_MOCK_URL (mock app), HARNESS_TOKEN (snippet token), HTTPS_PROXY (for the Worker's own fetch),
+// HARNESS_REQUESTS (harness/worker_request.py; several requests go to the same Worker in turn).
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CF, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, bundle, here, proxyAgent, require, sendOut, START_FAILED } from "./shared.mjs";
+import {
+  CF, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, bundle, chosenAnswer, here, proxyAgent, require, requestInit, sendOut,
+  START_FAILED, workerRequests,
+} from "./shared.mjs";
 
 const { Miniflare, Response } = require("miniflare");
 
@@ -24,7 +28,9 @@ if (built.errors) {
 const WAIT_UNTIL_LIMIT_MS = 30_000; // as workerd's own limit on work after the answer
 const settleUrl = `http://harness-settled.invalid/${randomBytes(12).toString("hex")}`;
 let settle;
-const settled = new Promise((resolve) => { settle = resolve; });
+let settled;
+const arm = () => { settled = new Promise((resolve) => { settle = resolve; }); };
+arm();
 const source = (name) => readFileSync(join(here, name), "utf8");
 
 // The Worker's own fetch() goes out through the proxy, like any other client's.
@@ -61,13 +67,17 @@ const mf = new Miniflare({
   ],
 });
 try {
-  // A redirect is the Worker's answer, not something to follow (its target is a real host).
-  const answer = await mf.dispatchFetch("http://localhost/", { redirect: "manual" });
-  const body = Buffer.from(await answer.arrayBuffer());
-  writeFileSync(resultFile, JSON.stringify({
-    status: answer.status, headers: [...answer.headers.entries()].filter(([name]) => !name.startsWith("mf-")), body_b64: body.toString("base64"),
-  }));
-  await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, WAIT_UNTIL_LIMIT_MS).unref())]);
+  const answers = [];
+  for (const request of workerRequests(process.env.HARNESS_REQUESTS)) {
+    if (answers.length) arm();
+    const answer = await mf.dispatchFetch(`http://localhost${request.path}`, requestInit(request));
+    const body = Buffer.from(await answer.arrayBuffer());
+    answers.push({
+      status: answer.status, headers: [...answer.headers.entries()].filter(([name]) => !name.startsWith("mf-")), body_b64: body.toString("base64"),
+    });
+    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, WAIT_UNTIL_LIMIT_MS).unref())]);
+  }
+  writeFileSync(resultFile, JSON.stringify(chosenAnswer(answers)));
 } catch (error) {
   if (error?.code !== "ERR_RUNTIME_FAILURE") throw error;
   // workerd printed the snippet's own error (an uncaught exception at start-up) above

@@ -2,7 +2,7 @@
 // warm-host.mjs), so workerd's start-up is paid once per server instead of once per snippet.
 // Jobs run one at a time, so that what workerd prints belongs to exactly one of them.
 // Protocol, one JSON object a line: out `{"ready": true}` once; in `{"job", "entry", "result",
-// "token", "proxy", "limit", "aiVersion"}`; out `{"job", "exit", "stdout", "stderr", "truncated"}` when it is
+// "token", "proxy", "limit", "aiVersion", "requests"}`; out `{"job", "exit", "stdout", "stderr", "truncated"}` when it is
 // done, having written `result` as run.mjs does. Instead of `entry` a job may carry the snippet's code,
 // `"source"` with `"loader"` ("ts" or "js") and `"name"` (its file name); without `result` the Worker's
 // answer comes in the job's answer, `"response": {status, headers, body_b64}` (as run.mjs's file).
@@ -14,7 +14,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
-import { CF, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, bundle, here, proxyAgent, require, sendOut, START_FAILED } from "./shared.mjs";
+import {
+  CF, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, bundle, chosenAnswer, here, proxyAgent, require, requestInit, sendOut,
+  START_FAILED, workerRequests,
+} from "./shared.mjs";
 
 const workerdPath = require("workerd").default;
 const { fetch, Headers } = require("undici");
@@ -136,27 +139,31 @@ async function run(job) {
     fail(reason) { this.stderr += `harness: ${reason}\n`; settle(); },
   };
   agents.set(id, proxyAgent(job.proxy));
+  const requests = workerRequests(job.requests);
   try {
     const load = await fetch(`${base}/__harness/load`, {
       method: "POST", headers: { "content-type": "application/json" },
       body: JSON.stringify({
         job: id, slot: slot++ % SLOTS, cf, token: job.token || "", secret: randomBytes(12).toString("hex"), mark: MARK,
+        runs: requests.length,
         compatibilityDate: COMPATIBILITY_DATE, compatibilityFlags: COMPATIBILITY_FLAGS,
         modules: { ...fixed, "snippet.mjs": built.script },
       }),
     });
     if (!load.ok) throw new Error(`the warm host did not load the snippet: ${await load.text()}`);
-    // The request Miniflare's dispatchFetch gives the cold runner's Worker, as far as the snippet can see.
-    const answer = await fetch(`${base}/`, {
-      headers: { "x-harness-run": id, "accept-encoding": "br, gzip", "cf-connecting-ip": "127.0.0.1" },
-      redirect: "manual", // a redirect is the Worker's answer, not something to follow
-    });
-    const body = Buffer.from(await answer.arrayBuffer());
-    if (answer.headers.get("x-harness-start-failed")) {
-      await ended;
-      return { exit: 1, stdout: current.stdout, stderr: `${current.stderr}${body}\n${START_FAILED}\n` };
+    // The request(s) Miniflare's dispatchFetch gives the cold runner's Worker, as far as the snippet can see.
+    const answers = [];
+    for (const request of requests) {
+      const init = requestInit(request, { "accept-encoding": "br, gzip", "cf-connecting-ip": "127.0.0.1" });
+      const answer = await fetch(`${base}${request.path}`, { ...init, headers: { ...init.headers, "x-harness-run": id } });
+      const body = Buffer.from(await answer.arrayBuffer());
+      if (answer.headers.get("x-harness-start-failed")) {
+        await ended;
+        return { exit: 1, stdout: current.stdout, stderr: `${current.stderr}${body}\n${START_FAILED}\n` };
+      }
+      answers.push({ status: answer.status, headers: [...answer.headers.entries()], body_b64: body.toString("base64") });
     }
-    const response = { status: answer.status, headers: [...answer.headers.entries()], body_b64: body.toString("base64") };
+    const response = chosenAnswer(answers);
     if (job.result) writeFileSync(job.result, JSON.stringify(response));
     await ended;
     return {

@@ -51,3 +51,23 @@ export function sendOut(url, { method, headers, body }, agent) {
     method, headers, dispatcher: agent, body: ["GET", "HEAD"].includes(method) ? undefined : body,
   });
 }
+
+// The requests the harness sends the Worker (harness/worker_request.py, as JSON in HARNESS_REQUESTS or
+// a job's "requests"): `[{method, path, headers: [[k, v]], body}]`; one `GET /` when none are given.
+export function workerRequests(json) {
+  const parsed = json ? JSON.parse(json) : [];
+  return parsed.length ? parsed : [{ method: "GET", path: "/", headers: [], body: null }];
+}
+
+// The `fetch` init of one such request, on top of `base` headers (the request's own win).
+export function requestInit(request, base = {}) {
+  const headers = { ...base, ...Object.fromEntries(request.headers || []) };
+  const body = ["GET", "HEAD"].includes(request.method) || request.body == null ? undefined : request.body;
+  // A redirect is the Worker's answer, not something to follow (its target is a real host).
+  return { method: request.method, headers, body, redirect: "manual" };
+}
+
+// Which of several answers is the Worker's answer: the first that failed (5xx), else the first.
+export function chosenAnswer(answers) {
+  return answers.find((answer) => answer.status >= 500) ?? answers[0];
+}

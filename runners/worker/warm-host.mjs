@@ -34,7 +34,7 @@ export class Outbound extends WorkerEntrypoint {
 
 function load(job, env) {
   loaded.set(job.job, {
-    slot: job.slot, secret: job.secret, mark: job.mark, cf: job.cf,
+    slot: job.slot, secret: job.secret, mark: job.mark, cf: job.cf, left: job.runs || 1,
     code: {
       compatibilityDate: job.compatibilityDate, compatibilityFlags: job.compatibilityFlags,
       mainModule: "harness-entry.mjs", modules: job.modules,
@@ -45,12 +45,12 @@ function load(job, env) {
   return new Response("loaded");
 }
 
-// Ends a job: the markers tell serve.mjs which output lines were its.
-function ender(slot) {
-  return () => {
-    const job = live.get(slot);
-    if (!job) return;
+// Ends one request of a job; after its last, the markers tell serve.mjs which output lines were the job's.
+function ender(slot, job, last) {
+  return (failed = false) => {
+    if (live.get(slot) !== job) return; // a later request of the same job has the slot now
     live.delete(slot);
+    if (!last && !failed) return;
     console.log(job.mark);
     console.error(job.mark);
   };
@@ -65,22 +65,27 @@ export default {
     const id = request.headers.get("x-harness-run");
     const run = loaded.get(id);
     if (!run) return new Response("harness: no such job", { status: 404 });
-    loaded.delete(id);
+    run.left -= 1; // a job may send several requests to the same isolate, one after the other
+    if (run.left <= 0) loaded.delete(id);
     let settle;
     const settled = new Promise((resolve) => { settle = resolve; });
-    live.set(run.slot, { job: id, secret: run.secret, mark: run.mark, settle });
+    const job = { job: id, secret: run.secret, mark: run.mark, settle };
+    live.set(run.slot, job);
     const finished = (piped) => Promise.all([piped, Promise.race([settled, sleep(WAIT_UNTIL_LIMIT_MS)])]);
     const worker = env.LOADER.get(id, () => run.code);
     const headers = new Headers(request.headers);
     headers.delete("x-harness-run");
-    const end = ender(run.slot);
+    const end = ender(run.slot, job, run.left <= 0);
+    const { pathname, search } = new URL(request.url);
+    const body = ["GET", "HEAD"].includes(request.method) ? undefined : request.body;
     let answer;
     try {
-      answer = await worker.getEntrypoint().fetch(new Request("http://localhost/", {
-        method: request.method, headers, cf: run.cf, redirect: "manual", // a redirect is the answer
+      answer = await worker.getEntrypoint().fetch(new Request(`http://localhost${pathname}${search}`, {
+        method: request.method, headers, body, cf: run.cf, redirect: "manual", // a redirect is the answer
       }));
     } catch (e) {
-      end();
+      loaded.delete(id);
+      end(true);
       const message = String(e?.message ?? e);
       if (message.startsWith(LOADER_START_FAILED)) { // as run.mjs reports it: the runtime's error, and exit 1
         return new Response(message.slice(LOADER_START_FAILED.length).trim(), { status: 500, headers: { "x-harness-start-failed": "1" } });

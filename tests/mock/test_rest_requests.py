@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import socket
 import threading
 from typing import Any
 
@@ -165,24 +167,38 @@ def test_body_that_is_not_json_is_400(route: Route) -> None:
     assert "not valid JSON" in response.json()["errors"][0]["message"]
 
 
-def test_connect_to_another_host_is_refused_and_recorded(mock: MockServer, route: Route) -> None:
-    with pytest.raises(requests.exceptions.ProxyError, match="403"):
-        requests.get("https://example.com/", proxies={"https": route.proxy_url}, verify=route.ca_file, timeout=10)
+def test_connect_to_another_host_reaches_its_simulated_origin(mock: MockServer, route: Route) -> None:
+    answer = requests.get("https://example.com/todos/1", proxies={"https": route.proxy_url}, verify=route.ca_file,
+                          timeout=10)
 
+    assert answer.status_code == 200 and answer.json()["id"] == 1 and "completed" in answer.json()
     [entry] = journal_of(mock, route)
-    assert (entry.via, entry.method, entry.url, entry.status) == ("blocked", "CONNECT", "example.com:443", 403)
+    assert (entry.via, entry.method, entry.url, entry.status) == ("origin", "GET", "https://example.com/todos/1", 200)
+
+
+def test_a_malformed_connect_target_is_refused_and_recorded(mock: MockServer, route: Route) -> None:
+    credentials = base64.b64encode(f"{route.token}:x".encode()).decode()
+    with socket.create_connection(("127.0.0.1", mock.proxy_port), timeout=10) as sock:
+        sock.sendall(f"CONNECT example.com:99999 HTTP/1.1\r\nProxy-Authorization: Basic {credentials}\r\n\r\n".encode())
+        answer = sock.recv(4096)
+
+    assert answer.startswith(b"HTTP/1.1 403")
+    [entry] = journal_of(mock, route)
+    assert (entry.via, entry.method, entry.url, entry.status) == ("blocked", "CONNECT", "example.com:99999", 403)
     assert entry.error is not None and "example.com" in entry.error
 
 
 def test_plain_http_through_the_proxy(mock: MockServer, route: Route) -> None:
     served = post(route, RUN_URL.replace("https:", "http:") + LLAMA, AUTH, json={"prompt": "hi"})
-    refused = requests.get("http://example.com/x", proxies={"http": route.proxy_url}, timeout=10)
+    echoed = requests.get("http://example.com/x?a=1", proxies={"http": route.proxy_url}, timeout=10,
+                          headers={"accept": "application/json"})
 
-    assert served.status_code == 200 and refused.status_code == 403
+    assert served.status_code == 200 and echoed.status_code == 200
+    assert echoed.json()["args"] == {"a": "1"} and echoed.json()["url"] == "http://example.com/x?a=1"
     first, second = journal_of(mock, route)
     assert (first.via, first.url, first.status) == ("rest", RUN_URL.replace("https:", "http:") + LLAMA, 200)
     assert first.header("proxy-authorization") is None
-    assert (second.via, second.method, second.url, second.status) == ("blocked", "GET", "http://example.com/x", 403)
+    assert (second.via, second.method, second.url, second.status) == ("origin", "GET", "http://example.com/x?a=1", 200)
 
 
 def test_requests_from_parallel_snippets_land_under_their_own_ids(mock: MockServer) -> None:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from harness.mock.errors import SERVICE_ERRORS
-from harness.mock.scenarios import Scenario, ScenarioError, forced, parse_scenario
+from harness.mock.scenarios import Scenario, ScenarioError, forced, parse_scenario, scenario_table
 from harness.mock.server import MockConfig, MockServer
 
 from .helpers import AUTH, CONFIG, LLAMA, RUN_URL, trust
@@ -119,3 +119,27 @@ def test_every_named_error_is_a_client_or_server_error() -> None:
         SERVICE_ERRORS
     )
     assert CONFIG.scenarios == ()
+
+
+def test_a_host_scenario_applies_to_origins_only_and_round_trips() -> None:
+    raw = {"hosts": ["*.example.com"], "tabs": ["curl"], "status": 503, "headers": {"retry-after": "5"},
+           "body": "down", "latency_ms": 20}
+    scenario = parse_scenario(raw, "h")
+
+    assert scenario.applies_to_host("p.md::g::curl", "www.example.com")
+    assert not scenario.applies_to_host("p.md::g::Python", "www.example.com")
+    assert not scenario.applies("p.md::g::curl", LLAMA)  # never a model call's
+    assert forced((scenario,), "p.md::g::curl", LLAMA) == forced((), "p.md::g::curl", LLAMA)
+    assert parse_scenario(scenario_table(scenario), "again") == scenario
+
+
+@pytest.mark.parametrize(("raw", "words"), [
+    ({"hosts": ["a.test"]}, "needs `hosts` and a `status`"),
+    ({"hosts": ["a.test"], "error": "rate-limit"}, "do not apply to `hosts`"),
+    ({"hosts": ["a.test"], "status": 42}, "not an HTTP status"),
+    ({"hosts": ["a.test"], "headers": {"x": 1}}, "table of strings"),
+    ({"body": "x", "latency_ms": 5}, "give `hosts` too"),
+])
+def test_a_malformed_host_scenario_says_what_is_wrong(raw: dict[str, Any], words: str) -> None:
+    with pytest.raises(ScenarioError, match=words):
+        parse_scenario(raw, "where")
