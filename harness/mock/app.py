@@ -34,6 +34,7 @@ from harness.mock.journal import entry_to_dict
 from harness.mock.models_search import search as search_models
 from harness.mock.openai_compat import run_openai
 from harness.mock.openapi import INVALID_BODY
+from harness.mock.services import cloudflare_api
 from harness.mock.state import MockState as MockState
 from harness.mock.state import record, respond, scenario, too_large
 
@@ -75,6 +76,7 @@ def _guarded(state: MockState, endpoint: Endpoint, via: str = "rest") -> Endpoin
 
 def build_app(state: MockState) -> Starlette:
     """The app serving `state`: REST and gateway routes, binding, admin, and a recorded 404."""
+    cloudflare = cloudflare_api.CloudflareApi(state)
 
     async def rest_run(request: Request) -> Response:
         model_id = request.path_params["model"]
@@ -114,6 +116,8 @@ def build_app(state: MockState) -> Starlette:
         listing = MODELS_SEARCH.fullmatch(request.url.path)
         if operation is None and listing:  # a configured OpenAPI document describing it wins
             return await models(request, listing["account_id"])
+        if operation is None and cloudflare_api.claims(request.method, request.url.path):
+            return await cloudflare.handle(request)
         if operation is None or state.openapi is None:
             reply = Reply.failure(
                 404, NO_SUCH_ROUTE, f"Could not route to {request.url.path}, perhaps your object identifier is invalid?"

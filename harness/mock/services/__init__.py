@@ -1,0 +1,1 @@
+"""The services the mock hosts (see each subpackage)."""

@@ -1,0 +1,47 @@
+"""Cloudflare's REST API, from its contract (see `service` for how a request is answered).
+
+`SERVICE` fits the mock's service host (`harness.mock.services.Service`: name, rank, claims, routes);
+today's app asks `claims(method, path)` and `CloudflareApi(state).handle(request)` from its fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from harness.mock.services.cloudflare_api.service import VIA, CloudflareApi, claims
+
+if TYPE_CHECKING:
+    from harness.mock.state import MockState
+
+__all__ = ["SERVICE", "VIA", "CloudflareApi", "CloudflareApiService", "claims"]
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+class CloudflareApiService:
+    """The service host's view of this service: `api.cloudflare.com`, every `/client/v4/...` path."""
+
+    name = "cloudflare_api"
+    rank = 50
+
+    def claims(self, host: str, state: MockState) -> bool:
+        """Requests to api.cloudflare.com (the first API host when a client speaks to the mock directly)."""
+        return host == "api.cloudflare.com"
+
+    def routes(self, state: MockState) -> Sequence[BaseRoute]:
+        api = CloudflareApi(state)
+
+        async def endpoint(request: Request) -> Response:
+            return await api.handle(request)
+
+        return [Route("/client/v4/{rest:path}", endpoint, methods=ALL_METHODS)]
+
+    def binding_routes(self, state: MockState) -> Sequence[BaseRoute]:
+        return []
+
+
+SERVICE = CloudflareApiService()
