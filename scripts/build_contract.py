@@ -121,6 +121,8 @@ def _response(node: ast.Call, options: ast.expr | None) -> tuple[ast.expr | None
     unwrapped = options is not None and "_unwrapper" in ast.unparse(options)
     if isinstance(cast_to, ast.Call) and cast_to.args:  # cast(Type[X], ResultWrapper[Y])
         target = cast_to.args[0]
+        if ast.unparse(target) == "Any" and len(cast_to.args) > 1:  # cast(Any, ResultWrapper[Union...])
+            target = cast_to.args[1]
         if isinstance(target, ast.Subscript):
             target = target.slice
         return target, "result" if unwrapped else "raw"
@@ -197,6 +199,10 @@ def _json_schema(tp: Any, mode: str) -> Any:
 
 
 def _schema(tp: Any, mode: str, keep: list[str] | None, drop: set[str], op_id: str, part: str) -> Any:
+    variants = typing.get_args(tp) if typing.get_origin(tp) is typing.Union else ()
+    if variants and all(typing_extensions.is_typeddict(v) for v in variants):  # one params TypedDict per variant
+        return {"anyOf": [_schema(v, mode, keep, drop, op_id, f"{part}/{i}") for i, v in enumerate(variants)],
+                "$id": f"urn:cloudflare-api:{op_id}:{part}"}
     try:
         schema = _json_schema(tp, mode)
     except Exception as exc:  # noqa: BLE001 - a type pydantic cannot describe is left open, and said so

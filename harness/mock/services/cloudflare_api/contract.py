@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
+from jsonschema.exceptions import ValidationError, best_match
 
 from harness.mock.services.cloudflare_api.store import ContractFiles, default_dir
 
@@ -130,7 +130,7 @@ class Contract:
     def response_schema(self, route: Route) -> tuple[Any, Any]:
         """(schema, validation root) of the operation's 2xx JSON answer."""
         responses = self.operation(route).get("responses") or {}
-        ok = next((v for k, v in responses.items() if str(k).startswith("2")), {}) or {}
+        ok: Mapping[str, Any] = next((v for k, v in responses.items() if str(k).startswith("2")), {}) or {}
         media = (ok.get("content") or {}).get("application/json") or {}
         schema = media.get("schema")
         return schema, {**(schema or {}), "components": self.files.components()}
@@ -143,6 +143,7 @@ class Contract:
         error = best_match(validator.iter_errors(value))
         if error is None:
             return None
+        error = _narrowed(error)
         where = "/".join(str(p) for p in error.absolute_path)
         return f"{part}{'.' + where.replace('/', '.') if where else ''}: {error.message}"
 
@@ -158,6 +159,17 @@ def _distance(parts: list[str], template: str) -> float:
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
         previous = current
     return previous[-1]
+
+
+def _narrowed(error: ValidationError) -> ValidationError:
+    """For an `anyOf`/`oneOf` miss: the best error of the variant that came closest (fewest errors)."""
+    while error.context:
+        variants: dict[Any, list[ValidationError]] = {}
+        for sub in error.context:
+            variants.setdefault(sub.relative_schema_path[0], []).append(sub)
+        closest = min(variants.values(), key=len)
+        error = best_match(closest) or closest[0]
+    return error
 
 
 @cache

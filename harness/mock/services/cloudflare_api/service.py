@@ -144,7 +144,8 @@ class CloudflareApi:
         op = self.contract.operation(route)
         envelope = op.get("x-envelope", "result")
         schema, root = self.contract.response_schema(route)
-        ident = stable_id(sub, route.method)
+        last = route.segments[-1]
+        ident = sub.rstrip("/").rsplit("/", 1)[-1] if last.startswith("{") else stable_id(sub, route.method)
         generated = value_of(schema, root, ident) if schema is not None else None
         if envelope == "binary":
             return Reply(200), Response(b"", media_type="application/octet-stream")
