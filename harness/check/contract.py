@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from harness.check.base import Rule, SnippetContext, finding, page_line_of, page_line_of_key
 from harness.errors import HarnessError
 from harness.mock.services.cloudflare_api.contract import PREFIX, Contract, load_contract
-from harness.mock.services.cloudflare_api.service import VIA
+from harness.mock.services.cloudflare_api.service import VIA, half_written
 from harness.model import Finding, RecordedRequest, Severity
 
 UNKNOWN_ROUTE = Rule("API001", "unknown-route", Severity.ERROR,
@@ -97,7 +97,7 @@ def _explained(ctx: SnippetContext, request: RecordedRequest) -> Finding:
 def _unknown_route(ctx: SnippetContext, request: RecordedRequest, sub: str) -> Finding:
     contract = _contract()
     closest = contract.closest(BRACE.sub(lambda m: "{" if m[0] in "{%7b%7B" else "}", sub)) if contract else []
-    broken = next((seg for seg in request.path.split("/") if BRACE.search(seg)), None)
+    broken = next((seg for seg in request.path.split("/") if half_written(seg)), None)
     malformed = (f"; malformed URL: the segment `{_unbraced(broken)}` is a placeholder left half-written"
                  if broken else "")
     near = f"; closest routes: {', '.join(PREFIX + t for t in closest)}" if closest else ""
