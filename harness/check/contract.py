@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from harness.check.base import Rule, SnippetContext, finding, page_line_of, page_line_of_key
 from harness.errors import HarnessError
+from harness.extract.placeholders import TEST_ACCOUNT_ID
 from harness.mock.services.cloudflare_api.contract import PREFIX, Contract, load_contract
 from harness.mock.services.cloudflare_api.service import VIA, half_written
 from harness.model import Finding, RecordedRequest, Severity
@@ -69,6 +70,16 @@ def _explained(ctx: SnippetContext, request: RecordedRequest) -> Finding:
     error = request.error or ""
     sub = request.path[len(PREFIX):] if request.path.startswith(PREFIX) else request.path
     at = f"{request.method} {request.path}"
+    if request.status in (401, 403) or error.startswith("Missing X-Auth-Key"):
+        account = re.search(r"/accounts/([^/]+)", request.path)
+        if request.status == 403 and account and account[1] != TEST_ACCOUNT_ID:
+            why = f"the account id `{account[1]}` is not the account of the token (a placeholder left unfilled?)"
+            line = page_line_of(ctx.snippet, account[1])
+        else:
+            why = "expected `Authorization: Bearer <token>` or `X-Auth-Email` + `X-Auth-Key`"
+            line = page_line_of(ctx.snippet, "Auth")
+        return finding(AUTH, ctx.snippet, f"{at} was refused ({request.status}): {error}; {why}",
+                       line=line, actual=error)
     if request.path.rstrip("/").endswith("/graphql"):
         return finding(GRAPHQL, ctx.snippet, f"sends a GraphQL query that does not validate: {error}",
                        line=page_line_of(ctx.snippet, "query"), actual=error)
@@ -81,10 +92,6 @@ def _explained(ctx: SnippetContext, request: RecordedRequest) -> Finding:
         return finding(WRONG_METHOD, ctx.snippet,
                        f"sends {request.method} to {request.path}, a route that takes {allowed}",
                        line=page_line_of(ctx.snippet, _last(request.path)), expected=allowed, actual=request.method)
-    if request.status in (401, 403) or error.startswith("Missing X-Auth-Key"):
-        return finding(AUTH, ctx.snippet, f"{at} was refused ({request.status}): {error} (expected "
-                       "`Authorization: Bearer <token>` or `X-Auth-Email` + `X-Auth-Key`)",
-                       line=page_line_of(ctx.snippet, _last(request.path)), actual=error)
     if request.status == 404:
         return finding(UNKNOWN_ID, ctx.snippet, f"{at} names `{_last(request.path)}`, an id the run never created "
                        "(or deleted before)", line=page_line_of(ctx.snippet, _last(request.path)), actual=error)

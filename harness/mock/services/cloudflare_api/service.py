@@ -26,7 +26,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from harness.mock.inference import Reply, parse_json
-from harness.mock.services.cloudflare_api import graphql_api
 from harness.mock.services.cloudflare_api.contract import PREFIX, Contract, Route, load_contract
 from harness.mock.services.cloudflare_api.resources import Store
 from harness.mock.services.cloudflare_api.values import stable_id, value_of
@@ -103,6 +102,8 @@ class CloudflareApi:
         return content if isinstance(content, Response) else JSONResponse(content, status_code=reply.status)
 
     async def _graphql(self, request: Request, body: Any) -> Response:
+        from harness.mock.services.cloudflare_api import graphql_api  # graphql-core takes 0.3 s to import
+
         if request.method == "GET":
             body = dict(request.query_params)
         answer, problems = graphql_api.answer(body)
