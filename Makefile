@@ -21,9 +21,9 @@ $(BIN)/harness: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-# Cloudflare's REST API contract (OpenAPI 3.1 + index), generated from the pinned `cloudflare` SDK into the venv.
+# Cloudflare's REST API contract (OpenAPI 3.1 + index), generated from the pinned `cloudflare` SDK (gitignored).
 # `$(BIN)/python scripts/build_contract.py --openapi FILE` indexes a published OpenAPI document instead.
-CONTRACT := $(VENV)/share/docs-snippet-harness/cloudflare-contract/index.json
+CONTRACT := .harness-cache/cloudflare-contract/index.json
 
 contract: $(CONTRACT)
 

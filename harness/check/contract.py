@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from harness.check.base import Rule, SnippetContext, finding, page_line_of, page_line_of_key
 from harness.errors import HarnessError
 from harness.extract.placeholders import TEST_ACCOUNT_ID
-from harness.mock.services.cloudflare_api.contract import PREFIX, Contract, load_contract
-from harness.mock.services.cloudflare_api.service import VIA, half_written
+from harness.mock.services.cloudflare_api.contract import Contract, load_contract
+from harness.mock.services.cloudflare_api.names import PREFIX, VIA, half_written
 from harness.model import Finding, RecordedRequest, Severity
 
 UNKNOWN_ROUTE = Rule("API001", "unknown-route", Severity.ERROR,

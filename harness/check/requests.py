@@ -14,7 +14,7 @@ from harness.check.base import (
     page_line_of,
     page_line_of_key,
 )
-from harness.mock.services.cloudflare_api.service import VIA as CLOUDFLARE_API
+from harness.mock.services.cloudflare_api.names import VIA as CLOUDFLARE_API
 from harness.model import Finding, RecordedRequest, Severity
 from harness.runtimes.registry import language_named
 

@@ -1,4 +1,4 @@
-"""Cloudflare's REST API pages end to end through the CLI (`--executor local`): a CRUD sequence on two
+"""Cloudflare's REST API pages end to end through the CLI (`--executor local` and `inprocess`): a CRUD sequence on two
 resources passes; a typo'd route, a half-written placeholder, a wrong method, a body that breaks the
 schema and an invalid GraphQL query are each one finding, at the page line, in the contract's words."""
 
@@ -16,11 +16,12 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES = "fixtures/pages/cloudflare-api"
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+@pytest.fixture(scope="module", params=["local", "inprocess"])
+def report(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The JSON report of one run of the pages, under each executor whose mock runs on this machine."""
     out = tmp_path_factory.mktemp("cfapi") / "report.json"
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "run", PAGES, "--executor", "local", "--no-cache",
-                           "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-m", "harness.cli", "run", PAGES, "--executor", request.param,
+                           "--no-cache", "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 1, done.stdout + done.stderr  # the mistakes page has real findings
     data: dict[str, Any] = json.loads(out.read_text())
     return data

@@ -13,7 +13,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from harness.mock.services.cloudflare_api.service import VIA, CloudflareApi, claims
+from harness.mock.services.cloudflare_api.names import VIA
+from harness.mock.services.cloudflare_api.service import CloudflareApi, claims
 
 if TYPE_CHECKING:
     from harness.mock.state import MockState

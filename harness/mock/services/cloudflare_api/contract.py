@@ -17,9 +17,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
+from harness.mock.services.cloudflare_api.names import PREFIX as PREFIX
 from harness.mock.services.cloudflare_api.store import ContractFiles, default_dir
-
-PREFIX = "/client/v4"
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from harness.mock.inference import Reply, parse_json
-from harness.mock.services.cloudflare_api.contract import PREFIX, Contract, Route, load_contract
+from harness.mock.services.cloudflare_api import graphql_api
+from harness.mock.services.cloudflare_api.contract import Contract, Route, load_contract
+from harness.mock.services.cloudflare_api.names import PREFIX, VIA, half_written
 from harness.mock.services.cloudflare_api.resources import Store
 from harness.mock.services.cloudflare_api.values import stable_id, value_of
 from harness.mock.state import MockState, record
 
-VIA = "cloudflare-api"
 MISSING_AUTH = (9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers")
 AUTH = (10000, "Authentication error")
 NO_ROUTE, NO_URI = 7003, (7000, "No route for that URI")
@@ -102,8 +103,6 @@ class CloudflareApi:
         return content if isinstance(content, Response) else JSONResponse(content, status_code=reply.status)
 
     async def _graphql(self, request: Request, body: Any) -> Response:
-        from harness.mock.services.cloudflare_api import graphql_api  # graphql-core takes 0.3 s to import
-
         if request.method == "GET":
             body = dict(request.query_params)
         answer, problems = graphql_api.answer(body)
@@ -163,12 +162,6 @@ class CloudflareApi:
             answer["result_info"] = {"page": 1, "per_page": max(count, 20), "count": count,
                                      "total_count": count, "total_pages": 1}
         return Reply(200), answer
-
-
-def half_written(segment: str) -> bool:
-    """A segment with a brace that does not close (`{zone_id`): a placeholder left half-written."""
-    text = segment.replace("%7B", "{").replace("%7b", "{").replace("%7D", "}").replace("%7d", "}")
-    return text.count("{") != text.count("}") or ("}" in text and text.index("}") < text.index("{"))
 
 
 def _coerced(query: dict[str, str], op: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,8 +5,9 @@ number]`, templates below `/client/v4`), `ops/<number>.json` (the OpenAPI operat
 request first needs it) and `components.json` (a published document's shared schemas, read at most
 once). `openapi.json` is the whole document when the SDK built it.
 
-The folder is `$HARNESS_CLOUDFLARE_CONTRACT`, else `share/docs-snippet-harness/cloudflare-contract`
-inside the environment the harness is installed in (`make contract` writes it there).
+The folder is `$HARNESS_CLOUDFLARE_CONTRACT`, else `.harness-cache/cloudflare-contract` beside the
+`harness` package (the checkout's root, gitignored; `make contract` writes it there). A path, not the
+running interpreter's prefix: the in-process executor's mock runs in the Python runner's interpreter.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ def default_dir() -> Path:
     configured = os.environ.get(ENV)
     if configured:
         return Path(configured)
-    return Path(sys.prefix) / "share" / "docs-snippet-harness" / "cloudflare-contract"
+    return Path(__file__).resolve().parents[4] / ".harness-cache" / "cloudflare-contract"
 
 
 def read_document(path: Path) -> Mapping[str, Any]:
