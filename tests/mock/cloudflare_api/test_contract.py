@@ -4,6 +4,7 @@ a published OpenAPI document whose refs point into `components`; routed and vali
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -88,3 +89,30 @@ def test_the_installed_contract_records_its_source() -> None:
     contract = load_contract()
     assert contract.source.startswith("PyPI package cloudflare==5.9.0")
     assert len(contract.routes) > 2000
+
+
+def test_a_published_document_answers_with_its_example(tmp_path: Path) -> None:
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from harness.mock.services.cloudflare_api import CloudflareApi
+
+    from .conftest import BEARER, CONFIG, Catalog, Journal, Registry, mock_state
+
+    document = json.loads(json.dumps(PUBLISHED))
+    document["paths"]["/zones/{zone_id}/pets"]["post"]["responses"]["200"]["content"]["application/json"]["example"] = {
+        "success": True, "errors": [], "messages": [], "result": {"name": "documented", "id": "p1"}}
+    write_contract(document, tmp_path / "c")
+    api = CloudflareApi(mock_state(CONFIG, Catalog.load(), Journal(), Registry(), Path()),
+                        Contract(ContractFiles(tmp_path / "c")))
+
+    async def endpoint(request: Any) -> Any:
+        return await api.handle(request)
+
+    client = TestClient(Starlette(routes=[Route("/client/v4/{rest:path}", endpoint, methods=["GET", "POST"])]))
+    answer = client.post("/client/v4/zones/abc/pets", headers=BEARER, json={"name": "rex"})
+    assert answer.status_code == 200 and answer.json()["success"] is True
+    assert answer.json()["result"] == {"name": "documented", "id": "p1"}
+    refused = client.post("/client/v4/zones/abc/pets", headers=BEARER, json={"name": 1})
+    assert refused.json()["errors"] == [{"code": 1001, "message": "body.name: 1 is not of type 'string'"}]

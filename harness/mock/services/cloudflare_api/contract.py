@@ -126,13 +126,15 @@ class Contract:
         components = self.files.components()
         return {**schema, "components": components} if components else schema
 
-    def response_schema(self, route: Route) -> tuple[Any, Any]:
-        """(schema, validation root) of the operation's 2xx JSON answer."""
+    def response_schema(self, route: Route) -> tuple[Any, Any, Any]:
+        """(schema, validation root, documented example or None) of the operation's 2xx JSON answer."""
         responses = self.operation(route).get("responses") or {}
         ok: Mapping[str, Any] = next((v for k, v in responses.items() if str(k).startswith("2")), {}) or {}
         media = (ok.get("content") or {}).get("application/json") or {}
         schema = media.get("schema")
-        return schema, {**(schema or {}), "components": self.files.components()}
+        examples = [e.get("value") for e in (media.get("examples") or {}).values() if isinstance(e, Mapping)]
+        example = media.get("example", examples[0] if examples else None)
+        return schema, {**(schema or {}), "components": self.files.components()}, example
 
     def problem(self, route: Route, part: str, value: Any) -> str | None:
         """The schema's words for what is wrong with `value` (the body or the query), or None."""

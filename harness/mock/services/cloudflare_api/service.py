@@ -142,11 +142,11 @@ class CloudflareApi:
 
     def _result(self, route: Route, sub: str, body: Any) -> tuple[Reply, Any]:
         op = self.contract.operation(route)
-        envelope = op.get("x-envelope", "result")
-        schema, root = self.contract.response_schema(route)
+        envelope = op.get("x-envelope", "raw")  # a published document describes the whole envelope
+        schema, root, example = self.contract.response_schema(route)
         last = route.segments[-1]
         ident = sub.rstrip("/").rsplit("/", 1)[-1] if last.startswith("{") else stable_id(sub, route.method)
-        generated = value_of(schema, root, ident) if schema is not None else None
+        generated = example if example is not None else value_of(schema, root, ident) if schema is not None else None
         if envelope == "binary":
             return Reply(200), Response(b"", media_type="application/octet-stream")
         if envelope == "raw" and isinstance(generated, Mapping) and "result" not in generated:
@@ -157,7 +157,7 @@ class CloudflareApi:
         if outcome.missing:
             return Reply(404, ((NO_ROUTE, no_route_message(PREFIX + sub)),)), None
         answer: dict[str, Any] = {"success": True, "errors": [], "messages": [], "result": outcome.result}
-        if envelope == "list" or outcome.listing:
+        if envelope == "list" or outcome.listing or isinstance(outcome.result, list):
             count = len(outcome.result) if isinstance(outcome.result, list) else 1
             answer["result_info"] = {"page": 1, "per_page": max(count, 20), "count": count,
                                      "total_count": count, "total_pages": 1}
