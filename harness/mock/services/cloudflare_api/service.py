@@ -38,7 +38,7 @@ AUTH = (10000, "Authentication error")
 NO_ROUTE, NO_URI = 7003, (7000, "No route for that URI")
 METHOD = (7001, "Method not allowed for this endpoint")
 INVALID = 1001
-WORKERS_AI = ("/ai/run/", "/ai/v1/", "/ai/models/search")
+WORKERS_AI = ("/ai/run/", "/ai/v1/", "/ai/models/search", "/ai/models/schema")
 
 
 def claims(method: str, path: str) -> bool:
