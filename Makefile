@@ -5,9 +5,9 @@ BIN     := $(VENV)/bin
 RUNNERS := runners
 BASE    ?= auto
 
-.PHONY: setup deps runners system engine images test test-fast run bench catalog lint clean screenshot
+.PHONY: setup deps contract runners system engine images test test-fast run bench catalog lint clean screenshot
 
-setup: deps runners system engine images
+setup: deps contract runners system engine images
 
 # Debian packages the tests use (chromium renders the HTML report); installed only when missing.
 system:
@@ -20,6 +20,15 @@ $(BIN)/harness: pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
+
+# Cloudflare's REST API contract (OpenAPI 3.1 + index), generated from the pinned `cloudflare` SDK (gitignored).
+# `$(BIN)/python scripts/build_contract.py --openapi FILE` indexes a published OpenAPI document instead.
+CONTRACT := .harness-cache/cloudflare-contract/index.json
+
+contract: $(CONTRACT)
+
+$(CONTRACT): $(BIN)/harness scripts/build_contract.py
+	$(BIN)/python scripts/build_contract.py
 
 runners: $(RUNNERS)/python/.venv/bin/python $(RUNNERS)/node/node_modules/.ok $(RUNNERS)/worker/node_modules/.ok
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from harness.check import execution, origins, page, parity, requests, response, streaming, typescript
+from harness.check import contract, execution, origins, page, parity, requests, response, streaming, typescript
 from harness.check.base import Rule, SnippetCheck, SnippetContext
 from harness.model import Diagnostic, Evidence, Finding, Page, Severity
 
@@ -28,6 +28,7 @@ SNIPPET_RULES: tuple[tuple[Rule, SnippetCheck], ...] = (
     (requests.UNDOCUMENTED_PARAM, requests.check_params),
     (requests.JSON_CONTENT_TYPE, requests.check_content_type),
     (origins.ORIGIN_HOSTS, origins.check_origins),
+    *((rule, contract.check_contract) for rule in contract.RULES[:1]),
     (streaming.STREAM_FORMAT, streaming.check_stream),
     (response.PRINTS_NOTHING, response.check_prints),
     (response.OUTPUT_SHAPE, response.check_expected_output),
@@ -42,7 +43,7 @@ GROUP_RULES: tuple[tuple[Rule, GroupCheck], ...] = ((parity.TAB_PARITY, parity.c
 PAGE_RULES: tuple[tuple[Rule, PageCheck], ...] = ((page.PARAM_NEVER_SENT, page.check_params_sent),)
 
 ALL_RULES: tuple[Rule, ...] = (
-    PAGE_PARSE, execution.TIMEOUT, requests.NO_MOCK, XPASS, typescript.TYPE_ERROR,
+    PAGE_PARSE, execution.TIMEOUT, requests.NO_MOCK, XPASS, typescript.TYPE_ERROR, *contract.RULES[1:],
     *(rule for rule, _ in SNIPPET_RULES), *(rule for rule, _ in GROUP_RULES), *(rule for rule, _ in PAGE_RULES),
 )
 

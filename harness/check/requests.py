@@ -14,6 +14,7 @@ from harness.check.base import (
     page_line_of,
     page_line_of_key,
 )
+from harness.mock.services.cloudflare_api.names import VIA as CLOUDFLARE_API
 from harness.model import Finding, RecordedRequest, Severity
 from harness.runtimes.registry import language_named
 
@@ -56,7 +57,7 @@ def check_sent_request(ctx: SnippetContext) -> Iterator[Finding]:
 
 def check_answers(ctx: SnippetContext) -> Iterator[Finding]:
     for request in ctx.evidence.requests:
-        if request.via == "origin":  # a simulated origin: never a failure by itself (see check/origins.py)
+        if request.via in ("origin", CLOUDFLARE_API):  # judged by check/origins.py and check/contract.py
             continue
         if request.via == "blocked" or (request.status == 404 and request.model is None):
             where = request.url if request.via == "blocked" else f"{request.method} {request.path}"

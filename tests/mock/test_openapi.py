@@ -106,13 +106,13 @@ def test_documented_paths_still_need_the_token(route: Route) -> None:
 
 
 def test_an_undocumented_path_is_a_404_in_the_envelope_and_recorded(mock: MockServer, route: Route) -> None:
-    with client(route) as http:
-        response = http.delete(f"{API}/zones/abc/dns_records/1")
+    with client(route) as http:  # every /client/v4 path is the Cloudflare API service's (tests/mock/cloudflare_api)
+        response = http.delete("https://api.cloudflare.com/client/v3/zones/abc/dns_records/1")
 
     assert response.status_code == 404
     assert response.json()["success"] is False and response.json()["errors"][0]["code"] == 7003
     [entry] = journal_of(mock, route)
-    assert (entry.method, entry.path, entry.status, entry.model) == ("DELETE", "/client/v4/zones/abc/dns_records/1",
+    assert (entry.method, entry.path, entry.status, entry.model) == ("DELETE", "/client/v3/zones/abc/dns_records/1",
                                                                      404, None)
 
 

@@ -24,7 +24,7 @@ from harness.mock.services.origin.answers import SentRequest, answer
 from harness.route import Route
 from harness.run.common import proxy_env
 
-from .helpers import journal_of, trust
+from .helpers import AUTH, journal_of, trust
 
 SCENARIOS = (
     parse_scenario({"hosts": ["down.example.org"], "status": 503, "headers": {"retry-after": "5"}, "body": "down"},
@@ -142,9 +142,10 @@ def test_a_host_scenario_sets_status_headers_and_body(mock: MockServer, route: R
 
 def test_the_api_hosts_are_still_the_apis(mock: MockServer, route: Route) -> None:
     with client(route) as http:
-        missing = http.get("https://api.cloudflare.com/client/v4/nothing")
-    assert missing.status_code == 404 and missing.json()["errors"][0]["code"] == 7003
-    assert [e.via for e in journal_of(mock, route)] == ["rest"]
+        missing = http.get("https://api.cloudflare.com/client/v4/nothing", headers=AUTH)
+    # Cloudflare's REST API answers a path its contract lacks (400: 7003, then 7000), never the origin
+    assert missing.status_code == 400 and [e["code"] for e in missing.json()["errors"]] == [7003, 7000]
+    assert [e.via for e in journal_of(mock, route)] == ["cloudflare-api"]
 
 
 NODE_CORE = """import https from "node:https";

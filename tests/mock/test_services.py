@@ -29,10 +29,10 @@ from .helpers import AUTH, CONFIG, LLAMA, RUN_PATH
 
 
 class ZonesApi:
-    """A stand-in for the Cloudflare API service: it claims `/client/v4/zones...` only."""
+    """A third party's API: it claims `/client/v4/zones...` only, ranked before Cloudflare's API service."""
 
     name = "zones"
-    rank = 50
+    rank = 40
 
     def claims(self, host: str, state: MockState) -> bool:
         return host == "api.cloudflare.com"
@@ -85,10 +85,10 @@ def app_with(catalog: Catalog, hosted: Sequence[Service]) -> tuple[Client, MockS
 
 
 def test_built_in_services_are_asked_in_rank_order() -> None:
-    assert [s.name for s in services()] == ["workers-ai", "api-fallback", "origin"]
+    assert [s.name for s in services()] == ["workers-ai", "cloudflare-api", "api-fallback", "origin"]
 
 
-def test_a_registered_api_answers_before_the_fallback_and_after_workers_ai(catalog: Catalog) -> None:
+def test_a_registered_api_answers_after_workers_ai_and_before_the_cloudflare_api(catalog: Catalog) -> None:
     hosted = sorted([*services(), ZonesApi()], key=lambda s: s.rank)
     http, state = app_with(catalog, hosted)
     api = {"host": "api.cloudflare.com", **AUTH}
@@ -96,16 +96,16 @@ def test_a_registered_api_answers_before_the_fallback_and_after_workers_ai(catal
     zones = http.get("/client/v4/zones", headers=api)
     wrong_method = http.delete("/client/v4/zones", headers=api)
     model = http.post(RUN_PATH + LLAMA, json={"prompt": "hi"}, headers=api)
-    other = http.get("/client/v4/accounts/x/pcaps", headers=api)
+    other = http.get("/client/v4/accounts/x/no-such-collection", headers=api)
     origin = http.get("/client/v4/zones", headers={"host": "www.example.com", "accept": "application/json"})
     door = http.post("/__harness/binding/zones")
 
     assert zones.json()["result"] == [{"id": "z1"}] and wrong_method.status_code == 405
     assert model.status_code == 200 and model.json()["success"] is True
-    assert other.status_code == 404 and other.json()["errors"][0]["code"] == 7003
+    assert other.status_code == 400 and [e["code"] for e in other.json()["errors"]] == [7003, 7000]
     assert origin.json()["url"] == "http://www.example.com/client/v4/zones"
     assert door.json() == {"door": "zones"}
-    assert [e.via for e in state.journal.all()] == ["rest", "rest", "origin"]
+    assert [e.via for e in state.journal.all()] == ["rest", "cloudflare-api", "origin"]
 
 
 def test_a_direct_client_of_the_app_port_speaks_to_the_api(catalog: Catalog) -> None:
@@ -126,12 +126,13 @@ def test_a_service_that_is_not_one_fails_when_loaded(monkeypatch: pytest.MonkeyP
         registry.services.cache_clear()
 
 
-def test_a_missing_built_in_module_is_left_out_but_a_broken_one_is_not(
+def test_a_built_in_module_that_does_not_load_fails_naming_what_it_lacks(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     (tmp_path / "broken_world_service.py").write_text("import no_such_dependency_of_a_service\n")
     monkeypatch.syspath_prepend(str(tmp_path))
 
-    assert registry._built_in("harness.mock.services.no_such_service") is None
+    with pytest.raises(ModuleNotFoundError, match="no_such_service"):
+        registry._built_in("harness.mock.services.no_such_service")
     with pytest.raises(ModuleNotFoundError, match="no_such_dependency_of_a_service"):
         registry._built_in("broken_world_service")

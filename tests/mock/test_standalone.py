@@ -73,10 +73,10 @@ def test_it_prints_the_ca_and_serves_http_and_https(served: dict[str, str]) -> N
 def test_the_journal_is_read_and_cleared_over_the_admin_path(served: dict[str, str]) -> None:
     admin = served["http"].removesuffix("/client/v4") + "/__harness"
     httpx.delete(f"{admin}/journal", timeout=10)
-    httpx.get(served["http"] + "/zones", headers=AUTH, timeout=10)
+    httpx.get(served["http"] + "/zonez", headers=AUTH, timeout=10)
 
     [entry] = httpx.get(f"{admin}/journal", timeout=10).json()
-    assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/client/v4/zones", 404)
+    assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/client/v4/zonez", 400)
     assert httpx.delete(f"{admin}/journal", timeout=10).json() == {"cleared": True}
     assert httpx.get(f"{admin}/journal", timeout=10).json() == []
 

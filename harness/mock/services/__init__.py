@@ -33,8 +33,7 @@ BUILT_IN: tuple[str, ...] = (
     "harness.mock.services.api_fallback",
     "harness.mock.services.origin",
 )
-"""Modules of the built-in services, each exposing `SERVICE`. One that is not there (the Cloudflare
-API service, until it is built) is left out."""
+"""Modules of the built-in services, each exposing `SERVICE`."""
 
 
 @runtime_checkable
@@ -67,20 +66,14 @@ def _checked(loaded: object, what: str) -> Service:
     return loaded
 
 
-def _built_in(module_name: str) -> Service | None:
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name == module_name:
-            return None
-        raise
-    return _checked(getattr(module, "SERVICE", None), f"{module_name}.SERVICE")
+def _built_in(module_name: str) -> Service:
+    return _checked(getattr(importlib.import_module(module_name), "SERVICE", None), f"{module_name}.SERVICE")
 
 
 @cache
 def services() -> tuple[Service, ...]:
     """Every service, built in and registered by installed packages, in the order they are asked."""
-    found = [s for s in map(_built_in, BUILT_IN) if s is not None]
+    found = [_built_in(name) for name in BUILT_IN]
     for entry in entry_points(group=ENTRY_POINT_GROUP):
         try:
             loaded = entry.load()

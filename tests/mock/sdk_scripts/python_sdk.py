@@ -44,7 +44,7 @@ for name, token in tokens.items():
     client = Cloudflare(api_token=key, base_url=base_url, max_retries=0, default_headers={"x-harness-token": token})
     model = "@cf/nobody/nothing" if name == "no-such-model" else LLAMA
     try:
-        if name == "routing":  # an endpoint the mock does not model
+        if name == "routing":  # a path that is no route of Cloudflare's API
             client.get(f"/accounts/{account_id}/ai/no-such-route", cast_to=object)
         else:
             ai_of(client).run(model, account_id=account_id, **calls.get(name, {"prompt": "hi"}))

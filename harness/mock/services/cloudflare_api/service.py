@@ -1,0 +1,183 @@
+"""The Cloudflare REST API service: every `/client/v4/...` route of the contract that Workers AI does not serve.
+
+In order, a request is answered:
+1. 400 (9106) without credentials; 403 (10000) with a token or key that is not the mock's, or an
+   `{account_id}` that is not its account. Both styles count: `Authorization: Bearer <token>` and
+   `X-Auth-Email` + `X-Auth-Key`.
+2. `/graphql` goes to `graphql_api`.
+3. 400 with 7003 ("Could not route to <path>, perhaps your object identifier is invalid?") and 7000
+   ("No route for that URI") when no template of the contract fits, or a segment holds a brace (a
+   placeholder left half-written, `{zone_id`); 405 (7001) when only the method is wrong.
+4. 400 (1001) with the schema's words when the query or the JSON body breaks the operation's schema,
+   or a multipart operation gets another content type.
+5. The answer in Cloudflare's envelope: the schema's example, else a value built from it, through the
+   run's `Store` (create -> get/list -> update -> delete). An id never created is 404 (7003).
+Every request is recorded in the journal with `via="cloudflare-api"`, its status and error messages.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from harness.mock.inference import Reply, parse_json
+from harness.mock.services.cloudflare_api import graphql_api
+from harness.mock.services.cloudflare_api.contract import Contract, Route, load_contract
+from harness.mock.services.cloudflare_api.names import PREFIX, VIA, half_written
+from harness.mock.services.cloudflare_api.resources import Store
+from harness.mock.services.cloudflare_api.values import stable_id, value_of
+from harness.mock.state import MockState, record
+
+MISSING_AUTH = (9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers")
+AUTH = (10000, "Authentication error")
+NO_ROUTE, NO_URI = 7003, (7000, "No route for that URI")
+METHOD = (7001, "Method not allowed for this endpoint")
+INVALID = 1001
+WORKERS_AI = ("/ai/run/", "/ai/v1/", "/ai/models/search", "/ai/models/schema")
+
+
+def claims(method: str, path: str) -> bool:
+    """Whether this service answers `method path`: every `/client/v4/...` path but Workers AI's."""
+    return path.startswith(PREFIX + "/") and not any(part in path for part in WORKERS_AI)
+
+
+def no_route_message(path: str) -> str:
+    """Cloudflare's 7003 message for `path` (the full path, `/client/v4/...`)."""
+    return f"Could not route to {path}, perhaps your object identifier is invalid?"
+
+
+def _authorized(request: Request, state: MockState) -> Reply | None:
+    headers = request.headers
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    key, email = headers.get("x-auth-key"), headers.get("x-auth-email")
+    if scheme.lower() == "bearer" and token.strip():
+        secret = token.strip()
+    elif key and email:
+        secret = key.strip()
+    else:
+        return Reply.failure(400, *MISSING_AUTH)
+    if not hmac.compare_digest(secret.encode(), state.api_token.encode()):
+        return Reply.failure(403, *AUTH)
+    return None
+
+
+class CloudflareApi:
+    """The service for one mock: the contract (shared, read once per process) and this run's `Store`."""
+
+    def __init__(self, state: MockState, contract: Contract | None = None) -> None:
+        self.state = state
+        self._contract = contract
+        self._store: Store | None = None
+
+    @property
+    def contract(self) -> Contract:
+        if self._contract is None:
+            self._contract = load_contract()
+        return self._contract
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.contract)
+        return self._store
+
+    async def handle(self, request: Request) -> Response:
+        """Answers and records one request this service claims."""
+        raw = await request.body()
+        body, _ = parse_json(raw) if raw else (None, None)
+        reply = _authorized(request, self.state)
+        sub = request.url.path[len(PREFIX):]
+        if reply is None and sub.rstrip("/") == "/graphql":
+            return await self._graphql(request, body)
+        content: Any = None
+        if reply is None:
+            reply, content = self._answer(request, sub, body, raw)
+        await record(request, self.state, VIA, reply, json=body)
+        if reply.errors:
+            return JSONResponse(reply.envelope(), status_code=reply.status)
+        return content if isinstance(content, Response) else JSONResponse(content, status_code=reply.status)
+
+    async def _graphql(self, request: Request, body: Any) -> Response:
+        if request.method == "GET":
+            body = dict(request.query_params)
+        answer, problems = graphql_api.answer(body)
+        reply = Reply(200, tuple((INVALID, p) for p in problems))
+        await record(request, self.state, VIA, reply, json=body)
+        return JSONResponse(answer)
+
+    def _answer(self, request: Request, sub: str, body: Any, raw: bytes) -> tuple[Reply, Any]:
+        path = request.url.path
+        if any(half_written(segment) for segment in sub.split("/")):
+            return Reply(400, ((NO_ROUTE, no_route_message(path)), NO_URI)), None
+        match = self.contract.match(request.method, sub)
+        if match is None:
+            return Reply(400, ((NO_ROUTE, no_route_message(path)), NO_URI)), None
+        if match.route is None:
+            return Reply(405, (METHOD,)), None
+        if match.params.get("account_id", self.state.account_id) != self.state.account_id:
+            return Reply.failure(403, *AUTH), None
+        problem = self._problem(match.route, request, body, raw)
+        if problem is not None:
+            return Reply.failure(400, INVALID, problem), None
+        return self._result(match.route, sub, body)
+
+    def _problem(self, route: Route, request: Request, body: Any, raw: bytes) -> str | None:
+        op = self.contract.operation(route)
+        query = _coerced(dict(parse_qsl(request.url.query)), op)
+        problem = self.contract.problem(route, "query", query)
+        if problem is not None:
+            return problem
+        media = next(iter((op.get("requestBody") or {}).get("content") or {}), None)
+        sent = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media == "multipart/form-data":
+            return None if sent == media or not raw else f"content type: expected {media}, got {sent or 'none'}"
+        if media is None or (body is None and raw):
+            return "body: not JSON" if media is not None and sent == "application/json" else None
+        return self.contract.problem(route, "body", body if body is not None else {})
+
+    def _result(self, route: Route, sub: str, body: Any) -> tuple[Reply, Any]:
+        op = self.contract.operation(route)
+        envelope = op.get("x-envelope", "raw")  # a published document describes the whole envelope
+        schema, root, example = self.contract.response_schema(route)
+        last = route.segments[-1]
+        ident = sub.rstrip("/").rsplit("/", 1)[-1] if last.startswith("{") else stable_id(sub, route.method)
+        generated = example if example is not None else value_of(schema, root, ident) if schema is not None else None
+        if envelope == "binary":
+            return Reply(200), Response(b"", media_type="application/octet-stream")
+        if envelope == "raw" and isinstance(generated, Mapping) and "result" not in generated:
+            return Reply(200), generated
+        if envelope == "raw" and isinstance(generated, Mapping):
+            generated = generated.get("result")
+        outcome = self.store.apply(route, sub, body, [generated] if envelope == "list" else generated)
+        if outcome.missing:
+            return Reply(404, ((NO_ROUTE, no_route_message(PREFIX + sub)),)), None
+        answer: dict[str, Any] = {"success": True, "errors": [], "messages": [], "result": outcome.result}
+        if envelope == "list" or outcome.listing or isinstance(outcome.result, list):
+            count = len(outcome.result) if isinstance(outcome.result, list) else 1
+            answer["result_info"] = {"page": 1, "per_page": max(count, 20), "count": count,
+                                     "total_count": count, "total_pages": 1}
+        return Reply(200), answer
+
+
+def _coerced(query: dict[str, str], op: Mapping[str, Any]) -> dict[str, Any]:
+    """Query values as the schema's types (`?per_page=5` is the integer 5); unknown names are dropped."""
+    kinds = {p["name"]: p.get("schema") or {} for p in op.get("parameters") or [] if p.get("in") == "query"}
+    out: dict[str, Any] = {}
+    for name, text in query.items():
+        if name not in kinds:
+            continue
+        types = {kinds[name].get("type")} | {o.get("type") for o in kinds[name].get("anyOf") or []}
+        value: Any = text
+        if "integer" in types and text.lstrip("-").isdigit():
+            value = int(text)
+        elif "number" in types and text.replace(".", "", 1).lstrip("-").isdigit():
+            value = float(text)
+        elif "boolean" in types and text in ("true", "false"):
+            value = text == "true"
+        out[name] = value
+    return out
