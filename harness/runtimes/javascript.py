@@ -61,7 +61,7 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
     if unknown and not (facts.default_export and "fetch" in facts.handlers):
         # a whole Worker that reads an undefined name is a page bug for the run to show, not a fragment
         return result("fragment", f"fragment: uses {listed(unknown)}, never defined")
-    local = [spec for spec in facts.imports if spec.startswith(".")]
+    local = [spec for spec in facts.imports if spec.startswith((".", "/", "file:"))]
     if local:
         return result("fragment", f"fragment: imports {listed(local)}, a file of a larger project")
     runs_in_worker = facts.default_export or any(spec.startswith("cloudflare:") for spec in facts.imports)
@@ -80,6 +80,10 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
             return result("module", f"not runnable: only defines {listed(facts.declares)}; nothing calls it")
         return result("fragment", "fragment: nothing at the top level runs")
     packages = _missing_packages(facts.imports, worker=runs_in_worker)
+    urls = [name for name in packages if "://" in name]
+    if urls:
+        return result("worker" if worker else "script",
+                      f"not runnable: imports {listed(urls)} from the network, which the harness does not serve")
     if packages:
         where = "Workers" if runs_in_worker else "Node scripts"
         return result("worker" if worker else "script",
@@ -91,9 +95,26 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
     return result("worker" if worker else "script")
 
 
-def _package(spec: str) -> str:
+_CDN_PATH = re.compile(r"^https?://(?:esm\.sh|cdn\.skypack\.dev|unpkg\.com|cdn\.jsdelivr\.net/npm|esm\.run)"
+                       r"/(?:v\d+/)?(?P<path>[^?#]+)")
+
+
+def package_of(spec: str) -> str:
+    """The npm package an import names: `hono/jsx` -> `hono`, `@scope/x/y` -> `@scope/x`,
+    `npm:stripe@14` -> `stripe`, `https://esm.sh/hono@4/jsx` -> `hono` (a CDN serves npm packages by
+    name); a URL that names no package is kept whole."""
+    spec = spec.removeprefix("npm:")
+    if "://" in spec:
+        found = _CDN_PATH.match(spec)
+        if found is None or found["path"].startswith("/"):
+            return spec
+        spec = found["path"]
+    elif ":" in spec.split("/")[0]:
+        return spec  # another registry's scheme (`jsr:@std/path`)
     parts = spec.split("/")
-    return "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+    if spec.startswith("@") and len(parts) > 1:
+        return parts[0] + "/" + parts[1].split("@")[0]
+    return parts[0].split("@")[0]
 
 
 def _missing_packages(imports: Iterable[str], worker: bool) -> list[str]:
@@ -102,8 +123,8 @@ def _missing_packages(imports: Iterable[str], worker: bool) -> list[str]:
     for spec in imports:
         if spec.startswith(("node:", "cloudflare:")) or spec in provided.NODE_BUILTINS:
             continue
-        name = spec if "://" in spec else _package(spec)
-        if name not in have:
+        name = package_of(spec)
+        if name and name not in have:
             missing.append(name)
     return list(dict.fromkeys(missing))
 
