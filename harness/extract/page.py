@@ -12,7 +12,9 @@ from harness.extract.frontmatter import read_front_matter
 from harness.extract.partials import include_partials, with_parameters
 from harness.extract.placeholders import DEFAULT_PLACEHOLDERS
 from harness.extract.regions import Include
+from harness.extract.sessions import plan_sessions
 from harness.extract.snippets import build_snippets
+from harness.extract.worker_env import attach_bindings
 from harness.model import Diagnostic, Extraction, Page
 
 
@@ -63,6 +65,9 @@ def _extract(
     doc = Document(body)
     layout = docs_format.parse(doc)
     snippets, problems = build_snippets(layout, doc, display, placeholders)
+    snippets, config_problems = attach_bindings(snippets)
+    snippets = plan_sessions(snippets)
+    problems += config_problems
     found = sorted([*front.problems, *layout.problems, *problems], key=lambda p: p.line)
     extraction = Extraction(
         page=Page(display, front.data, "\n".join(lines[: front.end_line])),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from harness.extract import provided
+from harness.extract import bindings, provided
 from harness.extract.jsfacts import js_facts
 from harness.extract.jsglobals import BROWSER_ONLY, RUNTIME_GLOBALS
 from harness.extract.jsnames import KEYWORDS
@@ -88,10 +88,9 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
         where = "Workers" if runs_in_worker else "Node scripts"
         return result("worker" if worker else "script",
                       f"not runnable: needs npm package {listed(packages)}, not installed for {where}")
-    bindings = [b for b in facts.env_bindings if b not in provided.WORKER_BINDINGS]
-    if worker and bindings:
-        have = ", ".join(sorted(provided.WORKER_BINDINGS))
-        return result("worker", f"not runnable: needs binding {listed(bindings)} (the harness binds only {have})")
+    lacking = bindings.unprovided(bindings.infer(code, facts.env_bindings))
+    if worker and lacking:
+        return result("worker", bindings.reason(lacking))
     return result("worker" if worker else "script")
 
 

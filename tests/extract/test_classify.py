@@ -95,7 +95,7 @@ def test_worker_without_fetch_handler() -> None:
 
 def test_worker_needs_a_binding_the_harness_lacks() -> None:
     code = WORKER.replace("env.AI.run", "env.DB.prepare")
-    assert of(code).reason == "not runnable: needs binding `DB` (the harness binds only AI)"
+    assert of(code).reason == "not runnable: needs D1 database binding `DB` (not simulated yet)"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,70 @@
+"""The bindings of a page's Worker snippets: from the page's wrangler configuration when it has one
+(in the snippet's tab group first, else the nearest one before it, else the first on the page),
+else from how the code uses `env`. A configuration that does not parse is a problem at its line.
+
+A snippet that uses only what the runner gives every Worker (`env.AI`) gets no `bindings` option:
+there is nothing to plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from harness.extract import bindings, wrangler_config
+from harness.extract.bindings import Binding
+from harness.extract.jsfacts import js_facts
+from harness.extract.regions import Problem
+from harness.model import Severity, Snippet
+
+_WORKER_LANGUAGES = frozenset({"js", "ts"})
+_BINDING_REASON = "not runnable: needs "
+
+
+def attach_bindings(snippets: Sequence[Snippet]) -> tuple[list[Snippet], list[Problem]]:
+    """`snippets` (one page) with the Worker ones given option `bindings`, and their reasons naming
+    the type of each binding the runner lacks; the problems of configurations that do not parse."""
+    configs: list[tuple[Snippet, list[Binding]]] = []
+    problems: list[Problem] = []
+    for snippet in snippets:
+        if not wrangler_config.is_config(snippet):
+            continue
+        try:
+            configs.append((snippet, wrangler_config.bindings_of(wrangler_config.parse(snippet))))
+        except wrangler_config.ConfigError as error:
+            problems.append(Problem(snippet.line, f"wrangler configuration does not parse, its bindings are not "
+                                    f"used: {error}", Severity.WARNING))
+    return [_with_bindings(s, configs) for s in snippets], problems
+
+
+def _with_bindings(snippet: Snippet, configs: list[tuple[Snippet, list[Binding]]]) -> Snippet:
+    if snippet.language not in _WORKER_LANGUAGES:
+        return snippet
+    used = js_facts(snippet.code, typescript=snippet.language == "ts").env_bindings
+    if not used:
+        return snippet
+    inferred = bindings.infer(snippet.code, used)
+    config = _config_for(snippet, configs)
+    if config is None:
+        found, source = inferred, "code"
+    else:
+        declared = {b["name"] for b in config[1]}
+        found = config[1] + [b for b in inferred if b["name"] not in declared]
+        source = f"{config[0].page}:{config[0].line}"
+    if not bindings.unprovided([b for b in found if b["name"] in used]):
+        return snippet  # only what the runner gives every Worker (`env.AI`): nothing to plan
+    options = {**snippet.options, bindings.BINDINGS_OPTION: bindings.encode(found),
+               bindings.BINDINGS_FROM_OPTION: source}
+    reason = snippet.skip_reason
+    if reason and reason.startswith(_BINDING_REASON) and reason.endswith(bindings.NOT_SIMULATED):
+        missing = bindings.unprovided([b for b in found if b["name"] in used])
+        reason = bindings.reason(missing) if missing else None
+    return replace(snippet, options=options, skip_reason=reason)
+
+
+def _config_for(snippet: Snippet, configs: list[tuple[Snippet, list[Binding]]]) -> tuple[Snippet, list[Binding]] | None:
+    if not configs:
+        return None
+    same_group = [c for c in configs if c[0].group == snippet.group]
+    before = [c for c in configs if c[0].line < snippet.line]
+    return (same_group or before or configs)[-1 if not same_group and before else 0]
