@@ -8,6 +8,7 @@ there is nothing to plan.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -19,6 +20,8 @@ from harness.model import Severity, Snippet
 
 _WORKER_LANGUAGES = frozenset({"js", "ts"})
 _BINDING_REASON = "not runnable: needs "
+_LINE_IN_ERROR = re.compile(r"\(at line (\d+)|<string>:(\d+)")
+"""Where tomllib (`at line 3, column 1`) and json5 (`<string>:3`) say the error is, in the block."""
 
 
 def attach_bindings(snippets: Sequence[Snippet]) -> tuple[list[Snippet], list[Problem]]:
@@ -32,7 +35,9 @@ def attach_bindings(snippets: Sequence[Snippet]) -> tuple[list[Snippet], list[Pr
         try:
             configs.append((snippet, wrangler_config.bindings_of(wrangler_config.parse(snippet))))
         except wrangler_config.ConfigError as error:
-            problems.append(Problem(snippet.line, f"wrangler configuration does not parse, its bindings are not "
+            where = _LINE_IN_ERROR.search(str(error))
+            line = snippet.line + int(where.group(1) or where.group(2)) - 1 if where else snippet.line
+            problems.append(Problem(line, f"wrangler configuration does not parse, its bindings are not "
                                     f"used: {error}", Severity.WARNING))
     return [_with_bindings(s, configs) for s in snippets], problems
 
@@ -49,7 +54,7 @@ def _with_bindings(snippet: Snippet, configs: list[tuple[Snippet, list[Binding]]
         found, source = inferred, "code"
     else:
         declared = {b["name"] for b in config[1]}
-        found = config[1] + [b for b in inferred if b["name"] not in declared]
+        found = config[1] + [{**b, "inferred": True} for b in inferred if b["name"] not in declared]
         source = f"{config[0].page}:{config[0].line}"
     if not bindings.unprovided([b for b in found if b["name"] in used]):
         return snippet  # only what the runner gives every Worker (`env.AI`): nothing to plan

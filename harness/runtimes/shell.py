@@ -26,8 +26,9 @@ DEPLOYED = (".workers.dev", ".pages.dev")
 _COMMAND_WORD = re.compile(r"^[A-Za-z_./~][\w.+/~-]*$")
 _PROSE = re.compile(r"^[A-Za-z][A-Za-z' ,]*[.:?]$")
 _UPPER = re.compile(r"^[A-Z][A-Z0-9_]*$")
-_FUNCTION = re.compile(r"(?:^|[;&|{]\s*)(?:function\s+)?([^\s(){};|&<>$'\"]+)\s*\(\s*\)\s*\{", re.MULTILINE)
-"""A shell function definition, `name() {` or `function name() {` (`:(){ :|:& };:` defines `:`)."""
+_FUNCTION = re.compile(r"(?:^|[;&|{]\s*)(?:function\s+([^\s(){};|&<>$'\"]+)\s*(?:\(\s*\))?|([^\s(){};|&<>$'\"]+)"
+                       r"\s*\(\s*\))\s*\{", re.MULTILINE)
+"""A shell function definition, `name() {`, `function name {` (`:(){ :|:& };:` defines `:`)."""
 _URL_HOST = re.compile(r"^(?:https?://)?([^/:?#\s]+)(:\d+)?")
 
 
@@ -39,7 +40,7 @@ def classify_sh(code: str, placeholders: Mapping[str, str]) -> Classification:
     first = facts.commands[0]
     if facts.unterminated_quote:
         return Classification("shell", None, "sh")  # bash says where the quote opens; that is the finding
-    functions = frozenset(_FUNCTION.findall(code))
+    functions = frozenset(name for pair in _FUNCTION.findall(code) for name in pair if name)
     if first.program not in functions and (not _COMMAND_WORD.match(first.program)
                                            or _PROSE.match(" ".join(first.words))):
         return Classification("output", "not runnable: output or text, not commands", "sh")
