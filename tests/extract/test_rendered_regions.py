@@ -59,7 +59,7 @@ def test_an_export_is_neither_a_fence_nor_markup() -> None:
 
 
 def test_api_request_renders_the_curl_command_cloudflare_shows(fixture_page: Extract) -> None:
-    run, search, purge, raw = fixture_page("extract15/api-request.mdx").snippets
+    run, search, tabbed, raw = fixture_page("extract15/api-request.mdx").snippets
     assert run.line == line_of(API_PAGE, "<APIRequest") and run.label == "curl"
     assert run.code == (
         "curl https://api.cloudflare.com/client/v4/accounts/$ACCOUNT_ID/ai/run/@cf/meta/llama-3.1-8b-instruct \\\n"
@@ -75,9 +75,9 @@ def test_api_request_renders_the_curl_command_cloudflare_shows(fixture_page: Ext
     assert run.skip_reason is None and run.options["env.ACCOUNT_ID"] and run.options["env.CLOUDFLARE_API_TOKEN"]
     assert search.code.startswith("curl https://api.cloudflare.com/client/v4/accounts/$ACCOUNT_ID/ai/models/search"
                                   "?per_page=5 \\\n\t--request GET")
-    assert (purge.label, raw.label, purge.group) == ("cURL", "Raw curl", raw.group)
-    assert "/zones/$ZONE_ID/purge_cache" in purge.code and purge.skip_reason is None
-    assert raw.code.count("--header") == 1 and raw.options["rendered"] == "CURL"
+    assert (tabbed.label, raw.label, tabbed.group) == ("cURL", "Raw curl", raw.group)
+    assert tabbed.code == raw.code and raw.options["rendered"] == "CURL"  # both components show one command
+    assert tabbed.skip_reason is None and raw.skip_reason is None
 
 
 def test_a_component_value_that_is_no_literal_is_a_warning_and_the_page_goes_on() -> None:
@@ -95,3 +95,5 @@ def test_curl_command_and_urls() -> None:
     assert form.endswith('\t--form "f=say \\"hi\\"" \\\n\t--form "n=true"\n')
     assert api_request_url("/zones/{zone_id}/dns_records", {"zone_id": "abc", "type": ["A", "AAAA"]}) == (
         "https://api.cloudflare.com/client/v4/zones/abc/dns_records?type=A&type=AAAA")
+    assert api_request_url("/zones/{zone_id}/pcaps/{pcap_id}") == (
+        "https://api.cloudflare.com/client/v4/zones/$ZONE_ID/pcaps/$PCAP_ID")
