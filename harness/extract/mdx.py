@@ -69,7 +69,7 @@ def parse_mdx(doc: Document) -> Layout:
         if tag.name in ("Tabs", "TabItem") and not tag.self_closing:
             builder.feed(tag.name == "Tabs", tag.closing, tag.line, tag.attrs)
         if tag.name in RENDERERS and not tag.closing:
-            fence, problem = render(tag.name, doc, tag.line, doc.text[tag.start : tag.end], exports)
+            fence, problem = render(tag.name, doc, tag.start, tag.end, exports)
             fences += [fence] if fence else []
             notes += [problem] if problem else []
         elif tag.name in GENERATORS and not tag.closing:

@@ -41,19 +41,19 @@ RENDERERS: Mapping[str, _Renderer] = {
 """Components whose code is extracted -> (code, fence language, label outside tabs) from their attributes."""
 
 
-def render(name: str, doc: Document, line: int, tag: str,
+def render(name: str, doc: Document, start: int, end: int,
            exports: Mapping[str, Export]) -> tuple[Fence | None, Problem | None]:
-    """The code region of component `name`'s `tag` (its whole text) at page `line`, or the problem
-    that keeps it from being extracted."""
-    inner = tag.split(name, 1)[1].rstrip(">").rstrip().removesuffix("/")
+    """The code region of component `name`'s tag (page offsets `start` to `end`), or the problem that
+    keeps it from being extracted."""
+    line = doc.line_of(start)
+    inner = doc.text[start:end].split(name, 1)[1].rstrip(">").rstrip().removesuffix("/")
     if name == "Code":
         inner = _code_name_as_string(inner)
     try:
         code, lang, label = RENDERERS[name](expression_attrs(inner), exports)
     except RenderError as error:
         return None, Problem(line, f"<{name}> not extracted: {error}", Severity.WARNING)
-    end_line = doc.line_of(doc.line_starts[line - 1] + len(tag) - 1) if line <= len(doc.line_starts) else line
-    return Fence(line=line, end_line=end_line, info=lang, source=code, rendered=name, label=label), None
+    return Fence(line=line, end_line=doc.line_of(max(start, end - 1)), info=lang, source=code, rendered=name, label=label), None
 
 
 def _code_name_as_string(inner: str) -> str:
