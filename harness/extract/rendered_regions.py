@@ -53,7 +53,8 @@ def render(name: str, doc: Document, start: int, end: int,
         code, lang, label = RENDERERS[name](expression_attrs(inner), exports)
     except RenderError as error:
         return None, Problem(line, f"<{name}> not extracted: {error}", Severity.WARNING)
-    return Fence(line=line, end_line=doc.line_of(max(start, end - 1)), info=lang, source=code, rendered=name, label=label), None
+    end_line = doc.line_of(max(start, end - 1))
+    return Fence(line=line, end_line=end_line, info=lang, source=code, rendered=name, label=label), None
 
 
 def _code_name_as_string(inner: str) -> str:

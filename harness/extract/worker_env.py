@@ -1,6 +1,7 @@
 """The bindings of a page's Worker snippets: from the page's wrangler configuration when it has one
-(in the snippet's tab group first, else the nearest one before it, else the first on the page),
-else from how the code uses `env`. A configuration that does not parse is a problem at its line.
+(the one in the snippet's tab group, else all those before it, merged, as a tutorial builds one file
+up step by step, else all on the page), else from how the code uses `env`. A configuration that does
+not parse is a problem at its line.
 
 A snippet that uses only what the runner gives every Worker (`env.AI`) gets no `bindings` option:
 there is nothing to plan.
@@ -49,13 +50,15 @@ def _with_bindings(snippet: Snippet, configs: list[tuple[Snippet, list[Binding]]
     if not used:
         return snippet
     inferred = bindings.infer(snippet.code, used)
-    config = _config_for(snippet, configs)
-    if config is None:
+    chosen = _configs_for(snippet, configs)
+    if not chosen:
         found, source = inferred, "code"
     else:
-        declared = {b["name"] for b in config[1]}
-        found = config[1] + [{**b, "inferred": True} for b in inferred if b["name"] not in declared]
-        source = f"{config[0].page}:{config[0].line}"
+        merged: dict[str, Binding] = {}
+        for _config, declared in chosen:  # a tutorial adds to one wrangler file step by step
+            merged.update({b["name"]: b for b in declared})
+        found = list(merged.values()) + [{**b, "inferred": True} for b in inferred if b["name"] not in merged]
+        source = f"{snippet.page}:" + ",".join(str(config.line) for config, _ in chosen)
     if not bindings.unprovided([b for b in found if b["name"] in used]):
         return snippet  # only what the runner gives every Worker (`env.AI`): nothing to plan
     options = {**snippet.options, bindings.BINDINGS_OPTION: bindings.encode(found),
@@ -67,9 +70,9 @@ def _with_bindings(snippet: Snippet, configs: list[tuple[Snippet, list[Binding]]
     return replace(snippet, options=options, skip_reason=reason)
 
 
-def _config_for(snippet: Snippet, configs: list[tuple[Snippet, list[Binding]]]) -> tuple[Snippet, list[Binding]] | None:
-    if not configs:
-        return None
+def _configs_for(snippet: Snippet, configs: list[tuple[Snippet, list[Binding]]]) -> list[tuple[Snippet, list[Binding]]]:
+    """The configuration in the snippet's tab group; else every one before it on the page (a tutorial
+    builds its wrangler file up); else every one on the page."""
     same_group = [c for c in configs if c[0].group == snippet.group]
     before = [c for c in configs if c[0].line < snippet.line]
-    return (same_group or before or configs)[-1 if not same_group and before else 0]
+    return same_group[:1] or before or configs

@@ -106,3 +106,16 @@ def test_a_jsonc_error_points_at_its_page_line() -> None:
     text = '```jsonc title="wrangler.jsonc"\n{\n  "name": "x",\n  "vars": ]\n}\n```\n'
     [warning] = hugo(text).diagnostics
     assert warning.line == 4 and "does not parse" in warning.message
+
+
+def test_a_tutorial_builds_its_configuration_up_step_by_step() -> None:
+    text = ('```toml title="wrangler.toml"\n[ai]\nbinding = "AI"\n```\n\n'
+            '```toml title="wrangler.toml"\n[[vectorize]]\nbinding = "VECTOR_INDEX"\nindex_name = "idx"\n```\n\n'
+            '```js\nexport default {\n  async fetch(request, env) {\n'
+            '    const found = await env.VECTOR_INDEX.query(await env.AI.run("@cf/x", {}));\n'
+            '    return Response.json(found);\n  },\n};\n```\n')
+    first, second, worker = hugo(text).snippets
+    assert json.loads(worker.options["bindings"]) == [
+        {"type": "ai", "name": "AI"}, {"type": "vectorize", "name": "VECTOR_INDEX", "index_name": "idx"}]
+    assert worker.options["bindings_from"] == f"page.md:{first.line},{second.line}"
+    assert worker.skip_reason == "not runnable: needs Vectorize index binding `VECTOR_INDEX` (not simulated yet)"
