@@ -30,12 +30,15 @@ _JS_DECLARATION = re.compile(
 _JS_DESTRUCTURED = re.compile(r"^\s*(?:export\s+)?(?:const|let|var)\s*\{([^}]*)\}", re.MULTILINE)
 _JS_IMPORT = re.compile(r"^\s*import\s+(?:type\s+)?([^'\"]+?)\s+from\s", re.MULTILINE)
 _JS_HANDLER = re.compile(r"\b(?:fetch|scheduled|queue|email|onRequest\w*)\s*\(([^)]*)\)")
+_JS_ARROW = re.compile(r"(?:\(([^()]*)\)|\b([A-Za-z_$][\w$]*))\s*=>")
+"""An arrow function's parameters (`(c) =>`, `async (request, env) =>`, `c =>`): a route handler's body
+shown in a later block uses them."""
 _SH_SET = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)=", re.MULTILINE)
 
 
 def defined_names(snippet: Snippet) -> set[str]:
-    """Names a block defines for the blocks after it: top-level bindings, imports, and a Worker
-    handler's parameters (`request`, `env`, `ctx`)."""
+    """Names a block defines for the blocks after it: top-level bindings, imports, and the parameters
+    of a Worker handler (`request`, `env`, `ctx`) or a route's arrow function (`c`)."""
     family = FAMILIES.get(snippet.language)
     if family == "py":
         return _python_names(snippet.code)
@@ -46,8 +49,9 @@ def defined_names(snippet: Snippet) -> set[str]:
     names = set(_JS_DECLARATION.findall(snippet.code))
     for group in _JS_DESTRUCTURED.findall(snippet.code) + _JS_IMPORT.findall(snippet.code):
         names |= {part.split(":")[-1].split(" as ")[-1].strip(" {}*") for part in group.split(",")}
-    for params in _JS_HANDLER.findall(snippet.code):
-        names |= {p.split(":")[0].split("=")[0].strip(" ?{}") for p in params.split(",")}
+    params = _JS_HANDLER.findall(snippet.code) + [a or b for a, b in _JS_ARROW.findall(snippet.code)]
+    for listed_params in params:
+        names |= {p.split(":")[0].split("=")[0].strip(" ?{}.") for p in listed_params.split(",")}
     return {name for name in names if name}
 
 

@@ -64,6 +64,7 @@ def test_defined_names_by_language() -> None:
     assert of("py", "import os.path as p, json\nfrom x import (a, b as c)\nd = e = 1\nfor i in []: pass\n"
                     "def f(): y = 2\n!pip install z\n") == {"p", "json", "a", "c", "d", "e", "i", "f"}
     assert of("ts", "import { Hono } from 'hono';\nconst { a, b: c } = x;\nexport async function go() {}\n"
-                    "export default { async fetch(request: Request, env: Env) {} }\n") == {
-        "Hono", "a", "c", "go", "request", "env"}
+                    "export default { async fetch(request: Request, env: Env) {} }\n"
+                    "app.get('/', async (ctx) => ctx.text('hi'));\n") == {
+        "Hono", "a", "c", "go", "request", "env", "ctx"}
     assert of("sh", "export ZONE=1\nNAME=x curl y\n") == {"ZONE", "NAME"}
