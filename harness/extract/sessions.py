@@ -85,8 +85,9 @@ def plan_sessions(snippets: Sequence[Snippet]) -> list[Snippet]:
             planned.append(snippet)
             continue
         needed = _NAME.findall(match[1])
+        # other tabs of its own group are alternatives to it; earlier blocks of its own tab are steps
         earlier = [s for s in planned if FAMILIES.get(s.language) == family and s.line < snippet.line
-                   and s.group != snippet.group]
+                   and (s.group != snippet.group or s.label == snippet.label)]
         planned.append(_planned(snippet, needed, earlier))
     return planned
 
@@ -106,7 +107,8 @@ def _planned(snippet: Snippet, needed: list[str], earlier: list[Snippet]) -> Sni
     plan = {"after": [s.id for s in sorted(after.values(), key=lambda s: s.line)],
             "defines_from": {name: source.line for name, source in defines_from.items()}}
     options = {**snippet.options, SESSION_OPTION: json.dumps(plan, sort_keys=True)}
-    return replace(snippet, skip_reason=_reason(needed, defines_from), options=options)
+    shell = FAMILIES.get(snippet.language) == "sh"
+    return replace(snippet, skip_reason=_reason(needed, defines_from, shell), options=options)
 
 
 def _chain(source: Snippet, earlier: list[Snippet]) -> list[Snippet]:
@@ -116,14 +118,16 @@ def _chain(source: Snippet, earlier: list[Snippet]) -> list[Snippet]:
     return [by_id[i] for i in plan.get("after", []) if i in by_id] + [source]
 
 
-def _reason(needed: list[str], defines_from: dict[str, Snippet]) -> str:
+def _reason(needed: list[str], defines_from: dict[str, Snippet], shell: bool) -> str:
+    """The reason, naming shell variables as the code does (`$body`)."""
+    sigil = "$" if shell else ""
     by_line: dict[int, list[str]] = {}
     for name, source in sorted(defines_from.items(), key=lambda item: item[1].line):
-        by_line.setdefault(source.line, []).append(name)
-    missing = [name for name in needed if name not in defines_from]
+        by_line.setdefault(source.line, []).append(sigil + name)
+    missing = [sigil + name for name in needed if name not in defines_from]
     given = ", ".join(f"{listed(names)} from line {line}" for line, names in by_line.items())
     if missing:
-        return f"fragment: uses {listed(missing)}, never defined on this page ({given})"
+        return f"fragment: uses {listed(missing)}, never {'set' if shell else 'defined'} on this page ({given})"
     if len(by_line) == 1:
         [(line, names)] = by_line.items()
         return f"fragment: continues line {line} (uses {listed(names)}, defined there); runs in a page session"

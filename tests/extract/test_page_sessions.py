@@ -68,3 +68,14 @@ def test_defined_names_by_language() -> None:
                     "app.get('/', async (ctx) => ctx.text('hi'));\n") == {
         "Hono", "a", "c", "go", "request", "env", "ctx"}
     assert of("sh", "export ZONE=1\nNAME=x curl y\n") == {"ZONE", "NAME"}
+
+
+def test_blocks_of_one_tab_are_steps() -> None:
+    from .support import mdx
+
+    text = ('<Tabs>\n<TabItem label="api">\n\n```sh\nbody=\'{"a": 1}\'\n```\n\n```sh\ncurl -d "$body" https://x\n```\n\n'
+            '</TabItem>\n<TabItem label="other">\n\n```sh\necho "$body"\n```\n\n</TabItem>\n</Tabs>\n')
+    setter, step, alternative = mdx(text).snippets
+    assert step.skip_reason == (f"fragment: continues line {setter.line} (uses `$body`, defined there); "
+                                "runs in a page session")
+    assert alternative.skip_reason == "fragment: uses `$body`, never set on this page"
