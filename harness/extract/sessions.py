@@ -78,6 +78,7 @@ def plan_sessions(snippets: Sequence[Snippet]) -> list[Snippet]:
     """`snippets` (one page, in page order) with each fragment that continues earlier blocks given
     its session plan and a reason that says so; the others as they were."""
     planned: list[Snippet] = []
+    names: dict[str, set[str]] = {}
     for snippet in snippets:
         match = _NEVER.match(snippet.skip_reason or "")
         family = FAMILIES.get(snippet.language)
@@ -88,14 +89,18 @@ def plan_sessions(snippets: Sequence[Snippet]) -> list[Snippet]:
         # other tabs of its own group are alternatives to it; earlier blocks of its own tab are steps
         earlier = [s for s in planned if FAMILIES.get(s.language) == family and s.line < snippet.line
                    and (s.group != snippet.group or s.label == snippet.label)]
-        planned.append(_planned(snippet, needed, earlier))
+        for block in earlier:
+            if block.id not in names:
+                names[block.id] = defined_names(block)
+        planned.append(_planned(snippet, needed, earlier, names))
     return planned
 
 
-def _planned(snippet: Snippet, needed: list[str], earlier: list[Snippet]) -> Snippet:
+def _planned(snippet: Snippet, needed: list[str], earlier: list[Snippet], names: dict[str, set[str]]) -> Snippet:
+    """`snippet` with its plan and reason; `names` are what each earlier block defines, by id."""
     defines_from: dict[str, Snippet] = {}
     for name in needed:
-        source = next((s for s in reversed(earlier) if name in defined_names(s)), None)
+        source = next((s for s in reversed(earlier) if name in names[s.id]), None)
         if source is not None:
             defines_from[name] = source
     if not defines_from:

@@ -15,9 +15,9 @@ from dataclasses import replace
 
 from harness.extract import bindings, wrangler_config
 from harness.extract.bindings import Binding
-from harness.extract.jsfacts import js_facts
 from harness.extract.regions import Problem
 from harness.model import Severity, Snippet
+from harness.runtimes.javascript import facts_of
 
 _WORKER_LANGUAGES = frozenset({"js", "ts"})
 _BINDING_REASON = "not runnable: needs "
@@ -44,9 +44,9 @@ def attach_bindings(snippets: Sequence[Snippet]) -> tuple[list[Snippet], list[Pr
 
 
 def _with_bindings(snippet: Snippet, configs: list[tuple[Snippet, list[Binding]]]) -> Snippet:
-    if snippet.language not in _WORKER_LANGUAGES:
+    if snippet.language not in _WORKER_LANGUAGES or "env" not in snippet.code:
         return snippet
-    used = js_facts(snippet.code, typescript=snippet.language == "ts").env_bindings
+    used = facts_of(snippet.code, snippet.language == "ts").env_bindings
     if not used:
         return snippet
     inferred = bindings.infer(snippet.code, used)

@@ -7,6 +7,8 @@ does not parse is reported at its page line and gives no bindings; the page goes
 
 from __future__ import annotations
 
+import json
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -19,6 +21,8 @@ from harness.model import Snippet
 CONFIG_NAMES = ("wrangler.toml", "wrangler.jsonc", "wrangler.json")
 _TOML_WORDS = frozenset({"toml"})
 _JSON_WORDS = frozenset({"json", "jsonc", "json5"})
+_JSONC_EXTRAS = re.compile(r'(?P<string>"(?:\\.|[^"\\\n])*")|//[^\n]*|/\*[\s\S]*?\*/|,(?=\s*[}\]])')
+"""A JSON string (kept), or what JSONC adds to JSON: a comment, a comma before `}` or `]` (dropped)."""
 
 
 class ConfigError(ValueError):
@@ -42,12 +46,21 @@ def parse(snippet: Snippet) -> dict[str, Any]:
     try:
         if snippet.language in _TOML_WORDS:
             return tomllib.loads(snippet.code)
-        found = json5.loads(snippet.code)
+        found = _json(snippet.code)
     except (tomllib.TOMLDecodeError, ValueError) as error:
         raise ConfigError(str(error)) from error
     if not isinstance(found, dict):
         raise ConfigError("the configuration is not an object")
     return found
+
+
+def _json(text: str) -> Any:
+    """JSON with comments and trailing commas: read as JSON once they are dropped (fast); json5 reads
+    what is left (unquoted keys, single quotes) and words the error of what it cannot read."""
+    try:
+        return json.loads(_JSONC_EXTRAS.sub(lambda m: m["string"] or "", text))
+    except ValueError:
+        return json5.loads(text)
 
 
 def _items(config: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:

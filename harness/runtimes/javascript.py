@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from harness.extract import bindings, provided
-from harness.extract.jsfacts import js_facts
+from harness.extract.jsfacts import JsFacts, js_facts
 from harness.extract.jsglobals import BROWSER_ONLY, RUNTIME_GLOBALS
 from harness.extract.jsnames import KEYWORDS
 from harness.extract.jsscan import string_spans
@@ -36,8 +37,14 @@ def classify_ts(code: str, placeholders: Mapping[str, str]) -> Classification:
     return _classify(code, "ts", placeholders)
 
 
+@lru_cache(maxsize=1024)
+def facts_of(code: str, typescript: bool) -> JsFacts:
+    """The facts of `code`, read once for the classifier and the page's later passes (bindings)."""
+    return js_facts(code, typescript=typescript)
+
+
 def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Classification:
-    facts = js_facts(code, typescript=language == "ts")
+    facts = facts_of(code, language == "ts")
     notes: tuple[Note, ...] = ()
     if language == "js" and facts.typescript:
         notes = (Note(f"the fence says js but the code is TypeScript (`{facts.typescript}`): run as TypeScript",

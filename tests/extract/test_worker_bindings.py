@@ -119,3 +119,13 @@ def test_a_tutorial_builds_its_configuration_up_step_by_step() -> None:
         {"type": "ai", "name": "AI"}, {"type": "vectorize", "name": "VECTOR_INDEX", "index_name": "idx"}]
     assert worker.options["bindings_from"] == f"page.md:{first.line},{second.line}"
     assert worker.skip_reason == "not runnable: needs Vectorize index binding `VECTOR_INDEX` (not simulated yet)"
+
+
+def test_jsonc_with_comments_strings_and_trailing_commas_reads_as_json() -> None:
+    text = ('```jsonc title="wrangler.jsonc"\n{\n  // the bindings\n  "vars": { "URL": "https://x//y", /* c */ },\n'
+            '  "kv_namespaces": [{ "binding": "KV", "id": "a" },],\n}\n```\n\n'
+            '```js\nexport default {\n  async fetch(request, env) {\n    return new Response(await env.KV.get(env.URL));\n'
+            '  },\n};\n```\n')
+    worker = hugo(text).snippets[1]
+    assert json.loads(worker.options["bindings"]) == [
+        {"type": "kv_namespace", "name": "KV", "id": "a"}, {"type": "var", "name": "URL", "value": "https://x//y"}]
