@@ -124,8 +124,8 @@ def test_a_tutorial_builds_its_configuration_up_step_by_step() -> None:
 def test_jsonc_with_comments_strings_and_trailing_commas_reads_as_json() -> None:
     text = ('```jsonc title="wrangler.jsonc"\n{\n  // the bindings\n  "vars": { "URL": "https://x//y", /* c */ },\n'
             '  "kv_namespaces": [{ "binding": "KV", "id": "a" },],\n}\n```\n\n'
-            '```js\nexport default {\n  async fetch(request, env) {\n    return new Response(await env.KV.get(env.URL));\n'
-            '  },\n};\n```\n')
+            '```js\nexport default {\n  async fetch(request, env) {\n'
+            '    return new Response(await env.KV.get(env.URL));\n  },\n};\n```\n')
     worker = hugo(text).snippets[1]
     assert json.loads(worker.options["bindings"]) == [
         {"type": "kv_namespace", "name": "KV", "id": "a"}, {"type": "var", "name": "URL", "value": "https://x//y"}]
