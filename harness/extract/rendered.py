@@ -113,7 +113,8 @@ def cook(raw: str) -> str:
 def expression_attrs(tag: str) -> dict[str, Any]:
     """The attributes of a component's tag text (`<APIRequest path="..." json={{...}} />`) as values:
     strings as they are, `{...}` expressions read as JSON5 literals (a JS object literal of plain
-    values); an expression that is no literal raises `RenderError` naming the attribute."""
+    values) or template literals; an expression that is no literal raises `RenderError` naming the
+    attribute."""
     attrs: dict[str, Any] = {}
     index = 0
     while True:
@@ -131,8 +132,10 @@ def expression_attrs(tag: str) -> dict[str, Any]:
             index = close + 1
         elif opener == "{":
             close = _brace_end(tag, start)
+            expression = tag[start + 1 : close].strip()
             try:
-                attrs[name] = json5.loads(tag[start + 1 : close])
+                template = len(expression) > 1 and expression[0] == expression[-1] == "`"
+                attrs[name] = cook(expression[1:-1]) if template else json5.loads(expression)
             except ValueError as error:
                 raise RenderError(f"{name}={{...}} is not a literal value ({error})") from error
             index = close + 1

@@ -15,16 +15,20 @@ from harness.extract.regions import Fence, Problem
 from harness.extract.rendered import Export, RenderError, api_request_command, curl_tag_command, expression_attrs
 from harness.model import Severity
 
+_EXPORT_ATTR = "code-export"
+"""What `code={name}` is read as: the name of the page's export that holds the code."""
 CURL_LABEL = "curl"
 """The label of a rendered curl command outside tabs."""
 
 
 def _code_region(attrs: Mapping[str, Any], exports: Mapping[str, Export]) -> tuple[str, str, str | None]:
-    name = attrs.get("code")
+    name, literal = attrs.get(_EXPORT_ATTR), attrs.get("code")
     if isinstance(name, str) and name in exports:
         code = exports[name].value
     elif isinstance(name, str):
         raise RenderError(f"code={{{name}}} names no `export const {name} = `...`` on this page")
+    elif isinstance(literal, str):
+        code = literal
     else:
         raise RenderError("code={...} is neither an exported template literal nor a string")
     lang = str(attrs.get("lang") or "")
@@ -58,5 +62,5 @@ def render(name: str, doc: Document, start: int, end: int,
 
 
 def _code_name_as_string(inner: str) -> str:
-    """`code={name}` (a variable, which JSON5 cannot read) as `code="name"`; literals stay."""
-    return re.sub(r"\bcode\s*=\s*\{\s*([A-Za-z_$][\w$]*)\s*\}", r'code="\1"', inner)
+    """`code={name}` (a variable, which JSON5 cannot read) as `code-export="name"`; literals stay."""
+    return re.sub(r"\bcode\s*=\s*\{\s*([A-Za-z_$][\w$]*)\s*\}", _EXPORT_ATTR + r'="\1"', inner)

@@ -97,3 +97,13 @@ def test_curl_command_and_urls() -> None:
         "https://api.cloudflare.com/client/v4/zones/abc/dns_records?type=A&type=AAAA")
     assert api_request_url("/zones/{zone_id}/pcaps/{pcap_id}") == (
         "https://api.cloudflare.com/client/v4/zones/$ZONE_ID/pcaps/$PCAP_ID")
+
+
+def test_code_given_inline_as_a_string_or_template_literal() -> None:
+    text = ('<Code code={"print(1)"} lang="py" />\n\n<Code code={`const a = \\`x\\`;\nconsole.log(a);`} lang="js" />\n\n'
+            '<Code code={`${interpolated}`} lang="js" />\n')
+    extraction = extract(text)
+    python, js = extraction.snippets
+    assert (python.code, python.line, js.code, js.line) == ("print(1)\n", 1, "const a = `x`;\nconsole.log(a);\n", 3)
+    [warning] = extraction.diagnostics
+    assert warning.line == 6 and "interpolates" in warning.message
