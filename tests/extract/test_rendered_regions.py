@@ -100,8 +100,9 @@ def test_curl_command_and_urls() -> None:
 
 
 def test_code_given_inline_as_a_string_or_template_literal() -> None:
-    text = ('<Code code={"print(1)"} lang="py" />\n\n<Code code={`const a = \\`x\\`;\nconsole.log(a);`} lang="js" />\n\n'
-            '<Code code={`${interpolated}`} lang="js" />\n')
+    text = '<Code code={"print(1)"} lang="py" />\n\n'
+    text += '<Code code={`const a = \\`x\\`;\nconsole.log(a);`} lang="js" />\n\n'
+    text += '<Code code={`${interpolated}`} lang="js" />\n'
     extraction = extract(text)
     python, js = extraction.snippets
     assert (python.code, python.line, js.code, js.line) == ("print(1)\n", 1, "const a = `x`;\nconsole.log(a);\n", 3)
