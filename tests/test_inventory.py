@@ -41,7 +41,7 @@ def test_pages_groups_tabs_languages_and_statuses() -> None:
 def test_reasons_pool_their_specifics() -> None:
     found = inventory_of("fixtures/pages/malformed", SITES)
     pooled = {shape: (count, details) for shape, count, details in inventory.reasons(found)}
-    assert pooled["fragment: uses `…`, never defined"] == (1, ["`env`"])
+    assert pooled["fragment: uses `…`, never defined on this page"] == (1, ["`env`"])
     assert pooled["not runnable: runs `…`, tooling the harness does not provide"] == (
         1, ["`npm install @cloudflare/ai`"])
     assert pooled["unclosed fence"][0] == 2
@@ -52,7 +52,7 @@ def test_the_table_names_every_page_and_reason() -> None:
     assert "     1     2        5    4    1    0  fixtures/pages/sites/hugo/content/workers-ai/get-started.md" in text
     assert "2 pages, 2 tab groups, 4 tabs, 8 snippets: 6 runnable, 1 fragments, 1 not runnable" in text
     assert "Runs on: shell 4, python 1, worker 1" in text
-    assert "     1  fragment: uses `…`, never defined  [`env`]" in text
+    assert "     1  fragment: uses `…`, never defined on this page  [`env`]" in text
     assert "_run-model.md:23)" in text  # where an included snippet's code really is
     assert "warning fixtures/pages/sites/hugo/content/workers-ai/get-started.md:14: partial `_pricing.md`" in text
     assert "     1  … is not in the tree given: partials not extracted: `…`" in text
@@ -73,7 +73,7 @@ def test_list_json_through_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
         "kind": "fragment",
         "status": "fragment",
         "runner": None,
-        "reason": "fragment: uses `env`, never defined",
+        "reason": "fragment: uses `env`, never defined on this page",
         "partial": f"{SITES}/hugo/content/workers/_partials/_binding-note.md:11",
     }
     assert [d["severity"] for d in data["diagnostics"]] == ["warning", "info"]

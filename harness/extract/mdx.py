@@ -16,6 +16,8 @@ from harness.extract.attrs import parse_attrs
 from harness.extract.document import Document, mask
 from harness.extract.fences import columns, mdx_markdown, parse_fences
 from harness.extract.regions import Include, Layout, Problem, Wrapper
+from harness.extract.rendered import find_exports
+from harness.extract.rendered_regions import RENDERERS, render
 from harness.extract.tabs import TabBuilder
 from harness.model import Severity
 
@@ -30,8 +32,8 @@ WRAPPERS: Mapping[str, Mapping[str, str]] = {
 }
 """Components around a fence -> options they give it (the fence is still one snippet)."""
 
-GENERATORS: frozenset[str] = frozenset({"PackageManagers", "APIRequest", "WranglerConfig", "CURL"})
-"""Components that render code the page has no fence for (or a second variant of one)."""
+GENERATORS: frozenset[str] = frozenset({"PackageManagers", "WranglerConfig"})
+"""Components that render code the page has no fence for (or a second variant of one), not extracted."""
 
 
 @dataclass(frozen=True)
@@ -41,12 +43,21 @@ class _Tag:
     closing: bool
     self_closing: bool
     attrs: Mapping[str, str]
+    start: int = 0
+    end: int = 0
+    """Offsets of the whole tag in the page text."""
 
 
 def parse_mdx(doc: Document) -> Layout:
     """Find the fences, tab groups, wrappers and annotations of an MDX page."""
     fences = parse_fences(Document(outdent_fences(doc.text)), mdx_markdown())
     text = mask_fences(doc, fences)
+    exports = find_exports(text)
+    literals = [(export.start, export.end) for export in exports.values()]
+    if literals:  # code in an `export const` is no fence and no markup
+        inside = [(doc.line_of(start), doc.line_of(end)) for start, end in literals]
+        fences = [f for f in fences if not any(first <= f.line <= last for first, last in inside)]
+        text = mask(text, literals)
     annotations, comments = find_comments(doc, text, MDX_COMMENT)
     text = mask(text, comments + [(m.start(), m.end()) for m in _INLINE_CODE.finditer(text)])
     builder = TabBuilder("<Tabs>", "<TabItem>")
@@ -57,7 +68,11 @@ def parse_mdx(doc: Document) -> Layout:
     for tag in _tags(doc, text):
         if tag.name in ("Tabs", "TabItem") and not tag.self_closing:
             builder.feed(tag.name == "Tabs", tag.closing, tag.line, tag.attrs)
-        if tag.name in GENERATORS and not tag.closing:
+        if tag.name in RENDERERS and not tag.closing:
+            fence, problem = render(tag.name, doc, tag.start, tag.end, exports)
+            fences += [fence] if fence else []
+            notes += [problem] if problem else []
+        elif tag.name in GENERATORS and not tag.closing:
             notes.append(Problem(tag.line, f"generated code not extracted: <{tag.name}>", Severity.INFO))
         elif tag.name == "Render" and not tag.closing:
             includes.append(Include(tag.line, tag.attrs.get("file", ""), tag.attrs))
@@ -70,7 +85,7 @@ def parse_mdx(doc: Document) -> Layout:
             wrappers.append(Wrapper(tag.line, last, {**WRAPPERS[name], **tag.attrs}))
     groups, problems = builder.finish(last)
     return Layout(
-        fences=tuple(fences),
+        fences=tuple(sorted(fences, key=lambda f: f.line)),
         groups=tuple(groups),
         wrappers=tuple(sorted(wrappers, key=lambda w: w.line)),
         annotations=tuple(annotations),
@@ -109,6 +124,8 @@ def _tags(doc: Document, text: str) -> Iterator[_Tag]:
             closing=bool(match["close"]),
             self_closing=self_closing,
             attrs=parse_attrs(inner.rstrip().removesuffix("/")),
+            start=match.start(),
+            end=end,
         )
         resume = end
 

@@ -12,7 +12,9 @@ from harness.extract.frontmatter import read_front_matter
 from harness.extract.partials import include_partials, with_parameters
 from harness.extract.placeholders import DEFAULT_PLACEHOLDERS
 from harness.extract.regions import Include
+from harness.extract.sessions import plan_sessions
 from harness.extract.snippets import build_snippets
+from harness.extract.worker_env import attach_bindings
 from harness.model import Diagnostic, Extraction, Page
 
 
@@ -30,7 +32,7 @@ def extract_page(path: Path, display: str, placeholders: Mapping[str, str] | Non
     docs_format = format_for(path)
     extraction, includes = _extract(text, display, docs_format, placeholders)
     if not includes or docs_format.find_partial is None:
-        return extraction
+        return _planned(extraction)
 
     def read(partial: Path, shown: str, include: Include) -> tuple[Extraction, Sequence[Include]]:
         try:
@@ -41,14 +43,23 @@ def extract_page(path: Path, display: str, placeholders: Mapping[str, str] | Non
 
     snippets, diagnostics = include_partials(path, display, includes, docs_format.find_partial, read)
     in_page_order = sorted((*extraction.snippets, *snippets), key=lambda s: s.line)
-    return replace(extraction, snippets=tuple(in_page_order), diagnostics=extraction.diagnostics + tuple(diagnostics))
+    merged = replace(extraction, snippets=tuple(in_page_order), diagnostics=extraction.diagnostics + tuple(diagnostics))
+    return _planned(merged)
 
 
 def extract_text(
     text: str, display: str, docs_format: DocsFormat, placeholders: Mapping[str, str] | None = None
 ) -> Extraction:
     """Extract the snippets of page text `text` written in `docs_format` (partials not followed)."""
-    return _extract(text, display, docs_format, placeholders)[0]
+    return _planned(_extract(text, display, docs_format, placeholders)[0])
+
+
+def _planned(extraction: Extraction) -> Extraction:
+    """The page's snippets, partials included, with their Worker bindings and session plans."""
+    snippets, problems = attach_bindings(extraction.snippets)
+    found = [Diagnostic(extraction.page.path, p.line, p.message, p.severity) for p in problems]
+    diagnostics = extraction.diagnostics + tuple(found)
+    return replace(extraction, snippets=tuple(plan_sessions(snippets)), diagnostics=diagnostics)
 
 
 def _extract(

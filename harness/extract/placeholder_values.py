@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from harness.extract.generated_values import generated_value
+
 TEST_ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353"
 """The account id the mock accepts; put in place of `{ACCOUNT_ID}`."""
 TEST_API_TOKEN = "harness-test-token"
@@ -48,7 +50,7 @@ def environment(names: list[str], placeholders: Mapping[str, str]) -> tuple[dict
     values: dict[str, str] = {}
     missing = []
     for name in names:
-        value = placeholders.get("$" + name) or role_value(name)
+        value = placeholders.get("$" + name) or role_value(name) or generated_value(name)
         if value is None:
             missing.append(name)
         else:

@@ -4,8 +4,9 @@ A placeholder table maps page text to the value put in its place (`"{ZONE_ID}" =
 starting with `$` names an environment variable instead (`"$ZONE_ID" = "abc"`): it is set for the
 snippet, never written into its code. Besides the table, any placeholder whose name says it is an
 account id, an API token or an AI Gateway (`<accountId>`, `{cf_api_token}`, `$CLOUDFLARE_API_TOKEN`,
-`{gateway_id}`) gets the values the mock accepts. What is left that still looks like a placeholder (`<OUTPUT_DIR>`,
-`YOUR_INDEX`) is reported, and the snippet is not run.
+`{gateway_id}`) gets the values the mock accepts, and an id or a name the reader chooses (`{zone_id}`,
+`<MY_QUEUE>`) one made from its name (`generated_values.py`). What is left that still looks like a
+placeholder (`<OUTPUT_DIR>`, `<ANTHROPIC_API_KEY>`) is reported, and the snippet is not run.
 
 Only readers' text is replaced: anywhere in shell, but in a programming language (JS/TS, Python:
 its runtime declares `string_spans`) only inside string literals, never in f-strings or template
@@ -16,8 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from harness.extract.generated_values import generated_value
 from harness.extract.placeholder_values import DEFAULT_PLACEHOLDERS as DEFAULT_PLACEHOLDERS
 from harness.extract.placeholder_values import TEST_ACCOUNT_ID as TEST_ACCOUNT_ID
 from harness.extract.placeholder_values import TEST_API_TOKEN as TEST_API_TOKEN
@@ -69,6 +71,8 @@ class Prepared:
 
     code: str
     leftovers: tuple[Leftover, ...]
+    generated: Mapping[str, str] = field(default_factory=dict)
+    """Placeholders given a value made from their name (`generated_values.py`) -> that value."""
 
 
 def prepare(code: str, language: str, placeholders: Mapping[str, str]) -> Prepared:
@@ -79,15 +83,18 @@ def prepare(code: str, language: str, placeholders: Mapping[str, str]) -> Prepar
     spans = readers_text(code, language) if needed else []
     leftovers = []
     found: dict[str, str] = {}
+    generated: dict[str, str] = {}
     for offset, token, strict in _candidates(code, language, spans):
         value = text.get(token) or role_value(token)
+        if value is None and strict and _inside(offset, spans) and (made := generated_value(token)) is not None:
+            value = generated.setdefault(token, made)
         if value is not None:
             found.setdefault(token, value)
         elif strict:
             leftovers.append(Leftover(token, offset))
     if found and not needed:
         spans = readers_text(code, language)
-    return Prepared(_replace(code, {**found, **text}, spans), tuple(leftovers))
+    return Prepared(_replace(code, {**found, **text}, spans), tuple(leftovers), generated)
 
 
 def readers_text(code: str, language: str) -> list[tuple[int, int]]:

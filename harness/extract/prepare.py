@@ -6,17 +6,22 @@ Options a snippet gets here (beside those of its fence and annotations):
 - `kind`: what the code is (`worker`, `script`, `shell`, `fragment`, ...; see `classify.py`).
   An annotation `kind=script` overrides the classifier and runs the snippet as that kind.
 - `env.NAME`: an environment variable the snippet reads and the value it gets.
+- `generated`: placeholders and variables given a value made from their name (JSON
+  `{"{zone_id}": "...", "$ZONE_ID": "..."}`), so reports show each as its placeholder.
 - `prelude`: set by an annotation on a fence whose code is put before every later snippet of
   the same language on the page (imports and setup that the page shows once).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from harness.extract.classify import classify
+from harness.extract.generated_values import GENERATED_OPTION
+from harness.extract.placeholder_values import role_value
 from harness.extract.placeholders import prepare
 from harness.extract.regions import Problem
 from harness.model import Severity
@@ -59,6 +64,10 @@ def ready(
     if found is None:
         return Ready(prepared.code, language, options, skip_reason, tuple(problems))
     merged = dict(options)
+    generated = {**prepared.generated, **{"$" + name: value for name, value in found.env.items()
+                                          if "$" + name not in placeholders and not role_value(name)}}
+    if generated:
+        merged[GENERATED_OPTION] = json.dumps(generated, sort_keys=True)
     forced = "kind" in options
     merged.setdefault("kind", found.kind)
     for name, value in found.env.items():

@@ -17,7 +17,10 @@ WORKER_PACKAGES: frozenset[str] = frozenset({
 })
 """npm packages a Worker may import (`runners/worker/package.json`); `cloudflare:*` and `node:*` too."""
 WORKER_BINDINGS: frozenset[str] = frozenset({"AI"})
-"""`env` bindings the worker runner gives a Worker."""
+"""`env` bindings the worker runner gives a Worker, by name (Workers AI as `env.AI`)."""
+WORKER_BINDING_TYPES: frozenset[str] = frozenset()
+"""Binding types (`kv_namespace`, `d1_database`, ... see `bindings.TYPE_NAMES`) the worker runner
+simulates under any name; a snippet needing another type is not run, and its reason names the type."""
 PYTHON_PACKAGES: frozenset[str] = frozenset({"requests", "httpx"})
 """Python distributions a script may import besides the standard library (`requirements.txt`)."""
 PYTHON_MODULES: frozenset[str] = frozenset(sys.stdlib_module_names) | PYTHON_PACKAGES

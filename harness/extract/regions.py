@@ -40,6 +40,11 @@ class Fence:
     """Metadata from a `---` header at the top of the block (Hugo's `filename:`, `header:`)."""
     header_lines: int = 0
     """How many lines of `source` the header takes; the code starts after them."""
+    rendered: str = ""
+    """The component that renders this code (`APIRequest`, `Code`), or "" for a fence on the page.
+    A rendered block's `line` is its tag's line, and its code starts there too."""
+    label: str | None = None
+    """The label a rendered block shows when no tab gives it one (`curl`, a `<Code title>`)."""
 
 
 @dataclass(frozen=True)

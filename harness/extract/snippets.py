@@ -39,7 +39,7 @@ def build_snippets(
     for fence in layout.fences:
         place = _place(fence, layout, problems)
         group = group_ids.setdefault(place.key, f"g{len(group_ids) + 1}")
-        label = place.tab.label if place.tab else None
+        label = place.tab.label if place.tab else fence.label
         name = "1"
         if label is not None:
             label_counts[group, label] += 1
@@ -83,6 +83,8 @@ def _annotation_targets(layout: Layout, doc: Document) -> dict[int, dict[str, st
 def _options(fence: Fence, layout: Layout, place: _Place, targets: Mapping[int, Mapping[str, str]]) -> dict[str, str]:
     options = parse_attrs(info_rest(fence.info))
     options.update(fence.header)
+    if fence.rendered:
+        options["rendered"] = fence.rendered
     for wrapper in layout.wrappers:
         if wrapper.line <= fence.line <= wrapper.end_line:
             options.update(wrapper.options)
@@ -111,7 +113,7 @@ def _snippet(
         body, expected_output = runnable.split_output(body)
     is_prelude = options.get("prelude") == "true"
     result = ready(body, language.name, options, _skip_reason(fence, options, language.skip_reason), placeholders,
-                   source_lines, fence.line + 1 + fence.header_lines,
+                   source_lines, _first_line(fence),
                    prelude="" if is_prelude else preludes.get(language.name, ""))
     if is_prelude:
         preludes[language.name] = preludes.get(language.name, "") + result.code.rstrip("\n") + "\n"
@@ -122,7 +124,7 @@ def _snippet(
         label=label,
         language=result.language,
         code=result.code,
-        line=fence.line + 1,
+        line=_first_line(fence) - fence.header_lines,
         info=fence.info,
         source=fence.source,
         fence_line=fence.line,
@@ -131,6 +133,12 @@ def _snippet(
         options=result.options,
     )
     return snippet, result.problems
+
+
+def _first_line(fence: Fence) -> int:
+    """The page line of the first line of code: after the fence and its header; a rendered block's
+    code is shown where its component's tag stands."""
+    return fence.line if fence.rendered else fence.line + 1 + fence.header_lines
 
 
 def _skip_reason(fence: Fence, options: Mapping[str, str], language_skip: str | None) -> str | None:

@@ -1,15 +1,18 @@
 """Masking: the values put in for placeholders (tokens, account ids) never appear in a report.
 
-Each value is shown as the placeholder it replaced (`Bearer {API_TOKEN}`), as the page writes it.
+Each value is shown as the placeholder it replaced (`Bearer {API_TOKEN}`), as the page writes it;
+so are the values made from a placeholder's name (`{zone_id}`), which each snippet lists.
 The run is masked once, before any report is written, so no report format can forget to.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from harness.extract.generated_values import GENERATED_OPTION
 from harness.model import Evidence, Finding, RecordedRequest, RunResult, Snippet, SnippetResult
 
 
@@ -17,6 +20,7 @@ class Masker:
     """Replaces each secret value with its placeholder name; longest values first."""
 
     def __init__(self, placeholders: Mapping[str, str]) -> None:
+        self._placeholders = dict(placeholders)
         by_value: dict[str, str] = {}
         for name, value in placeholders.items():
             if len(value) >= 4:
@@ -64,6 +68,16 @@ class Masker:
         return replace(r, snippet=self.snippet(r.snippet), evidence=r.evidence and self.evidence(r.evidence),
                        findings=tuple(self.finding(f) for f in r.findings), reason=self.text(r.reason))
 
+    def with_generated(self, snippets: Iterable[Snippet]) -> Masker:
+        """This masker, also hiding the values snippets got from their placeholders' names
+        (option `generated`: `{"{zone_id}": "0622...", "$ZONE_ID": "0622..."}`)."""
+        extra: dict[str, str] = {}
+        for snippet in snippets:
+            found = json.loads(snippet.options.get(GENERATED_OPTION, "{}"))
+            extra.update({str(name): str(value) for name, value in found.items()} if isinstance(found, dict) else {})
+        return Masker({**extra, **self._placeholders}) if extra else self
+
     def run(self, run: RunResult) -> RunResult:
-        return replace(run, results=tuple(self.result(r) for r in run.results),
-                       page_findings=tuple(self.finding(f) for f in run.page_findings))
+        masker = self.with_generated(r.snippet for r in run.results)
+        return replace(run, results=tuple(masker.result(r) for r in run.results),
+                       page_findings=tuple(masker.finding(f) for f in run.page_findings))

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
-from harness.extract import provided
-from harness.extract.jsfacts import js_facts
+from harness.extract import bindings, provided
+from harness.extract.jsfacts import JsFacts, js_facts
 from harness.extract.jsglobals import BROWSER_ONLY, RUNTIME_GLOBALS
 from harness.extract.jsnames import KEYWORDS
 from harness.extract.jsscan import string_spans
@@ -36,8 +37,14 @@ def classify_ts(code: str, placeholders: Mapping[str, str]) -> Classification:
     return _classify(code, "ts", placeholders)
 
 
+@lru_cache(maxsize=1024)
+def facts_of(code: str, typescript: bool) -> JsFacts:
+    """The facts of `code`, read once for the classifier and the page's later passes (bindings)."""
+    return js_facts(code, typescript=typescript)
+
+
 def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Classification:
-    facts = js_facts(code, typescript=language == "ts")
+    facts = facts_of(code, language == "ts")
     notes: tuple[Note, ...] = ()
     if language == "js" and facts.typescript:
         notes = (Note(f"the fence says js but the code is TypeScript (`{facts.typescript}`): run as TypeScript",
@@ -61,7 +68,7 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
     if unknown and not (facts.default_export and "fetch" in facts.handlers):
         # a whole Worker that reads an undefined name is a page bug for the run to show, not a fragment
         return result("fragment", f"fragment: uses {listed(unknown)}, never defined")
-    local = [spec for spec in facts.imports if spec.startswith(".")]
+    local = [spec for spec in facts.imports if spec.startswith((".", "/", "file:"))]
     if local:
         return result("fragment", f"fragment: imports {listed(local)}, a file of a larger project")
     runs_in_worker = facts.default_export or any(spec.startswith("cloudflare:") for spec in facts.imports)
@@ -80,20 +87,40 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
             return result("module", f"not runnable: only defines {listed(facts.declares)}; nothing calls it")
         return result("fragment", "fragment: nothing at the top level runs")
     packages = _missing_packages(facts.imports, worker=runs_in_worker)
+    urls = [name for name in packages if "://" in name]
+    if urls:
+        return result("worker" if worker else "script",
+                      f"not runnable: imports {listed(urls)} from the network, which the harness does not serve")
     if packages:
         where = "Workers" if runs_in_worker else "Node scripts"
         return result("worker" if worker else "script",
                       f"not runnable: needs npm package {listed(packages)}, not installed for {where}")
-    bindings = [b for b in facts.env_bindings if b not in provided.WORKER_BINDINGS]
-    if worker and bindings:
-        have = ", ".join(sorted(provided.WORKER_BINDINGS))
-        return result("worker", f"not runnable: needs binding {listed(bindings)} (the harness binds only {have})")
+    lacking = bindings.unprovided(bindings.infer(code, facts.env_bindings))
+    if worker and lacking:
+        return result("worker", bindings.reason(lacking))
     return result("worker" if worker else "script")
 
 
-def _package(spec: str) -> str:
+_CDN_PATH = re.compile(r"^https?://(?:esm\.sh|cdn\.skypack\.dev|unpkg\.com|cdn\.jsdelivr\.net/npm|esm\.run)"
+                       r"/(?:v\d+/)?(?P<path>[^?#]+)")
+
+
+def package_of(spec: str) -> str:
+    """The npm package an import names: `hono/jsx` -> `hono`, `@scope/x/y` -> `@scope/x`,
+    `npm:stripe@14` -> `stripe`, `https://esm.sh/hono@4/jsx` -> `hono` (a CDN serves npm packages by
+    name); a URL that names no package is kept whole."""
+    spec = spec.removeprefix("npm:")
+    if "://" in spec:
+        found = _CDN_PATH.match(spec)
+        if found is None or found["path"].startswith("/"):
+            return spec
+        spec = found["path"]
+    elif ":" in spec.split("/")[0]:
+        return spec  # another registry's scheme (`jsr:@std/path`)
     parts = spec.split("/")
-    return "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+    if spec.startswith("@") and len(parts) > 1:
+        return parts[0] + "/" + parts[1].split("@")[0]
+    return parts[0].split("@")[0]
 
 
 def _missing_packages(imports: Iterable[str], worker: bool) -> list[str]:
@@ -102,8 +129,8 @@ def _missing_packages(imports: Iterable[str], worker: bool) -> list[str]:
     for spec in imports:
         if spec.startswith(("node:", "cloudflare:")) or spec in provided.NODE_BUILTINS:
             continue
-        name = spec if "://" in spec else _package(spec)
-        if name not in have:
+        name = package_of(spec)
+        if name and name not in have:
             missing.append(name)
     return list(dict.fromkeys(missing))
 

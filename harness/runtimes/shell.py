@@ -26,6 +26,9 @@ DEPLOYED = (".workers.dev", ".pages.dev")
 _COMMAND_WORD = re.compile(r"^[A-Za-z_./~][\w.+/~-]*$")
 _PROSE = re.compile(r"^[A-Za-z][A-Za-z' ,]*[.:?]$")
 _UPPER = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_FUNCTION = re.compile(r"(?:^|[;&|{]\s*)(?:function\s+([^\s(){};|&<>$'\"]+)\s*(?:\(\s*\))?|([^\s(){};|&<>$'\"]+)"
+                       r"\s*\(\s*\))\s*\{", re.MULTILINE)
+"""A shell function definition, `name() {`, `function name {` (`:(){ :|:& };:` defines `:`)."""
 _URL_HOST = re.compile(r"^(?:https?://)?([^/:?#\s]+)(:\d+)?")
 
 
@@ -37,9 +40,12 @@ def classify_sh(code: str, placeholders: Mapping[str, str]) -> Classification:
     first = facts.commands[0]
     if facts.unterminated_quote:
         return Classification("shell", None, "sh")  # bash says where the quote opens; that is the finding
-    if not _COMMAND_WORD.match(first.program) or _PROSE.match(" ".join(first.words)):
+    functions = frozenset(name for pair in _FUNCTION.findall(code) for name in pair if name)
+    if first.program not in functions and (not _COMMAND_WORD.match(first.program)
+                                           or _PROSE.match(" ".join(first.words))):
         return Classification("output", "not runnable: output or text, not commands", "sh")
-    reason = next((r for r in (_tool_reason(c.words, facts.set) for c in facts.commands) if r), None)
+    known = facts.set | functions
+    reason = next((r for r in (_tool_reason(c.words, known) for c in facts.commands) if r), None)
     reason = reason or next((r for r in (_host_reason(c.words) for c in facts.commands) if r), None)
     names = [v for v in facts.read if v not in facts.set and v not in provided.STANDARD_VARIABLES]
     env, missing = environment(names, placeholders)
@@ -66,7 +72,8 @@ def _host_reason(words: tuple[str, ...]) -> str | None:
 
 
 def _tool_reason(words: tuple[str, ...], assigned: frozenset[str]) -> str | None:
-    """Why a command cannot run in the harness's shell, or None when it can."""
+    """Why a command cannot run in the harness's shell, or None when it can; `assigned` are the
+    variables and functions the snippet defines itself."""
     program = words[0]
     if not _COMMAND_WORD.match(program) or program.startswith("./"):
         return None if not program.startswith("./") else f"not runnable: runs `{program}`, a file of the project"

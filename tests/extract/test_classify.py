@@ -95,7 +95,7 @@ def test_worker_without_fetch_handler() -> None:
 
 def test_worker_needs_a_binding_the_harness_lacks() -> None:
     code = WORKER.replace("env.AI.run", "env.DB.prepare")
-    assert of(code).reason == "not runnable: needs binding `DB` (the harness binds only AI)"
+    assert of(code).reason == "not runnable: needs D1 database binding `DB` (not simulated yet)"
 
 
 @pytest.mark.parametrize(
@@ -136,9 +136,9 @@ def test_typescript_in_a_js_fence_runs_as_typescript_with_a_note() -> None:
 
 
 def test_process_env_gets_role_values() -> None:
-    found = of("console.log(process.env.CLOUDFLARE_API_TOKEN, process.env['ZONE_ID']);")
+    found = of("console.log(process.env.CLOUDFLARE_API_TOKEN, process.env['CERT_PEM']);")
     assert dict(found.env) == {"CLOUDFLARE_API_TOKEN": TEST_API_TOKEN}
-    assert found.missing_env == ("ZONE_ID",)
+    assert found.missing_env == ("CERT_PEM",)
 
 
 @pytest.mark.parametrize(
@@ -221,9 +221,9 @@ def test_shell_variables_the_snippet_sets_or_every_shell_has() -> None:
 
 
 def test_shell_upper_case_variables_are_placeholders() -> None:
-    found = of('curl "https://x/$ZONE_ID" -H "Authorization: Bearer ${CLOUDFLARE_API_TOKEN}"', "sh")
+    found = of('curl "https://x/$CERT_PEM" -H "Authorization: Bearer ${CLOUDFLARE_API_TOKEN}"', "sh")
     assert dict(found.env) == {"CLOUDFLARE_API_TOKEN": TEST_API_TOKEN}
-    assert found.missing_env == ("ZONE_ID",)
+    assert found.missing_env == ("CERT_PEM",)
 
 
 def test_an_unterminated_quote_runs_so_that_bash_says_where() -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from harness.extract import extract_page
+from harness.extract.generated_values import generated_id
 from harness.model import Extraction, Severity
 
 from .support import CORPUS
@@ -80,9 +83,11 @@ def test_mdx_nested_tabs() -> None:
         ("g2::wrangler.jsonc", "wrangler.jsonc", "json"),
     ]
     assert len(extraction.snippets) == 11
-    [warning] = [d for d in extraction.diagnostics if d.severity is not Severity.INFO]
-    assert (warning.line, warning.severity) == (113, Severity.WARNING)
-    assert warning.message.startswith("placeholder `<VIDEO_UID>` left unreplaced")
+    assert [d for d in extraction.diagnostics if d.severity is not Severity.INFO] == []
+    # the video id gets a value of its form (32 hex digits), the same in every block that names it
+    [uses] = [s for s in extraction.snippets if "<VIDEO_UID>" in s.source and s.language == "sh"]
+    assert json.loads(uses.options["generated"]) == {"<VIDEO_UID>": generated_id("<VIDEO_UID>")}
+    assert re.fullmatch("[0-9a-f]{32}", generated_id("<VIDEO_UID>"))
 
 
 def test_mdx_workers_ai_get_started() -> None:
@@ -103,6 +108,7 @@ def test_mdx_workers_ai_get_started() -> None:
 )
 def test_every_corpus_file_extracts_without_raising(path: Path) -> None:
     extraction = extract(path)
-    assert all(s.line == s.fence_line + 1 for s in extraction.snippets)
+    # code a component renders (`<APIRequest>`) starts at its tag's line; a fence's after the fence
+    assert all(s.line == s.fence_line + (0 if "rendered" in s.options else 1) for s in extraction.snippets)
     assert len({s.id for s in extraction.snippets}) == len(extraction.snippets)
     assert [d for d in extraction.diagnostics if d.severity is Severity.ERROR] == []

@@ -20,7 +20,11 @@ def test_bindings_fixture(fixture_page: Extract) -> None:
         ("g3::Python", "py", None),
         ("g3::Node.js", "js", None),
         ("g4::1", "json", "not runnable: json"),
+        ("g5::curl", "sh", None),
     ]
+    rendered = extraction.snippets[6]
+    assert (rendered.line, rendered.options["rendered"]) == (line_of(PAGES / page, "<APIRequest"), "APIRequest")
+    assert rendered.code.startswith("curl https://api.cloudflare.com/client/v4/accounts/$ACCOUNT_ID/ai/run/")
     worker = extraction.snippets[1]
     assert worker.options == {"typescript_example": "true", "filename": "src/index.ts", "kind": "worker"}
     python = extraction.snippets[3]
@@ -31,7 +35,6 @@ def test_bindings_fixture(fixture_page: Extract) -> None:
     assert [(d.line, d.severity, d.message) for d in extraction.diagnostics] == [
         (line_of(PAGES / page, "<PackageManagers"), Severity.INFO, "generated code not extracted: <PackageManagers>"),
         (line_of(PAGES / page, "<WranglerConfig>"), Severity.INFO, "generated code not extracted: <WranglerConfig>"),
-        (line_of(PAGES / page, "<APIRequest"), Severity.INFO, "generated code not extracted: <APIRequest>"),
     ]
 
 

@@ -75,7 +75,8 @@ def check(extraction: Extraction, text: str) -> None:
     ids = [s.id for s in extraction.snippets]
     assert len(set(ids)) == len(ids)
     for snippet in extraction.snippets:
-        assert 1 <= snippet.fence_line < snippet.line <= line_count + 1
+        rendered = "rendered" in snippet.options  # a component's code starts at its tag's line
+        assert 1 <= snippet.fence_line <= snippet.line - (0 if rendered else 1) <= line_count
         assert snippet.id.startswith(f"page::{snippet.group}::")
     for diagnostic in extraction.diagnostics:
         assert 0 <= diagnostic.line <= line_count + 1

@@ -63,7 +63,8 @@ def test_hugo_partials_are_extracted_as_the_page_shows_them() -> None:
     assert curl.options["env.CLOUDFLARE_ACCOUNT_ID"] == TEST_ACCOUNT_ID and curl.skip_reason is None
     token = by_id["_token.md:g1::1"]
     assert token.line == line_of(HUGO_PAGE, "_token.md") and "harness-test-token" in token.code
-    assert by_id["_run-model.md:_binding-note.md:g1::1"].skip_reason == "fragment: uses `env`, never defined"
+    note = by_id["_run-model.md:_binding-note.md:g1::1"]
+    assert note.skip_reason == "fragment: uses `env`, never defined on this page"
 
 
 def test_a_missing_partial_is_a_broken_reference_when_its_folder_exists() -> None:

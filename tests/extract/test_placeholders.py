@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from harness.extract.generated_values import generated_value
 from harness.extract.placeholders import (
     DEFAULT_PLACEHOLDERS,
     TEST_ACCOUNT_ID,
@@ -68,16 +69,19 @@ def test_code_is_only_touched_inside_plain_strings() -> None:
 
 def test_what_looks_like_a_placeholder_and_is_left() -> None:
     prepared = prepare("npx wrangler pages deploy <OUTPUT_DIR> --zone {zone_id} <div>\n", "sh", DEFAULT_PLACEHOLDERS)
-    assert [left.token for left in prepared.leftovers] == ["<OUTPUT_DIR>", "{zone_id}"]
+    assert [left.token for left in prepared.leftovers] == ["<OUTPUT_DIR>"]
+    assert prepared.generated == {"{zone_id}": generated_value("{zone_id}")}
     ts = "await env.<MY_QUEUE>.send(log);\nconst x: Array<T> = [];\nconst h = '<b>bold</b>';\nenv.YOUR_INDEX.query();\n"
     assert [left.token for left in prepare(ts, "ts", DEFAULT_PLACEHOLDERS).leftovers] == ["<MY_QUEUE>", "YOUR_INDEX"]
     assert prepare('print("{name}".format(name=1))', "py", DEFAULT_PLACEHOLDERS).leftovers == ()
 
 
 def test_environment_variables_by_table_and_role() -> None:
-    values, missing = environment(["CLOUDFLARE_ACCOUNT_ID", "CF_API_TOKEN", "ZONE_ID", "GREETING"], {"$GREETING": "hi"})
-    assert values == {"CLOUDFLARE_ACCOUNT_ID": TEST_ACCOUNT_ID, "CF_API_TOKEN": TEST_API_TOKEN, "GREETING": "hi"}
-    assert missing == ["ZONE_ID"]
+    names = ["CLOUDFLARE_ACCOUNT_ID", "CF_API_TOKEN", "ZONE_ID", "GREETING", "CERT_PEM"]
+    values, missing = environment(names, {"$GREETING": "hi"})
+    assert values == {"CLOUDFLARE_ACCOUNT_ID": TEST_ACCOUNT_ID, "CF_API_TOKEN": TEST_API_TOKEN, "GREETING": "hi",
+                      "ZONE_ID": generated_value("ZONE_ID")}
+    assert missing == ["CERT_PEM"]
     assert role_value("CUSTOMER_ACCOUNT_ID") is None
 
 
@@ -100,18 +104,18 @@ def test_an_unreplaced_placeholder_is_a_warning_at_its_line_and_the_snippet_is_n
     text += '  -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" \\\n  -d "{\\"files\\": [\\"<URL>\\"]}"\n```\n'
     extraction = hugo(text)
     [snippet] = extraction.snippets
-    assert snippet.skip_reason == "not runnable: placeholder `{zone_id}` has no value"
-    assert [(d.line, d.severity) for d in extraction.diagnostics] == [(4, Severity.WARNING), (6, Severity.WARNING)]
-    assert extraction.diagnostics[0].message.startswith("placeholder `{zone_id}` left unreplaced")
-    assert str(extraction.diagnostics[1]).startswith("page.md:6: placeholder `<URL>` left unreplaced")
+    assert snippet.skip_reason == "not runnable: placeholder `<URL>` has no value"
+    assert [(d.line, d.severity) for d in extraction.diagnostics] == [(6, Severity.WARNING)]
+    assert str(extraction.diagnostics[0]).startswith("page.md:6: placeholder `<URL>` left unreplaced")
+    assert f"/zones/{generated_value('{zone_id}')}/purge_cache" in snippet.code  # an id has a value of its form
 
 
 def test_an_environment_variable_without_value_is_named() -> None:
-    extraction = hugo('```sh\ncurl "https://api.cloudflare.com/client/v4/zones/$ZONE_ID/dns_records"\n```\n')
+    extraction = hugo('```sh\ncurl "https://api.cloudflare.com/client/v4/zones/$ZONE_ID/x" -d "$CERT_PEM"\n```\n')
     [snippet] = extraction.snippets
-    assert snippet.skip_reason == "not runnable: environment variable `$ZONE_ID` has no value"
+    assert snippet.skip_reason == "not runnable: environment variable `$CERT_PEM` has no value"
     [warning] = extraction.diagnostics
-    assert warning.line == 2 and '"$ZONE_ID" = "..."' in warning.message
+    assert warning.line == 2 and '"$CERT_PEM" = "..."' in warning.message
 
 
 def test_placeholders_in_snippets_that_do_not_run_anyway_are_not_reported() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from .support import hugo
 
 NOTEBOOK = """\
@@ -32,12 +34,15 @@ def test_a_prelude_goes_before_every_later_block_of_its_language() -> None:
     assert cell.code.endswith('print(response.json())\n')
     assert (cell.skip_reason, cell.options["kind"]) == (None, "script")
     assert cell.options["env.CLOUDFLARE_ACCOUNT_ID"] == "023e105f4ecef8ad9ca31a8372d0c353"
-    assert js.skip_reason == "fragment: uses `account_id`, never defined"
+    assert js.skip_reason == "fragment: uses `account_id`, never defined on this page"
 
 
-def test_without_the_prelude_the_cell_is_a_fragment() -> None:
-    _, cell, _ = hugo(NOTEBOOK.replace("<!-- harness: prelude -->\n", "")).snippets
-    assert cell.skip_reason == "fragment: uses `requests` and `account_id`, never defined"
+def test_without_the_prelude_the_cell_is_a_fragment_that_continues_the_first() -> None:
+    first, cell, _ = hugo(NOTEBOOK.replace("<!-- harness: prelude -->\n", "")).snippets
+    assert cell.skip_reason == (f"fragment: continues line {first.line} (uses `requests` and `account_id`, defined "
+                                "there); runs in a page session")
+    assert json.loads(cell.options["session"]) == {
+        "after": [first.id], "defines_from": {"requests": first.line, "account_id": first.line}}
 
 
 def test_kind_given_by_the_author_wins() -> None:
