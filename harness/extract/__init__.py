@@ -8,9 +8,9 @@ A docs format (Hugo, MDX) is one parser module registered in `formats.py`.
 """
 
 from harness.extract.discover import find_pages
-from harness.extract.generated_values import generated_value
 from harness.extract.page import extract_page, extract_text
 from harness.extract.placeholders import DEFAULT_PLACEHOLDERS, TEST_ACCOUNT_ID, TEST_API_TOKEN
+from harness.generated_values import generated_value
 
 __all__ = [
     "DEFAULT_PLACEHOLDERS",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from harness.extract.generated_values import generated_value
+from harness.generated_values import generated_value
 
 TEST_ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353"
 """The account id the mock accepts; put in place of `{ACCOUNT_ID}`."""

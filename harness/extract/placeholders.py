@@ -19,7 +19,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from harness.extract.generated_values import generated_value
 from harness.extract.placeholder_values import DEFAULT_PLACEHOLDERS as DEFAULT_PLACEHOLDERS
 from harness.extract.placeholder_values import TEST_ACCOUNT_ID as TEST_ACCOUNT_ID
 from harness.extract.placeholder_values import TEST_API_TOKEN as TEST_API_TOKEN
@@ -27,6 +26,7 @@ from harness.extract.placeholder_values import TEST_EMAIL as TEST_EMAIL
 from harness.extract.placeholder_values import TEST_GATEWAY_ID as TEST_GATEWAY_ID
 from harness.extract.placeholder_values import environment as environment
 from harness.extract.placeholder_values import role_value as role_value
+from harness.generated_values import generated_value
 from harness.runtimes.base import SpanFinder
 from harness.runtimes.registry import language_named
 
@@ -45,6 +45,10 @@ _BARE_WORDS = ("YOUR_", "ENTER_", "REPLACE_WITH_", "INSERT_")
 _BARE = re.compile(r"\b(?:YOUR|ENTER|REPLACE_WITH|INSERT)_[A-Z0-9_]+\b")
 """`YOUR_NAME` and the like (searched for only in code that holds one of `_BARE_WORDS`)."""
 _UPPER = re.compile(r"^[A-Z][A-Z0-9_]+$")
+_API_SLOT = re.compile(r"(?<=/accounts/)[A-Z][A-Z0-9_]+(?=[/'\"\s]|$)|(?<=Bearer )[A-Z][A-Z0-9_]+\b")
+"""A bare upper-case word where an API call's account id or token goes (`/accounts/CF_ACCOUNT_ID/`,
+`Bearer CF_API_TOKEN`): a placeholder when its name says that role (shell commands only, where no
+variable of the code can look like it)."""
 
 
 def replace_placeholders(code: str, placeholders: Mapping[str, str]) -> str:
@@ -79,7 +83,7 @@ def prepare(code: str, language: str, placeholders: Mapping[str, str]) -> Prepar
     """Replace the table's placeholders and role-named ones in the reader's text of `code`."""
     text = {k: v for k, v in placeholders.items() if not k.startswith("$")}
     # where the reader's text is (a scan of the code) matters only if something may be replaced there
-    needed = _ANGLE.search(code) or _BRACE.search(code) or any(key in code for key in text)
+    needed = _ANGLE.search(code) or _BRACE.search(code) or _API_SLOT.search(code) or any(k in code for k in text)
     spans = readers_text(code, language) if needed else []
     leftovers = []
     found: dict[str, str] = {}
@@ -124,6 +128,8 @@ def _candidates(code: str, language: str, spans: list[tuple[int, int]]) -> list[
         found += [(m.start(), m.group(0), True) for m in _BARE.finditer(code)]
     found += [(m.start(), m.group(0), not code_language or bool(_UPPER.match(m.group(1))))
               for m in _BRACE.finditer(code) if _inside(m.start(), spans) and not _format_call(code, m.start())]
+    if not code_language:
+        found += [(m.start(), m.group(0), False) for m in _API_SLOT.finditer(code) if role_value(m.group(0))]
     return sorted(found)
 
 

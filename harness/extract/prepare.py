@@ -20,10 +20,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from harness.extract.classify import classify
-from harness.extract.generated_values import GENERATED_OPTION
 from harness.extract.placeholder_values import role_value
 from harness.extract.placeholders import prepare
 from harness.extract.regions import Problem
+from harness.generated_values import GENERATED_OPTION
 from harness.model import Severity
 
 ENV_PREFIX = "env."

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from harness.extract.generated_values import GENERATED_OPTION
+from harness.generated_values import GENERATED_OPTION
 from harness.model import Evidence, Finding, RecordedRequest, RunResult, Snippet, SnippetResult
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from harness.extract import extract_page
-from harness.extract.generated_values import generated_id
+from harness.generated_values import generated_id
 from harness.model import Extraction, Severity
 
 from .support import CORPUS

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from harness.extract.generated_values import chosen_name, generated_id, generated_value
+from harness.generated_values import chosen_name, generated_id, generated_value
 from harness.model import RunResult, SnippetResult, Status
 from harness.report.mask import Masker
 

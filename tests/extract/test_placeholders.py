@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from harness.extract.generated_values import generated_value
 from harness.extract.placeholders import (
     DEFAULT_PLACEHOLDERS,
     TEST_ACCOUNT_ID,
@@ -15,6 +14,7 @@ from harness.extract.placeholders import (
     prepare,
     role_value,
 )
+from harness.generated_values import generated_value
 from harness.model import Severity
 
 from .support import hugo
@@ -135,3 +135,17 @@ def test_invisible_characters_are_a_warning() -> None:
 def test_a_lone_quote_ending_js_code_is_kept_once(code: str) -> None:
     expected = code.replace("{ACCOUNT_ID}", TEST_ACCOUNT_ID).replace("{API_TOKEN}", TEST_API_TOKEN)
     assert prepare(code, "js", DEFAULT_PLACEHOLDERS).code == expected  # it was once written twice
+
+
+def test_a_bare_role_named_word_in_an_api_calls_account_or_token_slot_is_a_placeholder_in_shell() -> None:
+    code = (
+        "curl -X POST 'https://api.cloudflare.com/client/v4/accounts/CF_ACCOUNT_ID/browser-rendering/json' \\\n"
+        "  -H 'Authorization: Bearer CF_API_TOKEN'\n"
+        "echo \"$CF_ACCOUNT_ID\" MY_SETTING\n"
+    )
+    prepared = prepare(code, "sh", {})
+    assert f"/accounts/{TEST_ACCOUNT_ID}/browser-rendering" in prepared.code
+    assert f"Bearer {TEST_API_TOKEN}" in prepared.code
+    assert '"$CF_ACCOUNT_ID" MY_SETTING' in prepared.code  # a variable of the script, and a word with no role
+    javascript = "fetch(`https://api.cloudflare.com/client/v4/accounts/CF_ACCOUNT_ID/x`)"
+    assert prepare(javascript, "js", {}).code == javascript  # in code, such a word may be the code's own name

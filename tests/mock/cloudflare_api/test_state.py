@@ -73,3 +73,13 @@ def test_second_resource_dns_records(client: TestClient) -> None:
     change = {"type": "A", "name": "www.example.com", "ttl": 1, "content": "192.0.2.2"}
     patched = client.patch(f"{records}/{record_id}", headers=BEARER, json=change)
     assert patched.json()["result"]["content"] == "192.0.2.2"
+
+
+def test_the_id_a_placeholder_was_given_stands_for_the_item_an_earlier_step_created(client: TestClient) -> None:
+    from harness.generated_values import generated_id
+
+    created = client.post(LISTS, headers=BEARER, json={"name": "blocked", "type": "IP"}).json()["result"]
+    placeholder = generated_id("{list_id}")  # what `.../lists/{list_id}` on a later step of the page became
+    answer = client.get(f"{LISTS}/{placeholder}", headers=BEARER)
+    assert answer.status_code == 200 and answer.json()["result"]["id"] == created["id"]
+    assert client.get(f"{LISTS}/{'f' * 32}", headers=BEARER).status_code == 404  # any other unknown id is not

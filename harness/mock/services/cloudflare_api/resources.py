@@ -4,7 +4,10 @@ A template `T` is a collection when the contract also has an item template `T/{p
 collection creates an item (the answer the schema gives, the request body's fields over it, a new
 id); the item template's GET answers it, PUT/PATCH merge their body into it, DELETE forgets it. An id
 that a collection of this run never held is answered 404 once the collection has been written to;
-before that the world is taken to hold whatever a page names (a placeholder zone id, say).
+before that the world is taken to hold whatever a page names (a placeholder zone id, say). The id
+the harness gave a placeholder named like the item's parameter (`{pcap_id}` for `.../pcaps/{pcap_id}`,
+see `harness.generated_values`) stands for the item the reader created in an earlier step: it is
+answered with the collection's newest item.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.generated_values import generated_id
 from harness.mock.services.cloudflare_api.contract import Contract, Route
 from harness.mock.services.cloudflare_api.values import stable_id
 
@@ -54,7 +58,8 @@ class Store:
                 held = self.items.get("/" + "/".join(parts))
                 return Outcome(list(held.values()) if held is not None else generated, listing=True)
             if len(segments) > 1 and segments[-1].startswith("{") and self._is_collection(segments):
-                return self._on_item("/" + "/".join(parts[:-1]), parts[-1], route.method, body, generated)
+                collection, placeholder_id = "/" + "/".join(parts[:-1]), generated_id(segments[-1])
+                return self._on_item(collection, parts[-1], route.method, body, generated, placeholder_id)
         return Outcome(generated)
 
     def _is_collection(self, segments: tuple[str, ...]) -> bool:
@@ -73,10 +78,14 @@ class Store:
         self.items.setdefault(collection, {})[new_id] = item
         return item if isinstance(generated, Mapping) or generated is None else generated
 
-    def _on_item(self, collection: str, item_id: str, method: str, body: Any, generated: Any) -> Outcome:
+    def _on_item(
+        self, collection: str, item_id: str, method: str, body: Any, generated: Any, placeholder_id: str
+    ) -> Outcome:
         held = self.items.get(collection)
         if held is None:
             return Outcome(generated)
+        if item_id == placeholder_id and item_id not in held and held:
+            item_id = next(reversed(held))  # the page's placeholder for the id an earlier step created
         if item_id not in held:
             return Outcome(missing=True)
         if method == "DELETE":
