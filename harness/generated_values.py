@@ -14,12 +14,18 @@ ask). Anything else (`<ANTHROPIC_API_KEY>`, `<RESPONSE>`) gets none and the snip
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import uuid
+from collections.abc import Mapping
 
 GENERATED_OPTION = "generated"
 """The snippet option listing the generated values it got (JSON `{placeholder: value}`), so that
 reports can show each as its placeholder."""
+
+READER_FILES_OPTION = "reader_files"
+"""The snippet option listing the reader's own files its code names by a placeholder (JSON list of
+file names, see `reader_file_stand_ins`)."""
 
 _NAMESPACE = uuid.UUID("5f0c6c52-8a4b-4f53-9d5e-6a1d2c3b4a59")
 """The namespace of generated UUIDs (any fixed one: it only has to stay the same)."""
@@ -72,3 +78,10 @@ def generated_value(token: str) -> str | None:
     if is_id(token):
         return generated_id(token)
     return chosen_name(token)
+
+
+def reader_file_stand_ins(options: Mapping[str, str]) -> dict[str, bytes]:
+    """Stand-ins for the reader's own files a snippet names (`{PATH/TO/model.bin}`): file name -> content,
+    laid in its work dir so that `curl -F file=@model.bin` finds something to send."""
+    names = json.loads(options.get(READER_FILES_OPTION, "[]"))
+    return {name: f"harness: a stand-in for the reader's own {name}\n".encode() for name in names}

@@ -45,6 +45,8 @@ _BARE_WORDS = ("YOUR_", "ENTER_", "REPLACE_WITH_", "INSERT_")
 _BARE = re.compile(r"\b(?:YOUR|ENTER|REPLACE_WITH|INSERT)_[A-Z0-9_]+\b")
 """`YOUR_NAME` and the like (searched for only in code that holds one of `_BARE_WORDS`)."""
 _UPPER = re.compile(r"^[A-Z][A-Z0-9_]+$")
+_READER_FILE = re.compile(r"\{(?:PATH/TO/|path/to/)([A-Za-z0-9_][A-Za-z0-9_.-]*)\}")
+"""`{PATH/TO/adapter_model.safetensors}`: a file of the reader's own, named by where it is."""
 _API_SLOT = re.compile(r"(?<=/accounts/)[A-Z][A-Z0-9_]+(?=[/'\"\s]|$)|(?<=Bearer )[A-Z][A-Z0-9_]+\b")
 """A bare upper-case word where an API call's account id or token goes (`/accounts/CF_ACCOUNT_ID/`,
 `Bearer CF_API_TOKEN`): a placeholder when its name says that role (shell commands only, where no
@@ -77,13 +79,17 @@ class Prepared:
     leftovers: tuple[Leftover, ...]
     generated: Mapping[str, str] = field(default_factory=dict)
     """Placeholders given a value made from their name (`generated_values.py`) -> that value."""
+    reader_files: tuple[str, ...] = ()
+    """Names of the reader's own files the code names by a placeholder (`{PATH/TO/model.bin}` became
+    `model.bin`): the runner lays a stand-in of each in the snippet's work dir."""
 
 
 def prepare(code: str, language: str, placeholders: Mapping[str, str]) -> Prepared:
     """Replace the table's placeholders and role-named ones in the reader's text of `code`."""
     text = {k: v for k, v in placeholders.items() if not k.startswith("$")}
     # where the reader's text is (a scan of the code) matters only if something may be replaced there
-    needed = _ANGLE.search(code) or _BRACE.search(code) or _API_SLOT.search(code) or any(k in code for k in text)
+    needed = (_ANGLE.search(code) or _BRACE.search(code) or _API_SLOT.search(code) or _READER_FILE.search(code)
+              or any(k in code for k in text))
     spans = readers_text(code, language) if needed else []
     leftovers = []
     found: dict[str, str] = {}
@@ -98,7 +104,9 @@ def prepare(code: str, language: str, placeholders: Mapping[str, str]) -> Prepar
             leftovers.append(Leftover(token, offset))
     if found and not needed:
         spans = readers_text(code, language)
-    return Prepared(_replace(code, {**found, **text}, spans), tuple(leftovers), generated)
+    files = {m.group(0): m.group(1) for m in _READER_FILE.finditer(code) if _inside(m.start(), spans)}
+    replaced = _replace(code, {**files, **found, **text}, spans)
+    return Prepared(replaced, tuple(leftovers), generated, tuple(sorted(set(files.values()))))
 
 
 def readers_text(code: str, language: str) -> list[tuple[int, int]]:

@@ -23,7 +23,7 @@ from harness.extract.classify import classify
 from harness.extract.placeholder_values import role_value
 from harness.extract.placeholders import prepare
 from harness.extract.regions import Problem
-from harness.generated_values import GENERATED_OPTION
+from harness.generated_values import GENERATED_OPTION, READER_FILES_OPTION
 from harness.model import Severity
 
 ENV_PREFIX = "env."
@@ -68,6 +68,8 @@ def ready(
                                           if "$" + name not in placeholders and not role_value(name)}}
     if generated:
         merged[GENERATED_OPTION] = json.dumps(generated, sort_keys=True)
+    if prepared.reader_files:
+        merged[READER_FILES_OPTION] = json.dumps(list(prepared.reader_files))
     forced = "kind" in options
     merged.setdefault("kind", found.kind)
     for name, value in found.env.items():

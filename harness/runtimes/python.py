@@ -9,6 +9,7 @@ from harness.extract import provided
 from harness.extract.placeholder_values import environment
 from harness.extract.pyfacts import py_facts
 from harness.extract.pystrings import plain_string_spans
+from harness.generated_values import reader_file_stand_ins
 from harness.model import Snippet
 from harness.route import Route
 from harness.run.base import Launch
@@ -67,7 +68,7 @@ class PythonRunner:
         python = runners_dir / "python" / ".venv" / "bin" / "python"
         return Launch(
             argv=(str(python), "-u", "{workdir}/snippet.py"),
-            files={"snippet.py": snippet.code.encode()},
+            files={**reader_file_stand_ins(snippet.options), "snippet.py": snippet.code.encode()},
             env={**snippet_env(snippet), **proxy_env(route), "PYTHONDONTWRITEBYTECODE": "1",
                  "PYTHONIOENCODING": "utf-8"},
         )

@@ -11,6 +11,7 @@ from harness.extract import provided
 from harness.extract.placeholder_values import environment
 from harness.extract.shell import split_shell
 from harness.extract.shfacts import sh_facts
+from harness.generated_values import reader_file_stand_ins
 from harness.model import Snippet
 from harness.route import Route
 from harness.run.base import Launch
@@ -109,7 +110,7 @@ class ShellRunner:
     def launch(self, snippet: Snippet, route: Route, runners_dir: Path) -> Launch:
         return Launch(
             argv=("bash", "-e", "{workdir}/snippet.sh"),
-            files={"snippet.sh": snippet.code.encode()},
+            files={**reader_file_stand_ins(snippet.options), "snippet.sh": snippet.code.encode()},
             env={**snippet_env(snippet), **proxy_env(route)},
         )
 

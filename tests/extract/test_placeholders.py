@@ -149,3 +149,15 @@ def test_a_bare_role_named_word_in_an_api_calls_account_or_token_slot_is_a_place
     assert '"$CF_ACCOUNT_ID" MY_SETTING' in prepared.code  # a variable of the script, and a word with no role
     javascript = "fetch(`https://api.cloudflare.com/client/v4/accounts/CF_ACCOUNT_ID/x`)"
     assert prepare(javascript, "js", {}).code == javascript  # in code, such a word may be the code's own name
+
+
+def test_a_placeholder_for_a_file_of_the_readers_own_becomes_a_stand_in_the_runner_lays_out() -> None:
+    from harness.generated_values import READER_FILES_OPTION, reader_file_stand_ins
+
+    code = "curl -X POST https://api.example/upload -F 'file=@{PATH/TO/adapter_model.safetensors}'\n"
+    prepared = prepare(code, "sh", {})
+    assert prepared.code == "curl -X POST https://api.example/upload -F 'file=@adapter_model.safetensors'\n"
+    assert prepared.leftovers == () and prepared.reader_files == ("adapter_model.safetensors",)
+    laid = reader_file_stand_ins({READER_FILES_OPTION: '["adapter_model.safetensors"]'})
+    assert list(laid) == ["adapter_model.safetensors"] and laid["adapter_model.safetensors"]
+    assert reader_file_stand_ins({}) == {}
