@@ -1,6 +1,7 @@
 """Snippets that import npm and PyPI packages run against the installed packages, through the CLI.
 
-`fixtures/pages/packages/`: a hono, an itty-router and a zod-validating Worker; httpx and the `openai`
+`fixtures/pages/packages/`: a hono, an itty-router, a zod-validating and an AI SDK (`ai` with
+`workers-ai-provider`) Worker; httpx and the `openai`
 SDK from Python; the `openai` npm package from Node. A package no runner installs is a skip naming it.
 """
 
@@ -52,7 +53,8 @@ def test_every_package_snippet_passes(local: dict[tuple[str, int], dict[str, Any
         ("workers.md", 12): ("worker", "passed", 0, []),
         ("workers.md", 29): ("worker", "passed", 0, []),
         ("workers.md", 42): ("worker", "passed", 0, []),
-    }, json.dumps(local, indent=1)[:4000]
+        ("workers.md", 66): ("worker", "passed", 0, []),
+    }, str(ran)
 
 
 def test_the_clients_reach_the_mock(local: dict[tuple[str, int], dict[str, Any]]) -> None:
@@ -75,6 +77,13 @@ def test_the_workers_answer_through_their_framework(local: dict[tuple[str, int],
     assert itty["requests"] == []
     assert zod["requests"][0]["json"] == {"prompt": "What is zod?"}  # zod's default filled the empty query
     assert zod["response"]["status"] == 200
+
+
+def test_the_ai_sdk_calls_the_binding_through_workers_ai_provider(
+        local: dict[tuple[str, int], dict[str, Any]]) -> None:
+    sdk = local[("workers.md", 66)]
+    assert calls(sdk) == [("binding", "/__harness/binding/run", LLAMA, 200)]
+    assert sdk["response"]["body"].startswith(f"Mock answer from {LLAMA}")
 
 
 def test_a_package_no_runner_installs_is_a_skip_that_names_it(
