@@ -10,10 +10,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from docker import DockerClient
+
+from run.docker_support import engine_client
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = "fixtures/pages/packages"
@@ -24,11 +28,12 @@ pytestmark = pytest.mark.node
 
 
 def run(tmp_path: Path, executor: str) -> dict[tuple[str, int], dict[str, Any]]:
-    """The report's snippets by (page file name, line)."""
+    """The report's snippets by (page file name, line); docker builds its missing images first."""
     out = tmp_path / "report.json"
+    build = ["--build"] if executor == "docker" else []
     done = subprocess.run(
-        [sys.executable, "-m", "harness.cli", "run", PAGES, "--executor", executor, "--no-cache", "--json", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=600)
+        [sys.executable, "-m", "harness.cli", "run", PAGES, "--executor", executor, *build, "--no-cache",
+         "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert out.exists(), done.stdout + done.stderr
     report = json.loads(out.read_text())
     return {(Path(s["page"]).name, s["line"]): s for s in report["snippets"]}
@@ -91,3 +96,20 @@ def test_a_package_no_runner_installs_is_a_skip_that_names_it(
     skipped = local[("unknown.md", 8)]
     assert (skipped["status"], skipped["reason"]) == (
         "skipped", "not runnable: needs npm package `postgres`, not installed for Workers")
+
+
+def verdicts(snippets: dict[tuple[str, int], dict[str, Any]]) -> dict[tuple[str, int], Any]:
+    """What must not depend on the executor: status, reason, requests, findings, the Worker's status."""
+    return {place: (s["status"], s["reason"], calls(s), [f["rule"] for f in s["findings"]],
+                    s["response"] and s["response"]["status"]) for place, s in snippets.items()}
+
+
+@pytest.fixture(scope="module")
+def docker_client() -> Iterator[DockerClient]:
+    yield from engine_client()
+
+
+@pytest.mark.docker
+def test_the_images_have_the_packages_too(local: dict[tuple[str, int], dict[str, Any]], docker_client: DockerClient,
+                                          tmp_path: Path) -> None:
+    assert verdicts(run(tmp_path, "docker")) == verdicts(local)
