@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from docker import DockerClient
-
 from run.docker_support import engine_client
 
 ROOT = Path(__file__).resolve().parents[2]
