@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import sys
 
-NODE_PACKAGES: frozenset[str] = frozenset({"undici", "esbuild"})
+NODE_PACKAGES: frozenset[str] = frozenset({"ai", "cloudflare", "esbuild", "openai", "stripe", "undici", "zod"})
 """npm packages a Node script may import (`runners/node/package.json`)."""
 WORKER_PACKAGES: frozenset[str] = frozenset({
-    "@cloudflare/ai", "@cloudflare/workers-types", "base64-js", "esbuild", "miniflare", "mustache",
-    "typescript", "undici",
+    "@cloudflare/ai", "@cloudflare/ai-utils", "@cloudflare/puppeteer", "@cloudflare/workers-types", "ai",
+    "base64-js", "esbuild", "hono", "itty-router", "miniflare", "mustache", "openai", "stripe", "typescript",
+    "undici", "workers-ai-provider", "zod",
 })
 """npm packages a Worker may import (`runners/worker/package.json`); `cloudflare:*` and `node:*` too."""
 WORKER_BINDINGS: frozenset[str] = frozenset({"AI"})
@@ -21,8 +22,9 @@ WORKER_BINDINGS: frozenset[str] = frozenset({"AI"})
 WORKER_BINDING_TYPES: frozenset[str] = frozenset()
 """Binding types (`kv_namespace`, `d1_database`, ... see `bindings.TYPE_NAMES`) the worker runner
 simulates under any name; a snippet needing another type is not run, and its reason names the type."""
-PYTHON_PACKAGES: frozenset[str] = frozenset({"requests", "httpx"})
-"""Python distributions a script may import besides the standard library (`requirements.txt`)."""
+PYTHON_PACKAGES: frozenset[str] = frozenset({"requests", "httpx", "openai", "fastapi"})
+"""Python distributions a script may import besides the standard library (the pins at the top of
+`requirements.txt`; the pins of their dependencies follow)."""
 PYTHON_MODULES: frozenset[str] = frozenset(sys.stdlib_module_names) | PYTHON_PACKAGES
 
 _NODE_BUILTINS = """

@@ -1,8 +1,11 @@
 // Runs one Node.js snippet file. TypeScript is compiled by esbuild (types stripped, nothing else
-// changed) into a module beside it first; JavaScript runs as it is.
+// changed) into a module beside it first; JavaScript runs as it is. Bare imports of npm packages
+// resolve from this runner's node_modules (hooks.mjs).
 import { writeFileSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { createRequire } from "node:module";
+import { createRequire, register } from "node:module";
+
+register("./hooks.mjs", import.meta.url);
 
 const file = process.argv[2];
 let target = file;

@@ -60,7 +60,7 @@ def test_list_reads_every_page_of_both_trees_and_nothing_else(corpus: Path, list
 def test_list_totals(listed: dict[str, Any]) -> None:
     totals = listed["totals"]
     assert (totals["pages"], totals["snippets"], totals["groups"], totals["tabs"]) == (88, 616, 130, 294)
-    assert (totals["runnable"], totals["fragment"], totals["not_runnable"]) == (119, 138, 359)
+    assert (totals["runnable"], totals["fragment"], totals["not_runnable"]) == (133, 138, 345)
     assert totals["languages"]["sh"] == 175 and totals["languages"]["py"] == 86
     assert sum(totals["runners"].values()) == totals["runnable"]
     assert all(s["reason"] for s in listed["snippets"] if s["status"] != "runnable")
@@ -73,13 +73,13 @@ def test_list_totals(listed: dict[str, Any]) -> None:
         (HUGO + "workers/examples/fetch-json.md",
          (1, 3, 3, {"js": 1, "ts": 1, "py": 1}, (2, 0, 1))),
         (HUGO + "workers-ai/tutorials/build-a-retrieval-augmented-generation-ai.md",
-         (1, 3, 19, {"sh": 12, "js": 4, "toml": 3}, (1, 1, 17))),
+         (1, 3, 19, {"sh": 12, "js": 4, "toml": 3}, (2, 1, 16))),
         (HUGO + "pages/functions/bindings.md",
          (10, 20, 26, {"js": 10, "ts": 10, "sh": 5, "(none)": 1}, (0, 2, 24))),
         (MDX + "d1/worker-api/prepared-statements.mdx",
          (15, 30, 36, {"js": 15, "py": 15, "json": 6}, (0, 24, 12))),
         (MDX + "workers/examples/cache-using-fetch.mdx",
-         (3, 10, 14, {"js": 8, "ts": 4, "py": 1, "rs": 1}, (5, 4, 5))),
+         (3, 10, 14, {"js": 8, "ts": 4, "py": 1, "rs": 1}, (7, 4, 3))),
         (MDX + "stream/get-started.mdx",
          (4, 7, 11, {"sh": 3, "ts": 3, "json": 3, "html": 2}, (3, 2, 6))),
     ],
@@ -98,7 +98,7 @@ def test_named_snippets_say_why(corpus: Path, listed: dict[str, Any]) -> None:
     service_worker = by_place[(MDX + "workers/examples/cache-using-fetch.mdx", 449, "Service Worker")]
     assert service_worker["reason"].startswith("not runnable: Service Worker format")
     hono = by_place[(MDX + "workers/examples/cache-using-fetch.mdx", 90, "Hono")]
-    assert hono["reason"] == "not runnable: needs npm package `hono`, not installed for Workers"
+    assert (hono["status"], hono["runner"]) == ("runnable", "worker")  # hono is installed for Workers
     python = by_place[(HUGO + "workers/examples/fetch-json.md", 76, "py")]
     assert python["kind"] == "python-worker"
     early_hints = by_place[(HUGO + "workers/examples/103-early-hints.md", 72, "ts")]

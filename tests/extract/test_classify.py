@@ -102,17 +102,34 @@ def test_worker_needs_a_binding_the_harness_lacks() -> None:
     ("code", "reason"),
     [
         (
-            "import { Hono } from 'hono';\nconst app = new Hono();\nexport default app;",
-            "not runnable: needs npm package `hono`, not installed for Workers",
+            "import { Hono } from 'hono';\nimport x from 'left-pad';\nconst app = new Hono();\nexport default app;",
+            "not runnable: needs npm package `left-pad`, not installed for Workers",
         ),
         (
-            "import OpenAI from 'openai';\nconst c = new OpenAI();\nconsole.log(await c.models.list());",
-            "not runnable: needs npm package `openai`, not installed for Node scripts",
+            "import OpenAI from 'openai';\nimport sql from 'postgres';\nconsole.log(await sql`select 1`);",
+            "not runnable: needs npm package `postgres`, not installed for Node scripts",
+        ),
+        (
+            "import { helper } from '/src/helper.js';\nconsole.log(helper());",
+            "fragment: imports `/src/helper.js`, a file of a larger project",
         ),
     ],
 )
 def test_packages_the_runners_do_not_have(code: str, reason: str) -> None:
     assert of(code).reason == reason
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ("import { Hono } from 'hono';\nconst app = new Hono();\napp.get('/', (c) => c.text('hi'));\n"
+         "export default app;", "worker"),
+        ("import { AutoRouter } from 'itty-router';\nconst router = AutoRouter();\nexport default router;", "worker"),
+        ("import OpenAI from 'openai';\nconst c = new OpenAI();\nconsole.log(await c.models.list());", "script"),
+    ],
+)
+def test_packages_the_runners_install_run(code: str, kind: str) -> None:
+    assert (of(code).kind, of(code).reason) == (kind, None)
 
 
 def test_builtins_and_runner_packages_are_fine() -> None:
@@ -155,9 +172,9 @@ def test_process_env_gets_role_values() -> None:
         ("return 1", "fragment", "fragment: `return` outside a function"),
         ("rows = await db.all()", "fragment", "fragment: `await` outside an async function"),
         (
-            "import openai\nprint(openai.models.list())",
+            "import pandas\nprint(pandas.DataFrame())",
             "script",
-            "not runnable: needs Python package `openai`, not installed",
+            "not runnable: needs Python package `pandas`, not installed",
         ),
         ("def hello(name):\n    print(name)\n", "module", "not runnable: only defines `hello`; nothing calls it"),
     ],
