@@ -129,8 +129,8 @@ def hostile_run(docker_client: DockerClient, tmp_path_factory: pytest.TempPathFa
         thread.start()
     started = time.monotonic()
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "harness.cli", "run", str(PAGES), "--executor", "docker",
-                                 "--build", "-j", "3", "-q", "--no-cache", "--json", str(out)],
+        proc = subprocess.Popen([sys.executable, "-m", "harness.cli", "run", str(PAGES.relative_to(ROOT)),
+                                 "--executor", "docker", "--build", "-j", "3", "-q", "--no-cache", "--json", str(out)],
                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             stdout, stderr = proc.communicate(timeout=RUN_BOUND_S)
