@@ -32,8 +32,9 @@ MESSAGES: dict[str, Any] = {"type": "array", "items": {
 FAILURE: dict[str, Any] = {
     "type": "object", "required": ["success", "errors", "messages"],
     "properties": {"success": {"const": False}, "errors": {**MESSAGES, "minItems": 1},
-                   "messages": {"type": "array"}, "result": {"type": "null"}}}
-"""Cloudflare's `api-response-common-failure`, as the excerpt gives it (`result` may be null)."""
+                   "messages": {"type": "array"}, "result": {"type": ["null", "object"], "maxProperties": 0}}}
+"""Cloudflare's `api-response-common-failure`, as the excerpt gives it; `result`, which it leaves out,
+is null or `{}` (what the service answers with 5006)."""
 
 
 SSE_EVENT: dict[str, Any] = {
@@ -56,7 +57,8 @@ def responses(result: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "200": {"description": "the model's answer", "content": {
             "application/json": {"schema": success(result)},
             "text/event-stream": {"schema": SSE_EVENT},
-            "image/png": {"schema": {"type": "string", "format": "binary"}}}},
+            "image/*": {"schema": {"type": "string", "format": "binary"}},
+            "audio/*": {"schema": {"type": "string", "format": "binary"}}}},
         "default": {"description": "the failure envelope",
                     "content": {"application/json": {"schema": FAILURE}}},
     }
@@ -102,6 +104,8 @@ def _with_envelope(operations: Mapping[str, Any]) -> dict[str, Any]:
         for method, operation in item.items():
             operation = copy.deepcopy(operation)
             operation["responses"] = responses()
+            if "requestBody" in operation:  # the service answers an empty body 400 (5006)
+                operation["requestBody"]["required"] = True
             content = operation.get("requestBody", {}).get("content", {})
             if "application/json" in content:
                 content["application/json"] = _json_only(content["application/json"])
@@ -123,26 +127,27 @@ def with_limits(schema: Any, settings: Mapping[str, Any]) -> Any:
     return out
 
 
-def _model_operation(model_id: str, schema: Mapping[str, Any]) -> dict[str, Any]:
+def _model_operation(model_id: str, schema: Mapping[str, Any], output: Mapping[str, Any] | None) -> dict[str, Any]:
     return {"post": {
         "operationId": f"run-{model_id}", "parameters": [_account_parameter()],
         "requestBody": {"required": True, "content": {"application/json": {"schema": dict(schema)}}},
-        "responses": responses()}}
+        "responses": responses(output)}}
 
 
 def workers_ai_document(excerpt: Path = EXCERPT, models: Iterable[str] | None = None) -> dict[str, Any]:
     """An OpenAPI 3.1 document of the Workers AI run routes: the excerpt's newest paths, and one
-    operation per catalog model (`models`: these only; default: one model per task)."""
+    operation per catalog model (`models`: these only; default: one model per task, kind of answer and
+    kind of schema), with the model's own input schema (else its task's) and output schema."""
     raw = json.loads(excerpt.read_text())
     newest = max(key for key in raw if key.startswith("paths_"))
     paths = _with_envelope(raw[newest])
     catalog = Catalog.load()
-    chosen = list(models) if models is not None else list({m.task.name: m.id for m in catalog.models.values()}.values())
-    for model_id in chosen:
+    kinds = {(m.task.name, m.answer_name, m.schema is None): m.id for m in catalog.models.values()}
+    for model_id in list(models) if models is not None else kinds.values():
         model = catalog.lookup(model_id)
         assert model is not None, model_id
-        schema = with_limits(model.task.schema, model.settings)
-        paths[f"/accounts/{{account_id}}/ai/run/{model.id}"] = _model_operation(model.id, schema)
+        schema = with_limits(model.schema or model.task.schema, model.settings)
+        paths[f"/accounts/{{account_id}}/ai/run/{model.id}"] = _model_operation(model.id, schema, model.output)
     return pin_account({"openapi": "3.1.0", "info": {"title": "Workers AI run (fuzz contract)", "version": newest[6:]},
             "servers": raw["servers"], "paths": paths,
             "components": {"securitySchemes": raw.get("securitySchemes", {})}})
