@@ -127,11 +127,24 @@ def with_limits(schema: Any, settings: Mapping[str, Any]) -> Any:
     return out
 
 
+def as_2020(schema: Any) -> Any:
+    """`schema` in JSON Schema 2020-12 (OpenAPI 3.1): a draft-4 tuple `items: [..]` becomes
+    `prefixItems` (some declared output types of the catalog are written that way)."""
+    if isinstance(schema, list):
+        return [as_2020(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: as_2020(value) for key, value in schema.items()}
+    if isinstance(out.get("items"), list):
+        out["prefixItems"] = out.pop("items")
+    return out
+
+
 def _model_operation(model_id: str, schema: Mapping[str, Any], output: Mapping[str, Any] | None) -> dict[str, Any]:
     return {"post": {
         "operationId": f"run-{model_id}", "parameters": [_account_parameter()],
         "requestBody": {"required": True, "content": {"application/json": {"schema": dict(schema)}}},
-        "responses": responses(output)}}
+        "responses": responses(as_2020(output) if output is not None else None)}}
 
 
 def workers_ai_document(excerpt: Path = EXCERPT, models: Iterable[str] | None = None) -> dict[str, Any]:
