@@ -129,7 +129,9 @@ def with_limits(schema: Any, settings: Mapping[str, Any]) -> Any:
 
 def as_2020(schema: Any) -> Any:
     """`schema` in JSON Schema 2020-12 (OpenAPI 3.1): a draft-4 tuple `items: [..]` becomes
-    `prefixItems` (some declared output types of the catalog are written that way)."""
+    `prefixItems`, and a tuple of one schema repeated (`shape: [number, number]`, with its length
+    bounds) becomes `items` (schemathesis 4.32 turns a `prefixItems` of a response back into a list
+    under `items`, and then rejects its own schema as invalid)."""
     if isinstance(schema, list):
         return [as_2020(item) for item in schema]
     if not isinstance(schema, dict):
@@ -137,6 +139,9 @@ def as_2020(schema: Any) -> Any:
     out = {key: as_2020(value) for key, value in schema.items()}
     if isinstance(out.get("items"), list):
         out["prefixItems"] = out.pop("items")
+    tuple_ = out.get("prefixItems")
+    if isinstance(tuple_, list) and tuple_ and all(item == tuple_[0] for item in tuple_):
+        out["items"] = out.pop("prefixItems")[0]
     return out
 
 
