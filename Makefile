@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 RUNNERS := runners
 BASE    ?= auto
 
-.PHONY: setup deps contract runners system engine images test test-fast run bench catalog lint clean screenshot
+.PHONY: setup deps contract runners system engine images test test-fast run bench catalog lint clean screenshot fuzz
 
 setup: deps contract runners system engine images
 
@@ -60,6 +60,12 @@ run: deps
 # The README's picture of the HTML report: a fixture run, rendered in headless chromium.
 screenshot: deps
 	$(BIN)/python scripts/report_screenshot.py fixtures/pages docs/report.png
+
+# The mock fuzzed against its contract, long round (the suite runs a short one): every catalog model,
+# FUZZ_EXAMPLES cases an operation. FUZZ_OPENAPI=path fuzzes another OpenAPI document instead.
+FUZZ_EXAMPLES ?= 300
+fuzz: deps
+	HARNESS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) HARNESS_FUZZ_OPENAPI=$(FUZZ_OPENAPI) $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
 
 bench: deps
 	$(BIN)/python scripts/bench.py

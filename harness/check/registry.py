@@ -9,7 +9,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from harness.check import contract, execution, origins, page, parity, requests, response, streaming, typescript
+from harness.check import (
+    contract,
+    execution,
+    limits,
+    origins,
+    page,
+    parity,
+    requests,
+    response,
+    streaming,
+    typescript,
+)
 from harness.check.base import Rule, SnippetCheck, SnippetContext
 from harness.model import Diagnostic, Evidence, Finding, Page, Severity
 
@@ -22,6 +33,7 @@ SNIPPET_RULES: tuple[tuple[Rule, SnippetCheck], ...] = (
     (execution.EXIT_NONZERO, execution.check_exit),
     (execution.WORKER_CRASH, execution.check_worker_response),
     (execution.OUTPUT_CUT, execution.check_output_cut),
+    (limits.SANDBOX_LIMIT, limits.check_limits),
     (requests.NO_REQUEST, requests.check_sent_request),
     (requests.ERROR_ANSWER, requests.check_answers),
     (requests.WRONG_MODEL, requests.check_model),

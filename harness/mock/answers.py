@@ -85,8 +85,10 @@ def text(model: Model, inputs: Any, seed: bytes) -> Answer:
 
 
 def embeddings(model: Model, inputs: Any, seed: bytes) -> Answer:
-    """`{"shape": [n, dims], "data": [[...], ...]}`, one vector per input text."""
-    texts = inputs["text"] if isinstance(inputs["text"], list) else [inputs["text"]]
+    """`{"shape": [n, dims], "data": [[...], ...]}`, one vector per input text (`text`, or the
+    `queries` and `documents` of the models that take those instead)."""
+    texts = [t for key in ("text", "queries", "documents") if key in inputs
+             for t in (inputs[key] if isinstance(inputs[key], list) else [inputs[key]])]
     dims = int(model.settings.get("dimensions", 768))
     data = []
     for i, _ in enumerate(texts):

@@ -25,6 +25,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Match, Route, Router
 from starlette.types import Receive, Scope, Send
 
+from harness.mock.errors import NO_SUCH_ROUTE
 from harness.mock.inference import parse_json
 from harness.mock.journal import entry_to_dict
 from harness.mock.services import Service, services
@@ -93,6 +94,13 @@ def admin_routes(state: MockState) -> list[Route]:
     ]
 
 
+async def unroutable(request: Request, exc: Exception) -> Response:
+    """A path no route can match at all (a raw newline in it, which `{path:path}` does not take): the
+    envelope with 7003, as the service answers, not Starlette's plain-text 404."""
+    return JSONResponse({"result": None, "success": False, "messages": [],
+                         "errors": [{"code": NO_SUCH_ROUTE, "message": "No route for the URI"}]}, status_code=404)
+
+
 async def admin_not_found(request: Request) -> Response:
     return JSONResponse({"error": f"no admin path {request.url.path}"}, status_code=404)
 
@@ -106,4 +114,4 @@ def build_app(state: MockState, hosted: Sequence[Service] | None = None) -> Star
         Route("/__harness/{rest:path}", admin_not_found, methods=ALL_METHODS),
         Route("/{path:path}", ServiceHost(state, hosted), methods=ALL_METHODS),
     ]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, exception_handlers={404: unroutable})

@@ -110,7 +110,7 @@ def usage(prompt: str, text: str) -> dict[str, int]:
 
 def chat_completion(model_id: str, text: str, calls: list[dict[str, Any]], prompt: str) -> dict[str, Any]:
     """An OpenAI `chat.completion` saying `text`, or calling `calls` (content null)."""
-    message: dict[str, Any] = {"role": "assistant", "content": None if calls else text}
+    message: dict[str, Any] = {"role": "assistant", "content": None if calls else text, "refusal": None}
     if calls:
         message["tool_calls"] = calls
     return {

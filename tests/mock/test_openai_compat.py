@@ -32,7 +32,8 @@ def test_chat_completion_carries_the_run_answer(mock: MockServer, route: Route) 
     assert chat.status_code == 200
     body = chat.json()
     assert body["object"] == "chat.completion" and body["model"] == LLAMA
-    assert body["choices"][0]["message"] == {"role": "assistant", "content": run.json()["result"]["response"]}
+    assert body["choices"][0]["message"] == {"role": "assistant", "content": run.json()["result"]["response"],
+                                                 "refusal": None}
     assert journal_of(mock, route)[0].model == LLAMA
 
 
