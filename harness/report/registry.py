@@ -1,0 +1,80 @@
+"""The report formats, found in one registry: the built-ins below, then those of the entry-point
+group `harness.reports` (each entry point names a `ReportFormat`).
+
+`harness run` and `harness merge` offer `--NAME FILE` for each, `pytest --harness` offers
+`--harness-NAME FILE`; both write them with `write_reports`. A new format is one module with a
+`write(run, path)` (or a `render(run)`), registered here or by an entry point in its own package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from harness.errors import HarnessError
+from harness.model import RunResult
+from harness.report import console, html, json_report, junit, markdown
+
+ENTRY_POINT_GROUP = "harness.reports"
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """One kind of report, written to a file the user names."""
+
+    name: str
+    """The option's name: `--NAME FILE` (`--harness-NAME FILE` under pytest)."""
+    title: str
+    """How messages name it: `JSON report: FILE`."""
+    help: str
+    """The option's help text."""
+    write: Callable[[RunResult, Path], None]
+    """Writes the report of a (masked) run to a file."""
+
+
+def text_writer(render: Callable[[RunResult], str]) -> Callable[[RunResult, Path], None]:
+    """A `write` for a format that renders the run as text."""
+    def write(run: RunResult, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render(run))
+    return write
+
+
+BUILT_IN = (
+    ReportFormat("console", "console", "also write the console report (the table and every finding) to FILE",
+                 text_writer(console.render)),
+    ReportFormat("json", "JSON", "also write the JSON report to FILE (read by `harness diff` and `merge`)",
+                 json_report.write),
+    ReportFormat("junit", "JUnit", "also write a JUnit XML report to FILE", junit.write),
+    ReportFormat("html", "HTML", "also write the HTML report (pages x tabs) to FILE", html.write),
+    ReportFormat("markdown", "Markdown", "also write a Markdown summary (for a PR comment) to FILE", markdown.write),
+)
+
+
+@cache
+def report_formats() -> tuple[ReportFormat, ...]:
+    """Every format: the built-ins, then the installed plugins' (a bad one fails here, naming itself)."""
+    found = list(BUILT_IN)
+    for point in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            loaded = point.load()
+        except Exception as error:  # whatever the plugin's import raises
+            raise HarnessError(f"report plugin {point.name} ({point.value}) does not load: {error}") from error
+        if not isinstance(loaded, ReportFormat):
+            raise HarnessError(f"report plugin {point.name} ({point.value}) is not a ReportFormat")
+        if any(known.name == loaded.name for known in found):
+            raise HarnessError(f"report plugin {point.name} ({point.value}): a format `{loaded.name}` exists")
+        found.append(loaded)
+    return tuple(found)
+
+
+def write_reports(run: RunResult, files: Mapping[str, str | None], announce: Callable[[str], None]) -> None:
+    """Writes each format whose name `files` maps to a path, and says where."""
+    for report in report_formats():
+        target = files.get(report.name)
+        if target:
+            report.write(run, Path(target))
+            announce(f"{report.title} report: {target}")
