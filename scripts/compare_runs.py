@@ -38,7 +38,8 @@ def differences(before: Mapping[str, Any], after: Mapping[str, Any], messages: b
     old, new = verdicts(before, messages), verdicts(after, messages)
     lines: list[str] = []
     for key in [*old, *(k for k in new if k not in old)]:
-        default: Verdict | None = (None, frozenset()) if key.endswith("::page") else None  # no page finding left is a change
+        empty: Verdict = (None, frozenset())  # a page with no finding left has changed
+        default = empty if key.endswith("::page") else None
         a, b = old.get(key, default), new.get(key, default)
         if a == b:
             continue
