@@ -51,7 +51,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     paths = config.getoption("harness")
     if not paths:
         return
-    harness = Session(run_options(lambda name: _option(config, name), start=config.rootpath))
+    harness = Session(run_options(lambda name: _option(config, name), start=config.rootpath), announce=_say(config))
     config.stash[_SESSION] = harness
     the_plan = harness.plan(paths)
     for page in the_plan.pages:
