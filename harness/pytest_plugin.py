@@ -20,11 +20,10 @@ from harness.model import Diagnostic, Finding, Severity, SnippetResult, Status
 from harness.pipeline import Job
 from harness.report.registry import write_reports
 from harness.run_flags import add_flags, report_files, run_options
+from harness.runtimes.registry import runtimes
 from harness.session import Outcome, Session
 
 _SESSION = pytest.StashKey[Session]()
-LANGUAGES = ("py", "js", "ts", "sh")
-RUNNER_NAMES = ("python", "node", "shell", "worker")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -35,11 +34,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for language in LANGUAGES:
+    for language in _languages():
         config.addinivalue_line("markers", f"{language}: a docs snippet in {language}")
-    for name in RUNNER_NAMES:
-        config.addinivalue_line("markers", f"runner_{name}: a docs snippet run by the {name} runner")
+    for runtime in runtimes():
+        config.addinivalue_line("markers", f"runner_{runtime.name}: a docs snippet run by the {runtime.name} runner")
     config.addinivalue_line("markers", "xdist_group(name): keeps a page's snippets on one pytest-xdist worker")
+
+
+def _languages() -> list[str]:
+    return list(dict.fromkeys(language.name for runtime in runtimes() for language in runtime.languages))
 
 
 def _option(config: pytest.Config, name: str) -> Any:
@@ -109,7 +112,7 @@ class SnippetItem(pytest.Item):
         self.job, self.skipped = job, skipped
         snippet = job.snippet if job else skipped.snippet  # type: ignore[union-attr]
         self.add_marker(pytest.mark.xdist_group(snippet.page))
-        if snippet.language in LANGUAGES:
+        if snippet.language in _languages():
             self.add_marker(snippet.language)
         if job is not None:
             self.add_marker(f"runner_{job.runner}")

@@ -70,6 +70,6 @@ def test_a_plugin_that_is_no_format_fails_naming_itself(tmp_path: Path, monkeypa
                                                         fresh_registry: None) -> None:
     install_plugin(tmp_path, "csv_report:NOT_A_FORMAT")
     monkeypatch.syspath_prepend(str(tmp_path))
-    with pytest.raises(HarnessError, match=r"report plugin csv \(csv_report:NOT_A_FORMAT\) is not a ReportFormat"):
+    with pytest.raises(HarnessError, match=r"report plugin 'csv' \(csv_report:NOT_A_FORMAT\) is not a ReportFormat"):
         report_formats()
 

@@ -11,14 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import entry_points
 from pathlib import Path
 
-from harness.errors import HarnessError
 from harness.model import RunResult
+from harness.plugins import PluginError, load_plugins
 from harness.report import console, html, json_report, junit, markdown
 
 ENTRY_POINT_GROUP = "harness.reports"
+
+
+class ReportPluginError(PluginError):
+    """A `harness.reports` entry point that does not load, is no `ReportFormat` or clashes with another."""
 
 
 @dataclass(frozen=True)
@@ -58,15 +61,9 @@ BUILT_IN = (
 def report_formats() -> tuple[ReportFormat, ...]:
     """Every format: the built-ins, then the installed plugins' (a bad one fails here, naming itself)."""
     found = list(BUILT_IN)
-    for point in entry_points(group=ENTRY_POINT_GROUP):
-        try:
-            loaded = point.load()
-        except Exception as error:  # whatever the plugin's import raises
-            raise HarnessError(f"report plugin {point.name} ({point.value}) does not load: {error}") from error
-        if not isinstance(loaded, ReportFormat):
-            raise HarnessError(f"report plugin {point.name} ({point.value}) is not a ReportFormat")
+    for where, loaded in load_plugins(ENTRY_POINT_GROUP, ReportFormat, "report plugin", ReportPluginError):
         if any(known.name == loaded.name for known in found):
-            raise HarnessError(f"report plugin {point.name} ({point.value}): a format `{loaded.name}` exists")
+            raise ReportPluginError(f"{where}: a report format named {loaded.name!r} is already registered")
         found.append(loaded)
     return tuple(found)
 
