@@ -55,6 +55,12 @@ def openapi_env(paths: tuple[Path, ...]) -> str:
     return packed
 
 
+def config_env(config: MockConfig) -> dict[str, str]:
+    """`config` for `runners/mock/sidecar.py`: as `harness.serialize` writes it, the OpenAPI documents by content."""
+    return {"HARNESS_MOCK_CONFIG": dumps(replace(config, openapi_docs=())),
+            "HARNESS_MOCK_OPENAPI": openapi_env(config.openapi_docs)}
+
+
 class MockSidecar:
     """The mock sidecar's lifecycle: a context manager that leaves nothing behind if start-up fails."""
 
@@ -97,11 +103,8 @@ class MockSidecar:
         for part in ("state", "public"):
             self._volumes.append(self._client.volumes.create(name=f"harness-{run}-{part}",
                                                              labels=self._labels.of(part)))
-        environment = {
-            "HARNESS_PROXY_PORT": str(PROXY_PORT), "HARNESS_APP_PORT": str(APP_PORT),
-            "HARNESS_TLS_PORT": str(TLS_PORT), "HARNESS_MOCK_OPENAPI": openapi_env(self._config.openapi_docs),
-            "HARNESS_MOCK_CONFIG": dumps(replace(self._config, openapi_docs=())),  # the documents go by content
-        }
+        environment = {"HARNESS_PROXY_PORT": str(PROXY_PORT), "HARNESS_APP_PORT": str(APP_PORT),
+                       "HARNESS_TLS_PORT": str(TLS_PORT), **config_env(self._config)}
         self._container = self._client.containers.run(
             self._image, detach=True, name=f"harness-{run}-mock", network_mode="none",
             extra_hosts={host: "127.0.0.1" for host in self._config.hosts}, environment=environment,
