@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from types import TracebackType
 
 from harness.cache import ResultCache
-from harness.check.registry import check_groups, check_page
+from harness.check.registry import check_groups, check_page, check_pages
 from harness.config import apply_to_findings
 from harness.errors import HarnessError
 from harness.model import Evidence, Finding, RunResult, Severity, SnippetResult, Status
@@ -99,6 +99,7 @@ class Session:
 
     @property
     def the_plan(self) -> Plan:
+        """What `plan` found."""
         if self._plan is None:
             raise HarnessError("the session has no plan yet (call Session.plan first)")
         return self._plan
@@ -153,6 +154,8 @@ class Session:
             (mine if found.snippet_id == job.snippet.id else others).append(found)
         if page:
             others += check_page(job.page, _evidence(page))
+            others += check_pages(d for d in self.the_plan.diagnostics  # errors are an item of their own
+                                  if d.page == job.page.path and d.severity is not Severity.ERROR)
         labels = {r.snippet.id: r.snippet.label for r in group or page or [raw]}
         also = apply_to_findings(self.options.config, others, labels)
         result = verdict(raw, self.options.config, [*static, *mine])

@@ -61,6 +61,10 @@ curl https://api.cloudflare.com/client/v4/accounts/{ACCOUNT_ID}/ai/run/@cf/mistr
 
 {{</tab>}}
 {{</tabs>}}
+
+```
+a fence without a language: a warning about the page
+```
 """
 
 CONFIG = """[tool.harness.rules]
@@ -116,9 +120,10 @@ def test_a_page_run_both_ways_gives_the_same_findings(pytester: pytest.Pytester)
     assert [r["status"] for r in requests_tab["requests"]] == [429]  # the scenario of [tool.harness]
     # requests is answered 429 (REQ002); curl's wrong model (REQ003) and the group's PAR001 (an error
     # here) are its own, and the page's PAGE001 fails it too, the last item of the page; python passes.
-    result.assert_outcomes(passed=1, failed=2)
+    result.assert_outcomes(passed=1, failed=2, skipped=1)  # skipped: the fence without a language
     result.stdout.fnmatch_lines(["*docs/parity.md::g1::curl*", "*error PAR001 docs/parity.md:38 [[]curl] differs*",
                                  "its tab group and page:", "*error PAGE001 docs/parity.md:7 *`seed`*"])
+    result.stdout.fnmatch_lines(["*warnings summary*", "*docs/parity.md:45: code fence has no language, not run*"])
 
 
 def test_typescript_findings_come_under_pytest_too(pytester: pytest.Pytester) -> None:
