@@ -7,7 +7,8 @@ Node ids read `page.md::g1::python`; markers name the language (`py`, `js`, `ts`
 runner (`runner_python`, ...), so `-k` and `-m` select snippets. A snippet's item fails with its
 error findings; the findings about its whole tab group or page fail the last selected item of the
 group or page. Each pytest process (also each pytest-xdist worker) starts its own mock on first
-use; keep a page on one worker (`--dist loadgroup`) to see its group and page findings there.
+use; under xdist an item sees its group's and page's findings when its worker ran them all, and
+the controller judges what every worker ran together for the reports.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from typing import Any
 import pytest
 
 from harness.model import Diagnostic, Finding, Severity, SnippetResult, Status
-from harness.pipeline import Job
+from harness.pipeline import Job, RunOptions
 from harness.report.registry import write_reports
 from harness.run_flags import add_flags, report_files, run_options
 from harness.runtimes.registry import runtimes
-from harness.session import Outcome, Session
+from harness.serialize import dump, load
+from harness.session import Outcome, Session, SessionPart
 
 _SESSION = pytest.StashKey[Session]()
 
@@ -38,11 +40,16 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{language}: a docs snippet in {language}")
     for runtime in runtimes():
         config.addinivalue_line("markers", f"runner_{runtime.name}: a docs snippet run by the {runtime.name} runner")
-    config.addinivalue_line("markers", "xdist_group(name): keeps a page's snippets on one pytest-xdist worker")
+    if config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(XdistParts(), XdistParts.NAME)
 
 
 def _languages() -> list[str]:
     return list(dict.fromkeys(language.name for runtime in runtimes() for language in runtime.languages))
+
+
+def _run_options(config: pytest.Config) -> RunOptions:
+    return run_options(lambda name: _option(config, name), start=config.rootpath)
 
 
 def _option(config: pytest.Config, name: str) -> Any:
@@ -54,7 +61,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     paths = config.getoption("harness")
     if not paths:
         return
-    harness = Session(run_options(lambda name: _option(config, name), start=config.rootpath), announce=_say(config))
+    harness = Session(_run_options(config), announce=_say(config))
     config.stash[_SESSION] = harness
     the_plan = harness.plan(paths)
     for page in the_plan.pages:
@@ -79,10 +86,37 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    harness = session.config.stash.get(_SESSION, None)
+    config = session.config
+    harness = config.stash.get(_SESSION, None)
+    if hasattr(config, "workerinput"):  # an xdist worker: what it ran goes to the controller, which judges
+        if harness is not None:
+            config.workeroutput["harness_part"] = dump(harness.part())  # type: ignore[attr-defined]
+        return
+    workers = config.pluginmanager.get_plugin(XdistParts.NAME)
+    if isinstance(workers, XdistParts) and workers.parts:
+        harness = Session(_run_options(config))
+        harness.plan(config.getoption("harness"))
+        for part in workers.parts:
+            harness.absorb(part)
     run = harness.finish() if harness is not None else None
-    if run is not None and not hasattr(session.config, "workerinput"):  # xdist workers: each has a part
-        write_reports(run, report_files(lambda name: _option(session.config, name)), _say(session.config))
+    if run is not None:
+        write_reports(run, report_files(lambda name: _option(config, name)), _say(config))
+
+
+class XdistParts:
+    """Under pytest-xdist, the controller's collection of what its workers ran: judged together in
+    the end, so that the reports judge every page whole, as `harness run` does, however the items
+    were spread (an item's own outcome sees the group and page findings when its worker ran them all)."""
+
+    NAME = "harness-xdist-parts"
+
+    def __init__(self) -> None:
+        self.parts: list[SessionPart] = []
+
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        data = getattr(node, "workeroutput", {}).get("harness_part")
+        if data is not None:
+            self.parts.append(load(SessionPart, data))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -111,7 +145,6 @@ class SnippetItem(pytest.Item):
         super().__init__(**kwargs)
         self.job, self.skipped = job, skipped
         snippet = job.snippet if job else skipped.snippet  # type: ignore[union-attr]
-        self.add_marker(pytest.mark.xdist_group(snippet.page))
         if snippet.language in _languages():
             self.add_marker(snippet.language)
         if job is not None:

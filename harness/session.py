@@ -60,6 +60,18 @@ class Outcome:
                 or any(f.severity is Severity.ERROR for f in self.also))
 
 
+@dataclass(frozen=True)
+class SessionPart:
+    """A session's results before judging, to be judged with other sessions' (one per xdist worker)."""
+
+    results: tuple[SnippetResult, ...]
+    """Each snippet's result as it ran (cached or not), before its verdict."""
+    static: tuple[Finding, ...]
+    """The type-check's findings, if it ran there."""
+    executor: str
+    """The executor that ran them."""
+
+
 class Session:
     """One run: a plan, an executor started on first use, and the results so far."""
 
@@ -76,6 +88,7 @@ class Session:
         self._expected: frozenset[str] = frozenset()
         self._results: dict[str, SnippetResult] = {}
         self._static: list[Finding] | None = None
+        self._executor_name = options.executor
         self._started = time.monotonic()
 
     def __enter__(self) -> Session:
@@ -116,7 +129,7 @@ class Session:
                 executor = self._stack.enter_context(make_executor(self.options, self._announce))
                 self._cache = open_cache(self.options, executor.name)
                 self._runners = runners(self.options.runners_dir)
-                self._executor = executor
+                self._executor, self._executor_name = executor, executor.name
             return self._executor
 
     def run_all(self, progress: Progress | None = None) -> RunResult:
@@ -173,9 +186,21 @@ class Session:
             the_plan = replace(the_plan, pages=tuple(p for p in the_plan.pages if p.path in ran),
                                jobs=tuple(j for j in the_plan.jobs if j.snippet.id in self._results))
         static = self.static() if any(r.evidence for r in results) else []
-        name = self._executor.name if self._executor else self.options.executor
-        return self.masker.run(settle(the_plan, results, self.options, static, name,
+        return self.masker.run(settle(the_plan, results, self.options, static, self._executor_name,
                                       time.monotonic() - self._started))
+
+    def part(self) -> SessionPart:
+        """What ran here, before judging: for a session that judges it with the other parts (pytest-xdist)."""
+        with self._lock:
+            return SessionPart(tuple(self._results.values()), tuple(self._static or ()), self._executor_name)
+
+    def absorb(self, part: SessionPart) -> None:
+        """Takes in what another session ran (of the same plan), to judge it all in `finish`."""
+        with self._lock:
+            self._results.update((r.snippet.id, r) for r in part.results)
+            self._static = self._static or []
+            self._static += [found for found in part.static if found not in self._static]
+            self._executor_name = part.executor
 
     def _expected_jobs(self) -> tuple[Job, ...]:
         return tuple(job for job in self.the_plan.jobs if job.snippet.id in self._expected)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,15 @@ def test_a_group_finding_fails_the_last_item_of_its_group(pytester: pytest.Pytes
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["*odd.md::g1::curl*", "its tab group and page:",
                                  "*error PAR001 odd.md:* [[]python] differs from the other tabs*"])
+
+
+def test_under_xdist_the_workers_parts_make_one_report(pytester: pytest.Pytester, docs: Path) -> None:
+    out = pytester.path / "report.json"
+    result = pytester.runpytest("--harness", "docs", "-n", "2", "--harness-json", str(out),
+                                "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, failed=5, skipped=1)
+    report = json.loads(out.read_text())
+    assert sorted(s["id"] for s in report["snippets"]) == sorted(
+        line for line in pytester.runpytest("--harness", "docs", "--collect-only", "-q").outlines if "::" in line)
+    assert [(f["rule"], f["page"]) for f in report["page_findings"]] == [("PAGE001", "docs/seed.md")]  # judged once
+    assert report["summary"]["failed"] == 5 and report["summary"]["passed"] == 2
