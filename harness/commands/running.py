@@ -10,7 +10,7 @@ from typing import Any
 
 from harness.model import RunResult, Severity, Status
 from harness.report import console, diff, json_report, markdown
-from harness.report.registry import write_reports
+from harness.report.registry import ReportContext, write_reports
 from harness.run_flags import add_flags, add_report_options, report_files, run_options
 from harness.select import parse_shard
 from harness.session import Session
@@ -47,7 +47,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     sys.stdout.write(console.render(run))
     if args.github or (args.github is None and os.environ.get("GITHUB_ACTIONS") == "true"):
         sys.stdout.write(markdown.github_annotations(run))
-    write_reports(run, report_files(lambda name: getattr(args, name)), say)
+    baseline = ReportContext(Path(args.baseline) if args.baseline else None)
+    write_reports(run, report_files(lambda name: getattr(args, name)), say, baseline)
     code = exit_code(run)
     if args.baseline and code != EXIT_HARNESS:
         changes = diff.diff(diff.load(Path(args.baseline)), json_report.to_dict(run))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,9 @@ def cmd_mock(args: argparse.Namespace) -> int:
     from harness.run.executors import mock_config
 
     config = load_config(Path(args.config) if args.config else None)
-    run_standalone(mock_config(RunOptions(config=config)), proxy_port=args.proxy_port, app_port=args.app_port,
+    identity = {"account_id": args.account_id, "api_token": args.token}
+    mock = replace(mock_config(RunOptions(config=config)), **{key: value for key, value in identity.items() if value})
+    run_standalone(mock, proxy_port=args.proxy_port, app_port=args.app_port,
                    tls_port=None if args.tls_port < 0 else args.tls_port,
                    state_dir=Path(args.state_dir) if args.state_dir else None, host=args.host)
     return EXIT_OK
@@ -86,6 +89,8 @@ def add_commands(sub: Any) -> None:
     mock.add_argument("--tls-port", type=int, default=8443, help="HTTPS with the printed CA (-1: none)")
     mock.add_argument("--host", default="127.0.0.1", help="the address to listen on (0.0.0.0: every interface)")
     mock.add_argument("--state-dir", default=None, help="where the CA and state are written")
+    mock.add_argument("--account-id", help="the account id the mock accepts (default: the one it prints)")
+    mock.add_argument("--token", help="the API token the mock accepts (default: the one it prints)")
     mock.add_argument("--config", metavar="FILE", help=CONFIG_HELP + "; its scenarios and openapi documents")
     mock.set_defaults(func=cmd_mock)
 

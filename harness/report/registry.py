@@ -25,6 +25,17 @@ class ReportPluginError(PluginError):
 
 
 @dataclass(frozen=True)
+class ReportContext:
+    """What a report may compare the run with, besides the run itself."""
+
+    baseline: Path | None = None
+    """An earlier JSON report (`harness run --baseline`), if any."""
+
+
+Writer = Callable[[RunResult, Path, ReportContext], None]
+
+
+@dataclass(frozen=True)
 class ReportFormat:
     """One kind of report, written to a file the user names."""
 
@@ -34,26 +45,32 @@ class ReportFormat:
     """How messages name it: `JSON report: FILE`."""
     help: str
     """The option's help text."""
-    write: Callable[[RunResult, Path], None]
+    write: Writer
     """Writes the report of a (masked) run to a file."""
 
 
-def text_writer(render: Callable[[RunResult], str]) -> Callable[[RunResult, Path], None]:
+def text_writer(render: Callable[[RunResult], str]) -> Writer:
     """A `write` for a format that renders the run as text."""
-    def write(run: RunResult, path: Path) -> None:
+    def write(run: RunResult, path: Path, context: ReportContext) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render(run))
     return write
+
+
+def run_only(write: Callable[[RunResult, Path], None]) -> Writer:
+    """A `write` for a format that needs the run alone."""
+    return lambda run, path, context: write(run, path)
 
 
 BUILT_IN = (
     ReportFormat("console", "console", "also write the console report (the table and every finding) to FILE",
                  text_writer(console.render)),
     ReportFormat("json", "JSON", "also write the JSON report to FILE (read by `harness diff` and `merge`)",
-                 json_report.write),
-    ReportFormat("junit", "JUnit", "also write a JUnit XML report to FILE", junit.write),
-    ReportFormat("html", "HTML", "also write the HTML report (pages x tabs) to FILE", html.write),
-    ReportFormat("markdown", "Markdown", "also write a Markdown summary (for a PR comment) to FILE", markdown.write),
+                 run_only(json_report.write)),
+    ReportFormat("junit", "JUnit", "also write a JUnit XML report to FILE", run_only(junit.write)),
+    ReportFormat("html", "HTML", "also write the HTML report (pages x tabs) to FILE", run_only(html.write)),
+    ReportFormat("markdown", "Markdown", "also write a Markdown summary (for a PR comment; against --baseline "
+                 "when given) to FILE", lambda run, path, context: markdown.write(run, path, context.baseline)),
 )
 
 
@@ -68,10 +85,11 @@ def report_formats() -> tuple[ReportFormat, ...]:
     return tuple(found)
 
 
-def write_reports(run: RunResult, files: Mapping[str, str | None], announce: Callable[[str], None]) -> None:
+def write_reports(run: RunResult, files: Mapping[str, str | None], announce: Callable[[str], None],
+                  context: ReportContext = ReportContext()) -> None:  # noqa: B008 - frozen
     """Writes each format whose name `files` maps to a path, and says where."""
     for report in report_formats():
         target = files.get(report.name)
         if target:
-            report.write(run, Path(target))
+            report.write(run, Path(target), context)
             announce(f"{report.title} report: {target}")
