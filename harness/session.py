@@ -172,7 +172,8 @@ class Session:
         labels = {r.snippet.id: r.snippet.label for r in group or page or [raw]}
         also = apply_to_findings(self.options.config, others, labels)
         result = verdict(raw, self.options.config, [*static, *mine])
-        return Outcome(self.masker.result(result), tuple(self.masker.finding(f) for f in also))
+        masker = self.masker.with_generated(r.snippet for r in group or page or [raw])
+        return Outcome(masker.result(result), tuple(masker.finding(f) for f in also))
 
     def finish(self) -> RunResult | None:
         """Everything that ran, judged as the CLI judges a run (None when nothing ran)."""
