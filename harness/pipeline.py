@@ -228,6 +228,14 @@ def static_findings(the_plan: Plan, options: RunOptions, cache: ResultCache | No
     return found
 
 
+def open_cache(options: RunOptions, executor_name: str) -> ResultCache | None:
+    """The result cache for a run on `executor_name`, or None when the run caches nothing."""
+    if not options.cache_dir:
+        return None
+    mock_setup = mock_setup_of(options.config.scenarios, options.config.openapi)
+    return ResultCache(options.cache_dir, options.runners_dir, executor_name, options.timeout_s, mock_setup)
+
+
 def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: Progress | None = None) -> RunResult:
     """Runs every job of `the_plan` on `executor` (already entered), `options.jobs` at a time."""
     started = time.monotonic()
@@ -245,22 +253,26 @@ def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: P
 
     for result in the_plan.skipped:
         report(result)
-    mock_setup = mock_setup_of(options.config.scenarios, options.config.openapi)
-    cache = (ResultCache(options.cache_dir, options.runners_dir, executor.name, options.timeout_s, mock_setup)
-             if options.cache_dir else None)
+    cache = open_cache(options, executor.name)
     static = static_findings(the_plan, options, cache)
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
         futures = [pool.submit(run_cached, job, executor, by_name[job.runner], options, cache)
                    for job in the_plan.jobs]
         for future in as_completed(futures):
             report(future.result())
+    return settle(the_plan, results, options, static, executor.name, time.monotonic() - started)
+
+
+def settle(the_plan: Plan, results: Sequence[SnippetResult], options: RunOptions, static: Sequence[Finding],
+           executor_name: str, duration_s: float) -> RunResult:
+    """The run: `results` in page order, judged with their group, page and static findings."""
     order = {s.id: i for i, s in enumerate(_page_order(the_plan))}
-    results.sort(key=lambda r: order.get(r.snippet.id, len(order)))
-    final, page_findings = judge(the_plan, results, options.config, static)
+    ordered = sorted(results, key=lambda r: order.get(r.snippet.id, len(order)))
+    final, page_findings = judge(the_plan, ordered, options.config, static)
     return RunResult(
         results=tuple(final), page_findings=tuple(page_findings),
-        pages=tuple(p.path for p in the_plan.pages), duration_s=time.monotonic() - started,
-        executor=executor.name, jobs=options.jobs,
+        pages=tuple(p.path for p in the_plan.pages), duration_s=duration_s,
+        executor=executor_name, jobs=options.jobs,
     )
 
 

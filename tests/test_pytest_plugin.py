@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,58 @@ def test_an_unreadable_page_is_a_failing_item(pytester: pytest.Pytester, docs: P
     result = pytester.runpytest("--harness", "docs/broken.md", "-p", "no:cacheprovider")
     result.assert_outcomes(failed=1, skipped=1)
     result.stdout.fnmatch_lines(["*docs/broken.md:3: unclosed code fence opened at line 3*"])
+
+
+ODD_TAB_FIRST = """# Odd tab first
+
+{{<tabs labels="python | requests | curl">}}
+{{<tab label="python">}}
+
+```py
+import requests
+requests.post("https://api.cloudflare.com/client/v4/accounts/{ACCOUNT_ID}/ai/run/@cf/mistral/mistral-7b-instruct-v0.1",
+              headers={"Authorization": "Bearer {API_TOKEN}"}, json={"prompt": "hi"})
+```
+
+{{</tab>}}
+{{<tab label="requests">}}
+
+```py
+import requests
+requests.post("https://api.cloudflare.com/client/v4/accounts/{ACCOUNT_ID}/ai/run/@cf/meta/llama-3-8b-instruct",
+              headers={"Authorization": "Bearer {API_TOKEN}"}, json={"prompt": "hi"})
+```
+
+{{</tab>}}
+{{<tab label="curl">}}
+
+```sh
+curl https://api.cloudflare.com/client/v4/accounts/{ACCOUNT_ID}/ai/run/@cf/meta/llama-3-8b-instruct \\
+  -H "Authorization: Bearer {API_TOKEN}" -H "Content-Type: application/json" -d '{"prompt": "hi"}'
+```
+
+{{</tab>}}
+{{</tabs>}}
+"""
+
+
+def test_a_group_finding_fails_the_last_item_of_its_group(pytester: pytest.Pytester) -> None:
+    """The odd tab out ran before its group was complete: its PAR001 fails the group's last item."""
+    (pytester.path / "odd.md").write_text(ODD_TAB_FIRST)
+    (pytester.path / "harness.toml").write_text('[rules]\nPAR001 = "error"\n')
+    result = pytester.runpytest("--harness", "odd.md", "--harness-no-cache", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*odd.md::g1::curl*", "its tab group and page:",
+                                 "*error PAR001 odd.md:* [[]python] differs from the other tabs*"])
+
+
+def test_under_xdist_the_workers_parts_make_one_report(pytester: pytest.Pytester, docs: Path) -> None:
+    out = pytester.path / "report.json"
+    result = pytester.runpytest("--harness", "docs", "-n", "2", "--harness-json", str(out),
+                                "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, failed=5, skipped=1)
+    report = json.loads(out.read_text())
+    assert sorted(s["id"] for s in report["snippets"]) == sorted(
+        line for line in pytester.runpytest("--harness", "docs", "--collect-only", "-q").outlines if "::" in line)
+    assert [(f["rule"], f["page"]) for f in report["page_findings"]] == [("PAGE001", "docs/seed.md")]  # judged once
+    assert report["summary"]["failed"] == 5 and report["summary"]["passed"] == 2

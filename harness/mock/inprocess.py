@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import itertools
-import json
 import os
 import threading
 from collections.abc import MutableMapping, Sequence
@@ -31,7 +30,7 @@ from harness.mock.config import MockConfig, mock_state
 from harness.mock.journal import Journal
 from harness.mock.proxy import blocked_entry, refusal
 from harness.mock.registry import Registry, Tunnel
-from harness.mock.scenarios import parse_scenario, scenario_table
+from harness.serialize import dumps, loads
 
 ANSWER_TIMEOUT_S = 30.0
 
@@ -49,21 +48,12 @@ class Answer:
 
 def config_to_json(config: MockConfig) -> str:
     """`config` as one line of JSON, for a process that builds its own mock (`config_from_json`)."""
-    return json.dumps({
-        "account_id": config.account_id, "api_token": config.api_token, "hosts": list(config.hosts),
-        "scenarios": [scenario_table(s) for s in config.scenarios],
-        "openapi_docs": [str(path) for path in config.openapi_docs], "max_body_bytes": config.max_body_bytes,
-    })
+    return dumps(config)
 
 
 def config_from_json(text: str) -> MockConfig:
     """The `MockConfig` that `config_to_json` wrote."""
-    data = json.loads(text)
-    return MockConfig(
-        account_id=data["account_id"], api_token=data["api_token"], hosts=tuple(data["hosts"]),
-        scenarios=tuple(parse_scenario(t, f"scenarios[{i}]") for i, t in enumerate(data["scenarios"])),
-        openapi_docs=tuple(Path(p) for p in data["openapi_docs"]), max_body_bytes=data["max_body_bytes"],
-    )
+    return loads(MockConfig, text)
 
 
 class InProcessMock:

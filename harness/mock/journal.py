@@ -7,13 +7,13 @@ every access holds one lock. `seq` is assigned on arrival and orders the whole r
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import threading
 from collections.abc import Mapping
 from typing import Any
 
 from harness.model import RecordedRequest
+from harness.serialize import dump, load
 
 
 class Journal:
@@ -70,18 +70,11 @@ class Journal:
 
 
 def entry_to_dict(entry: RecordedRequest) -> dict[str, Any]:
-    """A JSON-ready form of one entry (`body` as base64 in `body_b64`, headers as pairs)."""
-    data = dataclasses.asdict(entry)
-    data["body_b64"] = base64.b64encode(entry.body).decode("ascii")
-    del data["body"]
-    data["headers"] = [list(pair) for pair in entry.headers]
+    """A JSON-ready form of one entry (`harness.serialize`: the body as `{"b64": ...}`, headers as pairs)."""
+    data: dict[str, Any] = dump(entry)
     return data
 
 
 def entry_from_dict(data: Mapping[str, Any]) -> RecordedRequest:
     """The inverse of `entry_to_dict` (for reading the journal of a mock in another process)."""
-    fields = {f.name for f in dataclasses.fields(RecordedRequest)}
-    values = {k: v for k, v in data.items() if k in fields}
-    values["body"] = base64.b64decode(data.get("body_b64", ""))
-    values["headers"] = tuple((str(k), str(v)) for k, v in data.get("headers", ()))
-    return RecordedRequest(**values)
+    return load(RecordedRequest, data)

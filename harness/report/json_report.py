@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections import Counter
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +15,10 @@ from harness.model import (
     HttpResponse,
     RecordedRequest,
     RunResult,
-    Severity,
     Snippet,
     SnippetResult,
-    Status,
 )
+from harness.serialize import dump, load
 
 FORMAT_VERSION = 1
 
@@ -44,50 +45,70 @@ def _all_findings(run: RunResult) -> list[Finding]:
     return [f for r in run.results for f in r.findings] + list(run.page_findings)
 
 
+_REQUEST_AS_IS = ("via", "method", "url", "path", "model", "json", "status", "response_content_type", "error")
+_SUBJECT = ("snippet", "requests", "response")
+"""Evidence fields written in their own shape (the snippet is the result's own)."""
+
+
 def request_dict(request: RecordedRequest) -> dict[str, Any]:
-    return {
-        "via": request.via, "method": request.method, "url": request.url, "path": request.path,
-        "model": request.model, "headers": dict(request.headers), "json": request.json,
-        "body_bytes": request.size, "status": request.status,
-        "response_content_type": request.response_content_type, "error": request.error,
-    }
+    """One request as the report shows it: headers as a mapping (`header_list` too when that loses some),
+    and the body's size; the body itself is not written (a checked run has let it go)."""
+    data = {key: value for key, value in dump(request).items() if key not in ("headers", "body", "body_size")}
+    data.update(headers=dict(request.headers), body_bytes=request.size)
+    if len(data["headers"]) != len(request.headers):
+        data["header_list"] = [list(pair) for pair in request.headers]
+    return data
+
+
+def _response_dict(response: HttpResponse) -> dict[str, Any]:
+    data: dict[str, Any] = {"status": response.status, "headers": dict(response.headers),
+                            "body": response.body.decode("utf-8", errors="replace")}
+    if len(data["headers"]) != len(response.headers):
+        data["header_list"] = [list(pair) for pair in response.headers]
+    if data["body"].encode() != response.body:
+        data["body_b64"] = base64.b64encode(response.body).decode("ascii")
+    return data
 
 
 def finding_dict(found: Finding) -> dict[str, Any]:
-    return {
-        "rule": found.rule, "name": found.name, "severity": found.severity.value, "message": found.message,
-        "page": found.page, "line": found.line, "details": dict(found.details),
-    }
+    data: dict[str, Any] = dump(found)
+    return data
+
+
+_NO_EVIDENCE: dict[str, Any] = {"runner": None, "exit_code": None, "duration_s": None, "timed_out": False, "stdout": "",
+                "stderr": "", "response": None, "requests": []}
 
 
 def snippet_dict(result: SnippetResult) -> dict[str, Any]:
-    s, ev = result.snippet, result.evidence
-    return {
-        "id": s.id, "page": s.page, "line": s.line, "group": s.group, "label": s.label,
-        "language": s.language, "runner": ev.runner if ev else None, "status": result.status.value,
-        "reason": result.reason, "flaky": result.flaky, "attempts": result.attempts, "cached": result.cached,
-        "exit_code": ev.exit_code if ev else None,
-        "duration_s": round(ev.duration_s, 3) if ev else None,
-        "timed_out": ev.timed_out if ev else False,
-        "stdout": ev.stdout if ev else "", "stderr": ev.stderr if ev else "",
-        "response": None if not ev or not ev.response else {
-            "status": ev.response.status, "headers": dict(ev.response.headers),
-            "body": ev.response.body.decode("utf-8", errors="replace"),
-        },
-        "requests": [request_dict(r) for r in ev.requests] if ev else [],
-        "findings": [finding_dict(f) for f in result.findings],
-        "code": s.code,
-    }
+    """One snippet: its own fields, its evidence's and its result's side by side (every field of each,
+    written by `harness.serialize`, so a new one is carried without an edit here)."""
+    ev = result.evidence
+    data: dict[str, Any] = dump(result.snippet)
+    data.update({k: v for k, v in dump(result).items() if k not in ("snippet", "evidence", "findings")})
+    if ev is None:
+        data.update(_NO_EVIDENCE)
+    else:
+        data.update({k: v for k, v in dump(ev).items() if k not in _SUBJECT})
+        data["response"] = _response_dict(ev.response) if ev.response else None
+        data["requests"] = [request_dict(r) for r in ev.requests]
+    data["findings"] = [finding_dict(f) for f in result.findings]
+    if data["source"] == data["code"]:
+        del data["source"]  # read back as the code, as reports before it was written did
+    return data
 
 
 def to_dict(run: RunResult) -> dict[str, Any]:
     return {
         "format": FORMAT_VERSION,
         "summary": summary(run),
+        "duration_s": run.duration_s,
         "pages": list(run.pages),
         "page_findings": [finding_dict(f) for f in run.page_findings],
         "snippets": [snippet_dict(r) for r in run.results],
     }
+
+
+dump_run = to_dict
 
 
 def write(run: RunResult, path: Path) -> None:
@@ -95,41 +116,52 @@ def write(run: RunResult, path: Path) -> None:
     path.write_text(json.dumps(to_dict(run), indent=2, default=str) + "\n")
 
 
+def _fields(cls: type[Any], data: dict[str, Any], *left_out: str) -> dict[str, Any]:
+    return {f.name: data[f.name] for f in fields(cls) if f.name in data and f.name not in left_out}
+
+
 def _finding(data: dict[str, Any], snippet_id: str | None) -> Finding:
-    return Finding(rule=data["rule"], name=data.get("name", ""), severity=Severity(data["severity"]),
-                   message=data["message"], page=data["page"], line=int(data["line"]), snippet_id=snippet_id,
-                   details=data.get("details", {}))
+    return load(Finding, {"name": "", "snippet_id": snippet_id, **data})
+
+
+def _request(data: dict[str, Any], snippet_id: str) -> RecordedRequest:
+    values = {"snippet_id": snippet_id, **_fields(RecordedRequest, data, "headers", "body", "body_size")}
+    read = load(RecordedRequest, {**values, "headers": [], "body": {"b64": ""}})
+    pairs = data.get("header_list") or list(data["headers"].items())
+    return replace(read, headers=tuple((str(k), str(v)) for k, v in pairs), body_size=data.get("body_bytes"))
+
+
+def _response(data: dict[str, Any] | None) -> HttpResponse | None:
+    if data is None:
+        return None
+    body = base64.b64decode(data["body_b64"]) if "body_b64" in data else data["body"].encode()
+    pairs = data.get("header_list") or list(data["headers"].items())
+    return HttpResponse(data["status"], tuple((str(k), str(v)) for k, v in pairs), body)
 
 
 def _result(data: dict[str, Any]) -> SnippetResult:
-    snippet = Snippet(id=data["id"], page=data["page"], group=data["group"], label=data["label"],
-                      language=data["language"], code=data.get("code", ""), line=int(data["line"]),
-                      source=data.get("code", ""))
+    snippet = load(Snippet, {"source": data.get("code", ""), "code": "", **_fields(Snippet, data)})
     evidence = None
-    if data.get("runner"):
-        requests = tuple(RecordedRequest(
-            snippet_id=data["id"], via=r["via"], method=r["method"], url=r["url"], path=r["path"],
-            headers=tuple(r["headers"].items()), body=b"", json=r["json"], model=r["model"], status=r["status"],
-            response_content_type=r.get("response_content_type", ""), error=r.get("error"),
-            body_size=r.get("body_bytes"),
-        ) for r in data["requests"])
-        answer = data.get("response")
-        response = answer and HttpResponse(answer["status"], tuple(answer["headers"].items()), answer["body"].encode())
-        evidence = Evidence(snippet=snippet, runner=data["runner"], exit_code=data["exit_code"], stdout=data["stdout"],
-                            stderr=data["stderr"], duration_s=data["duration_s"] or 0.0, requests=requests,
-                            response=response, timed_out=data.get("timed_out", False))
-    return SnippetResult(snippet=snippet, status=Status(data["status"]), evidence=evidence,
-                         findings=tuple(_finding(f, data["id"]) for f in data["findings"]), reason=data["reason"],
-                         attempts=data.get("attempts", 1), flaky=data.get("flaky", False),
-                         cached=data.get("cached", False))
+    if data.get("runner") is not None:
+        values = {"duration_s": 0.0, **_fields(Evidence, data, *_SUBJECT)}
+        values["duration_s"] = values["duration_s"] or 0.0
+        evidence = replace(load(Evidence, {**values, "snippet": dump(snippet)}), snippet=snippet,
+                           requests=tuple(_request(r, snippet.id) for r in data["requests"]),
+                           response=_response(data.get("response")))
+    values = _fields(SnippetResult, data, "snippet", "evidence", "findings")
+    return replace(load(SnippetResult, {**values, "snippet": dump(snippet), "evidence": None, "findings": []}),
+                   snippet=snippet, evidence=evidence,
+                   findings=tuple(_finding(f, snippet.id) for f in data["findings"]))
 
 
 def load_run(data: dict[str, Any]) -> RunResult:
-    """A `RunResult` read back from a JSON report (request bodies are kept as parsed JSON only)."""
+    """A `RunResult` read back from a JSON report: what `to_dict` wrote, whole (request bodies are
+    written as their size only), or an older report with the fields it has."""
     summary_ = data["summary"]
     return RunResult(results=tuple(_result(s) for s in data["snippets"]),
                      page_findings=tuple(_finding(f, None) for f in data.get("page_findings", [])),
-                     pages=tuple(data.get("pages", [])), duration_s=float(summary_.get("duration_s", 0.0)),
+                     pages=tuple(data.get("pages", [])),
+                     duration_s=float(data.get("duration_s", summary_.get("duration_s", 0.0))),
                      executor=summary_.get("executor", "local"), jobs=int(summary_.get("jobs", 1)))
 
 

@@ -54,7 +54,8 @@ class Masker:
                        error=self.text(r.error) if r.error else r.error)
 
     def snippet(self, s: Snippet) -> Snippet:
-        return replace(s, code=self.text(s.code))
+        return replace(s, code=self.text(s.code), source=self.text(s.source), info=self.text(s.info),
+                       options={name: self.text(value) for name, value in s.options.items()})
 
     def finding(self, f: Finding) -> Finding:
         return replace(f, message=self.text(f.message), details=self.data(dict(f.details)))

@@ -14,6 +14,7 @@ import base64
 import gzip
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -26,11 +27,11 @@ from docker.models.volumes import Volume
 from harness.errors import HarnessError
 from harness.mock.journal import entry_from_dict
 from harness.mock.openapi import OpenApiError, load_document
-from harness.mock.scenarios import scenario_table
 from harness.mock.server import MockConfig
 from harness.model import RecordedRequest
 from harness.run.docker_engine import RunLabels, remove_quietly
 from harness.run.sandbox import Namespace
+from harness.serialize import dumps
 
 PROXY_PORT, APP_PORT, TLS_PORT = 8080, 8081, 443
 OPENAPI_ENV_LIMIT = 120_000
@@ -52,6 +53,12 @@ def openapi_env(paths: tuple[Path, ...]) -> str:
                            f" the docker executor passes at most {OPENAPI_ENV_LIMIT} to its mock (use a smaller"
                            " excerpt, or the local executor)")
     return packed
+
+
+def config_env(config: MockConfig) -> dict[str, str]:
+    """`config` for `runners/mock/sidecar.py`: as `harness.serialize` writes it, the OpenAPI documents by content."""
+    return {"HARNESS_MOCK_CONFIG": dumps(replace(config, openapi_docs=())),
+            "HARNESS_MOCK_OPENAPI": openapi_env(config.openapi_docs)}
 
 
 class MockSidecar:
@@ -96,14 +103,8 @@ class MockSidecar:
         for part in ("state", "public"):
             self._volumes.append(self._client.volumes.create(name=f"harness-{run}-{part}",
                                                              labels=self._labels.of(part)))
-        environment = {
-            "HARNESS_PROXY_PORT": str(PROXY_PORT), "HARNESS_APP_PORT": str(APP_PORT),
-            "HARNESS_TLS_PORT": str(TLS_PORT), "HARNESS_ACCOUNT_ID": self._config.account_id,
-            "HARNESS_API_TOKEN": self._config.api_token, "HARNESS_MOCK_HOSTS": ",".join(self._config.hosts),
-            "HARNESS_MOCK_SCENARIOS": json.dumps([scenario_table(s) for s in self._config.scenarios]),
-            "HARNESS_MOCK_OPENAPI": openapi_env(self._config.openapi_docs),
-            "HARNESS_MOCK_MAX_BODY": str(self._config.max_body_bytes),
-        }
+        environment = {"HARNESS_PROXY_PORT": str(PROXY_PORT), "HARNESS_APP_PORT": str(APP_PORT),
+                       "HARNESS_TLS_PORT": str(TLS_PORT), **config_env(self._config)}
         self._container = self._client.containers.run(
             self._image, detach=True, name=f"harness-{run}-mock", network_mode="none",
             extra_hosts={host: "127.0.0.1" for host in self._config.hosts}, environment=environment,

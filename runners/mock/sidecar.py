@@ -17,10 +17,11 @@ import signal
 import sys
 import tempfile
 import threading
+from dataclasses import replace
 from pathlib import Path
 
-from harness.mock.scenarios import parse_scenario
 from harness.mock.server import MockConfig, MockServer
+from harness.serialize import loads
 
 
 def openapi_from_env(packed: str, folder: Path) -> tuple[Path, ...]:
@@ -36,18 +37,11 @@ def openapi_from_env(packed: str, folder: Path) -> tuple[Path, ...]:
 
 
 def config_from_env() -> MockConfig:
-    """The mock as the harness passed it (defaults: `MockConfig()`)."""
-    default = MockConfig()
-    hosts = os.environ.get("HARNESS_MOCK_HOSTS")
-    tables = json.loads(os.environ.get("HARNESS_MOCK_SCENARIOS") or "[]")
-    return MockConfig(
-        account_id=os.environ.get("HARNESS_ACCOUNT_ID", default.account_id),
-        api_token=os.environ.get("HARNESS_API_TOKEN", default.api_token),
-        hosts=tuple(hosts.split(",")) if hosts else default.hosts,
-        scenarios=tuple(parse_scenario(t, f"HARNESS_MOCK_SCENARIOS[{i}]") for i, t in enumerate(tables)),
-        openapi_docs=openapi_from_env(os.environ.get("HARNESS_MOCK_OPENAPI", ""), Path(tempfile.mkdtemp())),
-        max_body_bytes=int(os.environ.get("HARNESS_MOCK_MAX_BODY") or default.max_body_bytes),
-    )
+    """The mock as the harness passed it (`HARNESS_MOCK_CONFIG`, written by `harness.serialize`), with the
+    OpenAPI documents' contents from `HARNESS_MOCK_OPENAPI` (defaults: `MockConfig()`)."""
+    config = loads(MockConfig, os.environ.get("HARNESS_MOCK_CONFIG") or "{}")
+    documents = openapi_from_env(os.environ.get("HARNESS_MOCK_OPENAPI", ""), Path(tempfile.mkdtemp()))
+    return replace(config, openapi_docs=documents)
 
 
 def main() -> int:

@@ -52,7 +52,7 @@ def test_journal_lists_filters_and_round_trips(mock: MockServer, route: Route) -
     assert [e["json"]["prompt"] for e in by_snippet] == ["theirs"]
     assert [e["json"]["prompt"] for e in by_token] == ["mine"]
     assert len(everything) == len(mock.journal.all())
-    assert base64.b64decode(by_token[0]["body_b64"]) == b'{"prompt":"mine"}'
+    assert base64.b64decode(by_token[0]["body"]["b64"]) == b'{"prompt":"mine"}'
     assert entry_from_dict(by_token[0]) == mock.journal.for_snippet(mock.registry.snippet_of(route.token))[0]
 
 

@@ -1,0 +1,1 @@
+"""The subcommands of `harness`, one module per family; `harness.cli` puts them together."""
