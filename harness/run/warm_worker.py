@@ -143,7 +143,8 @@ class ServerPool:
         env = {name: launch.env[name] for name in SERVER_ENV if name in launch.env}
         job = {**job, "token": launch.env.get("HARNESS_TOKEN", ""), "proxy": launch.env.get("HTTPS_PROXY", ""),
                "limit": output_limit, "aiVersion": launch.env.get("HARNESS_AI_VERSION", ""),
-               "requests": launch.env.get("HARNESS_REQUESTS", "")}  # world: see harness/worker_request.py
+               "requests": launch.env.get("HARNESS_REQUESTS", ""),  # world: see harness/worker_request.py
+               "pages": launch.env.get("HARNESS_PAGES", "")}  # bindings helper: a Pages Function's route
         started = time.monotonic()
         try:
             server = self._take(env)

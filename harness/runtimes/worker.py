@@ -10,8 +10,9 @@ from harness.route import Route
 from harness.run.base import Launch
 from harness.run.common import node_package_problem, proxy_env
 from harness.runtimes.base import Runtime
-from harness.runtimes.javascript import JAVASCRIPT, TYPESCRIPT
+from harness.runtimes.javascript import JAVASCRIPT, PAGES_KIND, TYPESCRIPT
 from harness.runtimes.node import NODE_BASE
+from harness.runtimes.pages_function import pages_env
 from harness.worker_request import requests_env  # world: the request(s) that fit the Worker
 
 RESULT_FILE = "response.json"
@@ -43,7 +44,8 @@ class WorkerRunner:
                   "{workdir}/" + RESULT_FILE),
             files={name: snippet.code.encode()},
             env={**proxy_env(route), "HARNESS_MOCK_URL": route.mock_url, "HARNESS_TOKEN": route.token,
-                 "HARNESS_AI_VERSION": "" if version == "1.2" else version, **requests_env(snippet)},
+                 "HARNESS_AI_VERSION": "" if version == "1.2" else version,
+                 **(pages_env(snippet) if snippet.options.get("kind") == PAGES_KIND else requests_env(snippet))},
             result_file=RESULT_FILE,
         )
 
@@ -51,7 +53,7 @@ class WorkerRunner:
 WORKER = Runtime(
     name=WorkerRunner.name,
     languages=(JAVASCRIPT, TYPESCRIPT),
-    kinds=frozenset({"worker"}),
+    kinds=frozenset({"worker", PAGES_KIND}),
     runner=WorkerRunner,
     base_image=NODE_BASE,
     warm_server=WorkerRunner.warm_server,

@@ -4,7 +4,8 @@
 // JSON file, and stops once the snippet's `ctx.waitUntil` work is done too (cold-entry.mjs, settle.mjs).
 // Usage: node run.mjs <entry.ts|js> <result.json>
 // Env: HARNESS_MOCK_URL (mock app), HARNESS_TOKEN (snippet token), HTTPS_PROXY (for the Worker's own fetch),
-// HARNESS_REQUESTS (harness/worker_request.py; several requests go to the same Worker in turn).
+// HARNESS_REQUESTS (harness/worker_request.py; several requests go to the same Worker in turn),
+// HARNESS_PAGES (a Pages Function's route: its exports run in a Pages context, pages.mjs).
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -54,8 +55,9 @@ const mf = new Miniflare({
         { type: "ESModule", path: join(here, "cold-entry.mjs"), contents: source("cold-entry.mjs") },
         { type: "ESModule", path: join(here, "snippet.mjs"), contents: built.script },
         { type: "ESModule", path: join(here, "settle.mjs"), contents: source("settle.mjs") },
+        { type: "ESModule", path: join(here, "pages.mjs"), contents: source("pages.mjs") },
       ],
-      bindings: { HARNESS_SETTLE: settleUrl },
+      bindings: { HARNESS_SETTLE: settleUrl, ...(process.env.HARNESS_PAGES ? { HARNESS_PAGES: process.env.HARNESS_PAGES } : {}) },
       compatibilityFlags: COMPATIBILITY_FLAGS,
       wrappedBindings: { AI: { scriptName: "harness-ai", bindings: { TOKEN: process.env.HARNESS_TOKEN || "" } } },
       outboundService: outbound,
