@@ -134,6 +134,8 @@ class ServerPool:
     @staticmethod
     def serves(launch: Launch) -> bool:
         """Whether a launch of the `worker` runner can run warm (else it runs cold, as `run.mjs`)."""
+        if launch.env.get("HARNESS_BINDINGS"):  # bindings helper: Miniflare's simulators exist cold only
+            return False
         return not any(_COLD_ONLY.search(content) for content in launch.files.values())
 
     def run(self, launch: Launch, job: dict[str, Any], timeout_s: float, output_limit: int,

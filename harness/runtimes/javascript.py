@@ -12,16 +12,20 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from harness.extract import bindings, provided
+from harness.extract.bindings import TYPE_NAMES
 from harness.extract.jsfacts import JsFacts, js_facts
 from harness.extract.jsglobals import BROWSER_ONLY, RUNTIME_GLOBALS
 from harness.extract.jsnames import KEYWORDS
 from harness.extract.jsscan import string_spans
 from harness.extract.placeholder_values import environment
 from harness.runtimes.base import Classification, Language, Note, listed
+from harness.runtimes.worker_bindings import exported_classes
 
 _WORKER_MODULE = re.compile(r"export\s+default\b[\s\S]*\bfetch\s*[(:]")
 PAGES_HANDLER = re.compile(r"^onRequest(?:Get|Post|Put|Patch|Delete|Head|Options)?$")
 """The handlers a Pages Function module exports (`onRequest`, `onRequestPost`, ...)."""
+_NOT_IN_MINIFLARE = frozenset({"vectorize", "browser"})
+"""Binding types Miniflare 3 does not simulate locally."""
 PAGES_KIND = "pages-function"
 """The kind of a Pages Function module: run by the Worker runtime inside a Pages `context`."""
 
@@ -104,9 +108,18 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
         where = "Workers" if runs_in_worker or pages else "Node scripts"
         return result(kind if worker else "script",
                       f"not runnable: needs npm package {listed(packages)}, not installed for {where}")
-    lacking = bindings.unprovided(bindings.infer(code, facts.env_bindings))
+    needed = bindings.infer(code, facts.env_bindings)
+    lacking = bindings.unprovided(needed)
     if worker and lacking:
+        outside = [TYPE_NAMES[b["type"]] for b in lacking if b["type"] in _NOT_IN_MINIFLARE]
+        if outside:  # precise: no simulator exists for these, not merely "not yet"
+            return result(kind, bindings.reason(lacking).removesuffix(bindings.NOT_SIMULATED)
+                          + f"(Miniflare 3 has no local {' or '.join(dict.fromkeys(outside))})")
         return result(kind, bindings.reason(lacking))
+    durable = [b["name"] for b in needed if b["type"] == "durable_object_namespace"]
+    if worker and durable and not exported_classes(code):
+        return result(kind, f"not runnable: Durable Object namespace binding {listed(durable)} needs its class, "
+                      "which this snippet does not export (it lives in another Worker)")
     return result(kind if worker else "script")
 
 

@@ -13,6 +13,7 @@ from harness.runtimes.base import Runtime
 from harness.runtimes.javascript import JAVASCRIPT, PAGES_KIND, TYPESCRIPT
 from harness.runtimes.node import NODE_BASE
 from harness.runtimes.pages_function import pages_env
+from harness.runtimes.worker_bindings import bindings_env
 from harness.worker_request import requests_env  # world: the request(s) that fit the Worker
 
 RESULT_FILE = "response.json"
@@ -44,7 +45,7 @@ class WorkerRunner:
                   "{workdir}/" + RESULT_FILE),
             files={name: snippet.code.encode()},
             env={**proxy_env(route), "HARNESS_MOCK_URL": route.mock_url, "HARNESS_TOKEN": route.token,
-                 "HARNESS_AI_VERSION": "" if version == "1.2" else version,
+                 "HARNESS_AI_VERSION": "" if version == "1.2" else version, **bindings_env(snippet),
                  **(pages_env(snippet) if snippet.options.get("kind") == PAGES_KIND else requests_env(snippet))},
             result_file=RESULT_FILE,
         )

@@ -5,7 +5,8 @@
 // Usage: node run.mjs <entry.ts|js> <result.json>
 // Env: HARNESS_MOCK_URL (mock app), HARNESS_TOKEN (snippet token), HTTPS_PROXY (for the Worker's own fetch),
 // HARNESS_REQUESTS (harness/worker_request.py; several requests go to the same Worker in turn),
-// HARNESS_PAGES (a Pages Function's route: its exports run in a Pages context, pages.mjs).
+// HARNESS_PAGES (a Pages Function's route: its exports run in a Pages context, pages.mjs),
+// HARNESS_BINDINGS (KV, R2, D1, Durable Objects, ... from Miniflare's simulators: bindings.mjs).
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import {
   CF, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, bundle, chosenAnswer, here, proxyAgent, require, requestInit, sendOut,
   START_FAILED, workerRequests,
 } from "./shared.mjs";
+import { miniflareOptions } from "./bindings.mjs";
 
 const { Miniflare, Response } = require("miniflare");
 
@@ -46,6 +48,7 @@ async function outbound(request) {
   return new Response(await answer.arrayBuffer(), { status: answer.status, headers: answer.headers });
 }
 
+const simulated = miniflareOptions(JSON.parse(process.env.HARNESS_BINDINGS || "[]"));
 const mf = new Miniflare({
   cf: CF,
   workers: [
@@ -57,7 +60,8 @@ const mf = new Miniflare({
         { type: "ESModule", path: join(here, "settle.mjs"), contents: source("settle.mjs") },
         { type: "ESModule", path: join(here, "pages.mjs"), contents: source("pages.mjs") },
       ],
-      bindings: { HARNESS_SETTLE: settleUrl, ...(process.env.HARNESS_PAGES ? { HARNESS_PAGES: process.env.HARNESS_PAGES } : {}) },
+      ...simulated,
+      bindings: { ...simulated.bindings, HARNESS_SETTLE: settleUrl, ...(process.env.HARNESS_PAGES ? { HARNESS_PAGES: process.env.HARNESS_PAGES } : {}) },
       compatibilityFlags: COMPATIBILITY_FLAGS,
       wrappedBindings: { AI: { scriptName: "harness-ai", bindings: { TOKEN: process.env.HARNESS_TOKEN || "" } } },
       outboundService: outbound,
