@@ -26,6 +26,8 @@ PAGES_HANDLER = re.compile(r"^onRequest(?:Get|Post|Put|Patch|Delete|Head|Options
 """The handlers a Pages Function module exports (`onRequest`, `onRequestPost`, ...)."""
 _NOT_IN_MINIFLARE = frozenset({"vectorize", "browser"})
 """Binding types Miniflare 3 does not simulate locally."""
+_ELIDED = re.compile(r"^[ \t]*(?:\.\.\.|…)[ \t]*;?[ \t]*$", re.MULTILINE)
+"""A line that is only `...`: the page left code out (not JavaScript; a spread has an operand)."""
 PAGES_KIND = "pages-function"
 """The kind of a Pages Function module: run by the Worker runtime inside a Pages `context`."""
 
@@ -79,6 +81,10 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
     browser = [n for n in unknown if n in BROWSER_ONLY]
     if browser:
         return result("fragment", f"fragment: browser-only API {listed(browser)}")
+    elided = _ELIDED.search(code)
+    if elided:
+        line = code.count("\n", 0, elided.start()) + 1
+        return result("fragment", f"fragment: code left out with `...` (line {line} of the block)")
     if facts.top_level_return:
         return result("fragment", "fragment: `return` outside a function")
     if unknown and not pages and not (facts.default_export and "fetch" in facts.handlers):

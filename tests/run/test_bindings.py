@@ -118,3 +118,14 @@ def test_browser_rendering_says_miniflare_has_none() -> None:
     found = classify(code, "js", DEFAULT_PLACEHOLDERS)
     assert found is not None and found.reason == (
         "not runnable: needs Browser Rendering binding `BROWSER` (Miniflare 3 has no local Browser Rendering)")
+
+
+def test_code_left_out_with_an_ellipsis_is_a_fragment() -> None:
+    code = ("export class Room extends DurableObject {\n  ...\n}\n"
+            "export default { fetch(r, env) { return env.ROOM.get(1); } };")
+    found = classify(code, "js", DEFAULT_PLACEHOLDERS)
+    assert found is not None and (found.kind, found.reason) == (
+        "fragment", "fragment: code left out with `...` (line 2 of the block)")
+    spread = "export default { fetch(r, env) { const a = { ...env }; return Response.json(a); } };"
+    kept = classify(spread, "js", DEFAULT_PLACEHOLDERS)
+    assert kept is not None and (kept.kind, kept.reason) == ("worker", None)  # a spread is not left-out code
