@@ -8,14 +8,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from harness.model import Snippet
+from harness.runtimes.pages_function import methods, pages_env, params
+
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "fixtures/pages/bindings/pages-function.md"
 
 
-def run_page(tmp_path: Path, page: str) -> tuple[int, list[dict[str, Any]], str]:
+def run_page(tmp_path: Path, page: str, *args: str) -> tuple[int, list[dict[str, Any]], str]:
     out = tmp_path / "report.json"
     done = subprocess.run([sys.executable, "-m", "harness.cli", "run", page, "--executor", "local", "--no-cache",
-                           "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                           "--json", str(out), *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
     return done.returncode, json.loads(out.read_text())["snippets"], done.stdout + done.stderr
 
 
@@ -36,3 +39,26 @@ def test_a_pages_function_is_listed_as_runnable_on_the_worker() -> None:
                           capture_output=True, text=True, timeout=120)
     listed = json.loads(done.stdout)["snippets"]
     assert [(s["kind"], s["status"], s["runner"]) for s in listed] == [("pages-function", "runnable", "worker")] * 2
+
+
+def test_cold_miniflare_gives_the_same_answers_as_the_warm_server(tmp_path: Path) -> None:
+    _, warm, _ = run_page(tmp_path / "warm", PAGE)
+    code, cold, output = run_page(tmp_path / "cold", PAGE, "--no-warm-workers")
+    assert code == 0, output
+    assert [(s["line"], s["status"], s["response"]["body"]) for s in cold] == \
+        [(s["line"], s["status"], s["response"]["body"]) for s in warm]
+
+
+def test_each_exported_method_gets_its_request_and_params_their_route() -> None:
+    code = ("export const onRequestPost = async ({ request, params }) => {\n"
+            "  const { slug } = params;\n  return Response.json(await request.json());\n};\n"
+            "export async function onRequestGet(context) { return new Response(context.params.userId); }\n")
+    assert methods(code) == ["GET", "POST"]
+    assert params(code) == {"userId": "1", "slug": "example"}
+    snippet = Snippet(id="p.md::g1::0", page="p.md", group="g1", label=None, language="js", code=code, line=1,
+                      options={"kind": "pages-function"})
+    env = pages_env(snippet)
+    sent = [(r["method"], r["path"], r["body"] is not None) for r in json.loads(env["HARNESS_REQUESTS"])]
+    assert sent == [("GET", "/1/example", False), ("POST", "/1/example", True)]
+    assert json.loads(env["HARNESS_PAGES"]) == {"params": {"userId": "1", "slug": "example"},
+                                                "functionPath": "/[userId]/[slug]"}
