@@ -115,7 +115,7 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
         return result(kind if worker else "script",
                       f"not runnable: needs npm package {listed(packages)}, not installed for {where}")
     needed = bindings.infer(code, facts.env_bindings)
-    lacking = bindings.unprovided(needed)
+    lacking = [b for b in bindings.unprovided(needed) if not (pages and b["type"] == "assets")]  # Pages has ASSETS
     if worker and lacking:
         outside = [TYPE_NAMES[b["type"]] for b in lacking if b["type"] in _NOT_IN_MINIFLARE]
         if outside:  # precise: no simulator exists for these, not merely "not yet"

@@ -70,7 +70,8 @@ def test_queue_producer_and_rate_limiter(report: dict[str, dict[str, Any]]) -> N
 
 def test_every_fixture_snippet_ran(report: dict[str, dict[str, Any]]) -> None:
     assert sorted(report) == ["d1.md:8", "durable-object.md:16", "kv.md:17", "pages-function.md:10",
-                              "pages-function.md:20", "queue-ratelimit.md:22", "queue-ratelimit.md:38", "r2.md:8",
+                              "pages-function.md:20", "pages-function.md:30",
+                              "queue-ratelimit.md:22", "queue-ratelimit.md:38", "r2.md:8",
                               "vars-secrets.md:16"]
 
 
