@@ -9,7 +9,8 @@ answer (`runners/worker/settle.mjs`, up to workerd's 30 s), so what it prints an
 and a job ends only then: nothing a snippet does late is counted as the next one's. The pinned
 `@cloudflare/ai` generation (option `ai_version`) is bundled per job. A Worker loaded by the Worker
 Loader has no Cache API (`caches.default` throws "No Cache was configured"), so a snippet that uses
-`caches` runs cold (`WarmWorkers.serves`), where Miniflare gives it a local cache as the cold path always did.
+`caches` runs cold (`WarmWorkers.serves`), where Miniflare gives it a local cache as the cold path always did;
+so does one with bindings beyond `env.AI` (KV, D1, ...: Miniflare's simulators, `harness.runtimes.worker_bindings`).
 
 A server runs one snippet at a time (so the output workerd prints is that snippet's); the pool starts
 another when all are busy, so `-j N` uses up to N servers. A snippet that times out takes its server

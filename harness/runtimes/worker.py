@@ -22,9 +22,11 @@ AI_VERSIONS = ("1.0", "1.1", "1.2")
 
 
 class WorkerRunner:
-    """Runs a Worker module (`export default { fetch }`): `env.AI` is bound to the mock, the
-    harness sends one `GET /` and records the answer in `response.json`. Served warm: executors
-    may hand its launches to one long-lived workerd instead (`harness.run.warm_worker`)."""
+    """Runs a Worker module (`export default { fetch }`) or a Pages Function (`onRequest*`, in a Pages
+    context: `harness.runtimes.pages_function`): `env.AI` is bound to the mock, other bindings come from
+    Miniflare's simulators (`harness.runtimes.worker_bindings`), the harness sends the request(s) that
+    fit the handler and records the answer in `response.json`. Served warm: executors may hand its
+    launches to one long-lived workerd instead (`harness.run.warm_worker`), bar those with bindings."""
 
     name = "worker"
     warm_server = True
