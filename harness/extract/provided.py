@@ -19,7 +19,9 @@ WORKER_PACKAGES: frozenset[str] = frozenset({
 """npm packages a Worker may import (`runners/worker/package.json`); `cloudflare:*` and `node:*` too."""
 WORKER_BINDINGS: frozenset[str] = frozenset({"AI"})
 """`env` bindings the worker runner gives a Worker, by name (Workers AI as `env.AI`)."""
-WORKER_BINDING_TYPES: frozenset[str] = frozenset()
+WORKER_BINDING_TYPES: frozenset[str] = frozenset({
+    "kv_namespace", "r2_bucket", "d1_database", "durable_object_namespace", "queue", "ratelimit", "var", "secret",
+})
 """Binding types (`kv_namespace`, `d1_database`, ... see `bindings.TYPE_NAMES`) the worker runner
 simulates under any name; a snippet needing another type is not run, and its reason names the type."""
 PYTHON_PACKAGES: frozenset[str] = frozenset({"requests", "httpx", "openai", "fastapi"})

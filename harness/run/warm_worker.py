@@ -9,7 +9,8 @@ answer (`runners/worker/settle.mjs`, up to workerd's 30 s), so what it prints an
 and a job ends only then: nothing a snippet does late is counted as the next one's. The pinned
 `@cloudflare/ai` generation (option `ai_version`) is bundled per job. A Worker loaded by the Worker
 Loader has no Cache API (`caches.default` throws "No Cache was configured"), so a snippet that uses
-`caches` runs cold (`WarmWorkers.serves`), where Miniflare gives it a local cache as the cold path always did.
+`caches` runs cold (`WarmWorkers.serves`), where Miniflare gives it a local cache as the cold path always did;
+so does one with bindings beyond `env.AI` (KV, D1, ...: Miniflare's simulators, `harness.runtimes.worker_bindings`).
 
 A server runs one snippet at a time (so the output workerd prints is that snippet's); the pool starts
 another when all are busy, so `-j N` uses up to N servers. A snippet that times out takes its server
@@ -134,6 +135,8 @@ class ServerPool:
     @staticmethod
     def serves(launch: Launch) -> bool:
         """Whether a launch of the `worker` runner can run warm (else it runs cold, as `run.mjs`)."""
+        if launch.env.get("HARNESS_BINDINGS"):  # bindings helper: Miniflare's simulators exist cold only
+            return False
         return not any(_COLD_ONLY.search(content) for content in launch.files.values())
 
     def run(self, launch: Launch, job: dict[str, Any], timeout_s: float, output_limit: int,
@@ -143,7 +146,8 @@ class ServerPool:
         env = {name: launch.env[name] for name in SERVER_ENV if name in launch.env}
         job = {**job, "token": launch.env.get("HARNESS_TOKEN", ""), "proxy": launch.env.get("HTTPS_PROXY", ""),
                "limit": output_limit, "aiVersion": launch.env.get("HARNESS_AI_VERSION", ""),
-               "requests": launch.env.get("HARNESS_REQUESTS", "")}  # world: see harness/worker_request.py
+               "requests": launch.env.get("HARNESS_REQUESTS", ""),  # world: see harness/worker_request.py
+               "pages": launch.env.get("HARNESS_PAGES", "")}  # bindings helper: a Pages Function's route
         started = time.monotonic()
         try:
             server = self._take(env)

@@ -12,19 +12,36 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from harness.extract import bindings, provided
+from harness.extract.bindings import TYPE_NAMES
 from harness.extract.jsfacts import JsFacts, js_facts
 from harness.extract.jsglobals import BROWSER_ONLY, RUNTIME_GLOBALS
 from harness.extract.jsnames import KEYWORDS
 from harness.extract.jsscan import string_spans
 from harness.extract.placeholder_values import environment
 from harness.runtimes.base import Classification, Language, Note, listed
+from harness.runtimes.worker_bindings import exported_classes
 
 _WORKER_MODULE = re.compile(r"export\s+default\b[\s\S]*\bfetch\s*[(:]")
+PAGES_HANDLER = re.compile(r"^onRequest(?:Get|Post|Put|Patch|Delete|Head|Options)?$")
+"""The handlers a Pages Function module exports (`onRequest`, `onRequestPost`, ...)."""
+_NOT_IN_MINIFLARE = frozenset({"vectorize", "browser"})
+"""Binding types Miniflare 3 does not simulate locally."""
+_ELIDED = re.compile(r"^[ \t]*(?:\.\.\.|…)[ \t]*;?[ \t]*$", re.MULTILINE)
+"""A line that is only `...`: the page left code out (not JavaScript; a spread has an operand)."""
+PAGES_KIND = "pages-function"
+"""The kind of a Pages Function module: run by the Worker runtime inside a Pages `context`."""
+
+
+_PAGES_EXPORT = re.compile(r"export\s+(?:async\s+)?(?:function|const|let|var)\s+"
+                           r"onRequest(?:Get|Post|Put|Patch|Delete|Head|Options)?\b")
 
 
 def guess_kind(code: str) -> str:
-    """`worker` for a module that exports a fetch handler, else `script`."""
-    return "worker" if _WORKER_MODULE.search(code) else "script"
+    """`worker` for a module that exports a fetch handler, `pages-function` for one that exports
+    `onRequest*`, else `script`."""
+    if _WORKER_MODULE.search(code):
+        return "worker"
+    return PAGES_KIND if _PAGES_EXPORT.search(code) else "script"
 
 
 def classify_js(code: str, placeholders: Mapping[str, str]) -> Classification:
@@ -55,7 +72,8 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
     def result(kind: str, reason: str | None = None) -> Classification:
         return Classification(kind, reason, language, env, tuple(missing), notes)
 
-    worker = facts.default_export and ("fetch" in facts.handlers or not facts.handlers)
+    pages = [name for name in facts.declares if PAGES_HANDLER.match(name)] if not facts.default_export else []
+    worker = bool(pages) or (facts.default_export and ("fetch" in facts.handlers or not facts.handlers))
     if facts.service_worker and not facts.default_export:
         return result("service-worker", 'not runnable: Service Worker format (`addEventListener("fetch")`); '
                       "the harness runs ES module Workers")
@@ -63,9 +81,13 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
     browser = [n for n in unknown if n in BROWSER_ONLY]
     if browser:
         return result("fragment", f"fragment: browser-only API {listed(browser)}")
+    elided = _ELIDED.search(code)
+    if elided:
+        line = code.count("\n", 0, elided.start()) + 1
+        return result("fragment", f"fragment: code left out with `...` (line {line} of the block)")
     if facts.top_level_return:
         return result("fragment", "fragment: `return` outside a function")
-    if unknown and not (facts.default_export and "fetch" in facts.handlers):
+    if unknown and not pages and not (facts.default_export and "fetch" in facts.handlers):
         # a whole Worker that reads an undefined name is a page bug for the run to show, not a fragment
         return result("fragment", f"fragment: uses {listed(unknown)}, never defined")
     local = [spec for spec in facts.imports if spec.startswith((".", "/", "file:"))]
@@ -79,26 +101,32 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
                           "the harness sends a Worker one request")
         return result("fragment", "fragment: Worker code without a default export that handles fetch")
     if not worker and not facts.top_level_effect:
-        pages = [name for name in facts.declares if name.startswith("onRequest")]
-        if pages:
-            return result("pages-function", f"not runnable: Pages Function ({listed(pages)}); the harness "
-                          "runs no Pages project")
         if facts.declares:
             return result("module", f"not runnable: only defines {listed(facts.declares)}; nothing calls it")
         return result("fragment", "fragment: nothing at the top level runs")
-    packages = _missing_packages(facts.imports, worker=runs_in_worker)
+    kind = PAGES_KIND if pages else "worker"
+    packages = _missing_packages(facts.imports, worker=runs_in_worker or bool(pages))
     urls = [name for name in packages if "://" in name]
     if urls:
-        return result("worker" if worker else "script",
+        return result(kind if worker else "script",
                       f"not runnable: imports {listed(urls)} from the network, which the harness does not serve")
     if packages:
-        where = "Workers" if runs_in_worker else "Node scripts"
-        return result("worker" if worker else "script",
+        where = "Workers" if runs_in_worker or pages else "Node scripts"
+        return result(kind if worker else "script",
                       f"not runnable: needs npm package {listed(packages)}, not installed for {where}")
-    lacking = bindings.unprovided(bindings.infer(code, facts.env_bindings))
+    needed = bindings.infer(code, facts.env_bindings)
+    lacking = [b for b in bindings.unprovided(needed) if not (pages and b["type"] == "assets")]  # Pages has ASSETS
     if worker and lacking:
-        return result("worker", bindings.reason(lacking))
-    return result("worker" if worker else "script")
+        outside = [TYPE_NAMES[b["type"]] for b in lacking if b["type"] in _NOT_IN_MINIFLARE]
+        if outside:  # precise: no simulator exists for these, not merely "not yet"
+            return result(kind, bindings.reason(lacking).removesuffix(bindings.NOT_SIMULATED)
+                          + f"(Miniflare 3 has no local {' or '.join(dict.fromkeys(outside))})")
+        return result(kind, bindings.reason(lacking))
+    durable = [b["name"] for b in needed if b["type"] == "durable_object_namespace"]
+    if worker and durable and not exported_classes(code):
+        return result(kind, f"not runnable: Durable Object namespace binding {listed(durable)} needs its class, "
+                      "which this snippet does not export (it lives in another Worker)")
+    return result(kind if worker else "script")
 
 
 _CDN_PATH = re.compile(r"^https?://(?:esm\.sh|cdn\.skypack\.dev|unpkg\.com|cdn\.jsdelivr\.net/npm|esm\.run)"

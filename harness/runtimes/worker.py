@@ -10,8 +10,10 @@ from harness.route import Route
 from harness.run.base import Launch
 from harness.run.common import node_package_problem, proxy_env
 from harness.runtimes.base import Runtime
-from harness.runtimes.javascript import JAVASCRIPT, TYPESCRIPT
+from harness.runtimes.javascript import JAVASCRIPT, PAGES_KIND, TYPESCRIPT
 from harness.runtimes.node import NODE_BASE
+from harness.runtimes.pages_function import pages_env
+from harness.runtimes.worker_bindings import bindings_env
 from harness.worker_request import requests_env  # world: the request(s) that fit the Worker
 
 RESULT_FILE = "response.json"
@@ -20,9 +22,11 @@ AI_VERSIONS = ("1.0", "1.1", "1.2")
 
 
 class WorkerRunner:
-    """Runs a Worker module (`export default { fetch }`): `env.AI` is bound to the mock, the
-    harness sends one `GET /` and records the answer in `response.json`. Served warm: executors
-    may hand its launches to one long-lived workerd instead (`harness.run.warm_worker`)."""
+    """Runs a Worker module (`export default { fetch }`) or a Pages Function (`onRequest*`, in a Pages
+    context: `harness.runtimes.pages_function`): `env.AI` is bound to the mock, other bindings come from
+    Miniflare's simulators (`harness.runtimes.worker_bindings`), the harness sends the request(s) that
+    fit the handler and records the answer in `response.json`. Served warm: executors may hand its
+    launches to one long-lived workerd instead (`harness.run.warm_worker`), bar those with bindings."""
 
     name = "worker"
     warm_server = True
@@ -43,7 +47,8 @@ class WorkerRunner:
                   "{workdir}/" + RESULT_FILE),
             files={name: snippet.code.encode()},
             env={**proxy_env(route), "HARNESS_MOCK_URL": route.mock_url, "HARNESS_TOKEN": route.token,
-                 "HARNESS_AI_VERSION": "" if version == "1.2" else version, **requests_env(snippet)},
+                 "HARNESS_AI_VERSION": "" if version == "1.2" else version, **bindings_env(snippet),
+                 **(pages_env(snippet) if snippet.options.get("kind") == PAGES_KIND else requests_env(snippet))},
             result_file=RESULT_FILE,
         )
 
@@ -51,7 +56,7 @@ class WorkerRunner:
 WORKER = Runtime(
     name=WorkerRunner.name,
     languages=(JAVASCRIPT, TYPESCRIPT),
-    kinds=frozenset({"worker"}),
+    kinds=frozenset({"worker", PAGES_KIND}),
     runner=WorkerRunner,
     base_image=NODE_BASE,
     warm_server=WorkerRunner.warm_server,

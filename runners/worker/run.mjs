@@ -4,7 +4,9 @@
 // JSON file, and stops once the snippet's `ctx.waitUntil` work is done too (cold-entry.mjs, settle.mjs).
 // Usage: node run.mjs <entry.ts|js> <result.json>
 // Env: HARNESS_MOCK_URL (mock app), HARNESS_TOKEN (snippet token), HTTPS_PROXY (for the Worker's own fetch),
-// HARNESS_REQUESTS (harness/worker_request.py; several requests go to the same Worker in turn).
+// HARNESS_REQUESTS (harness/worker_request.py; several requests go to the same Worker in turn),
+// HARNESS_PAGES (a Pages Function's route: its exports run in a Pages context, pages.mjs),
+// HARNESS_BINDINGS (KV, R2, D1, Durable Objects, ... from Miniflare's simulators: bindings.mjs).
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,6 +14,7 @@ import {
   CF, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, bundle, chosenAnswer, here, proxyAgent, require, requestInit, sendOut,
   START_FAILED, workerRequests,
 } from "./shared.mjs";
+import { miniflareOptions } from "./bindings.mjs";
 
 const { Miniflare, Response } = require("miniflare");
 
@@ -45,6 +48,7 @@ async function outbound(request) {
   return new Response(await answer.arrayBuffer(), { status: answer.status, headers: answer.headers });
 }
 
+const simulated = miniflareOptions(JSON.parse(process.env.HARNESS_BINDINGS || "[]"));
 const mf = new Miniflare({
   cf: CF,
   workers: [
@@ -54,8 +58,10 @@ const mf = new Miniflare({
         { type: "ESModule", path: join(here, "cold-entry.mjs"), contents: source("cold-entry.mjs") },
         { type: "ESModule", path: join(here, "snippet.mjs"), contents: built.script },
         { type: "ESModule", path: join(here, "settle.mjs"), contents: source("settle.mjs") },
+        { type: "ESModule", path: join(here, "pages.mjs"), contents: source("pages.mjs") },
       ],
-      bindings: { HARNESS_SETTLE: settleUrl },
+      ...simulated,
+      bindings: { ...simulated.bindings, HARNESS_SETTLE: settleUrl, ...(process.env.HARNESS_PAGES ? { HARNESS_PAGES: process.env.HARNESS_PAGES } : {}) },
       compatibilityFlags: COMPATIBILITY_FLAGS,
       wrappedBindings: { AI: { scriptName: "harness-ai", bindings: { TOKEN: process.env.HARNESS_TOKEN || "" } } },
       outboundService: outbound,

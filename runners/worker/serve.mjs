@@ -2,7 +2,7 @@
 // warm-host.mjs), so workerd's start-up is paid once per server instead of once per snippet.
 // Jobs run one at a time, so that what workerd prints belongs to exactly one of them.
 // Protocol, one JSON object a line: out `{"ready": true}` once; in `{"job", "entry", "result",
-// "token", "proxy", "limit", "aiVersion", "requests"}`; out `{"job", "exit", "stdout", "stderr", "truncated"}` when it is
+// "token", "proxy", "limit", "aiVersion", "requests", "pages"}`; out `{"job", "exit", "stdout", "stderr", "truncated"}` when it is
 // done, having written `result` as run.mjs does. Instead of `entry` a job may carry the snippet's code,
 // `"source"` with `"loader"` ("ts" or "js") and `"name"` (its file name); without `result` the Worker's
 // answer comes in the job's answer, `"response": {status, headers, body_b64}` (as run.mjs's file).
@@ -29,6 +29,7 @@ const fixed = {
   "harness-entry.mjs": readFileSync(join(here, "warm-entry.mjs"), "utf8"),
   "ai-binding.mjs": readFileSync(join(here, "ai-binding.mjs"), "utf8"),
   "settle.mjs": readFileSync(join(here, "settle.mjs"), "utf8"),
+  "pages.mjs": readFileSync(join(here, "pages.mjs"), "utf8"),
 };
 const agents = new Map(); // job -> proxy agent, while the job runs
 
@@ -145,7 +146,7 @@ async function run(job) {
       method: "POST", headers: { "content-type": "application/json" },
       body: JSON.stringify({
         job: id, slot: slot++ % SLOTS, cf, token: job.token || "", secret: randomBytes(12).toString("hex"), mark: MARK,
-        runs: requests.length,
+        runs: requests.length, pages: job.pages || "",
         compatibilityDate: COMPATIBILITY_DATE, compatibilityFlags: COMPATIBILITY_FLAGS,
         modules: { ...fixed, "snippet.mjs": built.script },
       }),

@@ -1,16 +1,17 @@
 // The main module of each snippet's isolate in the warm server: hands the snippet's own default
-// export the request, with `env.AI` built from ai-binding.mjs as the cold runner's wrapped binding is.
+// export (or its Pages Function handlers: pages.mjs) the request, with `env.AI` built from ai-binding.mjs as the cold runner's wrapped binding is.
 // The binding's calls carry a secret header so the host tells them from the snippet's own fetch();
 // so does the signal that the snippet's waitUntil work is done (settle.mjs).
 import * as snippet from "./snippet.mjs";
 import makeBinding from "./ai-binding.mjs";
 import { handle } from "./settle.mjs";
+import { pagesWorker } from "./pages.mjs";
 
 export * from "./snippet.mjs";
 
 export default {
   fetch(request, env, ctx) {
-    const { HARNESS_TOKEN, HARNESS_SECRET, ...rest } = env;
+    const { HARNESS_TOKEN, HARNESS_SECRET, HARNESS_PAGES, ...rest } = env;
     const mock = {
       fetch(url, init = {}) {
         const headers = new Headers(init.headers);
@@ -20,6 +21,7 @@ export default {
     };
     const userEnv = { ...rest, AI: makeBinding({ MOCK: mock, TOKEN: HARNESS_TOKEN }) };
     const settled = () => mock.fetch("http://harness/settled", { method: "POST", headers: { "x-harness-settled": "1" } });
-    return handle(snippet.default, request, userEnv, ctx, settled);
+    const handler = HARNESS_PAGES ? pagesWorker(snippet, JSON.parse(HARNESS_PAGES)) : snippet.default;
+    return handle(handler, request, userEnv, ctx, settled);
   },
 };

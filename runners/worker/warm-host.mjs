@@ -38,7 +38,7 @@ function load(job, env) {
     code: {
       compatibilityDate: job.compatibilityDate, compatibilityFlags: job.compatibilityFlags,
       mainModule: "harness-entry.mjs", modules: job.modules,
-      env: { HARNESS_TOKEN: job.token, HARNESS_SECRET: job.secret },
+      env: { HARNESS_TOKEN: job.token, HARNESS_SECRET: job.secret, HARNESS_PAGES: job.pages || "" },
       globalOutbound: env[`SLOT${job.slot}`],
     },
   });

@@ -94,8 +94,9 @@ def test_worker_without_fetch_handler() -> None:
 
 
 def test_worker_needs_a_binding_the_harness_lacks() -> None:
-    code = WORKER.replace("env.AI.run", "env.DB.prepare")
-    assert of(code).reason == "not runnable: needs D1 database binding `DB` (not simulated yet)"
+    code = WORKER.replace("env.AI.run", "env.ANALYTICS.writeDataPoint")
+    assert of(code).reason == "not runnable: needs Analytics Engine dataset binding `ANALYTICS` (not simulated yet)"
+    assert of(WORKER.replace("env.AI.run", "env.DB.prepare")).reason is None  # Miniflare's D1 runs it
 
 
 @pytest.mark.parametrize(

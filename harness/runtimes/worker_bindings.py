@@ -1,0 +1,75 @@
+"""The Worker bindings a snippet gets from Miniflare's own simulators (KV, R2, D1, Durable Objects,
+Queue producers, the rate limiter) and as plain values (vars, secrets), as the Worker runner reads
+them: JSON in `HARNESS_BINDINGS`, one `{type, name, ...}` per binding (`runners/worker/bindings.mjs`
+turns them into Miniflare options). Each snippet runs on a fresh in-memory store.
+
+What the harness decides here: a Durable Object binding's class (the configuration's `class_name`,
+else the class the snippet exports), and plausible values for variables and secrets that the page
+does not give.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from harness.extract import bindings, provided
+from harness.extract.bindings import Binding
+from harness.model import Snippet
+
+BINDINGS_ENV = "HARNESS_BINDINGS"
+"""The variable the Worker runner reads the bindings from (absent: only `env.AI`)."""
+
+_EXPORTED_CLASS = re.compile(r"\bexport\s+(?:default\s+)?class\s+([A-Za-z_$][\w$]*)(\s+extends\s+DurableObject\b)?")
+
+
+def exported_classes(code: str) -> list[str]:
+    """The classes the code exports, Durable Objects (`extends DurableObject`) first."""
+    found = _EXPORTED_CLASS.findall(code)
+    return [name for name, durable in found if durable] + [name for name, durable in found if not durable]
+
+
+def plausible_value(binding: Binding) -> object:
+    """A variable's value from the configuration, else one that fits its name; a secret's, by name."""
+    if "value" in binding:
+        return binding["value"]
+    name = str(binding["name"])
+    upper = name.upper()
+    if binding["type"] == "secret":
+        return f"harness-secret-{name.lower().replace('_', '-')}"
+    if "URL" in upper or "ENDPOINT" in upper:
+        return "https://example.com/"
+    if "HOST" in upper or "DOMAIN" in upper:
+        return "example.com"
+    return f"example-{name.lower().replace('_', '-')}"
+
+
+def simulated(snippet: Snippet) -> list[Binding]:
+    """The snippet's bindings that the runner simulates, ready for the runner: the Durable Object
+    class and the values filled in. A Durable Object whose class the snippet does not export is left
+    out (the classifier says so before a run)."""
+    text = snippet.options.get(bindings.BINDINGS_OPTION)
+    if not text:
+        return []
+    classes = exported_classes(snippet.code)
+    found: list[Binding] = []
+    for binding in bindings.decode(text):
+        kind = binding.get("type")
+        if kind not in provided.WORKER_BINDING_TYPES or kind == "ai":
+            continue
+        if kind == "durable_object_namespace":
+            chosen = binding.get("class_name") if binding.get("class_name") in classes else None
+            chosen = chosen or (classes[0] if classes else None)
+            if chosen is None:
+                continue
+            binding = {**binding, "class_name": chosen}
+        if kind in ("var", "secret"):
+            binding = {**binding, "value": plausible_value(binding)}
+        found.append(binding)
+    return found
+
+
+def bindings_env(snippet: Snippet) -> dict[str, str]:
+    """`{HARNESS_BINDINGS: <JSON>}` for the Worker runner, or nothing when it needs none."""
+    found = simulated(snippet)
+    return {BINDINGS_ENV: json.dumps(found, default=str)} if found else {}

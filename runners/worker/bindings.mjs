@@ -1,0 +1,28 @@
+// The Worker bindings a snippet gets from Miniflare's own simulators, as Miniflare options: KV, R2,
+// D1, Durable Objects (the class the snippet exports), Queue producers, rate limiters, and vars and
+// secrets as plain values. `list` is HARNESS_BINDINGS (harness/runtimes/worker_bindings.py):
+// `[{type, name, ...the wrangler configuration's fields}]`. Storage is in memory, fresh per run.
+
+export function miniflareOptions(list) {
+  const options = {
+    kvNamespaces: {}, r2Buckets: {}, d1Databases: {}, durableObjects: {}, queueProducers: {}, ratelimits: {}, bindings: {},
+  };
+  for (const binding of list) {
+    const name = binding.name;
+    switch (binding.type) {
+      case "kv_namespace": options.kvNamespaces[name] = String(binding.id ?? name); break;
+      case "r2_bucket": options.r2Buckets[name] = String(binding.bucket_name ?? name); break;
+      case "d1_database": options.d1Databases[name] = String(binding.database_id ?? binding.database_name ?? name); break;
+      case "durable_object_namespace": options.durableObjects[name] = binding.class_name; break;
+      case "queue": options.queueProducers[name] = String(binding.queue ?? name); break;
+      case "ratelimit": {
+        const simple = binding.simple ?? {};
+        options.ratelimits[name] = { simple: { limit: Number(simple.limit ?? 100), period: Number(simple.period ?? 60) } };
+        break;
+      }
+      case "var": case "secret": options.bindings[name] = binding.value; break;
+      default: break; // not simulated: the classifier did not run a snippet that needs it
+    }
+  }
+  return options;
+}
