@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from harness.errors import HarnessError
 from harness.mock.server import MockConfig
 from harness.run.base import Executor
-from harness.run.local import LocalExecutor
+from harness.run.local.executor import LocalExecutor
 
 if TYPE_CHECKING:
     from harness.pipeline import RunOptions
@@ -19,7 +19,7 @@ EXECUTOR_CHOICES = ("local", "docker", "auto", "inprocess")
 def docker_ready() -> str | None:
     """None when a Docker engine answers and every runner image exists, else why not."""
     try:
-        from harness.run import images
+        from harness.run.docker import images
     except ImportError as error:
         return f"docker support is not available: {error}"
     try:
@@ -45,11 +45,11 @@ def make_executor(options: RunOptions, announce: Callable[[str], None] = lambda 
     if choice == "local":
         return LocalExecutor(options.runners_dir, config, warm_workers=options.warm_workers)
     if choice == "inprocess":
-        from harness.run.inprocess import InProcessExecutor
+        from harness.run.inprocess.executor import InProcessExecutor
 
         return InProcessExecutor(options.runners_dir, config, warm_workers=options.warm_workers)
     if choice == "docker":
-        from harness.run.docker_exec import DockerExecutor
+        from harness.run.docker.executor import DockerExecutor
 
         if options.build_images:
             return DockerExecutor(config, build=True, isolation=options.isolation)

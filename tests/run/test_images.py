@@ -13,9 +13,10 @@ import pytest
 from docker import DockerClient
 
 from harness.errors import HarnessError
-from harness.run import base_images, images
+from harness.run import base_images
 from harness.run.base_images import BASES
-from harness.run.docker_engine import RUNNER_LABEL, connect, engine_problem
+from harness.run.docker import images
+from harness.run.docker.engine import RUNNER_LABEL, connect, engine_problem
 
 from .docker_support import engine_client
 

@@ -33,13 +33,15 @@ from harness.mock.server import MockConfig, MockServerError
 from harness.model import RecordedRequest
 from harness.route import Route
 from harness.run.base import Launch, Outcome, Runner
-from harness.run.helper_process import HelperProcess
-from harness.run.local import OUTPUT_LIMIT, LocalExecutor, base_env
+from harness.run.common import OUTPUT_LIMIT
+from harness.run.local.executor import LocalExecutor
+from harness.run.local.helper_process import HelperProcess
+from harness.run.local.process import base_env
 
 START_TIMEOUT_S = 60.0
 FORK_TIMEOUT_S = 30.0
 _BOOT = ("import sys; config, jobs, extra = sys.argv[1], sys.argv[2], sys.argv[3:]; del sys.argv[1:]; "
-         "sys.path += extra; from harness.run.inprocess_child import main; main(config, jobs, extra)")
+         "sys.path += extra; from harness.run.inprocess.child import main; main(config, jobs, extra)")
 
 
 @dataclass
@@ -51,7 +53,7 @@ class _Job:
 
 
 class WarmInterpreter:
-    """The zygote (`harness.run.inprocess_child`) as a context manager: started, ready within a
+    """The zygote (`harness.run.inprocess.child`) as a context manager: started, ready within a
     timeout, and stopped with every child it forked. Its mock is built from `config`; its spares'
     named pipes are made in `jobs_dir`, and each job is written straight into one of them."""
 

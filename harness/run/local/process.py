@@ -1,4 +1,5 @@
-"""The local executor: each snippet is a process on this machine, the mock a thread of the harness."""
+"""A snippet as a process on this machine: laid out in a work dir, run in its own process group,
+killed with its children at the timeout, its output drained and capped."""
 
 from __future__ import annotations
 
@@ -6,24 +7,14 @@ import contextlib
 import os
 import signal
 import subprocess
-import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
-from harness.errors import HarnessError
-from harness.mock.server import MockConfig, MockServer
-from harness.model import HttpResponse, RecordedRequest
-from harness.route import Route
-from harness.run.base import Launch, Outcome, Runner
-from harness.run.common import parse_response
-
-if TYPE_CHECKING:
-    from harness.run.warm_worker import WarmWorkers
-
-OUTPUT_LIMIT = 1_000_000
-"""Bytes of stdout (and of stderr) kept per snippet; the rest is read and dropped."""
+from harness.model import HttpResponse
+from harness.run.base import Launch, Outcome
+from harness.run.common import OUTPUT_LIMIT, parse_response
 
 
 class _CappedReader(threading.Thread):
@@ -107,59 +98,3 @@ def run_process(launch: Launch, workdir: Path, timeout_s: float, output_limit: i
 def _kill_group(pid: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
-
-
-class LocalExecutor:
-    """Runs snippets as local processes against an in-process mock on 127.0.0.1."""
-
-    name = "local"
-
-    def __init__(self, runners_dir: Path, config: MockConfig | None = None,
-                 output_limit: int = OUTPUT_LIMIT, warm_workers: bool = False) -> None:
-        """`warm_workers`: Worker snippets run on warm servers (one workerd for many snippets, a fresh
-        isolate each; see `harness.run.warm_worker`) instead of one Miniflare process each."""
-        self.runners_dir = runners_dir
-        self._config = config or MockConfig()
-        self._output_limit = output_limit
-        self._mock: MockServer | None = None
-        self._warm: WarmWorkers | None = None
-        if warm_workers:
-            from harness.run.warm_worker import WarmWorkers  # it builds on this module
-
-            self._warm = WarmWorkers(runners_dir)
-
-    def __enter__(self) -> LocalExecutor:
-        try:
-            self._mock = MockServer(self._config).__enter__()
-        except Exception as error:  # any start-up failure is the harness's, not a snippet's
-            raise HarnessError(f"the Workers AI mock did not start: {error}") from error
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._warm is not None:
-            self._warm.close()
-        if self._mock is not None:
-            self._mock.__exit__(None, None, None)
-            self._mock = None
-
-    @property
-    def mock(self) -> MockServer:
-        if self._mock is None:
-            raise HarnessError("the local executor is not started (use it as a context manager)")
-        return self._mock
-
-    def route(self, snippet_id: str) -> Route:
-        return self.mock.route(snippet_id)
-
-    def execute(self, runner: Runner, launch: Launch, timeout_s: float) -> Outcome:
-        with tempfile.TemporaryDirectory(prefix=f"harness-{runner.name}-") as tmp:
-            if self._warm is not None and runner.name == "worker" and self._warm.serves(launch):
-                return self._warm.execute(launch, Path(tmp), timeout_s, self._output_limit)
-            return run_process(launch, Path(tmp), timeout_s, self._output_limit)
-
-    def requests_of(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
-        return self.mock.journal.for_snippet(snippet_id)
-
-    def take_requests(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
-        """`requests_of`, and the mock forgets them (see `Executor.take_requests`)."""
-        return self.mock.journal.take(snippet_id)

@@ -39,17 +39,17 @@ from harness.mock.journal import entry_from_dict
 from harness.mock.server import MockConfig
 from harness.model import RecordedRequest
 from harness.route import Route
-from harness.run import images
 from harness.run.base import Launch, Outcome, Runner
-from harness.run.docker_engine import RunLabels, connect, reap, reap_orphans, remove_ids
-from harness.run.docker_warm_worker import DockerWarmWorkers
-from harness.run.fresh_container import FreshContainer
-from harness.run.fresh_pool import FreshPool
-from harness.run.mock_sidecar import ADMIN, APP_PORT, PROXY_PORT, MockSidecar
-from harness.run.sandbox import CA_DIR, Limits
-from harness.run.sidecar_channel import ChannelBroken, SidecarChannel
-from harness.run.warm_container import WarmContainer
-from harness.run.warm_pool import WarmPool
+from harness.run.docker import images
+from harness.run.docker.engine import RunLabels, connect, reap, reap_orphans, remove_ids
+from harness.run.docker.fresh_container import FreshContainer
+from harness.run.docker.fresh_pool import FreshPool
+from harness.run.docker.sandbox import CA_DIR, Limits
+from harness.run.docker.sidecar import ADMIN, APP_PORT, PROXY_PORT, MockSidecar
+from harness.run.docker.sidecar_channel import ChannelBroken, SidecarChannel
+from harness.run.docker.warm_container import WarmContainer
+from harness.run.docker.warm_pool import WarmPool
+from harness.run.docker.warm_worker import DockerWarmWorkers
 
 ISOLATIONS = ("snippet", "group", "run")
 """What a container is fresh for: each snippet, each (runtime, tab group of a page), the whole run."""

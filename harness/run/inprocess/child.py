@@ -38,7 +38,7 @@ from typing import Any
 
 from harness.mock.inprocess import InProcessMock, config_from_json
 from harness.mock.journal import entry_to_dict
-from harness.run.inprocess_clients import routed_to
+from harness.run.inprocess.clients import routed_to
 
 WARM_MODEL = "@cf/meta/llama-3-8b-instruct"
 
