@@ -36,6 +36,7 @@ class FakeRunner:
     """A runner whose launches the test writes itself; `name` picks the image."""
 
     name: str = "python"
+    warm_server: bool = False
 
     def available(self) -> str | None:
         return None

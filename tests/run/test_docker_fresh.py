@@ -120,6 +120,7 @@ from harness.run.base import Launch
 from harness.run.docker.executor import DockerExecutor
 class Shell:
     name = "shell"
+    warm_server = False
 with DockerExecutor(build=True) as ex:
     assert ex.execute(Shell(), Launch(argv=("true",)), 30).exit_code == 0
     print(ex.labels.run_id, flush=True)

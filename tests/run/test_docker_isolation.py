@@ -270,6 +270,7 @@ from harness.run.docker.executor import DockerExecutor
 
 class Shell:
     name = "shell"
+    warm_server = False
 
 found = {}
 for isolation in ("snippet", "group", "run"):

@@ -57,7 +57,7 @@ class LocalExecutor:
 
     def execute(self, runner: Runner, launch: Launch, timeout_s: float) -> Outcome:
         with tempfile.TemporaryDirectory(prefix=f"harness-{runner.name}-") as tmp:
-            if self._warm is not None and runner.name == "worker" and self._warm.serves(launch):
+            if self._warm is not None and runner.warm_server and self._warm.serves(launch):
                 return self._warm.execute(launch, Path(tmp), timeout_s, self._output_limit)
             return run_process(launch, Path(tmp), timeout_s, self._output_limit)
 
