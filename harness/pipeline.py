@@ -45,7 +45,7 @@ def kept_for_reports(evidence: Evidence) -> Evidence:
 class RunOptions:
     """How to run: which executor, how many at once, how long each may take."""
 
-    executor: str = "local"
+    executor: str = "auto"
     jobs: int = 1
     timeout_s: float = 30.0
     build_images: bool = False

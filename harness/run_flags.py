@@ -31,8 +31,8 @@ class Flag:
 
 
 FLAGS = (
-    Flag("executor", {"choices": EXECUTOR_CHOICES, "default": "local",
-                      "help": "local processes, docker containers, or auto (docker when its images are built)"}),
+    Flag("executor", {"choices": EXECUTOR_CHOICES, "default": "auto",
+                      "help": "auto (default): docker when an engine answers and its images are current, else local"}),
     Flag("build", {"action": "store_true", "help": "with --executor docker: build missing images first"}),
     Flag("warm-workers", {"action": argparse.BooleanOptionalAction, "default": True,
                           "help": "local Worker snippets on one warm workerd, a fresh isolate each (default: on); "

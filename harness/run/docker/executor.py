@@ -39,9 +39,11 @@ from harness.run.base import Launch, Outcome, Runner
 from harness.run.docker import images
 from harness.run.docker.engine import RunLabels, connect, reap, reap_orphans
 from harness.run.docker.isolation import ISOLATIONS, Containers, Isolation
+from harness.run.docker.ready import docker_ready
 from harness.run.docker.sandbox import CA_DIR, Limits
 from harness.run.docker.sidecar import ADMIN, APP_PORT, PROXY_PORT, MockSidecar
 from harness.run.docker.sidecar_channel import ChannelBroken, SidecarChannel
+from harness.run.executor_kind import ExecutorKind, ExecutorSettings
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
@@ -222,3 +224,14 @@ class DockerExecutor:
         if answer is None:
             return self.sidecar.journal(snippet_id, take)
         return tuple(entry_from_dict(entry) for entry in answer)
+
+
+def make_docker(settings: ExecutorSettings) -> DockerExecutor:
+    """The docker executor of a run; fails at once when it cannot run (see `docker_ready`)."""
+    problem = docker_ready(settings)
+    if problem:
+        raise HarnessError(problem)
+    return DockerExecutor(settings.mock, build=settings.build_images, isolation=settings.isolation)
+
+
+DOCKER = ExecutorKind("docker", make_docker, sandboxed=True, ready=docker_ready)

@@ -11,6 +11,7 @@ from harness.model import RecordedRequest
 from harness.route import Route
 from harness.run.base import Launch, Outcome, Runner
 from harness.run.common import OUTPUT_LIMIT
+from harness.run.executor_kind import ExecutorKind, ExecutorSettings
 from harness.run.local.process import run_process
 from harness.run.local.warm_worker import WarmWorkers
 
@@ -67,3 +68,10 @@ class LocalExecutor:
     def take_requests(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
         """`requests_of`, and the mock forgets them (see `Executor.take_requests`)."""
         return self.mock.journal.take(snippet_id)
+
+
+def make_local(settings: ExecutorSettings) -> LocalExecutor:
+    return LocalExecutor(settings.runners_dir, settings.mock, warm_workers=settings.warm_workers)
+
+
+LOCAL = ExecutorKind("local", make_local)

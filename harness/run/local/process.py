@@ -78,7 +78,7 @@ def run_process(launch: Launch, workdir: Path, timeout_s: float, output_limit: i
     except subprocess.TimeoutExpired:
         timed_out = True
     finally:
-        _kill_group(proc.pid)
+        kill_group(proc.pid)
         proc.wait()
     for reader in readers:
         reader.join(timeout=5)
@@ -95,6 +95,8 @@ def run_process(launch: Launch, workdir: Path, timeout_s: float, output_limit: i
     )
 
 
-def _kill_group(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
+def kill_group(pid: int) -> None:
+    """Kills process group `pid` (a process started with `start_new_session`), if it is still there."""
+    if pid > 0:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
