@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
 from harness.errors import HarnessError
 from harness.mock.server import MockConfig
+from harness.plugins import PluginError, load_plugins
 from harness.run.base import Executor
 from harness.run.docker.executor import DOCKER
 from harness.run.docker.ready import docker_ready as docker_ready
@@ -35,7 +35,7 @@ EXECUTOR_CHOICES = (*(kind.name for kind in BUILT_IN), AUTO)
 """`--executor` values of the built-in executors; `executor_choices()` adds the plugins'."""
 
 
-class ExecutorPluginError(HarnessError):
+class ExecutorPluginError(PluginError):
     """A `harness.executors` entry point that does not load, is no `ExecutorKind`, or reuses a name."""
 
 
@@ -43,17 +43,10 @@ class ExecutorPluginError(HarnessError):
 def executor_kinds() -> dict[str, ExecutorKind]:
     """Every executor by name: the built-in ones, then those registered by installed packages."""
     found = {kind.name: kind for kind in BUILT_IN}
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        where = f"executor plugin {entry.name!r} ({entry.value})"
-        try:
-            loaded = entry.load()
-        except Exception as error:
-            raise ExecutorPluginError(f"{where} fails to load: {error}") from error
-        if not isinstance(loaded, ExecutorKind):
-            raise ExecutorPluginError(f"{where} is not an ExecutorKind but {type(loaded).__name__}")
-        if loaded.name in found or loaded.name == AUTO:
-            raise ExecutorPluginError(f"{where} takes the name {loaded.name!r}, which is already taken")
-        found[loaded.name] = loaded
+    for where, kind in load_plugins(ENTRY_POINT_GROUP, ExecutorKind, "executor plugin", ExecutorPluginError):
+        if kind.name in found or kind.name == AUTO:
+            raise ExecutorPluginError(f"{where} takes the name {kind.name!r}, which is already taken")
+        found[kind.name] = kind
     return found
 
 

@@ -99,7 +99,7 @@ def test_a_plugin_executor_is_registered_and_made(plugins: Plugins, tmp_path: Pa
 
 @pytest.mark.parametrize(("target", "problem"), [
     ("plugin_missing:KIND", r"executor plugin 'bad' \(plugin_missing:KIND\) fails to load: No module named"),
-    ("plugin_named:NOT_A_KIND", r"executor plugin 'bad' \(plugin_named:NOT_A_KIND\) is not an ExecutorKind"),
+    ("plugin_named:NOT_A_KIND", r"executor plugin 'bad' \(plugin_named:NOT_A_KIND\) is not a ExecutorKind but object"),
     ("plugin_local:KIND", r"executor plugin 'bad' \(plugin_local:KIND\) takes the name 'local', which is already"),
 ])
 def test_a_bad_plugin_fails_when_the_registry_is_read_naming_itself(
