@@ -22,7 +22,7 @@ from testcontainers.core.wait_strategies import (
 
 from harness.mock.server import MockConfig
 from harness.run.docker.images import build_images, image_for
-from harness.run.docker.sidecar import ADMIN, APP_PORT, PROXY_PORT, TLS_PORT
+from harness.run.docker.sidecar import ADMIN, APP_PORT, PROXY_PORT, TLS_PORT, config_env
 
 os.environ.setdefault("TESTCONTAINERS_RYUK_DISABLED", "true")  # read when the first container starts
 
@@ -41,12 +41,13 @@ def image_under_test(client: DockerClient, runner: str) -> str:
     return image
 
 
-def mock_container(image: str, **env: str) -> DockerContainer:
-    """The mock sidecar image as the docker executor runs it (no network, the API hosts on its
-    loopback), ready when it has said so and its admin `ready` succeeds."""
-    hosts = MockConfig().hosts
+def mock_container(image: str, config: MockConfig | None = None, **env: str) -> DockerContainer:
+    """The mock sidecar image as the docker executor runs it with `config` (no network, the API hosts
+    on its loopback), ready when it has said so and its admin `ready` succeeds; `env` on top."""
+    config = config or MockConfig()
+    hosts = config.hosts
     environment = {"HARNESS_PROXY_PORT": str(PROXY_PORT), "HARNESS_APP_PORT": str(APP_PORT),
-                   "HARNESS_TLS_PORT": str(TLS_PORT), "HARNESS_MOCK_HOSTS": ",".join(hosts), **env}
+                   "HARNESS_TLS_PORT": str(TLS_PORT), **config_env(config), **env}
     ready = CompositeWaitStrategy(LogMessageWaitStrategy("mock sidecar: proxy"),
                                   ExecWaitStrategy([*ADMIN, "ready"])).with_startup_timeout(START_TIMEOUT_S)
     return DockerContainer(image, env=environment, network_mode="none", labels={TEST_LABEL: "mock"},

@@ -12,7 +12,7 @@ import pytest
 from docker import DockerClient
 from testcontainers.core.container import DockerContainer
 
-from harness.mock.scenarios import parse_scenario, scenario_table
+from harness.mock.scenarios import parse_scenario
 from harness.mock.server import MockConfig
 from harness.run.docker.sidecar import ADMIN, PROXY_PORT
 
@@ -79,14 +79,14 @@ def test_the_mock_image_answers_a_model_call_and_journals_it_for_its_snippet(
 
 def test_a_scenario_passed_in_the_environment_answers_for_the_model(mock_image: str) -> None:
     scenario = parse_scenario({"models": ["@cf/*"], "error": "rate-limit"}, "test")
-    with mock_container(mock_image, HARNESS_MOCK_SCENARIOS=json.dumps([scenario_table(scenario)])) as mock:
+    with mock_container(mock_image, MockConfig(scenarios=(scenario,))) as mock:
         answer = call_model(mock, "page.md::g1::python")
     assert answer["status"] == 429 and answer["body"]["success"] is False, answer
 
 
 def test_a_mock_that_cannot_start_fails_its_wait_with_its_logs_and_is_removed(
         docker_client: DockerClient, mock_image: str) -> None:
-    broken = mock_container(mock_image, HARNESS_MOCK_SCENARIOS='[{"error": "no-such-error"}]')
+    broken = mock_container(mock_image, HARNESS_MOCK_CONFIG="not json")
     with pytest.raises(RuntimeError, match=r"Container exited .* before emitting logs containing 'mock sidecar"):
         broken.__enter__()
     assert leftovers(docker_client) == [], "a container whose start failed is removed"
