@@ -45,7 +45,7 @@ def kept_for_reports(evidence: Evidence) -> Evidence:
 class RunOptions:
     """How to run: which executor, how many at once, how long each may take."""
 
-    executor: str = "local"
+    executor: str = "auto"
     jobs: int = 1
     timeout_s: float = 30.0
     build_images: bool = False
@@ -58,10 +58,10 @@ class RunOptions:
     """Runs again a snippet that failed, up to this many times; one that then passes is flaky."""
     warm_workers: bool = True
     """Local Worker snippets on warm servers (one workerd, a fresh isolate per snippet; False: one
-    Miniflare process each); see `harness.run.warm_worker`."""
+    Miniflare process each); see `harness.run.local.warm_worker`."""
     isolation: str = "snippet"
     """With the docker executor: a fresh container per `snippet`, or warm ones per runtime and tab `group`
-    of a page, or per runtime for the whole `run` (see `harness.run.docker_exec`); ignored elsewhere."""
+    of a page, or per runtime for the whole `run` (see `harness.run.docker.executor`); ignored elsewhere."""
     config: Config = field(default_factory=Config)
     runners_dir: Path = field(default_factory=default_runners_dir)
 

@@ -31,12 +31,12 @@ class Flag:
 
 
 FLAGS = (
-    Flag("executor", {"choices": EXECUTOR_CHOICES, "default": "local",
-                      "help": "local processes, docker containers, or auto (docker when its images are built)"}),
+    Flag("executor", {"choices": EXECUTOR_CHOICES, "default": "auto",
+                      "help": "auto (default): docker when an engine answers and its images are current, else local"}),
     Flag("build", {"action": "store_true", "help": "with --executor docker: build missing images first"}),
     Flag("warm-workers", {"action": argparse.BooleanOptionalAction, "default": True,
                           "help": "local Worker snippets on one warm workerd, a fresh isolate each (default: on); "
-                          "off starts Miniflare per snippet instead (slower; see harness.run.warm_worker)"}),
+                          "off starts Miniflare per snippet instead (slower; see harness.run.local.warm_worker)"}),
     Flag("isolation", {"choices": ("snippet", "group", "run"), "default": "snippet",
                        "help": "with --executor docker: a fresh container per snippet (default), or a warm one "
                        "per runtime and tab group, or per runtime for the whole run, each snippet in a fresh work "

@@ -11,7 +11,7 @@ from harness.config import Config
 from harness.pipeline import RunOptions, execute, placeholders_for, plan
 from harness.report import browser, html
 from harness.report.mask import Masker
-from harness.run.local import LocalExecutor
+from harness.run.local.executor import LocalExecutor
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,7 @@ from harness.mock.journal import Journal
 from harness.model import RecordedRequest
 from harness.pipeline import RunOptions, execute, plan
 from harness.report import json_report
-from harness.run.local import LocalExecutor
+from harness.run.local.executor import LocalExecutor
 
 URL = "https://api.cloudflare.com/client/v4/accounts/{ACCOUNT_ID}/ai/run/@cf/meta/llama-3-8b-instruct"
 OPTIONS = RunOptions(jobs=2, typecheck=False, retries=1)

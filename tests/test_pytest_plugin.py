@@ -58,14 +58,14 @@ def docs(pytester: pytest.Pytester) -> Path:
 
 
 def test_one_item_per_snippet_with_readable_ids(pytester: pytest.Pytester, docs: Path) -> None:
-    result = pytester.runpytest("--harness", "docs", "--collect-only", "-q")
+    result = pytester.runpytest("--harness-executor", "local", "--harness", "docs", "--collect-only", "-q")
     ids = [line for line in result.outlines if "::" in line]
     assert "docs/good.md::g1::python" in ids and "docs/good.md::g2::1" in ids
     assert "docs/seed.md::g1::streaming" in ids and len(ids) == 8
 
 
 def test_failures_show_findings_with_page_lines(pytester: pytest.Pytester, docs: Path) -> None:
-    result = pytester.runpytest("--harness", "docs", "-p", "no:cacheprovider")
+    result = pytester.runpytest("--harness-executor", "local", "--harness", "docs", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, failed=5, skipped=1)
     result.stdout.fnmatch_lines([
         "*error REQ003 docs/seed.md:161 [[]curl] calls model @cf/meta/llama-2-7b-chat-int8, but the page "
@@ -74,11 +74,11 @@ def test_failures_show_findings_with_page_lines(pytester: pytest.Pytester, docs:
 
 
 def test_markers_and_keywords_select_snippets(pytester: pytest.Pytester, docs: Path) -> None:
-    by_marker = pytester.runpytest("--harness", "docs", "-m", "py")
+    by_marker = pytester.runpytest("--harness-executor", "local", "--harness", "docs", "-m", "py")
     by_marker.assert_outcomes(passed=1, failed=1)
-    by_keyword = pytester.runpytest("--harness", "docs", "-k", "good and curl")
+    by_keyword = pytester.runpytest("--harness-executor", "local", "--harness", "docs", "-k", "good and curl")
     by_keyword.assert_outcomes(passed=1)
-    by_runner = pytester.runpytest("--harness", "docs", "-m", "runner_worker")
+    by_runner = pytester.runpytest("--harness-executor", "local", "--harness", "docs", "-m", "runner_worker")
     by_runner.assert_outcomes(failed=2)
 
 
@@ -88,13 +88,13 @@ def test_without_the_option_the_plugin_collects_nothing(pytester: pytest.Pyteste
 
 
 def test_works_under_xdist(pytester: pytest.Pytester, docs: Path) -> None:
-    result = pytester.runpytest("--harness", "docs", "-n", "2", "-p", "no:cacheprovider")
+    result = pytester.runpytest("--harness-executor", "local", "--harness", "docs", "-n", "2", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, failed=5, skipped=1)
 
 
 def test_an_unreadable_page_is_a_failing_item(pytester: pytest.Pytester, docs: Path) -> None:
     (docs / "broken.md").write_text("# Broken\n\n```py\nprint('never closed')\n")
-    result = pytester.runpytest("--harness", "docs/broken.md", "-p", "no:cacheprovider")
+    result = pytester.runpytest("--harness-executor", "local", "--harness", "docs/broken.md", "-p", "no:cacheprovider")
     result.assert_outcomes(failed=1, skipped=1)
     result.stdout.fnmatch_lines(["*docs/broken.md:3: unclosed code fence opened at line 3*"])
 
@@ -136,7 +136,8 @@ def test_a_group_finding_fails_the_last_item_of_its_group(pytester: pytest.Pytes
     """The odd tab out ran before its group was complete: its PAR001 fails the group's last item."""
     (pytester.path / "odd.md").write_text(ODD_TAB_FIRST)
     (pytester.path / "harness.toml").write_text('[rules]\nPAR001 = "error"\n')
-    result = pytester.runpytest("--harness", "odd.md", "--harness-no-cache", "-p", "no:cacheprovider")
+    result = pytester.runpytest("--harness-executor", "local",
+                                "--harness", "odd.md", "--harness-no-cache", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["*odd.md::g1::curl*", "its tab group and page:",
                                  "*error PAR001 odd.md:* [[]python] differs from the other tabs*"])
@@ -144,11 +145,13 @@ def test_a_group_finding_fails_the_last_item_of_its_group(pytester: pytest.Pytes
 
 def test_under_xdist_the_workers_parts_make_one_report(pytester: pytest.Pytester, docs: Path) -> None:
     out = pytester.path / "report.json"
-    result = pytester.runpytest("--harness", "docs", "-n", "2", "--harness-json", str(out),
+    result = pytester.runpytest("--harness-executor", "local",
+                                "--harness", "docs", "-n", "2", "--harness-json", str(out),
                                 "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, failed=5, skipped=1)
     report = json.loads(out.read_text())
     assert sorted(s["id"] for s in report["snippets"]) == sorted(
-        line for line in pytester.runpytest("--harness", "docs", "--collect-only", "-q").outlines if "::" in line)
+        line for line in pytester.runpytest("--harness-executor", "local",
+                                            "--harness", "docs", "--collect-only", "-q").outlines if "::" in line)
     assert [(f["rule"], f["page"]) for f in report["page_findings"]] == [("PAGE001", "docs/seed.md")]  # judged once
     assert report["summary"]["failed"] == 5 and report["summary"]["passed"] == 2

@@ -24,7 +24,7 @@ from harness.model import (
     SnippetResult,
     Status,
 )
-from harness.run.mock_sidecar import config_env
+from harness.run.docker.sidecar import config_env
 from harness.serialize import dump, load
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -25,7 +25,7 @@ from pathlib import Path
 from harness.mock.server import MockServer
 from harness.pipeline import Job
 from harness.run.base import Launch
-from harness.run.local import base_env
+from harness.run.local.process import base_env
 from harness.run.registry import runners
 
 TIMEOUT_S = 60.0

@@ -23,7 +23,7 @@ VERSION = "0.9.2"
 VENV = Path(tempfile.gettempdir()) / "harness-bench-pmd"
 CONFTEST = '''"""Routes requests and httpx to the harness's in-process mock for the whole session."""
 from harness.mock.inprocess import InProcessMock
-from harness.run.inprocess_clients import routed_to
+from harness.run.inprocess.clients import routed_to
 
 _ROUTE = routed_to(InProcessMock())
 _ROUTE.__enter__()

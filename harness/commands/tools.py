@@ -58,7 +58,7 @@ def cmd_mock(args: argparse.Namespace) -> int:
 
 
 def cmd_images(args: argparse.Namespace) -> int:
-    from harness.run import images
+    from harness.run.docker import images
 
     if args.action == "build":
         offline = {"offline": True, "online": False, "auto": None}[args.base]

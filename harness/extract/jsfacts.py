@@ -219,3 +219,9 @@ def _annotated_parameter(tokens: TokenList, open_index: int) -> str | None:
 
 def _blank_strings(code: str, tokens: list[Token]) -> str:
     return mask(code, [(token.start, token.end) for token in tokens if token.kind in ("string", "regex")])
+
+
+@lru_cache(maxsize=1024)
+def facts_of(code: str, typescript: bool) -> JsFacts:
+    """The facts of `code`, read once for the classifier and the page's later passes (bindings)."""
+    return js_facts(code, typescript=typescript)

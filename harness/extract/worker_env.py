@@ -15,9 +15,9 @@ from dataclasses import replace
 
 from harness.extract import bindings, wrangler_config
 from harness.extract.bindings import Binding
+from harness.extract.jsfacts import facts_of
 from harness.extract.regions import Problem
 from harness.model import Severity, Snippet
-from harness.runtimes.javascript import facts_of
 
 _WORKER_LANGUAGES = frozenset({"js", "ts"})
 _BINDING_REASON = "not runnable: needs "

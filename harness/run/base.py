@@ -51,6 +51,10 @@ class Runner(Protocol):
 
     name: str
     """`python`, `node`, `shell`, `worker`: also the folder under `runners/` and the image name."""
+    warm_server: bool
+    """Its launches may run on a warm server that loads each snippet fresh (the Worker runner's
+    `serve.mjs`, one workerd for many snippets) when the executor keeps warm servers, instead of one
+    process per snippet."""
 
     def available(self) -> str | None:
         """None when this runner can run here (locally), else the reason it cannot."""

@@ -10,6 +10,9 @@ from pathlib import Path
 from harness.model import HttpResponse, Snippet
 from harness.route import Route
 
+OUTPUT_LIMIT = 1_000_000
+"""Bytes of stdout (and of stderr) kept per snippet by every executor; the rest is read and dropped."""
+
 ENV_OPTION = "env."
 """Snippet options `env.NAME=value` (set at extraction for `$NAME`, `process.env.NAME`,
 `os.environ["NAME"]` the code reads): exported to the snippet's process by every runner."""

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 
 from harness.extract import bindings, provided
 from harness.extract.bindings import TYPE_NAMES
-from harness.extract.jsfacts import JsFacts, js_facts
+from harness.extract.jsfacts import facts_of
 from harness.extract.jsglobals import BROWSER_ONLY, RUNTIME_GLOBALS
 from harness.extract.jsnames import KEYWORDS
 from harness.extract.jsscan import string_spans
@@ -52,12 +51,6 @@ def classify_js(code: str, placeholders: Mapping[str, str]) -> Classification:
 def classify_ts(code: str, placeholders: Mapping[str, str]) -> Classification:
     """A `ts` fence's code."""
     return _classify(code, "ts", placeholders)
-
-
-@lru_cache(maxsize=1024)
-def facts_of(code: str, typescript: bool) -> JsFacts:
-    """The facts of `code`, read once for the classifier and the page's later passes (bindings)."""
-    return js_facts(code, typescript=typescript)
 
 
 def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Classification:

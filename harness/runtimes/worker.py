@@ -26,7 +26,7 @@ class WorkerRunner:
     context: `harness.runtimes.pages_function`): `env.AI` is bound to the mock, other bindings come from
     Miniflare's simulators (`harness.runtimes.worker_bindings`), the harness sends the request(s) that
     fit the handler and records the answer in `response.json`. Served warm: executors may hand its
-    launches to one long-lived workerd instead (`harness.run.warm_worker`), bar those with bindings."""
+    launches to one long-lived workerd instead (`harness.run.local.warm_worker`), bar those with bindings."""
 
     name = "worker"
     warm_server = True

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from harness.model import RecordedRequest, Snippet
-from harness.run.local import LocalExecutor
+from harness.run.local.executor import LocalExecutor
 from harness.run.registry import default_runners_dir, runners
 
 LLAMA = "@cf/meta/llama-3.1-8b-instruct"

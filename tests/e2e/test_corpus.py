@@ -115,7 +115,8 @@ def test_named_snippets_say_why(corpus: Path, listed: dict[str, Any]) -> None:
 @pytest.mark.node
 def test_run_gives_every_snippet_a_status_and_a_reason(corpus: Path, listed: dict[str, Any],
                                                        tmp_path: Path) -> None:
-    done = harness(tmp_path, "run", str(corpus), "-j", "2", "-q", "--no-cache", "--json", "run.json")
+    done = harness(tmp_path, "run", "--executor", "local", str(corpus), "-j", "2", "-q", "--no-cache",
+                   "--json", "run.json")
     assert done.returncode in (0, 1), done.stdout[-3000:] + done.stderr[-3000:]
     report = json.loads((tmp_path / "run.json").read_text())
     snippets = report["snippets"]

@@ -24,7 +24,8 @@ if not os.path.exists("{marker}"):
 
 def run(tmp_path: Path, *args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
     out = tmp_path / "r.json"
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "run", "page.md", "-q", "--json", str(out), *args],
+    done = subprocess.run([sys.executable, "-m", "harness.cli", "run", "page.md", "--executor", "local", "-q",
+                           "--json", str(out), *args],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     return done.returncode, json.loads(out.read_text())
 

@@ -22,7 +22,7 @@ def harness(*args: str) -> subprocess.CompletedProcess[str]:
 
 def run_json(tmp_path: Path, *args: str) -> tuple[int, dict[str, Any], str]:
     out = tmp_path / "report.json"
-    done = harness("run", SEED, "--no-cache", "--json", str(out), *args)
+    done = harness("run", SEED, "--executor", "local", "--no-cache", "--json", str(out), *args)
     return done.returncode, json.loads(out.read_text()), done.stdout + done.stderr
 
 

@@ -12,8 +12,8 @@ import pytest
 from harness.mock.scenarios import parse_scenario
 from harness.mock.server import MockConfig
 from harness.run.base import Launch
-from harness.run.docker_engine import engine_problem
-from harness.run.docker_exec import DockerExecutor
+from harness.run.docker.engine import engine_problem
+from harness.run.docker.executor import DockerExecutor
 
 from .helpers import CONFIG, LLAMA
 

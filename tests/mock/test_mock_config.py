@@ -15,8 +15,8 @@ from harness.errors import HarnessError
 from harness.mock.errors import ServiceError
 from harness.mock.scenarios import Scenario, parse_scenario, scenario_table
 from harness.pipeline import RunOptions
+from harness.run.docker.sidecar import OPENAPI_ENV_LIMIT, openapi_env
 from harness.run.executors import mock_config
-from harness.run.mock_sidecar import OPENAPI_ENV_LIMIT, openapi_env
 
 TOML = """
 [tool.harness]

@@ -8,7 +8,7 @@ import pytest
 
 from harness.model import RunResult
 from harness.pipeline import RunOptions, execute, plan
-from harness.run.local import LocalExecutor
+from harness.run.local.executor import LocalExecutor
 
 ROOT = Path(__file__).resolve().parents[2]
 

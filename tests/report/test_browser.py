@@ -17,7 +17,7 @@ from harness.model import RunResult, Status
 from harness.pipeline import RunOptions, execute, placeholders_for, plan
 from harness.report import browser, html, triage
 from harness.report.mask import Masker
-from harness.run.local import LocalExecutor
+from harness.run.local.executor import LocalExecutor
 
 from .synthetic import synthetic_run
 

@@ -52,11 +52,11 @@ def test_two_runs_classified(tmp_path: Path) -> None:
     docs.mkdir()
     (docs / "a.md").write_text(page('{"prompt": "hi"}', curl_model="llama-2-7b-chat-int8"))
     (docs / "gone.md").write_text("```py\nprint('bye')\n```\n")
-    assert harness("run", "docs", "--json", "old.json", "-q", cwd=tmp_path).returncode == 1
+    assert harness("run", "docs", "--executor", "local", "--json", "old.json", "-q", cwd=tmp_path).returncode == 1
     (docs / "gone.md").unlink()
     new_fence = "\n```py\nprint('new')\n```\n"
     (docs / "a.md").write_text(page('{"prompt": "hi", "max_tokens": 9}', extra=new_fence))
-    harness("run", "docs", "--json", "new.json", "-q", cwd=tmp_path)
+    harness("run", "docs", "--executor", "local", "--json", "new.json", "-q", cwd=tmp_path)
 
     changes = {c.snippet_id: c for c in diff.diff(diff.load(tmp_path / "old.json"), diff.load(tmp_path / "new.json"))}
     assert changes["docs/a.md::g1::curl"].kind == "fixed"
@@ -73,9 +73,10 @@ def test_a_new_failure_is_a_regression_with_exit_1(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "a.md").write_text(page('{"prompt": "hi"}'))
-    assert harness("run", "docs", "--json", "old.json", "-q", cwd=tmp_path).returncode == 0
+    assert harness("run", "docs", "--executor", "local", "--json", "old.json", "-q", cwd=tmp_path).returncode == 0
     (docs / "a.md").write_text(page('{"nonsense": 1}'))
-    done = harness("run", "docs", "--baseline", "old.json", "--json", "new.json", "-q", cwd=tmp_path)
+    done = harness("run", "docs", "--executor", "local", "--baseline", "old.json", "--json", "new.json", "-q",
+                   cwd=tmp_path)
     assert done.returncode == 1
     assert "new failure (1):" in done.stdout and "docs/a.md::g1::python  passed -> failed" in done.stdout
     new = json.loads((tmp_path / "new.json").read_text())

@@ -9,7 +9,7 @@ from contextlib import closing
 import pytest
 from docker import DockerClient
 
-from harness.run.docker_engine import connect, engine_problem
+from harness.run.docker.engine import connect, engine_problem
 
 
 def engine_client() -> Iterator[DockerClient]:

@@ -16,7 +16,7 @@ from harness.extract.placeholders import DEFAULT_PLACEHOLDERS
 from harness.model import Snippet
 from harness.route import Route
 from harness.run.base import Launch
-from harness.run.warm_worker import ServerPool
+from harness.run.local.warm_worker import ServerPool
 from harness.runtimes.worker import WorkerRunner
 from harness.runtimes.worker_bindings import BINDINGS_ENV, plausible_value, simulated
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from docker import DockerClient
 
-from harness.run.docker_engine import PID_LABEL, RUN_LABEL, RunLabels, reap, reap_orphans
+from harness.run.docker.engine import PID_LABEL, RUN_LABEL, RunLabels, reap, reap_orphans
 
 from .docker_support import engine_client
 

@@ -19,9 +19,9 @@ from harness.errors import HarnessError
 from harness.model import Snippet
 from harness.route import Route
 from harness.run.base import Launch
-from harness.run.docker_engine import RUN_LABEL
-from harness.run.docker_exec import DockerExecutor
-from harness.run.sandbox import Limits
+from harness.run.docker.engine import RUN_LABEL
+from harness.run.docker.executor import DockerExecutor
+from harness.run.docker.sandbox import Limits
 
 from .docker_support import engine_client
 
@@ -36,6 +36,7 @@ class FakeRunner:
     """A runner whose launches the test writes itself; `name` picks the image."""
 
     name: str = "python"
+    warm_server: bool = False
 
     def available(self) -> str | None:
         return None
@@ -197,7 +198,7 @@ def test_a_mock_that_does_not_start_leaves_nothing_behind(docker_client: DockerC
 
 SIGTERMED = """
 import sys, time
-from harness.run.docker_exec import DockerExecutor
+from harness.run.docker.executor import DockerExecutor
 with DockerExecutor(build=True) as ex:
     print(ex.labels.run_id, flush=True)
     time.sleep(60)

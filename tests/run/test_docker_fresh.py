@@ -15,11 +15,11 @@ import pytest
 from docker import DockerClient
 
 from harness.run.base import Launch
-from harness.run.docker_engine import ROLE_LABEL, RUN_LABEL, reap_orphans
-from harness.run.docker_exec import DockerExecutor
-from harness.run.fresh_container import FreshContainer
-from harness.run.fresh_job import Answer
-from harness.run.sandbox import CA_DIR, USER, WORKDIR, Limits
+from harness.run.docker.engine import ROLE_LABEL, RUN_LABEL, reap_orphans
+from harness.run.docker.executor import DockerExecutor
+from harness.run.docker.fresh_container import FreshContainer
+from harness.run.docker.fresh_job import Answer
+from harness.run.docker.sandbox import CA_DIR, USER, WORKDIR, Limits
 
 from .docker_support import engine_client
 from .test_docker_exec import PY, SH, py, sh
@@ -117,9 +117,10 @@ def test_nothing_of_the_run_is_left_when_the_executor_exits_even_after_a_timeout
 KILLED = """
 import time
 from harness.run.base import Launch
-from harness.run.docker_exec import DockerExecutor
+from harness.run.docker.executor import DockerExecutor
 class Shell:
     name = "shell"
+    warm_server = False
 with DockerExecutor(build=True) as ex:
     assert ex.execute(Shell(), Launch(argv=("true",)), 30).exit_code == 0
     print(ex.labels.run_id, flush=True)

@@ -20,10 +20,10 @@ from docker import DockerClient
 
 from harness.errors import HarnessError
 from harness.pipeline import RunOptions, execute, plan
-from harness.run.docker_engine import ROLE_LABEL
-from harness.run.docker_exec import DockerExecutor
-from harness.run.sandbox import Limits
-from harness.run.warm_pool import group_of
+from harness.run.docker.engine import ROLE_LABEL
+from harness.run.docker.executor import DockerExecutor
+from harness.run.docker.sandbox import Limits
+from harness.run.docker.warm_pool import group_of
 
 from .docker_support import engine_client
 from .test_docker_exec import PY, SH, py, sh
@@ -266,10 +266,11 @@ THROUGH_DOCKER_HOST = """
 import json, sys
 import docker
 from harness.run.base import Launch
-from harness.run.docker_exec import DockerExecutor
+from harness.run.docker.executor import DockerExecutor
 
 class Shell:
     name = "shell"
+    warm_server = False
 
 found = {}
 for isolation in ("snippet", "group", "run"):

@@ -15,7 +15,7 @@ from docker import DockerClient
 
 from harness.model import RecordedRequest, Snippet
 from harness.run.base import Outcome
-from harness.run.docker_exec import DockerExecutor
+from harness.run.docker.executor import DockerExecutor
 from harness.run.registry import runner_name_for, runners
 
 from .docker_support import engine_client

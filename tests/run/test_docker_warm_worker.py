@@ -13,8 +13,8 @@ from docker import DockerClient
 
 from harness.model import Snippet
 from harness.run.base import Outcome
-from harness.run.docker_engine import ROLE_LABEL
-from harness.run.docker_exec import DockerExecutor
+from harness.run.docker.engine import ROLE_LABEL
+from harness.run.docker.executor import DockerExecutor
 from harness.run.registry import default_runners_dir, runners
 
 from .docker_support import engine_client

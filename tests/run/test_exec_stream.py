@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.run.exec_stream import FRAME_HEADER, split_frames
+from harness.run.docker.exec_stream import FRAME_HEADER, split_frames
 
 
 def frame(stream: int, data: bytes) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import uuid
 from collections.abc import Iterator
 from contextlib import closing
@@ -13,9 +14,10 @@ import pytest
 from docker import DockerClient
 
 from harness.errors import HarnessError
-from harness.run import base_images, images
+from harness.run import base_images
 from harness.run.base_images import BASES
-from harness.run.docker_engine import RUNNER_LABEL, connect, engine_problem
+from harness.run.docker import images
+from harness.run.docker.engine import RUNNER_LABEL, connect, engine_problem
 
 from .docker_support import engine_client
 
@@ -61,10 +63,33 @@ def test_the_base_image_kind_comes_from_the_dockerfile(tiny: Path) -> None:
         images.base_kind("nope")
 
 
+def harness_files_imported(start: list[Path]) -> set[str]:
+    """The files of the harness package that `start` imports, directly or through each other
+    (every import counts, also a deferred one), relative to the repository."""
+    root, seen, todo = images.REPO_ROOT, set[str](), list(start)
+    while todo:
+        for node in ast.walk(ast.parse(todo.pop().read_text())):
+            named = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module, *(f"{node.module}.{a.name}" for a in node.names)] \
+                if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
+            for name in (n for n in named if n == "harness" or n.startswith("harness.")):
+                base = root / name.replace(".", "/")
+                for path in (base.with_suffix(".py"), base / "__init__.py"):
+                    rel = str(path.relative_to(root))
+                    if path.is_file() and rel not in seen:
+                        seen.add(rel)
+                        todo.append(path)
+    return seen
+
+
 def test_the_mock_image_context_is_what_the_mock_imports() -> None:
     files = images.context_files("mock")
     assert {"pyproject.toml", "harness/model.py", "harness/mock/server.py", "runners/mock/sidecar.py"} <= set(files)
-    assert not any(name.startswith(("harness/extract/", "harness/check/")) for name in files)
+    assert not any(name.startswith(("harness/extract/", "harness/check/", "harness/run/")) for name in files)
+    imported = harness_files_imported([path for name, path in files.items()
+                                       if name.startswith("runners/mock/") and name.endswith(".py")])
+    assert "harness/mock/server.py" in imported and "harness/errors.py" in imported
+    assert imported - set(files) == set(), "the mock imports modules its image is not built with"
 
 
 def test_the_ca_bundle_follows_the_hosts_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,8 +20,8 @@ import pytest
 
 from harness.model import Snippet
 from harness.run.base import Executor, Outcome
-from harness.run.inprocess import InProcessExecutor
-from harness.run.local import LocalExecutor
+from harness.run.inprocess.executor import InProcessExecutor
+from harness.run.local.executor import LocalExecutor
 from harness.run.registry import default_runners_dir, runner_name_for, runners
 
 ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"
@@ -300,7 +300,7 @@ def test_spares_leave_when_the_warm_interpreter_is_killed() -> None:
 def test_the_warm_interpreter_holds_neither_the_server_nor_the_tls_code() -> None:
     """Every snippet is a fork of the warm interpreter, which costs more the more it holds: what it
     imports for the mock must not pull in uvicorn or the certificate code (11 MB of 42 once)."""
-    probe = ("import sys; import harness.run.inprocess_child; "
+    probe = ("import sys; import harness.run.inprocess.child; "
              "print(sorted(m for m in ('uvicorn', 'cryptography', 'harness.mock.server') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stdout

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from harness.run.base import Launch
-from harness.run.local import base_env, run_process
+from harness.run.local.process import base_env, run_process
 
 
 def py(code: str, **kwargs: object) -> Launch:

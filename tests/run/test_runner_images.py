@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from docker import DockerClient
 
-from harness.run.images import build_images, image_for
+from harness.run.docker.images import build_images, image_for
 
 from .docker_support import engine_client
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from harness.model import Snippet
-from harness.run.local import LocalExecutor
+from harness.run.local.executor import LocalExecutor
 from harness.run.registry import default_runners_dir, runner_name_for, runners
 
 ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"

@@ -11,11 +11,11 @@ from collections.abc import Iterator
 import pytest
 from docker import DockerClient
 
-from harness.run import images
-from harness.run.docker_engine import ROLE_LABEL
-from harness.run.docker_exec import DockerExecutor
-from harness.run.sandbox import Limits
-from harness.run.warm_container import WarmContainer
+from harness.run.docker import images
+from harness.run.docker.engine import ROLE_LABEL
+from harness.run.docker.executor import DockerExecutor
+from harness.run.docker.sandbox import Limits
+from harness.run.docker.warm_container import WarmContainer
 
 from .docker_support import engine_client
 from .test_docker_exec import PY, sh

@@ -13,9 +13,9 @@ import pytest
 
 from harness.model import Snippet
 from harness.pipeline import plan
-from harness.run import warm_worker
 from harness.run.base import Outcome
-from harness.run.local import LocalExecutor
+from harness.run.local import warm_worker
+from harness.run.local.executor import LocalExecutor
 from harness.run.registry import default_runners_dir, runners
 
 pytestmark = pytest.mark.node

@@ -16,7 +16,7 @@ from harness.mock.scenarios import parse_scenario
 from harness.mock.server import MockConfig
 from harness.model import RecordedRequest, Snippet
 from harness.run.base import Outcome
-from harness.run.local import LocalExecutor
+from harness.run.local.executor import LocalExecutor
 from harness.run.registry import default_runners_dir, runners
 
 VERSIONS = ("1.0", "1.1", "1.2")

@@ -1,5 +1,5 @@
 """Warm Worker servers in docker (`--isolation group` and `run`): Worker snippets run as with the local
-executor's default (`harness.run.warm_worker`: one workerd, a fresh isolate per snippet), each server in
+executor's default (`harness.run.local.warm_worker`: one workerd, a fresh isolate per snippet), each server in
 a container of the worker image.
 
 The container has the sandbox of a warm container (`warm_container.start_idle`: the non-root user,
@@ -27,12 +27,12 @@ from docker.models.volumes import Volume
 from harness.model import HttpResponse
 from harness.run.base import Launch, Outcome
 from harness.run.common import parse_response
-from harness.run.docker_engine import RunLabels, remove_quietly
-from harness.run.exec_stream import ExecStream, split_frames
-from harness.run.helper_process import JsonLinesHelper, Message
-from harness.run.sandbox import USER, WORKDIR, Limits, Namespace
-from harness.run.warm_container import start_idle
-from harness.run.warm_worker import START_TIMEOUT_S, ServerPool, WarmWorkerServer
+from harness.run.docker.engine import RunLabels, remove_quietly
+from harness.run.docker.exec_stream import ExecStream, split_frames
+from harness.run.docker.sandbox import USER, WORKDIR, Limits, Namespace
+from harness.run.docker.warm_container import start_idle
+from harness.run.local.helper_process import JsonLinesHelper, Message
+from harness.run.local.warm_worker import START_TIMEOUT_S, ServerPool, WarmWorkerServer
 
 LOG_LIMIT = 8000
 """Characters of a server's stderr kept for error messages."""

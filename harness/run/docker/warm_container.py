@@ -1,5 +1,5 @@
 """A warm container: one sandboxed container that runs many snippets, one at a time, through one
-standing supervisor (`harness.run.warm_supervisor`) fed over one `docker exec -i`.
+standing supervisor (`harness.run.docker.warm_supervisor`) fed over one `docker exec -i`.
 
 It has the sandbox of a cold snippet container (`sandbox.sandbox_options`: the non-root user,
 read-only root, no capabilities, no new privileges, the limits, the mock's network namespace, a
@@ -36,11 +36,11 @@ from docker.models.volumes import Volume
 
 from harness.run.base import Launch, Outcome
 from harness.run.common import parse_response
-from harness.run.docker_engine import RunLabels, remove_quietly
-from harness.run.exec_stream import ExecStream, split_frames
-from harness.run.marked_stream import MarkedAnswer
-from harness.run.sandbox import USER, WORKDIR, Limits, Namespace, sandbox_options, snippet_env, work_archive
-from harness.run.warm_supervisor import IDLE, SUPERVISOR, job_line
+from harness.run.docker.engine import RunLabels, remove_quietly
+from harness.run.docker.exec_stream import ExecStream, split_frames
+from harness.run.docker.marked_stream import MarkedAnswer
+from harness.run.docker.sandbox import USER, WORKDIR, Limits, Namespace, sandbox_options, snippet_env, work_archive
+from harness.run.docker.warm_supervisor import IDLE, SUPERVISOR, job_line
 
 GRACE_S = 30.0
 """How long past the timeout the host waits for the supervisor's report before giving the container up."""

@@ -31,9 +31,9 @@ from docker.models.images import Image
 
 from harness.errors import HarnessError
 from harness.run.base_images import Progress, ResolvedBase, resolve_base
-from harness.run.docker_engine import RUNNER_LABEL, connect
+from harness.run.docker.engine import RUNNER_LABEL, connect
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 RUNNERS_DIR = REPO_ROOT / "runners"
 SOURCE_LABEL = "org.harness.source"
 BASE_LABEL = "org.harness.base-image"

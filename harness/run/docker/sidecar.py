@@ -29,8 +29,8 @@ from harness.mock.journal import entry_from_dict
 from harness.mock.openapi import OpenApiError, load_document
 from harness.mock.server import MockConfig
 from harness.model import RecordedRequest
-from harness.run.docker_engine import RunLabels, remove_quietly
-from harness.run.sandbox import Namespace
+from harness.run.docker.engine import RunLabels, remove_quietly
+from harness.run.docker.sandbox import Namespace
 from harness.serialize import dumps
 
 PROXY_PORT, APP_PORT, TLS_PORT = 8080, 8081, 443

@@ -1,14 +1,10 @@
 """The docker executor: every snippet in a sandboxed container, the mock in a sidecar.
 
 Entering starts the mock sidecar (`MockSidecar`) under a fresh run id; `execute` runs each launch
-from the runner's image (`images.image_for`), joined to the sidecar's network namespace, as
-`isolation` says: `snippet` (the default) in a fresh container each (`fresh_container`), made ready
-while earlier snippets run (`fresh_pool`) and removed in the background after;
-`group` and `run` in a warm container (`warm_container`) per runtime, held by a tab group of a page
-while it runs and then handed to a later one, or per runtime for the whole run (`warm_pool`), each
-snippet a job for the container's standing supervisor that finds the container as a fresh one;
-there, Worker snippets run on warm Worker servers instead (`docker_warm_worker`: a fresh isolate each
-in a standing workerd; one that uses the Cache API runs cold in a warm container).
+from the runner's image (`images.image_for`), joined to the sidecar's network namespace, as the
+isolation strategy chosen once by `isolation` says (`harness.run.docker.isolation`: `snippet`, the
+default, a fresh container each; `group` and `run` warm containers per runtime, and warm servers for
+the runners that declare `warm_server`).
 Registrations and journal reads reach the sidecar over one standing exec (`sidecar_channel`).
 Leaving removes every container and volume labelled with the run id, also on Ctrl-C, on SIGTERM
 (turned into `SystemExit` while the executor is entered in the main thread) and when start-up fails
@@ -39,20 +35,15 @@ from harness.mock.journal import entry_from_dict
 from harness.mock.server import MockConfig
 from harness.model import RecordedRequest
 from harness.route import Route
-from harness.run import images
 from harness.run.base import Launch, Outcome, Runner
-from harness.run.docker_engine import RunLabels, connect, reap, reap_orphans, remove_ids
-from harness.run.docker_warm_worker import DockerWarmWorkers
-from harness.run.fresh_container import FreshContainer
-from harness.run.fresh_pool import FreshPool
-from harness.run.mock_sidecar import ADMIN, APP_PORT, PROXY_PORT, MockSidecar
-from harness.run.sandbox import CA_DIR, Limits
-from harness.run.sidecar_channel import ChannelBroken, SidecarChannel
-from harness.run.warm_container import WarmContainer
-from harness.run.warm_pool import WarmPool
-
-ISOLATIONS = ("snippet", "group", "run")
-"""What a container is fresh for: each snippet, each (runtime, tab group of a page), the whole run."""
+from harness.run.docker import images
+from harness.run.docker.engine import RunLabels, connect, reap, reap_orphans
+from harness.run.docker.isolation import ISOLATIONS, Containers, Isolation
+from harness.run.docker.ready import docker_ready
+from harness.run.docker.sandbox import CA_DIR, Limits
+from harness.run.docker.sidecar import ADMIN, APP_PORT, PROXY_PORT, MockSidecar
+from harness.run.docker.sidecar_channel import ChannelBroken, SidecarChannel
+from harness.run.executor_kind import ExecutorKind, ExecutorSettings
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
@@ -70,10 +61,11 @@ class DockerExecutor:
                  offline: bool | None = None, start_timeout_s: float = 30.0, isolation: str = "snippet") -> None:
         """`image_overrides`: runner name -> image to use instead of `images.image_for`;
         `build`: build missing images (`images.build_images(offline)`) instead of failing;
-        `isolation`: one of `ISOLATIONS` (see the module docstring)."""
+        `isolation`: a name of `ISOLATIONS` (see `harness.run.docker.isolation`)."""
         if isolation not in ISOLATIONS:
             raise HarnessError(f"unknown isolation {isolation!r} (choose from {', '.join(ISOLATIONS)})")
         self.isolation = isolation
+        self._make_isolation = ISOLATIONS[isolation]
         self._config = config or MockConfig()
         self._limits = limits or Limits()
         self._overrides = dict(image_overrides or {})
@@ -83,12 +75,10 @@ class DockerExecutor:
         self._lock = threading.Lock()
         self._client: DockerClient | None = None
         self._sidecar: MockSidecar | None = None
-        self._warm: WarmPool | None = None
-        self._fresh: FreshPool | None = None
-        self._workers: DockerWarmWorkers | None = None
+        self._isolation: Isolation | None = None
         self._background: ThreadPoolExecutor | None = None
-        self._channel: SidecarChannel | None = None
         """Removes containers and volumes that are done with, off the snippets' way."""
+        self._channel: SidecarChannel | None = None
         self._previous_sigterm: Any = None
         self.labels = RunLabels()
 
@@ -104,12 +94,8 @@ class DockerExecutor:
                                         self._start_timeout_s).__enter__()
             self._channel = self._open_channel()
             self._background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="harness-docker-remove")
-            if self.isolation == "snippet":
-                self._fresh = FreshPool(self._start_fresh, self._dispose_later)
-            else:
-                self._warm = WarmPool(self._start_warm, self.isolation == "group", self._background)
-                self._workers = DockerWarmWorkers(self._client, self._worker_image, self._sidecar.namespace,
-                                                  self.labels, self._limits, self.runners_dir)
+            self._isolation = self._make_isolation(Containers(
+                self._client, self._sidecar.namespace, self.labels, self._limits, self.runners_dir, self._background))
         except BaseException:
             self.__exit__()
             raise
@@ -117,19 +103,14 @@ class DockerExecutor:
 
     def __exit__(self, *exc: object) -> None:
         """Removes the sidecar and whatever of this run is left; raises if the sidecar died."""
-        sidecar, client, warm, background = self._sidecar, self._client, self._warm, self._background
-        channel, workers, self._channel, self._workers = self._channel, self._workers, None, None
-        fresh, self._fresh = self._fresh, None
-        self._sidecar, self._warm = None, None
+        sidecar, client, isolation, background = self._sidecar, self._client, self._isolation, self._background
+        channel, self._channel = self._channel, None
+        self._sidecar, self._isolation = None, None
         try:
             if channel is not None:
                 channel.close()
-            if workers is not None:
-                workers.close()
-            if warm is not None:
-                warm.close()
-            if fresh is not None:
-                fresh.close()
+            if isolation is not None:
+                isolation.close()
             self._background = None
             if background is not None:
                 background.shutdown(wait=True)
@@ -181,30 +162,22 @@ class DockerExecutor:
             return None
 
     @property
+    def strategy(self) -> Isolation:
+        """The isolation strategy of this run (there while the executor is entered)."""
+        if self._isolation is None:
+            raise HarnessError("the docker executor is not started (use it as a context manager)")
+        return self._isolation
+
+    @property
     def warm_started(self) -> int:
-        """Warm containers (and warm Worker servers' containers) started so far in this run (0 with
+        """Warm containers (and warm servers' containers) started so far in this run (0 with
         `isolation="snippet"`)."""
-        servers = self._workers.started if self._workers is not None else 0
-        return servers + (self._warm.started if self._warm is not None else 0)
+        return self.strategy.warm_started
 
     @property
     def fresh_started(self) -> int:
         """Fresh snippet containers started so far in this run, ahead or not (0 unless `isolation="snippet"`)."""
-        return self._fresh.started if self._fresh is not None else 0
-
-    def _start_fresh(self, image: str) -> FreshContainer:
-        assert self._client is not None
-        return FreshContainer(self._client, image, self.sidecar.namespace, self.labels, self._limits).start()
-
-    def _start_warm(self, image: str) -> WarmContainer:
-        assert self._client is not None
-        return WarmContainer(self._client, image, self.sidecar.namespace, self.labels, self._limits).start()
-
-    def _worker_image(self) -> str:
-        image = self._image("worker")
-        if image is None:
-            raise HarnessError(self._missing("worker"))
-        return image
+        return self.strategy.fresh_started
 
     def _ask(self, command: str, snippet_id: str) -> Any:
         """The sidecar's answer to `register` or `journal` over the standing channel; None when there is
@@ -222,8 +195,7 @@ class DockerExecutor:
     def route(self, snippet_id: str) -> Route:
         answer = self._ask("register", snippet_id)
         token = str(answer["token"]) if answer is not None else self.sidecar.register(snippet_id)
-        if self._warm is not None:
-            self._warm.routed(snippet_id)
+        self.strategy.routed(snippet_id)
         return Route(
             token=token,
             proxy_url=f"http://{token}:x@127.0.0.1:{PROXY_PORT}",
@@ -238,23 +210,7 @@ class DockerExecutor:
             return Outcome(None, "", "", 0.0, infra_error=str(error))
         if image is None:
             return Outcome(None, "", "", 0.0, infra_error=self._missing(runner.name))
-        if self._warm is not None and self._workers is not None and runner.name == "worker" \
-                and self._workers.serves(launch):
-            try:
-                return self._workers.execute(launch, timeout_s)
-            finally:
-                self._warm.ran_elsewhere()
-        if self._warm is not None:
-            return self._warm.execute(runner.name, image, launch, timeout_s)
-        if self._fresh is None:
-            raise HarnessError("the docker executor is not started (use it as a context manager)")
-        return self._fresh.run(image, launch, timeout_s)
-
-    def _dispose_later(self, fresh: FreshContainer) -> None:
-        """Removes a used (or given up) container and its volume in the background; whatever that
-        misses, leaving the executor reaps."""
-        if self._background is not None and self._client is not None:
-            self._background.submit(remove_ids, self._client, fresh.container_id, fresh.volume_name)
+        return self.strategy.execute(runner, image, launch, timeout_s)
 
     def requests_of(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
         return self._journal(snippet_id, take=False)
@@ -268,3 +224,14 @@ class DockerExecutor:
         if answer is None:
             return self.sidecar.journal(snippet_id, take)
         return tuple(entry_from_dict(entry) for entry in answer)
+
+
+def make_docker(settings: ExecutorSettings) -> DockerExecutor:
+    """The docker executor of a run; fails at once when it cannot run (see `docker_ready`)."""
+    problem = docker_ready(settings)
+    if problem:
+        raise HarnessError(problem)
+    return DockerExecutor(settings.mock, build=settings.build_images, isolation=settings.isolation)
+
+
+DOCKER = ExecutorKind("docker", make_docker, sandboxed=True, ready=docker_ready)

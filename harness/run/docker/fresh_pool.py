@@ -20,7 +20,7 @@ import docker.errors
 import requests
 
 from harness.run.base import Launch, Outcome
-from harness.run.fresh_container import FreshContainer
+from harness.run.docker.fresh_container import FreshContainer
 
 MOST_AHEAD = 4
 """Most containers of one image waiting at once."""

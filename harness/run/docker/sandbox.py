@@ -22,8 +22,8 @@ from typing import Any
 from docker.types import LogConfig
 
 from harness.run.base import Launch
-from harness.run.docker_engine import RunLabels
-from harness.run.local import OUTPUT_LIMIT
+from harness.run.common import OUTPUT_LIMIT
+from harness.run.docker.engine import RunLabels
 
 WORKDIR = "/work"
 CA_DIR = "/harness"

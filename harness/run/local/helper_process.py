@@ -3,7 +3,7 @@ the warm Worker servers. Started in its own process group, ready when its first 
 stopped with everything in that group; its stderr kept in a file for error messages.
 
 `JsonLinesHelper` is what such a helper is to its users, whatever carries its lines: `HelperProcess`
-(a local process) and `harness.run.docker_warm_worker`'s helper in a container (a `docker exec -i`)."""
+(a local process) and `harness.run.docker.warm_worker`'s helper in a container (a `docker exec -i`)."""
 
 from __future__ import annotations
 

@@ -30,10 +30,10 @@ from docker import DockerClient
 
 from harness.run.base import Launch, Outcome
 from harness.run.common import parse_response
-from harness.run.docker_engine import RunLabels, remove_ids
-from harness.run.exec_stream import split_frames
-from harness.run.fresh_job import ONE_SHOT, Answer, job_line
-from harness.run.sandbox import Limits, Namespace, base_env, sandbox_options, work_archive
+from harness.run.docker.engine import RunLabels, remove_ids
+from harness.run.docker.exec_stream import split_frames
+from harness.run.docker.fresh_job import ONE_SHOT, Answer, job_line
+from harness.run.docker.sandbox import Limits, Namespace, base_env, sandbox_options, work_archive
 
 GRACE_S = 30.0
 """How long the output may still come, and the engine may take to report the exit, after a kill."""

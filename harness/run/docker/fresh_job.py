@@ -20,8 +20,8 @@ import base64
 import shlex
 
 from harness.run.base import Launch
-from harness.run.marked_stream import MarkedAnswer
-from harness.run.sandbox import WORKDIR
+from harness.run.docker.marked_stream import MarkedAnswer
+from harness.run.docker.sandbox import WORKDIR
 
 ONE_SHOT = r"""
 read -r mark result size command || exit 125

@@ -17,7 +17,7 @@ another when all are busy, so `-j N` uses up to N servers. A snippet that times 
 down with it; the next one starts a fresh server. A server is replaced after `RECYCLE_AFTER` jobs.
 
 `WarmWorkerServer` and `ServerPool` do not care what carries a server's lines (`JsonLinesHelper`):
-`WarmWorkers` runs local servers for the local executors, `harness.run.docker_warm_worker` runs each
+`WarmWorkers` runs local servers for the local executors, `harness.run.docker.warm_worker` runs each
 in a sandboxed container for the docker executor.
 """
 
@@ -36,8 +36,8 @@ from typing import Any
 from harness.errors import HarnessError
 from harness.model import HttpResponse
 from harness.run.base import Launch, Outcome
-from harness.run.helper_process import HelperProcess, JsonLinesHelper, Message
-from harness.run.local import base_env, read_response
+from harness.run.local.helper_process import HelperProcess, JsonLinesHelper, Message
+from harness.run.local.process import base_env, read_response
 
 START_TIMEOUT_S = 30.0
 RECYCLE_AFTER = 100

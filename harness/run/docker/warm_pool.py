@@ -3,7 +3,7 @@
 Containers are held by (runner, group): with `per_group`, the group is a page's tab group (the
 `<page>::<group>` of a snippet id); otherwise one group stands for the whole run. A container runs
 one snippet at a time, so a key holds as many containers as its snippets ran at once (`-j N`: at
-most N), and each snippet finds its container as a fresh one (see `harness.run.warm_container`:
+most N), and each snippet finds its container as a fresh one (see `harness.run.docker.warm_container`:
 everything a snippet leaves is killed and wiped before the next is handed over, whichever group it
 belongs to).
 
@@ -24,7 +24,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 
 from harness.run.base import Launch, Outcome
-from harness.run.warm_container import WarmContainer
+from harness.run.docker.warm_container import WarmContainer
 
 RUN_GROUP = ""
 """The one group of `--isolation run` (and of launches run without a route)."""

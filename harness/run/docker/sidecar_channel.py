@@ -17,7 +17,7 @@ from typing import Any
 from docker import DockerClient
 
 from harness.errors import HarnessError
-from harness.run.exec_stream import FRAME_HEADER, ExecStream
+from harness.run.docker.exec_stream import FRAME_HEADER, ExecStream
 
 RELAY = r"""
 import json, sys, urllib.parse

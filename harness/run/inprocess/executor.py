@@ -15,7 +15,6 @@ import contextlib
 import itertools
 import json
 import os
-import signal
 import sys
 import tempfile
 import threading
@@ -33,13 +32,16 @@ from harness.mock.server import MockConfig, MockServerError
 from harness.model import RecordedRequest
 from harness.route import Route
 from harness.run.base import Launch, Outcome, Runner
-from harness.run.helper_process import HelperProcess
-from harness.run.local import OUTPUT_LIMIT, LocalExecutor, base_env
+from harness.run.common import OUTPUT_LIMIT
+from harness.run.executor_kind import ExecutorKind, ExecutorSettings
+from harness.run.local.executor import LocalExecutor
+from harness.run.local.helper_process import HelperProcess
+from harness.run.local.process import base_env, kill_group
 
 START_TIMEOUT_S = 60.0
 FORK_TIMEOUT_S = 30.0
 _BOOT = ("import sys; config, jobs, extra = sys.argv[1], sys.argv[2], sys.argv[3:]; del sys.argv[1:]; "
-         "sys.path += extra; from harness.run.inprocess_child import main; main(config, jobs, extra)")
+         "sys.path += extra; from harness.run.inprocess.child import main; main(config, jobs, extra)")
 
 
 @dataclass
@@ -51,7 +53,7 @@ class _Job:
 
 
 class WarmInterpreter:
-    """The zygote (`harness.run.inprocess_child`) as a context manager: started, ready within a
+    """The zygote (`harness.run.inprocess.child`) as a context manager: started, ready within a
     timeout, and stopped with every child it forked. Its mock is built from `config`; its spares'
     named pipes are made in `jobs_dir`, and each job is written straight into one of them."""
 
@@ -77,7 +79,7 @@ class WarmInterpreter:
 
     def __exit__(self, *exc: object) -> None:
         for pid in list(self._jobs):
-            _kill_group(pid)
+            kill_group(pid)
         self._helper.__exit__()
 
     def _dispatch(self, message: dict[str, Any]) -> None:
@@ -127,7 +129,7 @@ class WarmInterpreter:
         pid, job = self._hand_over(request)
         try:
             timed_out = not job.ended.wait(timeout_s)
-            _kill_group(pid)  # as a local run ends: whatever the snippet left running goes with it
+            kill_group(pid)  # as a local run ends: whatever the snippet left running goes with it
             if timed_out:
                 job.ended.wait(10)
             elif job.exit_code is None:
@@ -154,12 +156,6 @@ def _write_job(fifo: str, line: bytes) -> bool:
         return False
     finally:
         os.close(fd)
-
-
-def _kill_group(pid: int) -> None:
-    if pid > 0:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)
 
 
 def _outputs(meta: Path) -> tuple[Path, Path, Path]:
@@ -289,3 +285,10 @@ class InProcessExecutor:
         self._mock_errors += data.get("mock_errors", [])
         for entry in data.get("requests", []):
             self._local.mock.journal.record(replace(entry_from_dict(entry), snippet_id=key))
+
+
+def make_inprocess(settings: ExecutorSettings) -> InProcessExecutor:
+    return InProcessExecutor(settings.runners_dir, settings.mock, warm_workers=settings.warm_workers)
+
+
+INPROCESS = ExecutorKind("inprocess", make_inprocess)

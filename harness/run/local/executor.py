@@ -1,0 +1,77 @@
+"""The local executor: each snippet is a process on this machine, the mock a thread of the harness."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from harness.errors import HarnessError
+from harness.mock.server import MockConfig, MockServer
+from harness.model import RecordedRequest
+from harness.route import Route
+from harness.run.base import Launch, Outcome, Runner
+from harness.run.common import OUTPUT_LIMIT
+from harness.run.executor_kind import ExecutorKind, ExecutorSettings
+from harness.run.local.process import run_process
+from harness.run.local.warm_worker import WarmWorkers
+
+
+class LocalExecutor:
+    """Runs snippets as local processes against an in-process mock on 127.0.0.1."""
+
+    name = "local"
+
+    def __init__(self, runners_dir: Path, config: MockConfig | None = None,
+                 output_limit: int = OUTPUT_LIMIT, warm_workers: bool = False) -> None:
+        """`warm_workers`: Worker snippets run on warm servers (one workerd for many snippets, a fresh
+        isolate each; see `harness.run.local.warm_worker`) instead of one Miniflare process each."""
+        self.runners_dir = runners_dir
+        self._config = config or MockConfig()
+        self._output_limit = output_limit
+        self._mock: MockServer | None = None
+        self._warm: WarmWorkers | None = None
+        if warm_workers:
+            self._warm = WarmWorkers(runners_dir)
+
+    def __enter__(self) -> LocalExecutor:
+        try:
+            self._mock = MockServer(self._config).__enter__()
+        except Exception as error:  # any start-up failure is the harness's, not a snippet's
+            raise HarnessError(f"the Workers AI mock did not start: {error}") from error
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._warm is not None:
+            self._warm.close()
+        if self._mock is not None:
+            self._mock.__exit__(None, None, None)
+            self._mock = None
+
+    @property
+    def mock(self) -> MockServer:
+        if self._mock is None:
+            raise HarnessError("the local executor is not started (use it as a context manager)")
+        return self._mock
+
+    def route(self, snippet_id: str) -> Route:
+        return self.mock.route(snippet_id)
+
+    def execute(self, runner: Runner, launch: Launch, timeout_s: float) -> Outcome:
+        with tempfile.TemporaryDirectory(prefix=f"harness-{runner.name}-") as tmp:
+            if self._warm is not None and runner.warm_server and self._warm.serves(launch):
+                return self._warm.execute(launch, Path(tmp), timeout_s, self._output_limit)
+            return run_process(launch, Path(tmp), timeout_s, self._output_limit)
+
+    def requests_of(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
+        return self.mock.journal.for_snippet(snippet_id)
+
+    def take_requests(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
+        """`requests_of`, and the mock forgets them (see `Executor.take_requests`)."""
+        return self.mock.journal.take(snippet_id)
+
+
+def make_local(settings: ExecutorSettings) -> LocalExecutor:
+    return LocalExecutor(settings.runners_dir, settings.mock, warm_workers=settings.warm_workers)
+
+
+LOCAL = ExecutorKind("local", make_local)
