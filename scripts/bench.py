@@ -43,6 +43,7 @@ from typing import Any
 
 from harness.bench.corpus import SEED, write_docs_tree, write_python_pages
 from harness.bench.pmd import ensure_venv, run_pmd
+from harness.bench.world_start import measure_world_start, world_start_target
 from harness.run.executors import docker_ready
 
 RUN_CONFIGS = (("local", False), ("local", True), ("inprocess", True))
@@ -352,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Machine: nproc={report['machine']['nproc']}, CPU {report['machine']['cpu']}, load average {load} "
           "(other work on the machine skews the figures: compare within one run)")
     print(report["machine"]["free_g"])
+    report["world_start"] = measure_world_start()
+    print(f"World start: {world_start_target(report['world_start'])}")
     with tempfile.TemporaryDirectory(prefix="harness-bench-") as tmp:
         work = Path(tmp)
         report["extraction"] = [measure("extract", docs_tree(work, size)) for size in extract_sizes]
@@ -376,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.docker_warm_pages and not args.no_docker:
             report["docker_warm"] = bench_docker_warm(work, args.docker_warm_pages, args.jobs)
             print_docker_warm(report["docker_warm"])
-    report["targets"] = targets(report) + docker_isolation_targets(report)
+    report["targets"] = [world_start_target(report["world_start"])] + targets(report) + docker_isolation_targets(report)
     report["seconds"] = time.monotonic() - started
     report["machine"]["load_after"] = os.getloadavg()
     print("\nTargets")

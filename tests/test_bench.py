@@ -93,3 +93,16 @@ def test_the_group_target_is_judged_at_the_warm_parts_size_when_it_ran() -> None
         "holds: docker --isolation group, N=100, -j 2: total 1.15 x the bare limit (target <= 1.5; run: 1.53 x; "
         "N=10: 1.80 x)")
     assert bench.docker_isolation_targets({}) == []
+
+
+def test_the_worlds_start_is_measured_part_by_part_and_judged_against_half_a_second() -> None:
+    from harness.bench.world_start import TARGET_S, measure_world_start, world_start_target
+
+    measured = measure_world_start(rounds=1)
+    assert measured["operations"] > 2000  # the whole contract's index was read
+    parts = ("import_s", "index_s", "first_match_s", "catalog_s")
+    assert all(measured[part] >= 0 for part in parts)
+    assert measured["total_s"] == sum(measured[part] for part in parts)
+    line = world_start_target(measured)
+    assert line.startswith("holds" if measured["total_s"] <= TARGET_S else "MISSED") and "operations" in line
+    assert world_start_target({**measured, "total_s": TARGET_S + 0.1}).startswith("MISSED")
