@@ -115,11 +115,34 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
             return result(kind, bindings.reason(lacking).removesuffix(bindings.NOT_SIMULATED)
                           + f"(Miniflare 3 has no local {' or '.join(dict.fromkeys(outside))})")
         return result(kind, bindings.reason(lacking))
+    tables = _tables_never_created(code) if any(b["type"] == "d1_database" for b in needed) else []
+    if worker and tables:
+        return result(kind, f"not runnable: queries D1 table {listed(tables)}, which this snippet does not create "
+                      "(a D1 database starts empty: the reader creates it first with `wrangler d1 execute` or a "
+                      "migration, and page sessions are not run yet)")
     durable = [b["name"] for b in needed if b["type"] == "durable_object_namespace"]
     if worker and durable and not exported_classes(code):
         return result(kind, f"not runnable: Durable Object namespace binding {listed(durable)} needs its class, "
                       "which this snippet does not export (it lives in another Worker)")
     return result(kind if worker else "script")
+
+
+_SQL_STRING = re.compile(r"([\"'`])\s*((?:SELECT|INSERT|UPDATE|DELETE|CREATE|REPLACE|WITH)\b[^\"'`]*)\1",
+                         re.IGNORECASE)
+"""A string of the code that holds an SQL statement."""
+_SQL_TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE(?:\s+IF\s+NOT\s+EXISTS)?)\s+[`\"\[]?(\w+)", re.IGNORECASE)
+_SQL_CREATED = re.compile(r"\bCREATE\s+(?:VIRTUAL\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[`\"\[]?(\w+)", re.IGNORECASE)
+_SQL_WORDS = frozenset({"select", "values", "set", "where", "if", "not", "exists"})
+
+
+def _tables_never_created(code: str) -> list[str]:
+    """Tables the SQL statements of a Worker's strings use that its own code never creates (a D1
+    database starts empty)."""
+    statements = [m.group(2) for m in _SQL_STRING.finditer(code)]
+    created = {name.lower() for sql in statements for name in _SQL_CREATED.findall(sql)}
+    used = [name for sql in statements for name in _SQL_TABLE.findall(sql)
+            if name.lower() not in created and name.lower() not in _SQL_WORDS]
+    return list(dict.fromkeys(used))
 
 
 _CDN_PATH = re.compile(r"^https?://(?:esm\.sh|cdn\.skypack\.dev|unpkg\.com|cdn\.jsdelivr\.net/npm|esm\.run)"

@@ -257,3 +257,24 @@ def test_other_languages_are_not_classified() -> None:
                                            ("await fetch", "script")])
 def test_a_handler_name_as_the_last_token_is_read_without_error(code: str, kind: str) -> None:
     assert of(code).kind == kind  # the name ending the code once made the classifier raise IndexError
+
+
+D1_WORKER = """export default {
+  async fetch(request, env) {
+    %s
+    const { results } = await env.DB.prepare('SELECT * from users WHERE id = ?').bind(1).all();
+    return Response.json(results);
+  },
+};
+"""
+
+
+def test_a_worker_querying_a_d1_table_it_never_creates_says_so_and_one_that_creates_it_runs() -> None:
+    reads_only = classify(D1_WORKER % "", "js", DEFAULT_PLACEHOLDERS)
+    assert reads_only is not None and reads_only.reason is not None
+    assert reads_only.reason.startswith("not runnable: queries D1 table `users`, which this snippet does not create")
+    creates = D1_WORKER % "await env.DB.exec('CREATE TABLE IF NOT EXISTS users (id INTEGER, name TEXT)');"
+    runs = classify(creates, "js", DEFAULT_PLACEHOLDERS)
+    assert runs is not None and runs.reason is None and runs.kind == "worker"
+    imports = 'import { Hono } from "hono";\n' + D1_WORKER % "await env.DB.exec(`CREATE TABLE users (id)`);"
+    assert classify(imports, "js", DEFAULT_PLACEHOLDERS).reason is None  # `from "hono"` is no table
