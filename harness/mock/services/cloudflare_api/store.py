@@ -19,9 +19,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from harness.errors import HarnessError
+from harness.mock.openapi import OpenApiError, load_document
 
 ENV = "HARNESS_CLOUDFLARE_CONTRACT"
 METHODS = ("get", "put", "post", "delete", "patch")
@@ -38,13 +37,10 @@ def default_dir() -> Path:
 def read_document(path: Path) -> Mapping[str, Any]:
     """A published OpenAPI document (JSON or YAML), named in its `info.x-source`."""
     try:
-        text = path.read_text("utf-8")
-        document = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise HarnessError(f"{path}: cannot read this OpenAPI document: {exc}") from exc
-    if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
-        raise HarnessError(f"{path}: not an OpenAPI document (no `paths` table)")
-    info = document.setdefault("info", {})
+        document = dict(load_document(path))
+    except OpenApiError as exc:
+        raise HarnessError(str(exc)) from exc
+    document["info"] = info = dict(document.get("info") or {})
     info.setdefault("x-source", f"published OpenAPI document {path.name} (version {info.get('version', '?')})")
     return document
 
