@@ -33,8 +33,8 @@ def classify_py(code: str, placeholders: Mapping[str, str]) -> Classification:
     worker_modules = [m for m in facts.imports if m in PYTHON_WORKER_MODULES]
     if worker_modules or "on_fetch" in facts.defines:
         what = f"imports {listed(worker_modules)}" if worker_modules else "defines `on_fetch`"
-        return result("python-worker", f"not runnable: Python Worker ({what}); the harness has no Python "
-                      "Workers runtime")
+        return result("python-worker", f"not runnable: Python Worker ({what}); workerd loads its Pyodide "
+                      "runtime from the internet when a Python Worker starts, and no package carries it offline")
     if facts.top_level_return:
         return result("fragment", "fragment: `return` outside a function")
     if facts.top_level_await:

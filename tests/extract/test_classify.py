@@ -167,7 +167,8 @@ def test_process_env_gets_role_values() -> None:
         (
             "from js import Response\nasync def on_fetch(request, env):\n    return Response.new('x')",
             "python-worker",
-            "not runnable: Python Worker (imports `js`); the harness has no Python Workers runtime",
+            "not runnable: Python Worker (imports `js`); workerd loads its Pyodide runtime from the internet "
+            "when a Python Worker starts, and no package carries it offline",
         ),
         ("print(os.environ['X'])", "fragment", "fragment: uses `os`, never defined"),
         ("return 1", "fragment", "fragment: `return` outside a function"),
