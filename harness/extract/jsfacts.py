@@ -75,7 +75,7 @@ def js_facts(code: str, typescript: bool = False) -> JsFacts:
         top_level_return=any(tokens[i].kind == "ident" and tokens[i].depth == 0 for i in tokens.where("return")),
         default_export=any(at(tokens, i + 1, "default") for i in tokens.where("export")),
         handlers=tuple(h for h in HANDLERS if _defines_handler(tokens, h)),
-        env_bindings=tuple(dict.fromkeys(_members(tokens, "env"))),
+        env_bindings=tuple(dict.fromkeys(_members(tokens, "env") + _destructured(tokens, "env"))),
         service_worker=_service_worker(tokens),
         typescript=ts_syntax,
         process_env=tuple(dict.fromkeys(_process_env(tokens))),
@@ -134,6 +134,28 @@ def _members(tokens: TokenList, obj: str) -> list[str]:
             names.append(tokens[i + 2].text)
         elif at(tokens, i + 1, "[") and i + 2 < len(tokens) and tokens[i + 2].kind == "string":
             names.append(unquote(tokens[i + 2].text))
+    return names
+
+
+def _destructured(tokens: TokenList, obj: str) -> list[str]:
+    """Names destructured from `obj`: `const { A, B: b } = env`, `= c.env`, `= env(c)` (Hono's adapter)."""
+    names: list[str] = []
+    for i in tokens.where(obj):
+        keys: list[str] = []
+        start = i - 2 if at(tokens, i - 1, ".") else i  # `c.env`: look before the object it is read from
+        if start < 2 or tokens[start - 1].text != "=" or tokens[start - 2].text != "}":
+            continue
+        depth, j = 0, start - 2
+        while j >= 0:  # back to the `{` that opens the pattern, taking the keys at its own depth
+            text = tokens[j].text
+            depth += text in ")]}"
+            depth -= text in "([{"
+            if depth == 0:
+                break
+            if depth == 1 and tokens[j].kind == "ident" and tokens[j - 1].text in ("{", ","):
+                keys.append(tokens[j].text)
+            j -= 1
+        names += reversed(keys)
     return names
 
 

@@ -129,3 +129,15 @@ def test_jsonc_with_comments_strings_and_trailing_commas_reads_as_json() -> None
     worker = hugo(text).snippets[1]
     assert json.loads(worker.options["bindings"]) == [
         {"type": "kv_namespace", "name": "KV", "id": "a"}, {"type": "var", "name": "URL", "value": "https://x//y"}]
+
+
+def test_names_destructured_from_env_are_bindings_too() -> None:
+    from harness.extract.jsfacts import js_facts
+
+    code = """import { env } from "hono/adapter";
+const { STRIPE_SECRET_API_KEY } = env(c);
+const { DB, BUCKET: files } = c.env;
+export default { fetch(request, env) { const { MY_KV } = env; return new Response(env.GREETING) } };
+const { notABinding } = other;
+"""
+    assert set(js_facts(code).env_bindings) == {"STRIPE_SECRET_API_KEY", "DB", "BUCKET", "MY_KV", "GREETING"}
