@@ -124,7 +124,7 @@ def test_a_fork_bomb_is_held_by_the_pids_limit(hostile_run: HostileRun) -> None:
     assert hostile_run.containers_left == []
 
 
-def test_a_disk_filler_is_stopped_in_tmp(hostile_run: HostileRun) -> None:
+def test_a_disk_filler_is_stopped_in_tmp_and_in_its_work_dir(hostile_run: HostileRun) -> None:
     snippet = hostile_run.snippet("disk-filler.md")
     stdout = snippet["stdout"]
     assert "tmp refused more" in stdout and "No space left on device" in snippet["stderr"]
@@ -132,8 +132,10 @@ def test_a_disk_filler_is_stopped_in_tmp(hostile_run: HostileRun) -> None:
     assert int(tmp_mb) <= 64
     assert hostile_run.rules("disk-filler.md") == ["RUN006"]
     assert "ran out of disk space" in _message(hostile_run, "disk-filler.md", "RUN006")
-    # the work volume has no cap yet (issue 19.4): it takes the 2 GB, and goes with the run
-    assert re.search(r"work dir holds \d+ MB", stdout)
+    # the work volume is capped by the engine (Limits.work_size, 512 MB): the 2 GB write is refused there
+    assert "work dir refused more" in stdout
+    [work_mb] = re.findall(r"work dir holds (\d+) MB", stdout)
+    assert int(work_mb) <= 512
     assert hostile_run.volumes_left == []
 
 

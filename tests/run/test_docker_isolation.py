@@ -217,8 +217,9 @@ def test_parallel_snippets_keep_their_own_output_and_work_dirs(warm: DockerExecu
 # --- containers come and go with their group -----------------------------------------------------------------
 
 
-WORK_VOLUME = "grep ' /work ' /proc/self/mountinfo | cut -d' ' -f4"
-"""Prints where the container's work volume is (its host name is the mock's: it shares the mock's namespace)."""
+WORK_VOLUME = "grep ' /work ' /proc/self/mountinfo | cut -d' ' -f1"
+"""Prints the mount id of the container's work volume (ids are unique across the machine; its host name is the
+mock's, which it shares)."""
 
 
 def test_a_group_holds_its_containers_while_it_runs_and_a_later_group_takes_them_over(

@@ -33,7 +33,7 @@ from harness.run.common import parse_response
 from harness.run.docker.engine import RunLabels, remove_ids
 from harness.run.docker.exec_stream import split_frames
 from harness.run.docker.fresh_job import ONE_SHOT, Answer, job_line
-from harness.run.docker.sandbox import Limits, Namespace, base_env, sandbox_options, work_archive
+from harness.run.docker.sandbox import Limits, Namespace, base_env, sandbox_options, work_archive, work_volume
 
 GRACE_S = 30.0
 """How long the output may still come, and the engine may take to report the exit, after a kill."""
@@ -58,8 +58,7 @@ class FreshContainer:
         """Creates, attaches and starts the container; removes what it made if that fails half way."""
         client, labels = self._client, self._labels
         try:
-            volume = client.volumes.create(name=f"harness-{labels.run_id}-work-{uuid.uuid4().hex[:8]}",
-                                           labels=labels.of("work"))
+            volume = work_volume(client, labels, self._limits)
             self.volume_name = volume.name
             options = sandbox_options(self._namespace, volume.name or "", labels, self._limits, "snippet")
             container = client.containers.create(self.image, ["/bin/sh", "-c", ONE_SHOT, "harness-one-shot"],

@@ -2,7 +2,7 @@
 
 The container joins the network namespace of the mock sidecar (which has no network either), so
 the only peers it can reach are the mock's ports on 127.0.0.1. Its root file system is read-only;
-the work dir is a fresh volume and /tmp is a small tmpfs; it runs as a non-root user without
+the work dir is a fresh volume capped in size and /tmp is a small tmpfs; it runs as a non-root user without
 capabilities, within the `Limits`, and carries the run's labels. `--isolation snippet` runs each
 snippet in a fresh one (`fresh_container`, made ready ahead by `fresh_pool`); `group` and `run`
 reuse warm ones (`warm_container`) with the same options.
@@ -42,6 +42,8 @@ class Limits:
     pids: int = 256
     tmp_size: str = "64m"
     """Size of the /tmp tmpfs."""
+    work_size: str = "512m"
+    """Size of the work volume (a tmpfs volume, so the engine enforces it, a remote one too)."""
     output_bytes: int = OUTPUT_LIMIT
     """Bytes of stdout and of stderr kept each; the rest is read and dropped."""
 
@@ -68,6 +70,15 @@ def work_archive(files: Mapping[str, bytes]) -> bytes:
             info.size, info.mode, info.uid, info.gid, info.mtime = len(content), 0o644, _UID, _UID, int(time.time())
             tar.addfile(info, io.BytesIO(content))
     return buffer.getvalue()
+
+
+def work_volume(client: Any, labels: RunLabels, limits: Limits) -> Any:
+    """A fresh work volume for one container: a tmpfs of `limits.work_size` owned by the sandbox user,
+    so a snippet that fills its work dir gets "No space left on device" at the cap."""
+    return client.volumes.create(
+        name=f"harness-{labels.run_id}-work-{uuid.uuid4().hex[:8]}", labels=labels.of("work"), driver="local",
+        driver_opts={"type": "tmpfs", "device": "tmpfs", "o": f"size={limits.work_size},uid={_UID},gid={_UID}"},
+    )
 
 
 def sandbox_options(namespace: Namespace, volume: str, labels: RunLabels, limits: Limits, role: str) -> dict[str, Any]:

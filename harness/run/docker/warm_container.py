@@ -39,7 +39,16 @@ from harness.run.common import parse_response
 from harness.run.docker.engine import RunLabels, remove_quietly
 from harness.run.docker.exec_stream import ExecStream, split_frames
 from harness.run.docker.marked_stream import MarkedAnswer
-from harness.run.docker.sandbox import USER, WORKDIR, Limits, Namespace, sandbox_options, snippet_env, work_archive
+from harness.run.docker.sandbox import (
+    USER,
+    WORKDIR,
+    Limits,
+    Namespace,
+    sandbox_options,
+    snippet_env,
+    work_archive,
+    work_volume,
+)
 from harness.run.docker.warm_supervisor import IDLE, SUPERVISOR, job_line
 
 GRACE_S = 30.0
@@ -115,8 +124,7 @@ def start_idle(client: DockerClient, image: str, namespace: Namespace, labels: R
     volume: Volume | None = None
     container: Container | None = None
     try:
-        volume = client.volumes.create(name=f"harness-{labels.run_id}-work-{uuid.uuid4().hex[:8]}",
-                                       labels=labels.of("work"))
+        volume = work_volume(client, labels, limits)
         container = client.containers.create(image, list(IDLE), **sandbox_options(namespace, volume.name or "",
                                                                                   labels, limits, "warm"))
         container.start()
