@@ -80,6 +80,7 @@ def test_clicking_a_cell_shows_code_with_page_lines_and_expected_against_actual(
     page = _open(chromium, report)
     page.locator('#mbody a.k[title^="seed.md:161 [curl]"]').click()
     pane = page.locator("#pane")
+    pane.locator("h3", has_text="seed.md:161 [curl]").wait_for(state="visible")  # drawn after the click
     assert pane.is_visible() and "seed.md:161 [curl]" in pane.locator("h3").inner_text()
     assert pane.locator("pre.code .ln").first.inner_text() == "161"
     first, second = pane.locator("pre.code").inner_text().splitlines()[:2]
@@ -92,6 +93,7 @@ def test_clicking_a_cell_shows_code_with_page_lines_and_expected_against_actual(
     assert "POST /client/v4/accounts/{ACCOUNT_ID}/ai/run/@cf/meta/llama-2-7b-chat-int8" in pane.inner_text()
     assert "b=" in page.evaluate("location.hash")
     page.keyboard.press("Escape")
+    pane.wait_for(state="hidden")
     assert not pane.is_visible()
 
 
