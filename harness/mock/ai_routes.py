@@ -25,26 +25,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from harness.mock.answers import Answer
-from harness.mock.errors import AUTH_ERROR, INVALID_INPUT, METHOD_NOT_ALLOWED, NO_SUCH_MODEL
+from harness.mock.errors import INVALID_INPUT, METHOD_NOT_ALLOWED, NO_SUCH_MODEL
 from harness.mock.inference import Reply, parse_json
 from harness.mock.openai_compat import resolve, run_openai
 from harness.mock.provider_shapes import openai_models, provider_call, universal_step
-from harness.mock.state import MockState, credentials, record, respond, scenario, too_large
+from harness.mock.state import MockState, gate, record, respond, scenario, too_large
 
 GATEWAY_AUTH_ERROR = 2009
 """AI Gateway's code for missing or rejected credentials."""
-
-
-def cloudflare_gate(request: Request, state: MockState, method: str) -> Reply | None:
-    """405, then 401 without credentials, 403 with wrong ones or another account."""
-    if request.method != method:
-        return Reply.failure(405, METHOD_NOT_ALLOWED, f"Method {request.method} not allowed")
-    given = request.headers.get("authorization") or request.headers.get("x-auth-key")
-    if not given:
-        return Reply.failure(401, AUTH_ERROR, "Authentication error")
-    if not credentials(request, state) or request.path_params.get("account_id") != state.account_id:
-        return Reply.failure(403, AUTH_ERROR, "Authentication error")
-    return None
 
 
 def gateway_gate(request: Request, state: MockState) -> Reply | None:
@@ -82,12 +70,12 @@ def extra_routes(state: MockState) -> list[Route]:
         return respond(reply, entry)
 
     async def models(request: Request) -> Response:
-        reply = cloudflare_gate(request, state, "GET") or Reply(200, answer=openai_models(state.catalog))
+        reply = gate(request, state, method="GET") or Reply(200, answer=openai_models(state.catalog))
         return await answer(request, reply)
 
     async def model_schema(request: Request) -> Response:
         model_id = request.query_params.get("model")
-        reply = cloudflare_gate(request, state, "GET") or schema_of(state, model_id)
+        reply = gate(request, state, method="GET") or schema_of(state, model_id)
         return await answer(request, reply, model=model_id)
 
     async def gateway(request: Request, provider: str) -> Response:

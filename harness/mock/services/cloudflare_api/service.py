@@ -17,7 +17,6 @@ Every request is recorded in the journal with `via="cloudflare-api"`, its status
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
@@ -31,7 +30,7 @@ from harness.mock.services.cloudflare_api.contract import Contract, Route, load_
 from harness.mock.services.cloudflare_api.names import PREFIX, VIA, half_written
 from harness.mock.services.cloudflare_api.resources import Store
 from harness.mock.services.cloudflare_api.values import stable_id, value_of
-from harness.mock.state import MockState, record
+from harness.mock.state import MockState, credentials, record
 
 MISSING_AUTH = (9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers")
 AUTH = (10000, "Authentication error")
@@ -54,16 +53,10 @@ def no_route_message(path: str) -> str:
 def _authorized(request: Request, state: MockState) -> Reply | None:
     headers = request.headers
     scheme, _, token = headers.get("authorization", "").partition(" ")
-    key, email = headers.get("x-auth-key"), headers.get("x-auth-email")
-    if scheme.lower() == "bearer" and token.strip():
-        secret = token.strip()
-    elif key and email:
-        secret = key.strip()
-    else:
+    if not (scheme.lower() == "bearer" and token.strip()) and not (headers.get("x-auth-key") and
+                                                                   headers.get("x-auth-email")):
         return Reply.failure(400, *MISSING_AUTH)
-    if not hmac.compare_digest(secret.encode(), state.api_token.encode()):
-        return Reply.failure(403, *AUTH)
-    return None
+    return None if credentials(request, state) else Reply.failure(403, *AUTH)
 
 
 class CloudflareApi:
