@@ -28,11 +28,9 @@ from starlette.types import Receive, Scope, Send
 from harness.mock.errors import NO_SUCH_ROUTE
 from harness.mock.inference import parse_json
 from harness.mock.journal import entry_to_dict
-from harness.mock.services import Service, services
+from harness.mock.services import ALL_METHODS, Service, services
 from harness.mock.state import MockState as MockState
 from harness.mock.state import host_of
-
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 class ServiceHost:

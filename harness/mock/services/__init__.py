@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from harness.mock.state import MockState
 
 ENTRY_POINT_GROUP = "harness.services"
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+"""The methods a catch-all route of a service takes (its own code answers the ones it does not serve)."""
 
 BUILT_IN: tuple[str, ...] = (
     "harness.mock.services.workers_ai",

@@ -13,9 +13,8 @@ from starlette.routing import BaseRoute, Route
 from harness.mock.errors import NO_SUCH_ROUTE
 from harness.mock.inference import Reply, parse_json
 from harness.mock.openapi import INVALID_BODY
+from harness.mock.services import ALL_METHODS
 from harness.mock.state import MockState, gate, guarded, record, respond
-
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 async def documented(request: Request, state: MockState) -> Response:

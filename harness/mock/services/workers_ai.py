@@ -27,10 +27,10 @@ from harness.mock.errors import AUTH_ERROR, INVALID_INPUT
 from harness.mock.inference import Reply, parse_json, run_body
 from harness.mock.models_search import search as search_models
 from harness.mock.openai_compat import run_openai
+from harness.mock.services import ALL_METHODS
 from harness.mock.services.api_fallback import documented
 from harness.mock.state import MockState, gate, guarded, record, respond, scenario, too_large
 
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 OPENAI_PATHS = (
     "/client/v4/accounts/{account_id}/ai/v1/{endpoint:path}",
     "/v1/{account_id}/{gateway_id}/workers-ai/v1/{endpoint:path}",

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from harness.mock.services import ALL_METHODS
 from harness.mock.services.api_fallback import documented
 from harness.mock.services.cloudflare_api.names import VIA
 from harness.mock.services.cloudflare_api.service import CloudflareApi, claims
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from harness.mock.state import MockState
 
 __all__ = ["SERVICE", "VIA", "CloudflareApi", "CloudflareApiService", "claims"]
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 class CloudflareApiService:

@@ -16,11 +16,12 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from harness.mock.scenarios import for_host
+from harness.mock.services import ALL_METHODS
 from harness.mock.services.origin.answers import OriginAnswer, SentRequest, answer
 from harness.mock.state import MockState, guarded, host_of, origin, record_exchange, sent_headers
 
 VIA = "origin"
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
+ORIGIN_METHODS = [*ALL_METHODS, "TRACE"]
 _HOP = {"content-length", "transfer-encoding", "connection", "content-encoding"}
 
 
@@ -61,7 +62,7 @@ class SimulatedOrigin:
         async def endpoint(request: Request) -> Response:
             return await serve_origin(request, state)
 
-        return [Route("/{path:path}", guarded(state, endpoint, VIA), methods=ALL_METHODS)]
+        return [Route("/{path:path}", guarded(state, endpoint, VIA), methods=ORIGIN_METHODS)]
 
     def binding_routes(self, state: MockState) -> Sequence[BaseRoute]:
         return []
