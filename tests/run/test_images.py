@@ -169,6 +169,24 @@ def test_an_unchanged_runner_is_not_rebuilt(docker_client: DockerClient, tiny: P
 
 
 @pytest.mark.docker
+def test_a_build_removes_only_its_own_checkouts_stale_images(
+    docker_client: DockerClient, tiny: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    here = images.REPO_ROOT
+    monkeypatch.setattr(images, "REPO_ROOT", tmp_path / "another-clone")
+    [theirs] = images.build_images(runners=["tiny"])
+    monkeypatch.setattr(images, "REPO_ROOT", here)
+    (tiny / "shim.sh").write_text("echo ours\n")
+    [ours] = images.build_images(runners=["tiny"])
+    (tiny / "shim.sh").write_text("echo ours, changed\n")
+    [newer] = images.build_images(runners=["tiny"])
+    present = {i.id for i in docker_client.images.list(filters={"label": f"{RUNNER_LABEL}=tiny"})}
+    assert theirs.image_id in present and newer.image_id in present
+    assert ours.image_id not in present
+    assert docker_client.images.get(newer.reference).labels[images.CHECKOUT_LABEL] == str(here)
+
+
+@pytest.mark.docker
 def test_a_failing_build_is_a_harness_error_with_the_output(docker_client: DockerClient, tiny: Path) -> None:
     (tiny / "Dockerfile").write_text(TINY_DOCKERFILE + "RUN echo broken-step >&2 && false\n")
     with pytest.raises(HarnessError, match="(?s)building the tiny image failed.*broken-step"):

@@ -36,6 +36,9 @@ from harness.run.docker.engine import RUNNER_LABEL, connect
 REPO_ROOT = Path(__file__).resolve().parents[3]
 RUNNERS_DIR = REPO_ROOT / "runners"
 SOURCE_LABEL = "org.harness.source"
+CHECKOUT_LABEL = "org.harness.checkout"
+"""Which checkout of the harness built an image: a build removes only its own checkout's stale images, so
+two clones (or git worktrees) on one engine never delete each other's current images."""
 BASE_LABEL = "org.harness.base-image"
 SKIPPED_PARTS = {".venv", "node_modules", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
 _BASE_ARG = re.compile(r"^ARG\s+BASE=harness-base-(\w+)", re.MULTILINE)
@@ -167,7 +170,7 @@ def _build(name: str, base: ResolvedBase, reference: str, source: str, progress:
         command = [buildkit_cli(), "build", "--network", "host", "--progress", "plain",
                    "--build-arg", f"BASE={base.reference}", "-f", str(context / in_context),
                    "--label", f"{RUNNER_LABEL}={name}", "--label", f"{SOURCE_LABEL}={source}",
-                   "--label", f"{BASE_LABEL}={base.reference}",
+                   "--label", f"{CHECKOUT_LABEL}={REPO_ROOT}", "--label", f"{BASE_LABEL}={base.reference}",
                    "-t", reference, "-t", f"{repository_of(name)}:latest"]
         if (ca := ca_bundle()) is not None:
             command += ["--secret", f"id=ca,src={ca}"]
@@ -180,8 +183,10 @@ def _build(name: str, base: ResolvedBase, reference: str, source: str, progress:
 
 
 def _remove_stale(client: DockerClient, name: str, source: str) -> None:
-    """Removes the images of runner `name` built from other sources (unless a container uses one)."""
-    for image in client.images.list(filters={"label": f"{RUNNER_LABEL}={name}"}):
+    """Removes the images of runner `name` that this checkout built from other sources (unless a container
+    uses one); another checkout's images are its own business."""
+    mine = [f"{RUNNER_LABEL}={name}", f"{CHECKOUT_LABEL}={REPO_ROOT}"]
+    for image in client.images.list(filters={"label": mine}):
         if image.labels.get(SOURCE_LABEL) != source:
             with contextlib.suppress(docker.errors.APIError):
                 client.images.remove(image.id)
