@@ -2,9 +2,10 @@
 // - fetch: Node 20's fetch ignores HTTPS_PROXY; the undici package's global dispatcher is the one it reads.
 // - http/https (`https.get`, and libraries built on them): their global agents open each connection
 //   as a CONNECT tunnel through the proxy (TLS inside for https), so every host reaches the mock.
+// A spare (run.mjs --spare) is started without a proxy and calls `route` once its snippet's proxy is known.
 "use strict";
-const proxy = process.env.HTTPS_PROXY || process.env.https_proxy;
-if (proxy) {
+
+function route(proxy) {
   const { ProxyAgent, setGlobalDispatcher } = require("undici");
   setGlobalDispatcher(new ProxyAgent({ uri: proxy }));
 
@@ -50,3 +51,7 @@ if (proxy) {
   http.globalAgent = new TunnelAgent({ keepAlive: true });
   https.globalAgent = new SecureTunnelAgent({ keepAlive: true });
 }
+
+const proxy = process.env.HTTPS_PROXY || process.env.https_proxy;
+if (proxy) route(proxy);
+module.exports = { route };

@@ -12,6 +12,7 @@ from harness.route import Route
 from harness.run.base import Launch, Outcome, Runner
 from harness.run.common import OUTPUT_LIMIT
 from harness.run.executor_kind import ExecutorKind, ExecutorSettings
+from harness.run.local.node_spares import SPARES, NodeSpares
 from harness.run.local.process import run_process
 from harness.run.local.warm_worker import WarmWorkers
 
@@ -22,14 +23,17 @@ class LocalExecutor:
     name = "local"
 
     def __init__(self, runners_dir: Path, config: MockConfig | None = None,
-                 output_limit: int = OUTPUT_LIMIT, warm_workers: bool = False) -> None:
+                 output_limit: int = OUTPUT_LIMIT, warm_workers: bool = False, node_spares: int = SPARES) -> None:
         """`warm_workers`: Worker snippets run on warm servers (one workerd for many snippets, a fresh
-        isolate each; see `harness.run.local.warm_worker`) instead of one Miniflare process each."""
+        isolate each; see `harness.run.local.warm_worker`) instead of one Miniflare process each.
+        `node_spares`: Node processes started ahead, each to run one Node snippet
+        (`harness.run.local.node_spares`); 0 starts every Node snippet's process at its turn."""
         self.runners_dir = runners_dir
         self._config = config or MockConfig()
         self._output_limit = output_limit
         self._mock: MockServer | None = None
         self._warm: WarmWorkers | None = None
+        self.node_spares = NodeSpares(runners_dir, output_limit, node_spares)
         if warm_workers:
             self._warm = WarmWorkers(runners_dir)
 
@@ -41,6 +45,7 @@ class LocalExecutor:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.node_spares.close()
         if self._warm is not None:
             self._warm.close()
         if self._mock is not None:
@@ -60,6 +65,8 @@ class LocalExecutor:
         with tempfile.TemporaryDirectory(prefix=f"harness-{runner.name}-") as tmp:
             if self._warm is not None and runner.warm_server and self._warm.serves(launch):
                 return self._warm.execute(launch, Path(tmp), timeout_s, self._output_limit)
+            if self.node_spares.serves(launch):
+                return self.node_spares.execute(launch, Path(tmp), timeout_s)
             return run_process(launch, Path(tmp), timeout_s, self._output_limit)
 
     def requests_of(self, snippet_id: str) -> tuple[RecordedRequest, ...]:

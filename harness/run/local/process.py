@@ -53,14 +53,19 @@ def read_response(path: Path) -> HttpResponse | None:
     return parse_response(path.read_bytes()) if path.exists() else None
 
 
-def run_process(launch: Launch, workdir: Path, timeout_s: float, output_limit: int = OUTPUT_LIMIT) -> Outcome:
-    """Lays out `launch` in `workdir`, runs it in its own process group and kills the group at the
-    timeout (so children of the snippet die with it)."""
+def lay_out(launch: Launch, workdir: Path) -> list[str]:
+    """Writes `launch`'s files into `workdir`; its argv with `{workdir}` filled in."""
     for name, content in launch.files.items():
         target = workdir / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
-    argv = [part.replace("{workdir}", str(workdir)) for part in launch.argv]
+    return [part.replace("{workdir}", str(workdir)) for part in launch.argv]
+
+
+def run_process(launch: Launch, workdir: Path, timeout_s: float, output_limit: int = OUTPUT_LIMIT) -> Outcome:
+    """Lays out `launch` in `workdir`, runs it in its own process group and kills the group at the
+    timeout (so children of the snippet die with it)."""
+    argv = lay_out(launch, workdir)
     env = {**base_env(workdir), **launch.env}
     started = time.monotonic()
     try:
@@ -68,10 +73,21 @@ def run_process(launch: Launch, workdir: Path, timeout_s: float, output_limit: i
                                 stderr=subprocess.PIPE, start_new_session=True)
     except OSError as error:
         return Outcome(None, "", "", 0.0, infra_error=f"cannot start {argv[0]}: {error}")
+    return finish(proc, drain(proc, output_limit), started, timeout_s, launch, workdir)
+
+
+def drain(proc: subprocess.Popen[bytes], output_limit: int) -> list[_CappedReader]:
+    """Readers (started) of `proc`'s stdout and stderr, each keeping at most `output_limit` bytes."""
     assert proc.stdout is not None and proc.stderr is not None
     readers = [_CappedReader(proc.stdout, output_limit), _CappedReader(proc.stderr, output_limit)]
     for reader in readers:
         reader.start()
+    return readers
+
+
+def finish(proc: subprocess.Popen[bytes], readers: list[_CappedReader], started: float, timeout_s: float,
+           launch: Launch, workdir: Path) -> Outcome:
+    """Waits for `proc` (its own process group) up to `timeout_s`, kills the group, and says what it did."""
     timed_out = False
     try:
         proc.wait(timeout=timeout_s)
