@@ -255,6 +255,14 @@ def test_each_snippet_is_a_child_of_its_own_forked_from_the_warm_interpreter(inp
     assert first[0] != second[0] and first[1] == second[1]
 
 
+def test_each_snippet_leads_a_session_of_its_own_as_a_local_snippet_does(inprocess: InProcessExecutor,
+                                                                         local: LocalExecutor) -> None:
+    code = "import os\nprint(os.getsid(0) == os.getpid() == os.getpgid(0), os.getsid(0) != os.getsid(os.getppid()))\n"
+    for executor in (inprocess, local):
+        outcome, _ = run(executor, snippet(code, f"session-{executor.name}"), f"session-{executor.name}")
+        assert (outcome.exit_code, outcome.stdout) == (0, "True True\n"), (executor.name, outcome)
+
+
 def _children_of(pid: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
