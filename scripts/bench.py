@@ -11,8 +11,9 @@ run; `harness.bench.corpus`) are measured, each measurement in a process of its 
   inprocess executor (warm Workers): total wall time and CPU time (user + system, of every process
   waited for: less swayed by other work on the machine), their ratios to the bare limit, wall time
   per snippet by runner (median, p95), peak memory;
-- the inprocess executor against pytest-markdown-docs on the same Python-only pages, one at a time
-  (pytest-markdown-docs in a throwaway venv under the temp folder; `harness.bench.pmd`);
+- the inprocess executor against pytest-markdown-docs on the same Python-only pages, one at a time,
+  in rounds (pytest-markdown-docs in a throwaway venv under the temp folder; `harness.bench.pmd`,
+  `harness.bench.inprocess_pmd`);
 - the seed page on the local and docker executors side by side (a cold container per snippet),
   when `harness.run.executors.docker_ready()` says docker can run;
 - the docker executor under each `--isolation` (snippet, group, run) on N pages (default 10), at -j:
@@ -41,8 +42,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness.bench.corpus import SEED, write_docs_tree, write_python_pages
-from harness.bench.pmd import ensure_venv, run_pmd
+from harness.bench.corpus import SEED, write_docs_tree
+from harness.bench.inprocess_pmd import bench_pmd, node_target, pmd_target, print_pmd
 from harness.bench.world_start import measure_world_start, world_start_target
 from harness.run.executors import docker_ready
 
@@ -112,33 +113,6 @@ def print_runs(size: int, bare: dict[str, Any], runs: list[dict[str, Any]]) -> N
 
 def _label(run: dict[str, Any]) -> str:
     return f"{run['executor']}, {'warm' if run['warm_workers'] else 'cold'} Workers"
-
-
-def bench_pmd(work: Path, pages: int) -> dict[str, Any]:
-    root = work / "python-only"
-    write_python_pages(root, pages)
-    try:
-        python = ensure_venv()
-    except (subprocess.SubprocessError, OSError) as error:
-        return {"skipped": f"pytest-markdown-docs could not be installed: {error}"}
-    pmd = run_pmd(root, python)
-    harness = summarize(measure("harness", root, "--executor", "inprocess", "-j", "1"))
-    return {"pages": pages, "pytest_markdown_docs": {**pmd, "per_snippet": spread(pmd.pop("durations"))},
-            "inprocess": harness}
-
-
-def print_pmd(result: dict[str, Any]) -> None:
-    print("\nPython-only pages, one at a time: inprocess executor vs pytest-markdown-docs")
-    if "skipped" in result:
-        print(f"  skipped: {result['skipped']}")
-        return
-    pmd, ours = result["pytest_markdown_docs"], result["inprocess"]
-    n = result["pages"]
-    print(f"  {'':<24} {'total s':>8} {'total/snippet ms':>17} {'per snippet median/p95 ms':>26}")
-    print(f"  {'pytest-markdown-docs':<24} {pmd['wall_s']:>8.2f} {1000 * pmd['wall_s'] / n:>17.1f}"
-          f" {_ms(pmd['per_snippet']):>26}   (no isolation: every block in the pytest process)")
-    print(f"  {'harness inprocess':<24} {ours['wall_s']:>8.2f} {1000 * ours['wall_s'] / n:>17.1f}"
-          f" {_ms(ours['per_runner'].get('python')):>26}   (a forked process per snippet)")
 
 
 def bench_docker_seed(work: Path) -> dict[str, Any]:
@@ -273,13 +247,7 @@ def targets(report: dict[str, Any]) -> list[str]:
     runs = report.get("runs") or {}
     if runs:
         lines += run_targets(runs)
-    pmd = report.get("pmd", {})
-    if "inprocess" in pmd:
-        ours = pmd["inprocess"]["per_runner"]["python"]["median_ms"]
-        theirs = pmd["pytest_markdown_docs"]["per_snippet"]["median_ms"]
-        total_ours, total_theirs = pmd["inprocess"]["wall_s"], pmd["pytest_markdown_docs"]["wall_s"]
-        lines.append(f"{'holds' if ours <= theirs else 'MISSED'}: inprocess per snippet {ours:.1f} ms median vs "
-                     f"pytest-markdown-docs {theirs:.1f} ms (whole run: {total_ours:.2f} s vs {total_theirs:.2f} s)")
+    lines += pmd_target(report.get("pmd", {}))
     extraction = report.get("extraction") or []
     if extraction:
         fastest = extraction[-1]
@@ -302,6 +270,7 @@ def run_targets(runs: dict[str, Any]) -> list[str]:
             cpu = run["cpu_s"] / big["bare"]["cpu_s"]
             lines.append(f"{'holds' if ratio <= 1.3 else 'MISSED'}: local executor ({_label(run)}), "
                          f"N={big['size']}: total {ratio:.2f} x the bare limit (target <= 1.3; CPU time {cpu:.2f} x)")
+    lines += node_target(big["bare"], big["harness"], big["size"])
     warm = next((r for r in big["harness"] if r["executor"] == "local" and r["warm_workers"]), None)
     if warm is not None and "worker" in warm["per_runner"]:
         median = warm["per_runner"]["worker"]["median_ms"]
@@ -337,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-sizes", default="10,100", help="pages to run (default 10,100)")
     parser.add_argument("--extract-sizes", default="10,100,1000", help="pages to extract (default 10,100,1000)")
     parser.add_argument("--pmd-pages", type=int, default=100, help="Python-only pages for the comparison (0: skip)")
+    parser.add_argument("--pmd-rounds", type=int, default=3, help="rounds of that comparison (the median ratio judged)")
     parser.add_argument("--no-docker", action="store_true", help="skip the seed page on docker")
     parser.add_argument("--docker-pages", type=int, default=10, help="pages for docker by --isolation (0: skip)")
     parser.add_argument("--docker-rounds", type=int, default=2, help="rounds of docker by --isolation (best kept)")
@@ -368,8 +338,9 @@ def main(argv: list[str] | None = None) -> int:
             report["runs"][str(size)] = {"size": size, "bare": bare, "harness": runs}
             print_runs(size, bare, runs)
         if args.pmd_pages:
-            report["pmd"] = bench_pmd(work, args.pmd_pages)
-            print_pmd(report["pmd"])
+            report["pmd"] = bench_pmd(work, args.pmd_pages, args.pmd_rounds, lambda root: summarize(
+                measure("harness", root, "--executor", "inprocess", "-j", "1")), spread)
+            print_pmd(report["pmd"], _ms)
         report["docker_seed"] = {"skipped": "--no-docker"} if args.no_docker else bench_docker_seed(work)
         print_docker(report["docker_seed"])
         if args.docker_pages and not args.no_docker:

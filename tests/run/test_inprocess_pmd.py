@@ -19,3 +19,34 @@ REPORT = """<?xml version="1.0" encoding="utf-8"?>
 def test_only_failures_and_errors_count_as_failed(tmp_path: Path) -> None:
     (tmp_path / "junit.xml").write_text(REPORT)
     assert junit_outcomes(tmp_path / "junit.xml") == ([0.004, 0.002, 0.010], 1)
+
+
+def _spread(ms: float) -> dict[str, float]:
+    return {"median_ms": ms, "p95_ms": ms, "n": 10}
+
+
+def test_the_pmd_target_is_the_median_of_the_rounds_ratios() -> None:
+    from harness.bench.inprocess_pmd import pmd_target
+
+    rounds = [{"inprocess": {"per_runner": {"python": _spread(ours)}},
+               "pytest_markdown_docs": {"per_snippet": _spread(theirs)}, "ratio": ours / theirs}
+              for ours, theirs in ((9.0, 3.0), (5.0, 2.5), (6.0, 4.0))]
+    assert pmd_target({"rounds": rounds, "ratio": 2.0}) == [
+        "holds: inprocess per snippet 2.00 x pytest-markdown-docs (median of 3 rounds: 9.0 vs 3.0 ms, "
+        "5.0 vs 2.5 ms, 6.0 vs 4.0 ms; target <= 2 x)"]
+    assert pmd_target({"rounds": rounds, "ratio": 2.1})[0].startswith("MISSED: inprocess per snippet 2.10 x")
+    assert pmd_target({"skipped": "offline"}) == []
+
+
+def test_the_node_target_compares_each_local_run_with_the_bare_limit() -> None:
+    from harness.bench.inprocess_pmd import node_target
+
+    bare = {"per_runner": {"node": _spread(400.0)}}
+    runs = [{"executor": "local", "warm_workers": False, "per_runner": {"node": _spread(210.0)}},
+            {"executor": "local", "warm_workers": True, "per_runner": {"node": _spread(120.0)}},
+            {"executor": "inprocess", "warm_workers": True, "per_runner": {"node": _spread(100.0)}}]
+    assert node_target(bare, runs, 100) == [
+        "MISSED: Node snippets under local (cold Workers), N=100: median 210 ms, 0.53 x the bare limit's "
+        "400 ms (target <= 0.5 x)",
+        "holds: Node snippets under local (warm Workers), N=100: median 120 ms, 0.30 x the bare limit's "
+        "400 ms (target <= 0.5 x)"]
