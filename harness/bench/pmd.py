@@ -1,13 +1,15 @@
 """pytest-markdown-docs on the same Python-only pages, for comparison with the `inprocess` executor.
 
-It is installed in a throwaway virtual environment under the temp folder (never a dependency of the
-project); a `.pth` file there makes the harness's own packages importable, so that a `conftest.py`
-can route `requests` and `httpx` to the same in-process mock the executor uses (no sockets either
-way). pytest-markdown-docs runs every block in the pytest process, one after the other.
+It is one of the project's dev dependencies and runs with the harness's own interpreter when that
+has it; else it is installed in a throwaway virtual environment under the temp folder, where a
+`.pth` file makes the harness's own packages importable. Either way a `conftest.py` can route
+`requests` and `httpx` to the same in-process mock the executor uses (no sockets either way).
+pytest-markdown-docs runs every block in the pytest process, one after the other.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import statistics
 import subprocess
 import sys
@@ -31,7 +33,10 @@ _ROUTE.__enter__()
 
 
 def ensure_venv(venv: Path = VENV) -> Path:
-    """The throwaway environment's Python, made (and pytest-markdown-docs installed) when missing."""
+    """This interpreter when it has pytest-markdown-docs (the dev extras), else the throwaway
+    environment's Python, made (and pytest-markdown-docs installed) when missing."""
+    if importlib.util.find_spec("pytest_markdown_docs") is not None:
+        return Path(sys.executable)
     python = venv / "bin" / "python"
     if not (venv / f".pmd-{VERSION}").exists():
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True, capture_output=True)
