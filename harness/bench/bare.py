@@ -6,7 +6,10 @@ are what lets a snippet reach the mock at all), then: `python snippet.py` with t
 interpreter, `node --require shim.cjs snippet.mjs` (Node 20's fetch needs the preload to honour the
 proxy), `bash -e snippet.sh`, and for a Worker its bundle (the esbuild binary) served by one workerd
 of its own (no Miniflare, no Node), `env.AI` bound to the mock by the same wrapper module, and one
-`GET /`. No output capping, no journal reads, no checks.
+`GET /`. No output capping, no journal reads, no checks. Each snippet leads a session of its own,
+as under the executors: with the scheduler's autogroups, a process in the bench's own session shares
+one group's CPU with everything else there, which on a busy machine made "bare" several times slower
+than the harness.
 """
 
 from __future__ import annotations
@@ -105,7 +108,7 @@ def run_one(job: Job, mock: MockServer, runners_dir: Path) -> BareRun:
         else:
             done = subprocess.run(_direct(job.runner, launch, workdir, runners_dir), cwd=workdir,
                                   env={**base_env(workdir), **launch.env}, stdin=subprocess.DEVNULL,
-                                  capture_output=True, timeout=TIMEOUT_S)
+                                  capture_output=True, timeout=TIMEOUT_S, start_new_session=True)
             code = done.returncode
     return BareRun(job.runner, time.monotonic() - started, code)
 

@@ -28,7 +28,8 @@ def script_name(snippet: Snippet) -> str:
 
 class NodeRunner:
     """Runs a script with `node`; `runners/node/shim.cjs` (preloaded) routes `fetch` through the
-    proxy, and `runners/node/run.mjs` compiles TypeScript with esbuild first."""
+    proxy, and `runners/node/run.mjs` compiles TypeScript with esbuild first. The local executors
+    run its launches in processes started ahead, one each (`harness.run.local.node_spares`)."""
 
     name = "node"
     warm_server = False
