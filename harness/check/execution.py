@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from harness.check.base import Rule, SnippetContext, finding, shorten
+from harness.extract.worker_program import combined_error_line
 from harness.model import Finding, Severity
 
 EXIT_NONZERO = Rule("RUN001", "exit-nonzero", Severity.ERROR,
@@ -40,7 +41,8 @@ def check_exit(ctx: SnippetContext) -> Iterator[Finding]:
                       "and was killed", duration_s=ev.duration_s)
     elif ev.exit_code not in (0, None):
         tail = shorten(error_line(ev.stderr)) if ev.stderr.strip() else "(no stderr)"
-        yield finding(EXIT_NONZERO, ev.snippet, f"exited with status {ev.exit_code}: {tail}",
+        line, tail = combined_error_line(ev.snippet, tail)
+        yield finding(EXIT_NONZERO, ev.snippet, f"exited with status {ev.exit_code}: {tail}", line=line,
                       expected=0, actual=ev.exit_code)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from harness.check.base import Rule, finding
+from harness.extract.worker_program import page_line
 from harness.model import Finding, Severity, Snippet
 
 TYPE_ERROR = Rule("TS001", "type-error", Severity.WARNING,
@@ -67,7 +68,7 @@ def typecheck(snippets: Sequence[Snippet], runners_dir: Path, timeout_s: float =
         if not match or match["code"] in SKIPPED_CODES:
             continue
         snippet = targets[int(match["index"])]
-        at = snippet.line + int(match["line"]) - 1
+        at = page_line(snippet, int(match["line"]))  # a combined Worker's lines map to their blocks
         found.append(finding(TYPE_ERROR, snippet, f"does not type-check: {match['code']} {match['text']}", line=at,
                              code=match["code"]))
     return found

@@ -15,6 +15,7 @@ from harness.extract.regions import Include
 from harness.extract.sessions import plan_sessions
 from harness.extract.snippets import build_snippets
 from harness.extract.worker_env import attach_bindings
+from harness.extract.worker_sessions import combine_workers
 from harness.model import Diagnostic, Extraction, Page
 
 
@@ -55,11 +56,12 @@ def extract_text(
 
 
 def _planned(extraction: Extraction) -> Extraction:
-    """The page's snippets, partials included, with their Worker bindings and session plans."""
-    snippets, problems = attach_bindings(extraction.snippets)
+    """The page's snippets, partials included, with their session plans (Worker sessions combined) and
+    Worker bindings."""
+    snippets, problems = attach_bindings(combine_workers(plan_sessions(extraction.snippets)))
     found = [Diagnostic(extraction.page.path, p.line, p.message, p.severity) for p in problems]
     diagnostics = extraction.diagnostics + tuple(found)
-    return replace(extraction, snippets=tuple(plan_sessions(snippets)), diagnostics=diagnostics)
+    return replace(extraction, snippets=tuple(snippets), diagnostics=diagnostics)
 
 
 def _extract(

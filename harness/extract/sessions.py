@@ -14,6 +14,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from harness.extract.jsfacts import facts_of
+from harness.extract.jsglobals import RUNTIME_GLOBALS
+from harness.extract.jsnames import KEYWORDS
 from harness.model import Snippet
 from harness.runtimes.base import listed
 
@@ -22,6 +25,8 @@ SESSION_OPTION = "session"
 FAMILIES = {"py": "py", "js": "js", "ts": "js", "sh": "sh"}
 """Languages whose blocks share names in a session (`js` and `ts` build one Worker)."""
 
+RETURN_REASON = "fragment: `return` outside a function"
+"""A JS/TS handler body's reason: its session plan comes from the names it reads."""
 _NEVER = re.compile(r"^fragment: uses (.+), never (?:defined|set)$")
 _NAME = re.compile(r"`\$?([^`]+)`")
 _JS_DECLARATION = re.compile(
@@ -55,6 +60,14 @@ def defined_names(snippet: Snippet) -> set[str]:
     return {name for name in names if name}
 
 
+def _unbound(snippet: Snippet) -> list[str]:
+    """The names a JS/TS handler body (`return` outside a function) reads and never binds."""
+    if snippet.skip_reason != RETURN_REASON:
+        return []
+    facts = facts_of(snippet.code, snippet.language == "ts")
+    return [name for name in facts.used if name not in RUNTIME_GLOBALS and name not in KEYWORDS]
+
+
 def _python_names(code: str) -> set[str]:
     lines = [line for line in code.splitlines() if not line.lstrip().startswith(("!", "%"))]
     try:
@@ -82,10 +95,10 @@ def plan_sessions(snippets: Sequence[Snippet]) -> list[Snippet]:
     for snippet in snippets:
         match = _NEVER.match(snippet.skip_reason or "")
         family = FAMILIES.get(snippet.language)
-        if match is None or family is None:
+        needed = _NAME.findall(match[1]) if match else _unbound(snippet) if family == "js" else []
+        if not needed or family is None:
             planned.append(snippet)
             continue
-        needed = _NAME.findall(match[1])
         # other tabs of its own group are alternatives to it; earlier blocks of its own tab are steps
         earlier = [s for s in planned if FAMILIES.get(s.language) == family and s.line < snippet.line
                    and (s.group != snippet.group or s.label == snippet.label)]
@@ -104,6 +117,8 @@ def _planned(snippet: Snippet, needed: list[str], earlier: list[Snippet], names:
         if source is not None:
             defines_from[name] = source
     if not defines_from:
+        if not _NEVER.match(snippet.skip_reason or ""):
+            return snippet
         return replace(snippet, skip_reason=snippet.skip_reason + " on this page")  # type: ignore[operator]
     after: dict[str, Snippet] = {}
     for source in defines_from.values():

@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from harness.extract.worker_program import RAN_AS_OPTION
 from harness.model import Finding, RunResult, SnippetResult, Status
 from harness.report import triage
 from harness.report.json_report import summary
@@ -43,6 +44,8 @@ def _block(result: SnippetResult, page: int) -> dict[str, Any]:
     }
     if result.status is Status.SKIPPED:
         item["k"] = triage.skip_kind(result.reason)
+    if RAN_AS_OPTION in s.options:  # a Worker page session: the program that ran (harness/extract/worker_sessions.py)
+        item.update(ra=s.code, rah=s.options[RAN_AS_OPTION])
     if result.flaky:
         item["fl"] = 1
     if result.cached:

@@ -127,9 +127,9 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
     return result(kind if worker else "script")
 
 
-_SQL_STRING = re.compile(r"([\"'`])\s*((?:SELECT|INSERT|UPDATE|DELETE|CREATE|REPLACE|WITH)\b[^\"'`]*)\1",
+_SQL_STRING = re.compile(r"([\"'`])\s*((?:SELECT|INSERT|UPDATE|DELETE|CREATE|REPLACE|WITH)\b(?:(?!\1)[^\\]|\\.)*)\1",
                          re.IGNORECASE)
-"""A string of the code that holds an SQL statement."""
+"""A string of the code that holds an SQL statement (other quotes may stand in it: `'Bs Beverages'`)."""
 _SQL_TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE(?:\s+IF\s+NOT\s+EXISTS)?)\s+[`\"\[]?(\w+)", re.IGNORECASE)
 _SQL_CREATED = re.compile(r"\bCREATE\s+(?:VIRTUAL\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[`\"\[]?(\w+)", re.IGNORECASE)
 _SQL_WORDS = frozenset({"select", "values", "set", "where", "if", "not", "exists"})

@@ -64,7 +64,9 @@ def test_hugo_partials_are_extracted_as_the_page_shows_them() -> None:
     token = by_id["_token.md:g1::1"]
     assert token.line == line_of(HUGO_PAGE, "_token.md") and "harness-test-token" in token.code
     note = by_id["_run-model.md:_binding-note.md:g1::1"]
-    assert note.skip_reason == "fragment: uses `env`, never defined on this page"
+    # it uses only the handler's `env`: it runs as the body of a fetch handler (harness/extract/worker_sessions.py)
+    assert (note.skip_reason, note.options["ran_as"]) == (None, "as the body of a fetch handler")
+    assert note.source.strip() in note.code and note.code.startswith("export default {")
 
 
 def test_a_missing_partial_is_a_broken_reference_when_its_folder_exists() -> None:

@@ -153,6 +153,7 @@ function pane() {
   ${b.r ? `<p class="reason"><b>${b.s === "skipped" ? "Not run" : "Why"}:</b> ${esc(b.r)}</p>` : ""}
   ${exp ? `<h4>Findings</h4><table class="exp">${exp}</table>` : ""}
   <h4>Code</h4><pre class="code">${code}</pre>
+  ${b.ra !== undefined ? `<h4>Ran as ${esc(b.rah)}</h4><pre class="code">${esc(b.ra)}</pre>` : ""}
   ${reqs ? `<h4>Requests (${b.q.length})</h4>${reqs}` : b.run ? "<p class='muted'>No requests reached the mock.</p>" : ""}
   ${b.w ? `<h4>Worker answer ${b.w.s}</h4><pre>${esc(b.w.b)}</pre>` : ""}
   ${b.o ? `<h4>stdout</h4><pre>${esc(b.o)}</pre>` : ""}${b.er ? `<h4>stderr</h4><pre>${esc(b.er)}</pre>` : ""}`;
