@@ -168,8 +168,8 @@ def _try(snippet: Snippet, blocks: list[Snippet], extra: Sequence[Snippet] = ())
     blocks = [*blocks, *extra]
     if base is None and not bodies:
         return None
-    program = assemble(Piece(base.code, base.line) if base else None, base is not None and role_of(base) == "skeleton",
-                       [Piece(b.code, b.line) for b in modules], [Piece(b.code, b.line) for b in bodies])
+    program = assemble(_piece(base) if base else None, base is not None and role_of(base) == "skeleton",
+                       [_piece(b) for b in modules], [_piece(b) for b in bodies])
     if program is None:
         return None
     missing = _missing(base, modules, bodies)
@@ -186,6 +186,13 @@ def _try(snippet: Snippet, blocks: list[Snippet], extra: Sequence[Snippet] = ())
     options = {**snippet.options, "kind": "worker", LINE_MAP_OPTION: program.line_map(), RAN_AS_OPTION: ran_as}
     return replace(snippet, code=program.code, language=found.language, options=options,
                    skip_reason=_session_reason(found.reason))
+
+
+def _piece(block: Snippet) -> Piece:
+    """The block's code at the page line of its first code line (after a `---` header in the fence,
+    which `Snippet.line` counts)."""
+    header = max(0, len(block.source.splitlines()) - len(block.code.splitlines()))
+    return Piece(block.code, block.line + header)
 
 
 def _provides(block: Snippet) -> set[str]:
