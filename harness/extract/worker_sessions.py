@@ -99,6 +99,8 @@ def _combined(snippet: Snippet, page: Sequence[Snippet], by_id: dict[str, Snippe
     if (attempt.skip_reason or "").startswith("fragment:"):
         if not (snippet.skip_reason or "").startswith("fragment: continues"):
             return snippet
+        if "inside a function" in (attempt.skip_reason or ""):
+            return replace(snippet, skip_reason=attempt.skip_reason)
         return replace(snippet, skip_reason=f"{attempt.skip_reason} ({_with_what(chain, plan, by_id)})")
     return attempt
 
@@ -174,7 +176,7 @@ def _try(snippet: Snippet, blocks: list[Snippet], extra: Sequence[Snippet] = ())
         return None
     missing = _missing(base, modules, bodies)
     if missing:
-        return replace(snippet, skip_reason=f"fragment: uses {listed(missing)}, never defined on this page")
+        return replace(snippet, skip_reason=_missing_reason(missing, [b for b in blocks if b is not snippet]))
     language = "ts" if any(b.language == "ts" for b in blocks) else snippet.language
     found = classify(program.code, language, {})
     if found is None or found.kind != "worker":
@@ -242,6 +244,16 @@ def _references(block: Snippet) -> list[str]:
             continue
         found.append(token.text)
     return list(dict.fromkeys(found))
+
+
+def _missing_reason(missing: list[str], others: list[Snippet]) -> str:
+    """The reason of a block whose names the program lacks: defined inside a function of a block it
+    continues (it belongs in that function's body, which the page does not say how to reach), or nowhere."""
+    inside = [b for b in others if set(missing) <= facts_of(b.code, b.language == "ts").defined]
+    if inside:
+        return (f"fragment: uses {listed(missing)}, which line {inside[-1].line} defines inside a function: "
+                "the block belongs in that function's body")
+    return f"fragment: uses {listed(missing)}, never defined on this page"
 
 
 def _session_reason(reason: str | None) -> str | None:

@@ -125,3 +125,11 @@ def test_a_bundling_error_points_at_the_page_line_of_its_block() -> None:
         whole, 'The symbol "stmt" has already been declared')
     plain = _by_line(HONO)[line_of(HONO, 'import { Hono } from "hono"')]
     assert combined_error_line(plain, "3:1: oops") == (None, "3:1: oops")
+
+
+def test_a_block_inside_a_route_is_not_moved_there_and_says_where_it_belongs() -> None:
+    inner = _by_line(HONO)[line_of(HONO, "console.log(note.text)")]
+    route = line_of(HONO, 'import { Hono } from "hono"', nth=2)
+    assert inner.skip_reason == (f"fragment: uses `note`, which line {route} defines inside a function: the block "
+                                 "belongs in that function's body")
+    assert inner.code == inner.source and json.loads(inner.options["session"])["after"][-1].endswith("g4::1")

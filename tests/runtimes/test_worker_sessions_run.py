@@ -5,6 +5,7 @@ block is reported at that block's line, and local processes and docker container
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,15 +13,17 @@ from typing import Any
 
 import pytest
 
+from harness.report import html
+
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "fixtures" / "worker_sessions"
 
 
 def _run(executor: str, out: Path) -> dict[str, dict[str, Any]]:
-    """Each snippet of the fixture pages by `page:line`, run under `executor`."""
+    """Each snippet of the fixture pages by `page:line`, run under `executor` (the HTML report beside `out`)."""
     done = subprocess.run([sys.executable, "-m", "harness.cli", "run", str(PAGES.relative_to(ROOT)), "--executor",
-                           executor, "--no-cache", "-j", "2", "--json", str(out)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=900)
+                           executor, "--no-cache", "-j", "2", "--json", str(out), "--html",
+                           str(out.with_suffix(".html"))], cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert done.returncode in (0, 1), done.stdout + done.stderr  # 1: the fixtures' own failures
     return {f"{Path(s['page']).name}:{s['line']}": s for s in json.loads(out.read_text())["snippets"]}
 
@@ -31,8 +34,26 @@ def _line(page: str, text: str, nth: int = 1) -> int:
 
 
 @pytest.fixture(scope="module")
-def local(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
-    return _run("local", tmp_path_factory.mktemp("sessions") / "local.json")
+def local_json(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("sessions") / "local.json"
+
+
+@pytest.fixture(scope="module")
+def local(local_json: Path) -> dict[str, dict[str, Any]]:
+    return _run("local", local_json)
+
+
+def test_the_html_detail_shows_the_page_code_and_the_program_that_ran(
+        local: dict[str, dict[str, Any]], local_json: Path) -> None:
+    found = re.search(r'<script id="data"[^>]*>([^<]+)</script>', local_json.with_suffix(".html").read_text())
+    assert found is not None
+    data = html.unpack(found[1])
+    where = _line("durable-object-split.md", "export default {")
+    page = next(i for i, path in enumerate(data["pages"]) if path.endswith("durable-object-split.md"))
+    [block] = [b for b in data["blocks"] if (b["p"], b["l"]) == (page, where)]
+    snippet = local[f"durable-object-split.md:{where}"]
+    assert block["code"] == snippet["source"] and block["ra"] == snippet["code"] != snippet["source"]
+    assert block["rah"] == snippet["options"]["ran_as"]
 
 
 def _findings(report: dict[str, dict[str, Any]]) -> dict[str, list[tuple[str, int, str]]]:
