@@ -25,6 +25,8 @@ SESSION_OPTION = "session"
 FAMILIES = {"py": "py", "js": "js", "ts": "js", "sh": "sh"}
 """Languages whose blocks share names in a session (`js` and `ts` build one Worker)."""
 
+HANDLER_PARAMETERS = frozenset({"request", "env", "ctx"})
+"""The fetch handler's parameters: a handler body reads them unbound (`harness/extract/worker_sessions.py`)."""
 RETURN_REASON = "fragment: `return` outside a function"
 """A JS/TS handler body's reason: its session plan comes from the names it reads."""
 _NEVER = re.compile(r"^fragment: uses (.+), never (?:defined|set)$")
@@ -117,8 +119,10 @@ def _planned(snippet: Snippet, needed: list[str], earlier: list[Snippet], names:
         if source is not None:
             defines_from[name] = source
     if not defines_from:
-        if not _NEVER.match(snippet.skip_reason or ""):
-            return snippet
+        if not _NEVER.match(snippet.skip_reason or ""):  # a handler body: say what it reads that nothing defines
+            unknown = [name for name in needed if name not in HANDLER_PARAMETERS]
+            return replace(snippet, skip_reason=f"{snippet.skip_reason}; uses {listed(unknown)}, never defined on "
+                           "this page") if unknown else snippet
         return replace(snippet, skip_reason=snippet.skip_reason + " on this page")  # type: ignore[operator]
     after: dict[str, Snippet] = {}
     for source in defines_from.values():

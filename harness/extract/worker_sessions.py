@@ -24,19 +24,14 @@ from harness.extract.classify import classify
 from harness.extract.jsfacts import facts_of
 from harness.extract.jsglobals import RUNTIME_GLOBALS
 from harness.extract.jsnames import KEYWORDS, TS_TYPES
-from harness.extract.jsscan import is_method_definition, tokenize
-from harness.extract.sessions import SESSION_OPTION
+from harness.extract.jsscan import TokenList, at, close_of, is_method_definition, tokenize
+from harness.extract.sessions import HANDLER_PARAMETERS, RETURN_REASON, SESSION_OPTION
 from harness.extract.worker_program import LINE_MAP_OPTION, RAN_AS_OPTION, Piece, assemble
 from harness.model import Snippet
 from harness.runtimes.base import listed
 from harness.runtimes.worker_bindings import exported_classes
 
-HANDLER_PARAMETERS = frozenset({"request", "env", "ctx"})
-"""The fetch handler's parameters: a block that uses them unbound is a handler's body."""
-
 _LANGUAGES = frozenset({"js", "ts"})
-_SKELETON = re.compile(r"\A\s*(?://[^\n]*\n\s*)*(?:async\s+)?fetch\s*\(")
-"""A handler shown alone: `async fetch(request, env) { ... }` (with the comments before it)."""
 _ELIDED = re.compile(r"^[ \t]*(?:\.\.\.|…)[ \t]*;?[ \t]*$", re.MULTILINE)
 _DURABLE = "Durable Object namespace binding"
 _D1_TABLE = re.compile(r"not runnable: queries D1 table (.+?), which (?:this snippet does not create|no block of this "
@@ -58,12 +53,23 @@ def role_of(snippet: Snippet) -> str:
         return "unusable"
     if facts.default_export:
         return "worker" if "fetch" in facts.handlers or not facts.handlers else "unusable"
-    if _SKELETON.match(code):
-        return "skeleton"
     tokens = tokenize(code)
+    if _is_skeleton(tokens):
+        return "skeleton"
     top_level = any(tokens[i].kind == "ident" and tokens[i].depth == 0 for i in tokens.where("return")) \
         or any(tokens[i].kind == "ident" and tokens[i].depth == 0 for i in tokens.where("await"))
     return "body" if top_level or HANDLER_PARAMETERS & set(facts.used) else "module"
+
+
+def _is_skeleton(tokens: TokenList) -> bool:
+    """A handler shown alone: `async fetch(request, env) { ... }` and nothing else (not a call `fetch(url)`)."""
+    i = 1 if at(tokens, 0, "async") else 0
+    if not (at(tokens, i, "fetch") and at(tokens, i + 1, "(")):
+        return False
+    k = close_of(tokens, i + 1) + 1
+    while k < len(tokens) and tokens[k].text not in ("{", ";", ","):
+        k += 1  # a return type
+    return k < len(tokens) and tokens[k].text == "{" and close_of(tokens, k) >= len(tokens) - 2
 
 
 def combine_workers(snippets: Sequence[Snippet]) -> list[Snippet]:
@@ -82,7 +88,7 @@ def _candidate(snippet: Snippet) -> bool:
 def _combined(snippet: Snippet, page: Sequence[Snippet], by_id: dict[str, Snippet]) -> Snippet:
     plan = json.loads(snippet.options.get(SESSION_OPTION, "{}"))
     chain = _reaching([by_id[i] for i in plan.get("after", []) if i in by_id], snippet, page, by_id)
-    chain = [b for b in chain if role_of(b) != "unusable"]
+    chain = [_in_language(b, snippet.language, page) for b in chain if role_of(b) != "unusable"]
     if not chain and role_of(snippet) != "body" and _DURABLE not in (snippet.skip_reason or ""):
         return snippet
     blocked = next((b for b in chain if role_of(b) == "body" and _returns(b)), None)
@@ -96,13 +102,24 @@ def _combined(snippet: Snippet, page: Sequence[Snippet], by_id: dict[str, Snippe
         attempt = _try(snippet, blocks, extra)
     if attempt is None:
         return snippet
-    if (attempt.skip_reason or "").startswith("fragment:"):
+    if attempt.skip_reason is not None and attempt.skip_reason.startswith("fragment:"):
+        if snippet.skip_reason == RETURN_REASON and attempt.skip_reason.startswith("fragment: uses "):
+            return replace(snippet, skip_reason=f"{RETURN_REASON}; {attempt.skip_reason.removeprefix('fragment: ')}")
         if not (snippet.skip_reason or "").startswith("fragment: continues"):
             return snippet
         if "inside a function" in (attempt.skip_reason or ""):
             return replace(snippet, skip_reason=attempt.skip_reason)
         return replace(snippet, skip_reason=f"{attempt.skip_reason} ({_with_what(chain, plan, by_id)})")
     return attempt
+
+
+def _in_language(block: Snippet, language: str, page: Sequence[Snippet]) -> Snippet:
+    """The tab of `block`'s group in `language` when it has one of the same role (a `js` block continues
+    the JavaScript tab of a Worker shown in JavaScript and TypeScript), else `block`."""
+    if block.language == language:
+        return block
+    return next((b for b in page if b.group == block.group and b.language == language and b.label != block.label
+                 and role_of(b) == role_of(block)), block)
 
 
 def _reaching(
@@ -170,13 +187,16 @@ def _try(snippet: Snippet, blocks: list[Snippet], extra: Sequence[Snippet] = ())
     blocks = [*blocks, *extra]
     if base is None and not bodies:
         return None
-    program = assemble(_piece(base) if base else None, base is not None and role_of(base) == "skeleton",
-                       [_piece(b) for b in modules], [_piece(b) for b in bodies])
-    if program is None:
-        return None
     missing = _missing(base, modules, bodies)
     if missing:
         return replace(snippet, skip_reason=_missing_reason(missing, [b for b in blocks if b is not snippet]))
+    program = assemble(_piece(base) if base else None, base is not None and role_of(base) == "skeleton",
+                       [_piece(b) for b in modules], [_piece(b) for b in bodies])
+    if program is None and base is not None:
+        return replace(snippet, skip_reason=f"fragment: a handler's body, but the Worker of line {base.line} has no "
+                       "`fetch(request, env, ctx) {` on a line of its own to put it in")
+    if program is None:
+        return None
     language = "ts" if any(b.language == "ts" for b in blocks) else snippet.language
     found = classify(program.code, language, {})
     if found is None or found.kind != "worker":

@@ -11,7 +11,7 @@ from harness.extract import extract_page
 from harness.extract.worker_program import LINE_MAP_OPTION, RAN_AS_OPTION, combined_error_line, page_line
 from harness.model import Snippet
 
-from .support import REPO, hugo, line_of
+from .support import REPO, hugo, line_of, mdx
 
 SESSIONS = REPO / "fixtures" / "worker_sessions"
 HONO = SESSIONS / "hono-steps.md"
@@ -102,7 +102,8 @@ def test_a_block_using_only_the_handler_parameters_runs_as_a_fetch_handler_body(
     assert "return new Response(null, { status: 204 });" in body.code
     # it does not invent a name the page never defines
     [other] = hugo("```js\nreturn Response.json(await env.KV.get(key));\n```\n").snippets
-    assert other.skip_reason == "fragment: `return` outside a function" and other.code == other.source
+    assert other.skip_reason == "fragment: `return` outside a function; uses `key`, never defined on this page"
+    assert other.code == other.source
 
 
 def test_a_durable_object_class_from_another_block_joins_the_worker() -> None:
@@ -133,3 +134,25 @@ def test_a_block_inside_a_route_is_not_moved_there_and_says_where_it_belongs() -
     assert inner.skip_reason == (f"fragment: uses `note`, which line {route} defines inside a function: the block "
                                  "belongs in that function's body")
     assert inner.code == inner.source and json.loads(inner.options["session"])["after"][-1].endswith("g4::1")
+
+
+def test_a_call_to_fetch_is_not_a_handler_shown_alone_and_a_js_block_continues_the_js_tab() -> None:
+    text = ("<Tabs> <TabItem label=\"JavaScript\">\n\n```js\nexport default {\n  async fetch(request) {\n"
+            "    return new Response(request.url);\n  },\n};\n```\n\n</TabItem> <TabItem label=\"TypeScript\">\n\n"
+            "```ts\nexport default {\n  async fetch(request: Request): Promise<Response> {\n"
+            "    return new Response(request.url);\n  },\n} satisfies ExportedHandler;\n```\n\n</TabItem> </Tabs>\n\n"
+            "```js\nfetch(request, { cf: { cacheTtl: 5 } });\n```\n")
+    js, _ts, call = mdx(text).snippets
+    assert (call.skip_reason, call.language) == (None, "js")
+    assert call.options[RAN_AS_OPTION] == f"with line {js.line} of the page"
+    assert call.code.splitlines()[:3] == ["export default {", "  async fetch(request) {",
+                                          "fetch(request, { cf: { cacheTtl: 5 } });"]
+
+
+def test_a_body_has_nowhere_to_go_in_a_handler_written_on_one_line() -> None:
+    worker, body = hugo("```js\nexport default { async fetch(request, env) { return new Response('ok'); } };\n```\n\n"
+                        "```js\nconst theme = await env.SETTINGS.get('theme');\n```\n").snippets
+    assert body.skip_reason == (f"fragment: a handler's body, but the Worker of line {worker.line} has no "
+                                "`fetch(request, env, ctx) {` on a line of its own to put it in (run with line "
+                                f"{worker.line} of this page)")
+    assert body.code == body.source and RAN_AS_OPTION not in body.options
