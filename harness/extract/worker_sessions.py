@@ -29,7 +29,6 @@ from harness.extract.sessions import HANDLER_PARAMETERS, RETURN_REASON, SESSION_
 from harness.extract.worker_program import LINE_MAP_OPTION, RAN_AS_OPTION, Piece, assemble
 from harness.model import Snippet
 from harness.runtimes.base import listed
-from harness.runtimes.worker_bindings import exported_classes
 
 _LANGUAGES = frozenset({"js", "ts"})
 _ELIDED = re.compile(r"^[ \t]*(?:\.\.\.|…)[ \t]*;?[ \t]*$", re.MULTILINE)
@@ -39,6 +38,8 @@ _D1_TABLE = re.compile(r"not runnable: queries D1 table (.+?), which (?:this sni
 _IMPORT_CLAUSE = re.compile(r"^[ \t]*import\s+(?:type\s+)?([\w$*{}\s,]+?)\s+from\s", re.MULTILINE)
 _TOP_DESTRUCTURED = re.compile(r"^(?:export\s+)?(?:const|let|var)\s*\{([^}]*)\}", re.MULTILINE)
 _FETCH_PARAMETERS = re.compile(r"\bfetch\s*\(([^)]*)\)")
+_EXPORTED_CLASS = re.compile(r"\bexport\s+(?:default\s+)?class\s+[A-Za-z_$]")
+"""A class the block exports: what the runner binds a Durable Object namespace to."""
 _CREATED = re.compile(r"\bCREATE\s+(?:VIRTUAL\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[`\"\[]?(\w+)", re.IGNORECASE)
 
 
@@ -298,7 +299,7 @@ def _helpers(
     same_tab = [b for b in page if b.language in _LANGUAGES and b not in blocks
                 and (b.group != snippet.group or b.label == snippet.label)]
     if _DURABLE in reason:
-        classes = [b for b in same_tab if role_of(b) == "module" and exported_classes(b.code)]
+        classes = [b for b in same_tab if role_of(b) == "module" and _EXPORTED_CLASS.search(b.code)]
         preferred = [b for b in classes if b.language == snippet.language] or classes
         before = [b for b in preferred if b.line < snippet.line]
         return before[-1:] or preferred[:1]  # the class as the page last showed it before the Worker
