@@ -23,9 +23,10 @@ from dataclasses import replace
 from harness.extract.classify import classify
 from harness.extract.jsfacts import facts_of
 from harness.extract.jsglobals import RUNTIME_GLOBALS
-from harness.extract.jsnames import KEYWORDS, TS_TYPES
-from harness.extract.jsscan import TokenList, at, close_of, is_method_definition, tokenize
+from harness.extract.jsnames import KEYWORDS
+from harness.extract.jsscan import TokenList, at, close_of, tokenize
 from harness.extract.sessions import HANDLER_PARAMETERS, RETURN_REASON, SESSION_OPTION
+from harness.extract.worker_names import missing_names, provides, references
 from harness.extract.worker_program import LINE_MAP_OPTION, RAN_AS_OPTION, Piece, assemble
 from harness.model import Snippet
 from harness.runtimes.base import listed
@@ -35,9 +36,6 @@ _ELIDED = re.compile(r"^[ \t]*(?:\.\.\.|…)[ \t]*;?[ \t]*$", re.MULTILINE)
 _DURABLE = "Durable Object namespace binding"
 _D1_TABLE = re.compile(r"not runnable: queries D1 table (.+?), which (?:this snippet does not create|no block of this "
                        r"page's session creates)")
-_IMPORT_CLAUSE = re.compile(r"^[ \t]*import\s+(?:type\s+)?([\w$*{}\s,]+?)\s+from\s", re.MULTILINE)
-_TOP_DESTRUCTURED = re.compile(r"^(?:export\s+)?(?:const|let|var)\s*\{([^}]*)\}", re.MULTILINE)
-_FETCH_PARAMETERS = re.compile(r"\bfetch\s*\(([^)]*)\)")
 _EXPORTED_CLASS = re.compile(r"\bexport\s+(?:default\s+)?class\s+[A-Za-z_$]")
 """A class the block exports: what the runner binds a Durable Object namespace to."""
 _CREATED = re.compile(r"\bCREATE\s+(?:VIRTUAL\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[`\"\[]?(\w+)", re.IGNORECASE)
@@ -132,17 +130,17 @@ def _reaching(
     earlier = [b for b in page if b.language in _LANGUAGES and b.line < snippet.line
                and (b.group != snippet.group or b.label == snippet.label)]
     found = {b.id: b for b in chain}
-    bound = set().union(*(_provides(b) for b in chain))
-    for name in _references(snippet):
+    bound = set().union(*(provides(b) for b in chain))
+    for name in references(snippet):
         if name in bound or name in RUNTIME_GLOBALS or name in KEYWORDS:
             continue
-        source = next((b for b in reversed(earlier) if name in _provides(b)), None)
+        source = next((b for b in reversed(earlier) if name in provides(b)), None)
         if source is None:
             continue
         after = json.loads(source.options.get(SESSION_OPTION, "{}")).get("after", [])
         for block in [*(by_id[i] for i in after if i in by_id), source]:
             found[block.id] = block
-            bound |= _provides(block)
+            bound |= provides(block)
     return sorted(found.values(), key=lambda b: b.line)
 
 
@@ -188,7 +186,7 @@ def _try(snippet: Snippet, blocks: list[Snippet], extra: Sequence[Snippet] = ())
     blocks = [*blocks, *extra]
     if base is None and not bodies:
         return None
-    missing = _missing(base, modules, bodies)
+    missing = missing_names(base, modules, bodies)
     if missing:
         return replace(snippet, skip_reason=_missing_reason(missing, [b for b in blocks if b is not snippet]))
     program = assemble(_piece(base) if base else None, base is not None and role_of(base) == "skeleton",
@@ -216,55 +214,6 @@ def _piece(block: Snippet) -> Piece:
     which `Snippet.line` counts)."""
     header = max(0, len(block.source.splitlines()) - len(block.code.splitlines()))
     return Piece(block.code, block.line + header)
-
-
-def _provides(block: Snippet) -> set[str]:
-    """The names a block binds at its top level: declarations, imports, destructured constants."""
-    names = set(facts_of(block.code, block.language == "ts").declares)
-    for group in _IMPORT_CLAUSE.findall(block.code) + _TOP_DESTRUCTURED.findall(block.code):
-        names |= {part.split(":")[-1].split(" as ")[-1].strip(" {}*\n\t") for part in group.split(",")}
-    return names
-
-
-def _missing(base: Snippet | None, modules: list[Snippet], bodies: list[Snippet]) -> list[str]:
-    """Names the added blocks read that neither the program's top level, nor (for a handler body) the
-    handler's parameters, nor the runtime define (the base, a whole Worker, is judged as it is)."""
-    top: set[str] = set().union(*(_provides(b) for b in [*([base] if base else []), *modules, *bodies]))
-    handler: set[str] = set(HANDLER_PARAMETERS)
-    if base is not None:
-        found = _FETCH_PARAMETERS.search(base.code)
-        handler = {p.split(":")[0].split("=")[0].strip(" ?") for p in found[1].split(",")} if found else set()
-    missing: list[str] = []
-    for block in [*modules, *bodies]:
-        for name in _references(block):
-            if name in top or name in RUNTIME_GLOBALS or name in KEYWORDS or (block in bodies and name in handler):
-                continue
-            missing.append(name)
-    return list(dict.fromkeys(missing))
-
-
-_TYPE_BEFORE = frozenset({":", "<", "as", "extends", "implements", "|", "&", "type", "interface", "satisfies"})
-
-
-def _references(block: Snippet) -> list[str]:
-    """The names a block reads that it does not define, stricter than the classifier (which counts
-    only names called or read from, as it errs towards running a whole block): any name in the code
-    outside property names, object keys and (in TypeScript) type positions."""
-    typescript = block.language == "ts"
-    facts = facts_of(block.code, typescript)
-    tokens = tokenize(block.code)
-    found = list(facts.used)
-    for i in tokens.idents:
-        token = tokens[i]
-        before = tokens[i - 1].text if i else ""
-        after = tokens[i + 1].text if i + 1 < len(tokens) else ""
-        if token.template or before in (".", "?.", "#") or after == ":" or token.text in facts.defined \
-                or is_method_definition(tokens, i) or token.text in ("get", "set", "static"):
-            continue
-        if typescript and (before in _TYPE_BEFORE or after == "<" or token.text in TS_TYPES):
-            continue
-        found.append(token.text)
-    return list(dict.fromkeys(found))
 
 
 def _missing_reason(missing: list[str], others: list[Snippet]) -> str:
