@@ -152,6 +152,9 @@ class RecordedRequest:
     body_size: int | None = None
     """The body's length in bytes once `body` itself was let go (a checked snippet's evidence keeps the
     parsed `json`, not the raw bytes); None while `body` is whole."""
+    at: float = 0.0
+    """When the mock recorded it (seconds since the epoch): a page session tells its blocks' requests
+    apart by the time each block ran (`harness.sessions_run`)."""
 
     @property
     def size(self) -> int:
@@ -231,6 +234,9 @@ class SnippetResult:
     """It failed, then passed on a retry: reported apart from failures."""
     cached: bool = False
     """Taken from the result cache: the snippet and everything it depends on were unchanged."""
+    session: tuple[int, ...] = ()
+    """The page lines of the blocks of the page session it belongs to, itself included (empty: it ran
+    alone); see `harness.sessions_run`."""
 
 
 @dataclass(frozen=True)

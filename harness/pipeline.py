@@ -30,6 +30,8 @@ from harness.model import (
 from harness.run.base import Executor, Runner
 from harness.run.registry import default_runners_dir, runner_name_for, runners
 from harness.select import changed_since, in_shard
+from harness.sessions_run.plan import SessionJob
+from harness.sessions_run.split import session_results, split_sessions
 
 Progress = Callable[[int, int, SnippetResult], None]
 
@@ -83,6 +85,14 @@ class Plan:
     jobs: tuple[Job, ...]
     skipped: tuple[SnippetResult, ...]
     diagnostics: tuple[Diagnostic, ...]
+    sessions: tuple[SessionJob, ...] = ()
+    """Page sessions: blocks that run together, one launch each (`harness.sessions_run`)."""
+
+    @property
+    def snippets(self) -> list[Snippet]:
+        """Every snippet of the plan: run alone, in a session, or not run."""
+        in_sessions = [block.snippet for session in self.sessions for block in session.blocks]
+        return [job.snippet for job in self.jobs] + in_sessions + [r.snippet for r in self.skipped]
 
 
 def placeholders_for(config: Config) -> dict[str, str]:
@@ -113,7 +123,9 @@ def plan(paths: Sequence[str], config: Config | None = None, shard: tuple[int, i
                 skipped.append(SnippetResult(snippet, Status.SKIPPED, None, (), reason=reason or ""))
             else:
                 jobs.append(Job(extraction.page, snippet, runner))
-    return Plan(tuple(e.page for e in extractions), tuple(jobs), tuple(skipped), tuple(diagnostics))
+    pages = tuple(e.page for e in extractions)
+    jobs, skipped, sessions = split_sessions(pages, jobs, skipped)
+    return Plan(pages, tuple(jobs), tuple(skipped), tuple(diagnostics), tuple(sessions))
 
 
 HOST_EXECUTORS = ("local", "inprocess")
@@ -240,7 +252,7 @@ def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: P
     """Runs every job of `the_plan` on `executor` (already entered), `options.jobs` at a time."""
     started = time.monotonic()
     by_name = runners(options.runners_dir)  # on this host; a launch is laid out for executor.runners_dir
-    total = len(the_plan.jobs) + len(the_plan.skipped)
+    total = len(the_plan.snippets)
     done = 0
     results: list[SnippetResult] = []
 
@@ -255,11 +267,15 @@ def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: P
         report(result)
     cache = open_cache(options, executor.name)
     static = static_findings(the_plan, options, cache)
+    placeholders = placeholders_for(options.config)
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-        futures = [pool.submit(run_cached, job, executor, by_name[job.runner], options, cache)
-                   for job in the_plan.jobs]
+        futures = [pool.submit(session_results, session, executor, by_name[session.runner], options.timeout_s,
+                               placeholders) for session in the_plan.sessions]  # the longest first
+        futures += [pool.submit(lambda job: [run_cached(job, executor, by_name[job.runner], options, cache)], job)
+                    for job in the_plan.jobs]
         for future in as_completed(futures):
-            report(future.result())
+            for result in future.result():
+                report(result)
     return settle(the_plan, results, options, static, executor.name, time.monotonic() - started)
 
 
@@ -277,5 +293,4 @@ def settle(the_plan: Plan, results: Sequence[SnippetResult], options: RunOptions
 
 
 def _page_order(the_plan: Plan) -> list[Snippet]:
-    snippets = [job.snippet for job in the_plan.jobs] + [r.snippet for r in the_plan.skipped]
-    return sorted(snippets, key=lambda s: (s.page, s.fence_line or s.line))
+    return sorted(the_plan.snippets, key=lambda s: (s.page, s.fence_line or s.line))

@@ -33,9 +33,19 @@ def find_comments(doc: Document, text: str, comment: re.Pattern[str]) -> tuple[l
     return annotations, spans
 
 
+SESSION_ROLE_OPTION = "session_role"
+"""The snippet option a `session=off|setup|teardown` annotation sets (the `session` option itself holds
+the page-session plan, `harness.extract.sessions`): `off` keeps the block out of page sessions, `setup`
+puts it at the start of its page's sessions of its language, `teardown` runs it even after a failure."""
+SESSION_ROLES = ("off", "setup", "teardown")
+
+
 def _options(body: str) -> dict[str, str]:
-    """`skip reason="x"` -> `{"skip": "x"}`: a reason belongs to the verb it follows."""
+    """`skip reason="x"` -> `{"skip": "x"}`: a reason belongs to the verb it follows; `session=off` ->
+    `{"session_role": "off"}`."""
     options = parse_attrs(body)
+    if "session" in options:
+        options[SESSION_ROLE_OPTION] = options.pop("session").lower()
     if "reason" in options:
         verbs = [verb for verb in ("skip", "xfail") if options.get(verb) == "true"]
         reason = options.pop("reason") if verbs else options["reason"]

@@ -24,10 +24,12 @@ WORKER_BINDING_TYPES: frozenset[str] = frozenset({
 })
 """Binding types (`kv_namespace`, `d1_database`, ... see `bindings.TYPE_NAMES`) the worker runner
 simulates under any name; a snippet needing another type is not run, and its reason names the type."""
-PYTHON_PACKAGES: frozenset[str] = frozenset({"requests", "httpx", "openai", "fastapi"})
+PYTHON_PACKAGES: frozenset[str] = frozenset({"requests", "httpx", "openai", "fastapi", "ipython", "python-dotenv"})
 """Python distributions a script may import besides the standard library (the pins at the top of
 `requirements.txt`; the pins of their dependencies follow)."""
-PYTHON_MODULES: frozenset[str] = frozenset(sys.stdlib_module_names) | PYTHON_PACKAGES
+PYTHON_IMPORT_NAMES: frozenset[str] = frozenset({"IPython", "dotenv"})
+"""The modules of those distributions whose import name is not the distribution's."""
+PYTHON_MODULES: frozenset[str] = frozenset(sys.stdlib_module_names) | PYTHON_PACKAGES | PYTHON_IMPORT_NAMES
 
 _NODE_BUILTINS = """
     assert async_hooks buffer child_process cluster console constants crypto dgram

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,9 +32,10 @@ class Journal:
         self._next_seq = 1
 
     def record(self, request: RecordedRequest) -> RecordedRequest:
-        """Appends `request` with the next `seq` number and returns the stored entry."""
+        """Appends `request` with the next `seq` number (and the time, unless it has one: an entry
+        recorded in another process keeps its own) and returns the stored entry."""
         with self._lock:
-            entry = dataclasses.replace(request, seq=self._next_seq)
+            entry = dataclasses.replace(request, seq=self._next_seq, at=request.at or time.time())
             self._next_seq += 1
             self._entries[entry.seq] = entry
             self._by_snippet.setdefault(entry.snippet_id, []).append(entry)

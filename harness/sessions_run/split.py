@@ -1,0 +1,44 @@
+"""The plan with its page sessions taken out: the blocks of a session run there, not alone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Protocol, TypeVar
+
+from harness.model import Page, Snippet, SnippetResult
+from harness.run.base import Executor, Runner
+from harness.sessions_run.plan import SEED, SessionJob, plan_sessions
+from harness.sessions_run.run import run_session
+
+
+class _HasSnippet(Protocol):
+    @property
+    def snippet(self) -> Snippet: ...
+
+
+J = TypeVar("J", bound=_HasSnippet)
+OFF = "page sessions are off here (`session=off`)"
+
+
+def split_sessions(pages: Sequence[Page], jobs: Sequence[J], skipped: Sequence[SnippetResult]
+                   ) -> tuple[list[J], list[SnippetResult], list[SessionJob]]:
+    """`jobs` and `skipped` without the blocks that run in a page session, and those sessions. A
+    fragment that would continue earlier blocks but is kept out of sessions (`session=off`) says so."""
+    sessions = plan_sessions(pages, [job.snippet for job in jobs], skipped)
+    members = {block.snippet.id for session in sessions for block in session.blocks}
+    kept_jobs = [job for job in jobs if job.snippet.id not in members]
+    kept_skipped = [_off(r) for r in skipped if r.snippet.id not in members]
+    return kept_jobs, kept_skipped, sessions
+
+
+def _off(result: SnippetResult) -> SnippetResult:
+    if not result.reason.endswith(SEED):
+        return result
+    return replace(result, reason=result.reason[: -len(SEED)] + OFF)
+
+
+def session_results(session: SessionJob, executor: Executor, runner: Runner, timeout_s: float,
+                    placeholders: Mapping[str, str]) -> list[SnippetResult]:
+    """Runs one session (see `harness.sessions_run.run`)."""
+    return run_session(session, executor, runner, timeout_s, placeholders)
