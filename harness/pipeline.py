@@ -101,9 +101,10 @@ def placeholders_for(config: Config) -> dict[str, str]:
 
 
 def plan(paths: Sequence[str], config: Config | None = None, shard: tuple[int, int] | None = None,
-         changed_since_ref: str | None = None) -> Plan:
+         changed_since_ref: str | None = None, sessions: bool = True) -> Plan:
     """Reads every page under `paths` (only shard I of N, or only those changed since a git ref, if
-    asked) and decides, for each snippet, what runs it or why nothing does."""
+    asked) and decides, for each snippet, what runs it or why nothing does (`sessions`: some run in
+    page sessions; False: each alone or not at all)."""
     config = config or Config()
     placeholders = placeholders_for(config)
     found, diagnostics = find_pages(paths)
@@ -124,8 +125,8 @@ def plan(paths: Sequence[str], config: Config | None = None, shard: tuple[int, i
             else:
                 jobs.append(Job(extraction.page, snippet, runner))
     pages = tuple(e.page for e in extractions)
-    jobs, skipped, sessions = split_sessions(pages, jobs, skipped)
-    return Plan(pages, tuple(jobs), tuple(skipped), tuple(diagnostics), tuple(sessions))
+    jobs, skipped, together = split_sessions(pages, jobs, skipped) if sessions else (jobs, skipped, [])
+    return Plan(pages, tuple(jobs), tuple(skipped), tuple(diagnostics), tuple(together))
 
 
 HOST_EXECUTORS = ("local", "inprocess")

@@ -63,7 +63,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         return
     harness = Session(_run_options(config), announce=_say(config))
     config.stash[_SESSION] = harness
-    the_plan = harness.plan(paths)
+    the_plan = harness.plan(paths, sessions=False)  # one item per job: page sessions run under `harness run`
     for page in the_plan.pages:
         problems = [d for d in the_plan.diagnostics if d.page == page.path]
         if any(d.severity is Severity.ERROR for d in problems):

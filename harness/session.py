@@ -104,9 +104,11 @@ class Session:
         self._executor = None
 
     def plan(self, paths: Sequence[str], shard: tuple[int, int] | None = None,
-             changed_since_ref: str | None = None) -> Plan:
-        """Reads the pages under `paths` and decides what runs; every job is expected to run."""
-        self._plan = plan(paths, self.options.config, shard=shard, changed_since_ref=changed_since_ref)
+             changed_since_ref: str | None = None, sessions: bool = True) -> Plan:
+        """Reads the pages under `paths` and decides what runs; every job is expected to run (`sessions`:
+        see `pipeline.plan`)."""
+        self._plan = plan(paths, self.options.config, shard=shard, changed_since_ref=changed_since_ref,
+                          sessions=sessions)
         self._expected = frozenset(job.snippet.id for job in self._plan.jobs)
         return self._plan
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from harness.check.registry import check_snippet
+from harness.check.requests import NO_REQUEST
 from harness.errors import HarnessError
 from harness.model import Evidence, SnippetResult, Status
 from harness.run.base import Executor, Outcome, Runner
@@ -97,15 +98,22 @@ def _evidence(session: SessionJob, cells: Sequence[SessionBlock], reports: Seque
     return found
 
 
+def _sent_later(session: SessionJob, evidence: Mapping[str, Evidence], position: int) -> bool:
+    """Whether a block after `position` sent a request: a block that only prepares one (a URL, a client)
+    is not expected to send it itself."""
+    return any(e.requests for b in session.blocks[position + 1 :] if (e := evidence.get(b.snippet.id)))
+
+
 def _settled(session: SessionJob, evidence: Mapping[str, Evidence]) -> dict[str, SnippetResult]:
     """A result per block: its evidence and findings, its own reason, or the line it depends on."""
     results: dict[str, SnippetResult] = {}
     stop: str | None = None
-    for block in session.blocks:
+    for position, block in enumerate(session.blocks):
         snippet = block.snippet
         ran = evidence.get(snippet.id)
         if ran is not None:
-            findings = tuple(check_snippet(session.page, ran))
+            findings = tuple(f for f in check_snippet(session.page, ran)
+                             if f.rule != NO_REQUEST.code or not _sent_later(session, evidence, position))
             results[snippet.id] = SnippetResult(snippet, Status.PASSED, _kept(ran), findings, session=session.lines)
             if stop is None and (ran.timed_out or ran.exit_code != 0) and block.role != "teardown":
                 stop = f"not run: depends on line {snippet.line}, which failed"
