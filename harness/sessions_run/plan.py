@@ -84,6 +84,24 @@ def _blocked(reason: str, runnable: bool) -> str | None:
     return reason
 
 
+def launched(session: SessionJob) -> tuple[tuple[SessionBlock, ...], dict[str, str]]:
+    """The blocks a session's launch runs (those before the first that cannot run, and teardown blocks
+    that can), and why each other block is not run (its own reason, or the line it depends on)."""
+    cells: list[SessionBlock] = []
+    reasons: dict[str, str] = {}
+    stop: str | None = None
+    for block in session.blocks:
+        if block.blocked is not None:
+            reasons[block.snippet.id] = block.blocked
+            if block.role != "teardown" and stop is None:
+                stop = f"not run: depends on line {block.snippet.line}, which is not run ({block.blocked})"
+        elif stop is not None and block.role != "teardown":
+            reasons[block.snippet.id] = stop
+        else:
+            cells.append(block)
+    return tuple(cells), reasons
+
+
 def plan_sessions(pages: Sequence[Page], runnable: Sequence[Snippet],
                   skipped: Sequence[SnippetResult]) -> list[SessionJob]:
     """The session jobs of `pages`, given the snippets that run alone and the skipped ones."""

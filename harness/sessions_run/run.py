@@ -1,8 +1,8 @@
 """Runs one session job on an executor: one launch, then one result per block at its own line.
 
-A block after one that failed (or could not run, or ended the session) is not run and says which line
-it depends on; teardown blocks run all the same. A driver that fails before its first cell, or an
-executor that fails, is the harness's error, given to every block.
+A block after one that failed (or ended the session) is not run and says which line it depends on;
+teardown blocks run all the same. A driver that fails before its first cell, or an executor that
+fails, is the harness's error, given to every block.
 """
 
 from __future__ import annotations
@@ -34,22 +34,12 @@ def _error(session: SessionJob, reason: str) -> list[SnippetResult]:
                           session=session.lines) for b in session.blocks]
 
 
-def launched(session: SessionJob) -> list[SessionBlock]:
-    """The blocks the launch runs: those before the first that cannot run, and teardown blocks."""
-    first_blocked = next((i for i, b in enumerate(session.blocks) if b.blocked and b.role != "teardown"),
-                         len(session.blocks))
-    return [b for i, b in enumerate(session.blocks)
-            if b.blocked is None and (i < first_blocked or b.role == "teardown")]
-
-
 def run_session(session: SessionJob, executor: Executor, runner: Runner, timeout_s: float,
                 placeholders: Mapping[str, str]) -> list[SnippetResult]:
     """Runs `session` as one launch on `executor`; a result for each of its blocks, in page order."""
     if executor.name in ("local", "inprocess") and (unavailable := runner.available()):
         return _error(session, f"runner {runner.name}: {unavailable}")
-    cells = launched(session)
-    if not cells:
-        return [_settled(session, {})[b.snippet.id] for b in session.blocks]
+    cells = session.blocks
     try:
         route = executor.route(session.key)
         launch, mark = LAUNCHERS[session.runner]([b.snippet for b in cells], [b.role == "teardown" for b in cells],
@@ -117,10 +107,6 @@ def _settled(session: SessionJob, evidence: Mapping[str, Evidence]) -> dict[str,
             results[snippet.id] = SnippetResult(snippet, Status.PASSED, _kept(ran), findings, session=session.lines)
             if stop is None and (ran.timed_out or ran.exit_code != 0) and block.role != "teardown":
                 stop = f"not run: depends on line {snippet.line}, which failed"
-            continue
-        if block.blocked is not None:
-            results[snippet.id] = _not_run(block, session, block.blocked)
-            stop = stop or f"not run: depends on line {snippet.line}, which is not run ({block.blocked})"
             continue
         if stop is None:  # the session ended before it without a failure: a cell ran `exit`
             before = [b for b in session.blocks if b.snippet.id in evidence and b.snippet.line < snippet.line]

@@ -73,9 +73,16 @@ def test_a_page_or_a_block_can_opt_out(tmp_path: Path) -> None:
 
 
 def test_a_block_that_cannot_run_even_in_a_session_keeps_its_reason(tmp_path: Path) -> None:
-    text = "```python\nimport numpy\nrows = numpy.ones(3)\n```\n\n```python\nprint(rows)\n```\n"
-    [session] = plan([_page(tmp_path, text)]).sessions
-    assert [b.blocked for b in session.blocks] == ["not runnable: needs Python package `numpy`, not installed", None]
+    text = ("```python\nprint('first')\nlabel = 'rows'\n```\n\n```python\nimport numpy\nrows = numpy.ones(3)\n```\n\n"
+            "```python\nprint(label, rows)\n```\n\n<!-- harness: session=teardown -->\n```python\nprint(label)\n```\n")
+    the_plan = plan([_page(tmp_path, text)])
+    [session] = the_plan.sessions
+    assert [(b.snippet.line, b.role) for b in session.blocks] == [(2, "cell"), (17, "teardown")]
+    assert {r.snippet.line: r.reason for r in the_plan.skipped} == {
+        7: "not runnable: needs Python package `numpy`, not installed",
+        12: "not run: depends on line 7, which is not run (not runnable: needs Python package `numpy`, not installed)"}
+    first_blocked = plan([_page(tmp_path, text.split("\n\n", 1)[1], "second.md")])
+    assert first_blocked.sessions == () and len(first_blocked.skipped) == 3
 
 
 def test_shell_blocks_that_share_variables_form_a_session(tmp_path: Path) -> None:
