@@ -238,6 +238,11 @@ class SnippetResult:
     """The page lines of the blocks of the page session it belongs to, itself included (empty: it ran
     alone); see `harness.sessions_run`."""
 
+    @property
+    def session_note(self) -> str:
+        """`page session, lines 12..40` for a block of a page session, else "": what reports say of it."""
+        return f"page session, lines {self.session[0]}..{self.session[-1]}" if self.session else ""
+
 
 @dataclass(frozen=True)
 class RunResult:

@@ -72,7 +72,8 @@ def render(run: RunResult) -> str:
         rows.append([
             r.snippet.page, str(r.snippet.line), r.snippet.label or r.snippet.group, r.snippet.language,
             r.evidence.runner if r.evidence else "-",
-            r.status.value + (" (flaky)" if r.flaky else "") + (" (cached)" if r.cached else ""),
+            r.status.value + (" (flaky)" if r.flaky else "") + (" (cached)" if r.cached else "")
+            + (f" ({r.session_note})" if r.session else ""),
             str(len(r.evidence.requests)) if r.evidence else "-",
             findings if r.status is not Status.SKIPPED else r.reason,
         ])

@@ -50,6 +50,8 @@ def _block(result: SnippetResult, page: int) -> dict[str, Any]:
         item["fl"] = 1
     if result.cached:
         item["ca"] = 1
+    if result.session:
+        item["se"] = result.session_note
     if ev is None:
         return item
     item.update(run=ev.runner, x=ev.exit_code, d=round(ev.duration_s, 2), o=ev.stdout[-_TEXT_CAP:],

@@ -18,14 +18,16 @@ def _testcase(result: SnippetResult) -> ET.Element:
     })
     errors = [f for f in result.findings if f.severity is Severity.ERROR]
     if result.status is Status.SKIPPED:
-        ET.SubElement(case, "skipped", {"message": result.reason})
+        ET.SubElement(case, "skipped", {"message": result.reason + (f" ({result.session_note})" if result.session
+                                                                    else "")})
     elif result.status is Status.ERROR:
         ET.SubElement(case, "error", {"message": result.reason, "type": "harness"}).text = result.reason
     elif errors:
         text = "\n".join(f"{f.rule} {f.message}" for f in result.findings)
         ET.SubElement(case, "failure", {"message": errors[0].message, "type": errors[0].rule}).text = text
     if result.evidence:
-        ET.SubElement(case, "system-out").text = result.evidence.stdout
+        session = f"[ran in a {result.session_note}]\n" if result.session else ""  # the schema has no other place
+        ET.SubElement(case, "system-out").text = session + result.evidence.stdout
         ET.SubElement(case, "system-err").text = result.evidence.stderr
     return case
 

@@ -22,7 +22,8 @@ def _rows(results: list[SnippetResult]) -> list[str]:
     for r in results[:MAX_ROWS]:
         errors = [f for f in r.findings if f.severity is Severity.ERROR] or list(r.findings)
         text = "<br>".join(f"`{f.rule}` {_cell(f.message)}" for f in errors) or _cell(r.reason)
-        lines.append(f"| {_ICON[r.status]} | `{r.snippet.where}` | {text} |")
+        where = f"`{r.snippet.where}`" + (f" ({r.session_note})" if r.session else "")
+        lines.append(f"| {_ICON[r.status]} | {where} | {text} |")
     if len(results) > MAX_ROWS:
         lines.append(f"| | … and {len(results) - MAX_ROWS} more | see the HTML report |")
     return lines + [""]

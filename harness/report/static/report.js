@@ -149,7 +149,7 @@ function pane() {
   const reqs = b.q.map((q) => `<details><summary>${esc(q.v)} ${esc(q.m)} ${esc(q.u)} → ${q.s}${q.mo ? " (" + esc(q.mo) + ")" : ""}</summary><pre>${esc(q.h)}\n\n${esc(q.j)}</pre>${q.e ? `<p class="sev-error">${esc(q.e)}</p>` : ""}</details>`).join("");
   el.className = "open";
   el.innerHTML = `<button class="close" aria-label="close" data-close>×</button><h3><span class="status s-${b.s}">${b.s}</span> ${esc(where(b))}</h3>
-  <div class="muted">${esc(b.lang || "no language")} · column ${esc(b.c)}${b.run ? " · runner " + esc(b.run) : ""}${b.x !== null && b.x !== undefined ? " · exit " + b.x : ""}${b.d ? " · " + b.d + " s" : ""}${b.fl ? " · flaky" : ""}${b.ca ? " · cached" : ""}</div>
+  <div class="muted">${esc(b.lang || "no language")} · column ${esc(b.c)}${b.run ? " · runner " + esc(b.run) : ""}${b.x !== null && b.x !== undefined ? " · exit " + b.x : ""}${b.d ? " · " + b.d + " s" : ""}${b.fl ? " · flaky" : ""}${b.ca ? " · cached" : ""}${b.se ? " · " + esc(b.se) : ""}</div>
   ${b.r ? `<p class="reason"><b>${b.s === "skipped" ? "Not run" : "Why"}:</b> ${esc(b.r)}</p>` : ""}
   ${exp ? `<h4>Findings</h4><table class="exp">${exp}</table>` : ""}
   <h4>Code</h4><pre class="code">${code}</pre>
