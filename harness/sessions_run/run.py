@@ -44,7 +44,7 @@ def run_session(session: SessionJob, executor: Executor, runner: Runner, timeout
         route = executor.route(session.key)
         launch, mark = LAUNCHERS[session.runner]([b.snippet for b in cells], [b.role == "teardown" for b in cells],
                                                  route, executor.runners_dir, placeholders)
-        timeout = max(float(b.snippet.options.get("timeout", timeout_s)) for b in cells) * len(cells)
+        timeout = sum(float(b.snippet.options.get("timeout", timeout_s)) for b in cells)  # each block's own
         outcome = executor.execute(runner, launch, timeout)
         requests = executor.take_requests(session.key)
         if outcome.infra_error:
