@@ -29,7 +29,7 @@ class Entry:
     snippet: Snippet
     runner: str | None
     reason: str
-    """Why it is not run (empty when it runs)."""
+    """Why it is not run; for one that runs, empty or how (`page session, lines 12..40`)."""
 
     @property
     def status(self) -> str:
@@ -178,6 +178,7 @@ def render(inventory: Inventory, show_snippets: bool = False, most: int = 6) -> 
 
 def _snippet_line(entry: Entry) -> str:
     snippet = entry.snippet
-    what = f"runs on {entry.runner}" if entry.runner else entry.reason
+    how = f" ({entry.reason})" if entry.reason else ""
+    what = f"runs on {entry.runner}{how}" if entry.runner else entry.reason
     partial = snippet.options.get("partial")
     return f"  {snippet.where} {snippet.language or '(none)'}: {what}" + (f" (from {partial})" if partial else "")

@@ -23,7 +23,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     the_plan = plan(args.paths, load_config(Path(args.config) if args.config else None))
     entries = [inventory.Entry(job.snippet, job.runner, "") for job in the_plan.jobs]
     entries += [inventory.Entry(r.snippet, None, r.reason) for r in the_plan.skipped]
-    entries += [inventory.Entry(b.snippet, s.runner, "") for s in the_plan.sessions for b in s.blocks]
+    entries += [inventory.Entry(b.snippet, s.runner, f"page session, lines {s.lines[0]}..{s.lines[-1]}")
+                for s in the_plan.sessions for b in s.blocks]
     found = inventory.build([p.path for p in the_plan.pages], entries, the_plan.diagnostics)
     if args.json:
         print(json.dumps(inventory.to_dict(found), indent=2))
