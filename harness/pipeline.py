@@ -31,7 +31,8 @@ from harness.run.base import Executor, Runner
 from harness.run.registry import default_runners_dir, runner_name_for, runners
 from harness.select import changed_since, in_shard
 from harness.sessions_run.plan import SessionJob
-from harness.sessions_run.split import session_results, split_sessions
+from harness.sessions_run.run import run_session
+from harness.sessions_run.split import split_sessions
 
 Progress = Callable[[int, int, SnippetResult], None]
 
@@ -270,7 +271,7 @@ def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: P
     static = static_findings(the_plan, options, cache)
     placeholders = placeholders_for(options.config)
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-        futures = [pool.submit(session_results, session, executor, by_name[session.runner], options.timeout_s,
+        futures = [pool.submit(run_session, session, executor, by_name[session.runner], options.timeout_s,
                                placeholders) for session in the_plan.sessions]  # the longest first
         futures += [pool.submit(lambda job: [run_cached(job, executor, by_name[job.runner], options, cache)], job)
                     for job in the_plan.jobs]

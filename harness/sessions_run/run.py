@@ -13,7 +13,7 @@ from dataclasses import replace
 from harness.check.registry import check_snippet
 from harness.check.requests import NO_REQUEST
 from harness.errors import HarnessError
-from harness.model import Evidence, SnippetResult, Status
+from harness.model import Evidence, RecordedRequest, SnippetResult, Status
 from harness.run.base import Executor, Outcome, Runner
 from harness.sessions_run.launch import LAUNCHERS
 from harness.sessions_run.plan import SessionBlock, SessionJob
@@ -60,7 +60,7 @@ def run_session(session: SessionJob, executor: Executor, runner: Runner, timeout
 
 
 def _evidence(session: SessionJob, cells: Sequence[SessionBlock], reports: Sequence[CellReport], outcome: Outcome,
-              requests: Sequence[object], executor: str, runner: str) -> dict[str, Evidence]:
+              requests: Sequence[RecordedRequest], executor: str, runner: str) -> dict[str, Evidence]:
     """Each reported cell's evidence (and, after a timeout, the cell that was running)."""
     by_index = {r.index: r for r in reports}
     ran = [(cells[i], by_index[i]) for i in sorted(by_index) if i < len(cells)]
@@ -71,7 +71,7 @@ def _evidence(session: SessionJob, cells: Sequence[SessionBlock], reports: Seque
     starts = [report.start for _, report in ran]
     if running is not None:
         starts.append(ran[-1][1].end if ran else 0.0)
-    split = attribute(list(requests), starts)  # type: ignore[arg-type]
+    split = attribute(requests, starts)
     found: dict[str, Evidence] = {}
     for (block, report), sent in zip(ran, split, strict=False):
         found[block.snippet.id] = Evidence(

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol, TypeVar
 
 from harness.model import Page, Snippet, SnippetResult, Status
-from harness.run.base import Executor, Runner
 from harness.sessions_run.plan import RUNNERS, SEED, SessionJob, launched, plan_sessions
-from harness.sessions_run.run import run_session
 
 
 class _HasSnippet(Protocol):
@@ -45,8 +43,3 @@ def _off(result: SnippetResult) -> SnippetResult:
         return result
     return replace(result, reason=result.reason[: -len(SEED)] + OFF)
 
-
-def session_results(session: SessionJob, executor: Executor, runner: Runner, timeout_s: float,
-                    placeholders: Mapping[str, str]) -> list[SnippetResult]:
-    """Runs one session (see `harness.sessions_run.run`)."""
-    return run_session(session, executor, runner, timeout_s, placeholders)
