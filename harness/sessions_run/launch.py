@@ -56,7 +56,8 @@ def python_launch(cells: Sequence[Snippet], teardown: Sequence[bool], route: Rou
     python = runners_dir / "python" / ".venv" / "bin" / "python"
     driver = runners_dir / "python" / "session_driver.py"
     argv = (str(python), "-u", str(driver), f"{{workdir}}/{FOLDER}/manifest.json")
-    return Launch(argv=argv, files=files, env={**env, "PYTHONDONTWRITEBYTECODE": "1",
+    quiet_pip = {"PIP_DISABLE_PIP_VERSION_CHECK": "1"}  # pip asking PyPI about itself is not the page's doing
+    return Launch(argv=argv, files=files, env={**env, **quiet_pip, "PYTHONDONTWRITEBYTECODE": "1",
                                                "PYTHONIOENCODING": "utf-8"}), mark
 
 
