@@ -37,9 +37,12 @@ def _answer(answers: list[list[str]]) -> Any:
     return ask
 
 
-def _shell() -> Any:
+def _shell(scratch: str) -> Any:
+    """An IPython shell as a kernel has one (its profile in `scratch`, no history database, no colours)."""
+    os.environ["IPYTHONDIR"] = os.path.join(scratch, "ipython")  # not a `.ipython` in the cells' work dir
     from IPython.core.displaypub import DisplayPublisher
     from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
 
     class Publisher(DisplayPublisher):  # type: ignore[misc]
         """Shows what a notebook renders as text: Markdown as its source, else the plain repr."""
@@ -49,7 +52,9 @@ def _shell() -> Any:
             if text is not None:
                 print(text)
 
-    shell = InteractiveShell.instance(colors="nocolor", display_pub_class=Publisher)
+    config = Config()
+    config.HistoryManager.enabled = False
+    shell = InteractiveShell.instance(config=config, colors="nocolor", display_pub_class=Publisher)
 
     def show_traceback(_etype: Any, _evalue: Any, stb: list[str]) -> None:
         print(shell.InteractiveTB.stb2text(stb), file=sys.stderr)
@@ -114,9 +119,9 @@ def main(manifest_path: str) -> int:
     folder = Path(manifest_path).parent
     protocol = os.dup(1)
     getpass.getpass = builtins.input = _answer(manifest.get("answers", []))  # type: ignore[assignment]
-    shell = _shell()
     failed = False
-    with tempfile.TemporaryDirectory(prefix="harness-session-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="scratch-", dir=folder) as scratch:  # beside the cells
+        shell = _shell(scratch)
         for index, cell in enumerate(manifest["cells"]):
             if failed and not cell.get("teardown"):
                 continue

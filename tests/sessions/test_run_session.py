@@ -79,3 +79,14 @@ def test_each_request_belongs_to_the_block_that_sent_it(tmp_path: Path, local: L
     sent = {r.snippet.line: [q.path for q in r.evidence.requests] for r in results if r.evidence}
     assert sent == {2: ["/one"], 9: ["/two", "/two/again"], 14: ["/three", "/three/again"],
                     19: ["/four", "/four/again"]}
+
+
+def test_prompts_get_the_value_their_words_name_or_fail_the_cell(tmp_path: Path, local: LocalExecutor) -> None:
+    code = ("```python\nfrom getpass import getpass\nimport os\n"
+            "gateway = input('Your AI Gateway id: ')\nprint(gateway, sorted(os.listdir('.')))\n```\n\n"
+            "```python\ncolour = getpass('Your favourite colour')\nprint(gateway, colour)\n```\n")
+    results = run_session(session_of(tmp_path, code), local, runners(RUNNERS)["python"], 30.0, DEFAULT_PLACEHOLDERS)
+    first, second = (r.evidence for r in results)
+    assert first is not None and first.stdout == "harness-gateway ['.harness-session']\n"  # no .ipython left here
+    assert second is not None and second.exit_code == 1
+    assert "EOFError: no terminal to answer 'Your favourite colour'" in second.stderr
