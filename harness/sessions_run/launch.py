@@ -21,9 +21,12 @@ from harness.run.common import OUTPUT_LIMIT, proxy_env, snippet_env
 
 FOLDER = ".harness-session"
 """Where a session's cells and manifest are, in its work dir."""
-CELL_LIMIT = OUTPUT_LIMIT // 8
-"""Bytes of stdout (and of stderr) the driver reports per cell; the launch's output stays under the
-executor's cap for a session of a few cells."""
+
+
+def cell_limit(cells: int) -> int:
+    """Bytes of stdout (and of stderr) the driver reports per cell: the reports of all cells (two
+    streams each, base64 or JSON-escaped) stay under the executor's cap on a launch's output."""
+    return max(4096, OUTPUT_LIMIT // (3 * max(cells, 1)))
 
 
 def answers(placeholders: Mapping[str, str]) -> list[list[str]]:
@@ -49,7 +52,7 @@ def python_launch(cells: Sequence[Snippet], teardown: Sequence[bool], route: Rou
     """The launch of `runners/python/session_driver.py` over `cells`, and its report's mark."""
     mark = "harness-cell-" + secrets.token_hex(8)
     files, env = _shared(cells, route)
-    manifest = {"mark": mark, "limit": CELL_LIMIT, "answers": answers(placeholders),
+    manifest = {"mark": mark, "limit": cell_limit(len(cells)), "answers": answers(placeholders),
                 "cells": [{"file": f"{i}.py", "teardown": down} for i, down in enumerate(teardown, 1)]}
     files.update({f"{FOLDER}/{i}.py": cell.code.encode() for i, cell in enumerate(cells, 1)})
     files[f"{FOLDER}/manifest.json"] = json.dumps(manifest).encode()
@@ -70,7 +73,7 @@ def shell_launch(cells: Sequence[Snippet], teardown: Sequence[bool], route: Rout
     files.update({f"{FOLDER}/{i}.sh": cell.code.encode() for i, cell in enumerate(cells, 1)})
     downs = [str(i) for i, down in enumerate(teardown, 1) if down]
     argv = ("bash", str(runners_dir / "shell" / "session_driver.sh"), mark, f"{{workdir}}/{FOLDER}",
-            str(CELL_LIMIT), str(len(cells)), *downs)
+            str(cell_limit(len(cells))), str(len(cells)), *downs)
     return Launch(argv=argv, files=files, env=env), mark
 
 

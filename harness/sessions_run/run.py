@@ -56,7 +56,8 @@ def run_session(session: SessionJob, executor: Executor, runner: Runner, timeout
         said = (outcome.stderr or other or f"exit code {outcome.exit_code}").strip().splitlines()[-3:]
         return _error(session, f"the {session.runner} session driver failed: " + " / ".join(said))
     evidence = _evidence(session, cells, reports, outcome, requests, executor.name, runner.name)
-    return [_settled(session, evidence)[b.snippet.id] for b in session.blocks]
+    settled = _settled(session, evidence, cut=outcome.output_truncated)
+    return [settled[b.snippet.id] for b in session.blocks]
 
 
 def _evidence(session: SessionJob, cells: Sequence[SessionBlock], reports: Sequence[CellReport], outcome: Outcome,
@@ -94,8 +95,9 @@ def _sent_later(session: SessionJob, evidence: Mapping[str, Evidence], position:
     return any(e.requests for b in session.blocks[position + 1 :] if (e := evidence.get(b.snippet.id)))
 
 
-def _settled(session: SessionJob, evidence: Mapping[str, Evidence]) -> dict[str, SnippetResult]:
-    """A result per block: its evidence and findings, its own reason, or the line it depends on."""
+def _settled(session: SessionJob, evidence: Mapping[str, Evidence], cut: bool = False) -> dict[str, SnippetResult]:
+    """A result per block: its evidence and findings, or the line it depends on (`cut`: the launch's
+    output was cut, so a block without a report may have run)."""
     results: dict[str, SnippetResult] = {}
     stop: str | None = None
     for position, block in enumerate(session.blocks):
@@ -108,6 +110,8 @@ def _settled(session: SessionJob, evidence: Mapping[str, Evidence]) -> dict[str,
             if stop is None and (ran.timed_out or ran.exit_code != 0) and block.role != "teardown":
                 stop = f"not run: depends on line {snippet.line}, which failed"
             continue
+        if stop is None and cut:
+            stop = "not run: the session's output went past the harness's limit before its report"
         if stop is None:  # the session ended before it without a failure: a cell ran `exit`
             before = [b for b in session.blocks if b.snippet.id in evidence and b.snippet.line < snippet.line]
             line = before[-1].snippet.line if before else session.blocks[0].snippet.line

@@ -90,3 +90,13 @@ def test_prompts_get_the_value_their_words_name_or_fail_the_cell(tmp_path: Path,
     assert first is not None and first.stdout == "harness-gateway ['.harness-session']\n"  # no .ipython left here
     assert second is not None and second.exit_code == 1
     assert "EOFError: no terminal to answer 'Your favourite colour'" in second.stderr
+
+
+def test_a_block_that_prints_too_much_is_cut_and_the_next_still_reports(tmp_path: Path,
+                                                                         local: LocalExecutor) -> None:
+    text = "```sh\nsize=3000000\nyes a | head -c \"$size\"\n```\n\n```sh\necho \"after $size\"\n```\n"
+    results = run_session(session_of(tmp_path, text), local, runners(RUNNERS)["shell"], 30.0, DEFAULT_PLACEHOLDERS)
+    first, second = (r.evidence for r in results)
+    assert first is not None and first.output_truncated and 4096 <= len(first.stdout) < 1_000_000
+    assert set(first.stdout) == {"a", "\n"}
+    assert second is not None and second.stdout == "after 3000000\n"
