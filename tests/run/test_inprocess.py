@@ -102,7 +102,7 @@ def comparable(outcome: Outcome, requests: tuple[Any, ...]) -> dict[str, Any]:
     """What must be the same both ways: paths of the work dir and journal order numbers aside."""
     return {
         "exit_code": outcome.exit_code, "stdout": plain(outcome.stdout), "stderr": plain(outcome.stderr),
-        "requests": [dataclasses.replace(r, seq=0, snippet_id="s") for r in requests],
+        "requests": [dataclasses.replace(r, seq=0, at=0.0, snippet_id="s") for r in requests],
     }
 
 

@@ -86,7 +86,7 @@ def page_results(root: Path, executor: str) -> list[dict[str, Any]]:
         rows.append({
             "label": result.snippet.label, "status": result.status.value, "exit_code": ev.exit_code,
             "stdout": plain(ev.stdout), "stderr": plain(ev.stderr),
-            "requests": [dataclasses.replace(r, seq=0) for r in ev.requests],
+            "requests": [dataclasses.replace(r, seq=0, at=0.0) for r in ev.requests],
             "findings": sorted((f.rule, f.line, f.severity.value, plain(f.message)) for f in result.findings),
         })
     return rows

@@ -95,7 +95,7 @@ def comparable(outcome: Outcome, requests: tuple[Any, ...]) -> dict[str, Any]:
         "stderr": outcome.stderr.replace("service core:user:snippet: ", ""),  # how workerd names Miniflare's
         "timed_out": outcome.timed_out, "infra_error": outcome.infra_error,
         "response": response and (response.status, headers, re.sub(rb"127\.0\.0\.1:\d+", b"HOST", body)),
-        "requests": [dataclasses.replace(r, seq=0, snippet_id="s", headers=tuple(
+        "requests": [dataclasses.replace(r, seq=0, at=0.0, snippet_id="s", headers=tuple(
             (k, "TOKEN" if k == "x-harness-token" else v) for k, v in r.headers)) for r in requests],
     }
 
