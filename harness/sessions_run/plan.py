@@ -3,10 +3,11 @@
 A fragment whose plan says it continues earlier blocks (`runs in a page session`) is linked with the
 blocks of its plan's `after`; linked blocks of one page and language family form one session, in page
 order. Python notebook cells (`!cmd`, `%magic`) join the page's session around them (or, on a page
-without one, run together as one), blocks marked `<!-- harness: session=setup -->` or `teardown` join
-every session of their page and family, and `session=off` (on a block, or `harness: {session: off}`
-in the page's front matter) keeps blocks out. A block that cannot run even in a session (a package or
-tool the harness lacks) stays in the session with its reason: the blocks after it are not run.
+without one, run together as one); blocks marked `<!-- harness: session=setup -->` or `teardown` join
+the sessions of their page and family, which then become one (each block runs once); `session=off`
+(on a block, or `harness: {session: off}` in the page's front matter) keeps blocks out. A block that
+cannot run even in a session (a package or tool the harness lacks) and the blocks after it are not
+run (`launched`).
 """
 
 from __future__ import annotations
@@ -155,6 +156,7 @@ def _components(family: list[Snippet], reasons: Mapping[str, str]) -> list[set[s
             if not sessions:
                 sessions.append(target)
         target.add(cell.id)
-    for ids in sessions:
-        ids |= {s.id for s in family if role_of(s) in ("setup", "teardown")}
+    framing = {s.id for s in family if role_of(s) in ("setup", "teardown")}
+    if framing and sessions:  # one session then, so that each block runs (and is reported) once
+        return [set().union(framing, *sessions)]
     return sessions

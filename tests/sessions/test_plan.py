@@ -95,3 +95,15 @@ def test_without_sessions_the_plan_is_as_before(tmp_path: Path) -> None:
     the_plan = plan([_page(tmp_path, NOTEBOOK)], sessions=False)
     assert the_plan.sessions == ()
     assert {r.snippet.line for r in the_plan.skipped} == {4, 13, 17, 21}
+
+
+def test_setup_joins_two_sessions_of_a_page_into_one(tmp_path: Path) -> None:
+    text = ("<!-- harness: session=setup -->\n```python\nimport os\n```\n\n"
+            "```python\na = 1\nprint(a)\n```\n\n```python\nprint(a)\n```\n\n"
+            "```python\nb = 2\nprint(b)\n```\n\n```python\nprint(b)\n```\n")
+    the_plan = plan([_page(tmp_path, text)])
+    [session] = the_plan.sessions
+    assert session.lines == (3, 7, 12, 16, 21)
+    assert the_plan.jobs == () and the_plan.skipped == ()
+    without = plan([_page(tmp_path, text.replace("<!-- harness: session=setup -->\n", ""), "two.md")])
+    assert [s.lines for s in without.sessions] == [(6, 11), (15, 20)]
