@@ -20,11 +20,17 @@ OUTPUT_CUT = Rule("RUN004", "output-truncated", Severity.WARNING,
 
 
 _NOISE = re.compile(r"^(Node\.js v[\d.]+|\s*[\^~]+\s*|\s+at .*|\s*)$")
+_TOOL_ERROR = re.compile(r"^\s*✘ \[ERROR\] (.+)$", re.MULTILINE)
+"""wrangler's (and esbuild's) error line: the first says what went wrong, before its log-file footer."""
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def error_line(stderr: str) -> str:
     """The line of stderr that says what went wrong: the last one that is not a stack frame, a caret
     marker (`^`) or Node's closing version banner (Python's exception and curl's error stay last)."""
+    tool_error = _TOOL_ERROR.search(_ANSI.sub("", stderr))
+    if tool_error:
+        return tool_error.group(0).strip()
     lines = stderr.strip().splitlines()
     for line in reversed(lines):
         if not _NOISE.match(line):

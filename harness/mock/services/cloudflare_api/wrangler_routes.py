@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 _D1 = re.compile(r"^/accounts/(?P<account>[^/]+)/d1/database/(?P<id>[^/]+)/(?P<action>query|raw|import)$")
 _SERVICE = re.compile(r"^/accounts/(?P<account>[^/]+)/workers/services/(?P<name>[^/]+)$")
 _DEPLOYMENTS = re.compile(r"^/accounts/(?P<account>[^/]+)/workers/scripts/(?P<name>[^/]+)/deployments$")
+_VERSIONS = re.compile(r"^/accounts/(?P<account>[^/]+)/workers/scripts/(?P<name>[^/]+)/versions$")
 _SCRIPT = re.compile(r"^/accounts/(?P<account>[^/]+)/workers/scripts/(?P<name>[^/]+)$")
 WORKER_NOT_FOUND = (10007, "This Worker does not exist on your account.")
 _UPLOAD = re.compile(r"^/accounts/(?P<account>[^/]+)/d1/database/(?P<id>[^/]+)/harness-upload/(?P<name>[^/]+)$")
@@ -62,6 +63,9 @@ class WranglerRoutes:
         deployments = _DEPLOYMENTS.match(sub)
         if deployments and request.method == "GET":
             return await self._deployments(request, deployments["account"], deployments["name"])
+        versions = _VERSIONS.match(sub)
+        if versions and request.method == "POST":
+            return await self._version(request, versions["name"])
         script = _SCRIPT.match(sub)
         if script and request.method == "PUT":
             answer = await self.api.handle(request)
@@ -154,6 +158,23 @@ class WranglerRoutes:
         return await self._reply(request, Reply(200), {"deployments": [{
             "id": stable_id(name, "deployment"), "source": "wrangler", "strategy": "percentage",
             "created_on": "2026-01-01T00:00:00Z", "author_email": "reader@example.com", "versions": [version]}]})
+
+    async def _version(self, request: Request, name: str) -> Response:
+        """A version upload (`wrangler deploy` of a Worker that exists): the contract's answer with the
+        `resources` a version has (its script's etag and handlers, its runtime's compatibility date)."""
+        answer = await self.api.handle(request)
+        envelope = json.loads(bytes(answer.body)) if answer.status_code == 200 else None
+        if not isinstance(envelope, dict) or not isinstance(envelope.get("result"), dict):
+            return answer
+        version_id = envelope["result"].get("id") or stable_id(name, "version")
+        envelope["result"] = {"id": version_id, "number": 2, "startup_time_ms": 1,
+                              "metadata": {"source": "wrangler", "author_email": "reader@example.com"},
+                              "resources": {"script": {"etag": stable_id(name, version_id), "handlers": ["fetch"],
+                                                       "last_deployed_from": "wrangler"},
+                                            "script_runtime": {"compatibility_date": "2025-10-01",
+                                                               "compatibility_flags": [], "usage_model": "standard"},
+                                            "bindings": []}}
+        return JSONResponse(envelope)
 
     async def _upload(self, request: Request, name: str) -> Response:
         """The upload URL `init` hands out (R2's presigned URL on the real service): keeps the file."""
