@@ -9,5 +9,5 @@ for dir in . "${HARNESS_PROJECT_DIR:-.}"; do
     ln -s "$here/node_modules" "$dir/node_modules"
   fi
 done
-# the value a reader types when `wrangler secret put` asks for one
-printf "harness-stand-in-secret\n" | exec bash -e "$1"
+# the value a reader types each time `wrangler secret put` asks for one (a few, then end of input)
+for _ in 1 2 3 4 5 6 7 8; do echo harness-stand-in-secret; done | exec bash -e "$1"
