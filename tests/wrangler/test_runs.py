@@ -18,8 +18,11 @@ EXPECTED = {
     ("d1-tutorial.md", 40): "passed",   # --file seed.sql (the import API: init, upload, ingest)
     ("d1-tutorial.md", 46): "passed",   # SELECT: the rows the earlier blocks wrote
     ("d1-tutorial.md", 63): "passed",   # deploy
-    ("storage.md", 8): "passed", ("storage.md", 12): "passed", ("storage.md", 16): "passed",
-    ("storage.md", 20): "passed", ("storage.md", 26): "passed",
+    ("storage.md", 8): "passed", ("storage.md", 12): "passed",    # kv namespace create, list
+    ("storage.md", 28): "passed",                                  # kv key put, then get
+    ("storage.md", 33): "passed", ("storage.md", 37): "passed",   # r2 bucket create, queues create
+    ("storage.md", 43): "passed", ("storage.md", 52): "passed",   # vectorize create, insert + query
+    ("storage.md", 63): "passed", ("storage.md", 70): "passed",   # pages project create + deploy, npm install
     ("typo.md", 8): "passed", ("typo.md", 12): "failed",
 }
 
@@ -49,8 +52,11 @@ def assert_findings(found: dict[tuple[str, int], dict[str, Any]], output: str) -
     errors = {key: [f["message"] for f in s["findings"] if f["severity"] == "error"] for key, s in found.items()}
     assert all(not errors[key] for key, s in found.items() if s["status"] == "passed"), errors
     # wrangler itself posts `r2 bucket create` and `queues create` JSON as text/plain: a warning, not the page's fault
-    assert _findings(found)[("storage.md", 16)] == ["API007"]
-    assert "added 1 package" in found[("storage.md", 26)]["stdout"]
+    assert _findings(found)[("storage.md", 33)] == ["API007"]
+    assert found[("storage.md", 28)]["stdout"].rstrip().endswith("hello from kv")  # what put wrote, get reads
+    assert "Successfully enqueued 2 vectors" in found[("storage.md", 52)]["stdout"]
+    assert "Deployment complete" in found[("storage.md", 63)]["stdout"]
+    assert "added 1 package" in found[("storage.md", 70)]["stdout"]
 
 
 def test_wrangler_blocks_run_against_the_mock_locally(tmp_path: Path) -> None:

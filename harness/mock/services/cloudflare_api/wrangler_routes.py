@@ -24,6 +24,7 @@ from harness.generated_values import generated_id
 from harness.mock.inference import Reply
 from harness.mock.services.cloudflare_api.d1_engine import SQL_ERROR, D1Engine, D1Error
 from harness.mock.services.cloudflare_api.names import PREFIX, VIA
+from harness.mock.services.cloudflare_api.pages_assets import PagesRoutes
 from harness.mock.services.cloudflare_api.values import stable_id
 from harness.mock.state import MockState, credentials, record
 
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from harness.mock.services.cloudflare_api.service import CloudflareApi
 
 _D1 = re.compile(r"^/accounts/(?P<account>[^/]+)/d1/database/(?P<id>[^/]+)/(?P<action>query|raw|import)$")
+_KV_VALUE = re.compile(r"^/accounts/(?P<account>[^/]+)/storage/kv/namespaces/(?P<ns>[^/]+)/values/(?P<key>[^/]+)$")
+KEY_NOT_FOUND = (10009, "get: 'key not found'")
 _SERVICE = re.compile(r"^/accounts/(?P<account>[^/]+)/workers/services/(?P<name>[^/]+)$")
 _DEPLOYMENTS = re.compile(r"^/accounts/(?P<account>[^/]+)/workers/scripts/(?P<name>[^/]+)/deployments$")
 _VERSIONS = re.compile(r"^/accounts/(?P<account>[^/]+)/workers/scripts/(?P<name>[^/]+)/versions$")
@@ -50,6 +53,8 @@ class WranglerRoutes:
         self.engine = D1Engine()
         self.uploads: dict[str, bytes] = {}
         self.scripts: set[str] = set()
+        self.kv: dict[tuple[str, str], bytes] = {}
+        self.pages = PagesRoutes(state, api)
 
     async def handle(self, request: Request) -> Response | None:
         """The answer to `request`, or None when the contract's answer stands."""
@@ -57,6 +62,11 @@ class WranglerRoutes:
         upload = _UPLOAD.match(sub)
         if upload and request.method == "PUT":
             return await self._upload(request, upload["name"])
+        kv = _KV_VALUE.match(sub)
+        if kv and request.method in ("PUT", "GET"):
+            return await self._kv_value(request, kv["account"], kv["ns"], kv["key"])
+        if (pages := await self.pages.handle(request, sub)) is not None:
+            return pages
         service = _SERVICE.match(sub)
         if service and request.method == "GET":
             return await self._service(request, service["account"], service["name"])
@@ -137,6 +147,22 @@ class WranglerRoutes:
             return await self._reply(request, Reply(200), done, body)
         return await self._reply(request, Reply.failure(400, 1001, f"body: unknown import action {action!r}"),
                                  None, body)
+
+    async def _kv_value(self, request: Request, account: str, namespace: str, key: str) -> Response | None:
+        """A KV value written as the raw body (`kv key put`; the contract knows only the multipart form) and
+        read back as it was written. A multipart write is the contract's."""
+        sent = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if request.method == "PUT" and sent == "multipart/form-data":
+            return None
+        if not credentials(request, self.state) or account != self.state.account_id:
+            return await self._reply(request, Reply.failure(403, *AUTH), None)
+        if request.method == "PUT":
+            self.kv[(namespace, key)] = await request.body()
+            return await self._reply(request, Reply(200), {})
+        if (namespace, key) not in self.kv:
+            return await self._reply(request, Reply.failure(404, *KEY_NOT_FOUND), None)
+        await record(request, self.state, VIA, Reply(200))
+        return Response(self.kv[(namespace, key)], media_type="application/octet-stream")
 
     async def _service(self, request: Request, account: str, name: str) -> Response:
         """A Worker's service (what `wrangler deploy` asks first): 10007 until a script of that name is uploaded."""
