@@ -15,6 +15,8 @@ WRANGLER_STDERR = ("\x1b[31m✘ \x1b[41;31m[\x1b[41;97mERROR\x1b[41;31m]\x1b[0m 
 
 def test_a_wrangler_failure_is_quoted_by_its_error_line_not_its_log_footer() -> None:
     assert error_line(WRANGLER_STDERR) == "✘ [ERROR] Unknown arguments: exeucte"
+    assert error_line("✘ [ERROR] Build failed with 1 error:\n\n  ✘ [ERROR] Expected identifier but found \":\"\n") \
+        == "✘ [ERROR] Build failed with 1 error: ✘ [ERROR] Expected identifier but found \":\""
     assert error_line("Traceback ...\nValueError: bad\n") == "ValueError: bad"  # others keep their last line
 
 
