@@ -30,7 +30,8 @@ contract: $(CONTRACT)
 $(CONTRACT): $(BIN)/harness scripts/build_contract.py
 	$(BIN)/python scripts/build_contract.py
 
-runners: $(RUNNERS)/python/.venv/bin/python $(RUNNERS)/node/node_modules/.ok $(RUNNERS)/worker/node_modules/.ok
+runners: $(RUNNERS)/python/.venv/bin/python $(RUNNERS)/node/node_modules/.ok $(RUNNERS)/worker/node_modules/.ok \
+         $(RUNNERS)/wrangler/node_modules/.ok
 
 $(RUNNERS)/python/.venv/bin/python: $(RUNNERS)/python/requirements.txt
 	$(PY) -m venv $(RUNNERS)/python/.venv

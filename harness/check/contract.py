@@ -48,6 +48,8 @@ def check_contract(ctx: SnippetContext) -> Iterator[Finding]:
     for request in ctx.evidence.requests:
         if request.via != VIA:
             continue
+        if request.status == 404 and ctx.snippet.options.get("kind") == "wrangler" and ctx.evidence.exit_code == 0:
+            continue  # wrangler asks whether a Worker exists before it creates it, and went on: a probe, not a fault
         if request.status >= 400 or (request.error and request.path.rstrip("/").endswith("/graphql")):
             yield _explained(ctx, request)
         elif request.json is not None and _media(request) != "application/json" and request.method != "GET":

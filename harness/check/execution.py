@@ -20,11 +20,17 @@ OUTPUT_CUT = Rule("RUN004", "output-truncated", Severity.WARNING,
 
 
 _NOISE = re.compile(r"^(Node\.js v[\d.]+|\s*[\^~]+\s*|\s+at .*|\s*)$")
+_TOOL_ERROR = re.compile(r"^\s*✘ \[ERROR\] (.+)$", re.MULTILINE)
+"""wrangler's (and esbuild's) error line: the first says what went wrong, before its log-file footer."""
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def error_line(stderr: str) -> str:
     """The line of stderr that says what went wrong: the last one that is not a stack frame, a caret
     marker (`^`) or Node's closing version banner (Python's exception and curl's error stay last)."""
+    tool_errors = [m.group(0).strip() for m in _TOOL_ERROR.finditer(_ANSI.sub("", stderr))]
+    if tool_errors:  # `Build failed with 1 error:` is followed by that error
+        return " ".join(tool_errors[:2]) if tool_errors[0].endswith(":") else tool_errors[0]
     lines = stderr.strip().splitlines()
     for line in reversed(lines):
         if not _NOISE.match(line):

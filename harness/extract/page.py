@@ -16,6 +16,7 @@ from harness.extract.sessions import plan_sessions
 from harness.extract.snippets import build_snippets
 from harness.extract.worker_env import attach_bindings
 from harness.extract.worker_sessions import combine_workers
+from harness.extract.wrangler_project import attach_projects
 from harness.model import Diagnostic, Extraction, Page
 
 
@@ -61,7 +62,7 @@ def _planned(extraction: Extraction) -> Extraction:
     snippets, problems = attach_bindings(combine_workers(plan_sessions(extraction.snippets)))
     found = [Diagnostic(extraction.page.path, p.line, p.message, p.severity) for p in problems]
     diagnostics = extraction.diagnostics + tuple(found)
-    return replace(extraction, snippets=tuple(snippets), diagnostics=diagnostics)
+    return replace(extraction, snippets=tuple(attach_projects(snippets)), diagnostics=diagnostics)
 
 
 def _extract(

@@ -33,8 +33,9 @@ def built_in() -> tuple[Runtime, ...]:
     from harness.runtimes.python import PYTHON
     from harness.runtimes.shell import SHELL
     from harness.runtimes.worker import WORKER
+    from harness.runtimes.wrangler import WRANGLER
 
-    return (PYTHON, NODE, SHELL, WORKER)
+    return (PYTHON, NODE, SHELL, WORKER, WRANGLER)
 
 
 @dataclass(frozen=True)

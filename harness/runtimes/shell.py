@@ -7,7 +7,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-from harness.extract import provided
+from harness.extract import provided, shell_wrangler
 from harness.extract.placeholder_values import environment
 from harness.extract.shell import split_shell
 from harness.extract.shfacts import sh_facts
@@ -31,6 +31,8 @@ _FUNCTION = re.compile(r"(?:^|[;&|{]\s*)(?:function\s+([^\s(){};|&<>$'\"]+)\s*(?
                        r"\s*\(\s*\))\s*\{", re.MULTILINE)
 """A shell function definition, `name() {`, `function name {` (`:(){ :|:& };:` defines `:`)."""
 _URL_HOST = re.compile(r"^(?:https?://)?([^/:?#\s]+)(:\d+)?")
+_WRANGLER_ENV = ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID")
+"""What wrangler reads instead of a browser login: set for every block the wrangler runtime runs."""
 
 
 def classify_sh(code: str, placeholders: Mapping[str, str]) -> Classification:
@@ -46,14 +48,24 @@ def classify_sh(code: str, placeholders: Mapping[str, str]) -> Classification:
                                            or _PROSE.match(" ".join(first.words))):
         return Classification("output", "not runnable: output or text, not commands", "sh")
     known = facts.set | functions
-    reason = next((r for r in (_tool_reason(c.words, known) for c in facts.commands) if r), None)
+    wrangler = any(shell_wrangler.runs_here(c.words) for c in facts.commands)
+    reason = next((r for r in (_command_reason(c.words, known) for c in facts.commands) if r), None)
     reason = reason or next((r for r in (_host_reason(c.words) for c in facts.commands) if r), None)
     names = [v for v in facts.read if v not in facts.set and v not in provided.STANDARD_VARIABLES]
-    env, missing = environment(names, placeholders)
+    env, missing = environment(names + list(_WRANGLER_ENV) * wrangler, placeholders)
     unset = [v for v in missing if not _UPPER.match(v)]
     if reason is None and unset:
         reason = f"fragment: uses {listed(['$' + v for v in unset])}, never set"
-    return Classification("shell", reason, "sh", env, tuple(v for v in missing if _UPPER.match(v)))
+    kind = shell_wrangler.WRANGLER_KIND if wrangler else "shell"
+    return Classification(kind, reason, "sh", env, tuple(v for v in missing if _UPPER.match(v)))
+
+
+def _command_reason(words: tuple[str, ...], known: frozenset[str]) -> str | None:
+    """Why a command cannot run: wrangler's tooling (which the wrangler runtime runs) has its own reasons."""
+    reason = shell_wrangler.not_run_reason(words)
+    if reason or shell_wrangler.runs_here(words):
+        return reason
+    return _tool_reason(words, known)
 
 
 def _host_reason(words: tuple[str, ...]) -> str | None:

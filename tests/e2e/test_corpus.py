@@ -60,7 +60,7 @@ def test_list_reads_every_page_of_both_trees_and_nothing_else(corpus: Path, list
 def test_list_totals(listed: dict[str, Any]) -> None:
     totals = listed["totals"]
     assert (totals["pages"], totals["snippets"], totals["groups"], totals["tabs"]) == (88, 616, 130, 294)
-    assert (totals["runnable"], totals["fragment"], totals["not_runnable"]) == (214, 61, 341)  # sessions: +33
+    assert (totals["runnable"], totals["fragment"], totals["not_runnable"]) == (254, 61, 301)  # sessions +33, wrangler +40
     assert totals["languages"]["sh"] == 175 and totals["languages"]["py"] == 86
     assert sum(totals["runners"].values()) == totals["runnable"]
     assert all(s["reason"] for s in listed["snippets"] if s["status"] != "runnable")
@@ -73,7 +73,7 @@ def test_list_totals(listed: dict[str, Any]) -> None:
         (HUGO + "workers/examples/fetch-json.md",
          (1, 3, 3, {"js": 1, "ts": 1, "py": 1}, (2, 0, 1))),
         (HUGO + "workers-ai/tutorials/build-a-retrieval-augmented-generation-ai.md",
-         (1, 3, 19, {"sh": 12, "js": 4, "toml": 3}, (2, 0, 17))),
+         (1, 3, 19, {"sh": 12, "js": 4, "toml": 3}, (10, 0, 9))),
         (HUGO + "pages/functions/bindings.md",
          (10, 20, 26, {"js": 10, "ts": 10, "sh": 5, "(none)": 1}, (10, 0, 16))),
         (MDX + "d1/worker-api/prepared-statements.mdx",
@@ -104,7 +104,9 @@ def test_named_snippets_say_why(corpus: Path, listed: dict[str, Any]) -> None:
     early_hints = by_place[(HUGO + "workers/examples/103-early-hints.md", 72, "ts")]
     assert (early_hints["language"], early_hints["runner"]) == ("ts", "worker")  # a `js` fence holding TypeScript
     wrangler = by_place[(MDX + "workers-ai/get-started/workers-wrangler.mdx", 135, None)]
-    assert "needs a Cloudflare account" in wrangler["reason"]
+    assert (wrangler["status"], wrangler["runner"]) == ("runnable", "wrangler")  # `npx wrangler deploy`
+    login = by_place[(MDX + "workers-ai/get-started/workers-wrangler.mdx", 127, None)]
+    assert "signs in through a browser" in login["reason"]
     diagnostics = {(d["page"].removeprefix(f"{corpus}/"), d["line"]): d for d in listed["diagnostics"]}
     assert diagnostics[(HUGO + "queues/get-started.md", 128)]["message"].startswith(
         "placeholder `<MY_QUEUE>` left unreplaced")

@@ -195,19 +195,12 @@ def test_python_environ_reads_get_role_values() -> None:
     ("code", "kind", "reason"),
     [
         ('curl -X POST https://x -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" | jq .', "shell", None),
-        (
-            "npx wrangler deploy",
-            "shell",
-            "not runnable: needs a Cloudflare account and tooling the harness does not provide (`npx wrangler deploy`)",
-        ),
-        (
-            "npm create cloudflare@latest -- my-app",
-            "shell",
-            "not runnable: needs a Cloudflare account and tooling the harness does not provide "
-            "(`npm create cloudflare@latest`)",
-        ),
-        ("npm install hono", "shell", "not runnable: runs `npm install hono`, tooling the harness does not provide"),
-        ("cd my-app", "shell", "not runnable: works in a project folder an earlier step creates (`cd my-app`)"),
+        ("npx wrangler deploy", "wrangler", None),  # the wrangler runtime runs it against the mock
+        ("npm create cloudflare@latest -- my-app", "wrangler", None),
+        ("npm install hono", "wrangler", None),
+        ("cd my-app", "wrangler", None),
+        ("npx wrangler dev", "wrangler",
+         "not runnable: `wrangler dev` starts a local dev server that runs until stopped"),
         ("stripe listen --forward-to x", "shell", "not runnable: runs `stripe`, which the harness does not provide"),
         ("╭ Create an application\n│ dir ./app", "output", "not runnable: output or text, not commands"),
         ("Need to install the following packages:\nc3@2", "output", "not runnable: output or text, not commands"),

@@ -119,7 +119,7 @@ def test_an_environment_variable_without_value_is_named() -> None:
 
 
 def test_placeholders_in_snippets_that_do_not_run_anyway_are_not_reported() -> None:
-    extraction = hugo("```sh\nnpx wrangler pages deploy <OUTPUT_DIR>\n```\n")
+    extraction = hugo("```sh\nnpx wrangler pages dev <OUTPUT_DIR>\n```\n")
     assert extraction.snippets[0].skip_reason is not None and "wrangler" in extraction.snippets[0].skip_reason
     assert extraction.diagnostics == ()
 

@@ -35,7 +35,7 @@ def snippet(language: str, code: str, **options: str) -> Snippet:
 
 
 def test_built_in_runtimes_match_their_runner_and_image() -> None:
-    assert registry.runtime_names() == ("python", "node", "shell", "worker")
+    assert registry.runtime_names() == ("python", "node", "shell", "worker", "wrangler")
     built = runners(default_runners_dir())
     for runtime in registry.runtimes():
         runner = built[runtime.name]

@@ -18,6 +18,7 @@ from harness.mock.services import ALL_METHODS
 from harness.mock.services.api_fallback import documented
 from harness.mock.services.cloudflare_api.names import VIA
 from harness.mock.services.cloudflare_api.service import CloudflareApi, claims
+from harness.mock.services.cloudflare_api.wrangler_routes import WranglerRoutes
 
 if TYPE_CHECKING:
     from harness.mock.state import MockState
@@ -37,8 +38,11 @@ class CloudflareApiService:
 
     def routes(self, state: MockState) -> Sequence[BaseRoute]:
         api = CloudflareApi(state)
+        wrangler = WranglerRoutes(state, api)  # D1's SQL and list pages, as wrangler uses them
 
         async def endpoint(request: Request) -> Response:
+            if (answer := await wrangler.handle(request)) is not None:
+                return answer
             if state.openapi is not None and state.openapi.find(request.method, request.url.path) is not None:
                 return await documented(request, state)  # a document the user configured wins over the contract
             return await api.handle(request)

@@ -1,0 +1,77 @@
+"""Which shell commands the wrangler runtime runs (`npx wrangler d1 execute`, `npm create cloudflare`,
+`npm install hono`, `cd my-app`), and why the others of that tooling stay out.
+
+Read from one command's words (quotes removed, see `shfacts`); the page's project is laid out
+elsewhere (`wrangler_project`).
+"""
+
+from __future__ import annotations
+
+WRANGLER_KIND = "wrangler"
+"""The kind of a shell block the wrangler runtime runs."""
+_NPX_FLAGS = frozenset({"-y", "--yes", "-q", "--quiet"})
+_INSTALL = frozenset({"install", "i", "add"})
+_LONG_RUNNING = {"dev": "starts a local dev server that runs until stopped",
+                 "tail": "streams a deployed Worker's logs until stopped"}
+_BROWSER = frozenset({"login", "logout"})
+_OTHER_PACKAGE_MANAGERS = frozenset({"yarn", "pnpm", "bun", "pnpx", "bunx"})
+
+
+def wrangler_args(words: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The arguments after `wrangler` when the command runs wrangler (`wrangler d1 list`,
+    `npx wrangler d1 list`, `npx -y wrangler@latest d1 list`), else None."""
+    rest = list(words)
+    if rest and rest[0] == "npx":
+        rest = rest[1:]
+        while rest and rest[0] in _NPX_FLAGS:
+            rest = rest[1:]
+    if rest and rest[0].rsplit("/", 1)[-1].split("@")[0] == "wrangler":
+        return tuple(rest[1:])
+    return None
+
+
+def creates_project(words: tuple[str, ...]) -> str | None:
+    """The folder `npm create cloudflare@latest NAME` (or `npx create-cloudflare NAME`) makes, `my-worker`
+    when it names none; None for other commands."""
+    if words[:1] == ("npm",) and len(words) > 2 and words[1] in ("create", "init") \
+            and words[2].split("@")[0] == "cloudflare":
+        rest = words[3:]
+    elif words[:1] == ("npx",) and len(words) > 1 and words[1].split("@")[0] == "create-cloudflare":
+        rest = words[2:]
+    else:
+        return None
+    names = [w for w in rest if not w.startswith("-")]
+    return names[0] if names else "my-worker"
+
+
+def runs_here(words: tuple[str, ...]) -> bool:
+    """Whether the wrangler runtime runs this command: wrangler, C3 (`npm create cloudflare`), `npm install`
+    of packages, `npm run`, `cd` into a folder."""
+    if wrangler_args(words) is not None or creates_project(words) is not None:
+        return True
+    if words[0] == "npm" and len(words) > 1 and (words[1] in _INSTALL or words[1] == "run"):
+        return True
+    return words[0] == "cd" and len(words) == 2
+
+
+def not_run_reason(words: tuple[str, ...]) -> str | None:
+    """Why a command of this tooling is not run (a browser login, a server that runs until stopped, a
+    package manager the harness lacks), or None."""
+    args = wrangler_args(words)
+    if args is not None:
+        command = " ".join(a for a in args[:2] if not a.startswith("-"))
+        first = args[0] if args else ""
+        if first in _BROWSER:
+            return (f"not runnable: `wrangler {first}` signs in through a browser; the harness gives wrangler an "
+                    "API token instead")
+        second = args[1] if len(args) > 1 else ""
+        long_running = _LONG_RUNNING.get(first) or (_LONG_RUNNING.get(second) if first == "pages" else None)
+        if long_running:
+            return f"not runnable: `wrangler {command}` {long_running}"
+        return None
+    if words[:2] == ("npm", "run") and len(words) > 2 and words[2] in ("dev", "start"):
+        return f"not runnable: `npm run {words[2]}` starts wrangler's local dev server, which runs until stopped"
+    if words[0] in _OTHER_PACKAGE_MANAGERS:
+        return (f"not runnable: runs `{' '.join(words[:3])}`, and the harness runs npm, not {words[0]} "
+                "(the page's npm tab runs)")
+    return None

@@ -1,0 +1,89 @@
+"""wrangler: shell blocks that run `npx wrangler ...`, `npm create cloudflare` or `npm install NAME`, run
+by bash with the real wrangler from npm (`runners/wrangler/`), pointed at the mock's Cloudflare API.
+
+The block runs in a work dir holding the page's project (option `project`, laid out at extraction by
+`harness.extract.wrangler_project`): its wrangler configuration, the files its titled code blocks name,
+and a `package.json`. `runners/wrangler/bin` comes first on PATH: `npx wrangler` is this wrangler,
+`npm create cloudflare` lays out C3's hello-world template, `npm install hono` links a package the runner
+installed; nothing reaches a registry.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from harness.extract.wrangler_project import PROJECT_OPTION
+from harness.model import Snippet
+from harness.route import Route
+from harness.run.base import Launch
+from harness.run.common import node_package_problem, proxy_env, snippet_env
+from harness.runtimes.base import Runtime
+from harness.runtimes.node import NODE_BASE
+from harness.runtimes.shell import SH
+
+API_BASE = "https://api.cloudflare.com/client/v4"
+"""Where wrangler sends API calls (`CLOUDFLARE_API_BASE_URL`): the real host, which the proxy hands to the mock."""
+
+
+def wrangler_env(route: Route) -> dict[str, str]:
+    """What points wrangler at the mock and keeps it quiet and offline: the API base (the token and
+    account, instead of a browser login, are the snippet's `env` options, set at classification), no
+    metrics or error reports, no banner (its update check asks the registry), an unreachable registry
+    for anything that still asks one."""
+    return {
+        "CLOUDFLARE_API_BASE_URL": API_BASE,
+        "WRANGLER_SEND_METRICS": "false",
+        "WRANGLER_SEND_ERROR_REPORTS": "false",
+        "WRANGLER_HIDE_BANNER": "true",
+        "WRANGLER_CACHE_DIR": "{workdir}/.wrangler-cache",
+        "npm_config_registry": "http://127.0.0.1:9/",
+        "npm_config_update_notifier": "false",
+        "CI": "true",
+        "NO_COLOR": "1",
+        "FORCE_COLOR": "0",
+        **proxy_env(route),
+    }
+
+
+def project_files(snippet: Snippet) -> tuple[str, dict[str, bytes]]:
+    """(the folder the project is in, relative to the work dir; its files by path in the work dir)."""
+    project = json.loads(snippet.options.get(PROJECT_OPTION, "{}"))
+    folder = str(project.get("dir") or "")
+    prefix = f"{folder}/" if folder else ""
+    return folder, {prefix + path: text.encode() for path, text in (project.get("files") or {}).items()}
+
+
+class WranglerRunner:
+    """Runs a wrangler block with `runners/wrangler/prelude.sh` (which links the project's node_modules
+    and puts the runner's `npx`/`npm`/`wrangler` first on PATH), then `bash -e` on the block."""
+
+    name = "wrangler"
+    warm_server = False
+
+    def __init__(self, runners_dir: Path) -> None:
+        self._dir = runners_dir / "wrangler"
+
+    def available(self) -> str | None:
+        missing = [tool for tool in ("bash",) if shutil.which(tool) is None]
+        return f"not on PATH: {', '.join(missing)}" if missing else node_package_problem(self._dir, "wrangler")
+
+    def launch(self, snippet: Snippet, route: Route, runners_dir: Path) -> Launch:
+        folder, files = project_files(snippet)
+        env = {**wrangler_env(route), **snippet_env(snippet), "HARNESS_PROJECT_DIR": folder or "."}
+        return Launch(
+            argv=("bash", str(runners_dir / "wrangler" / "prelude.sh"), "{workdir}/snippet.sh"),
+            files={**files, "snippet.sh": snippet.code.encode()},
+            env=env,
+        )
+
+
+WRANGLER = Runtime(
+    name=WranglerRunner.name,
+    languages=(SH,),
+    kinds=frozenset({"wrangler"}),
+    runner=WranglerRunner,
+    base_image=NODE_BASE,
+    warm_server=WranglerRunner.warm_server,
+)
