@@ -31,28 +31,29 @@ def test_pages_groups_tabs_languages_and_statuses() -> None:
     found = inventory_of(SITES)
     hugo, mdx = found.pages
     assert (hugo.groups, hugo.tabs, hugo.snippets, dict(hugo.languages)) == (1, 2, 5, {"sh": 3, "py": 1, "js": 1})
-    assert dict(hugo.statuses) == {"runnable": 4, "fragment": 1, "not runnable": 0}
+    assert dict(hugo.statuses) == {"runnable": 5, "fragment": 0, "not runnable": 0}  # env.AI block: a handler body
     assert (mdx.groups, mdx.tabs, mdx.snippets, dict(mdx.statuses)) == (
-        1, 2, 3, {"runnable": 2, "fragment": 0, "not runnable": 1})
-    assert [e.status for e in found.entries] == [
-        "runnable", "runnable", "runnable", "fragment", "runnable", "runnable", "not runnable", "runnable"]
+        1, 2, 3, {"runnable": 3, "fragment": 0, "not runnable": 0})  # `npm install` runs on the wrangler runner
+    assert [e.status for e in found.entries] == ["runnable"] * 8
+    notebook = inventory_of("fixtures/pages/extract15").pages
+    assert sum(dict(p.statuses)["fragment"] for p in notebook) == 1
 
 
 def test_reasons_pool_their_specifics() -> None:
-    found = inventory_of("fixtures/pages/malformed", SITES)
+    found = inventory_of("fixtures/pages/malformed", "fixtures/pages/extract15", SITES)
     pooled = {shape: (count, details) for shape, count, details in inventory.reasons(found)}
-    assert pooled["fragment: uses `…`, never defined on this page"] == (1, ["`env`"])
-    assert pooled["not runnable: runs `…`, tooling the harness does not provide"] == (
-        1, ["`npm install @cloudflare/ai`"])
+    assert pooled["fragment: uses `…`, never defined on this page"] == (1, ["`summary`"])
+    assert pooled["not runnable: Durable Object namespace binding `…` needs its class, which this snippet does not "
+                  "export (it lives in another Worker)"] == (1, ["`COUNTER`"])
     assert pooled["unclosed fence"][0] == 2
 
 
 def test_the_table_names_every_page_and_reason() -> None:
     text = inventory.render(inventory_of(SITES), show_snippets=True)
-    assert "     1     2        5    4    1    0  fixtures/pages/sites/hugo/content/workers-ai/get-started.md" in text
-    assert "2 pages, 2 tab groups, 4 tabs, 8 snippets: 6 runnable, 1 fragments, 1 not runnable" in text
-    assert "Runs on: shell 4, python 1, worker 1" in text
-    assert "     1  fragment: uses `…`, never defined on this page  [`env`]" in text
+    assert "     1     2        5    5    0    0  fixtures/pages/sites/hugo/content/workers-ai/get-started.md" in text
+    assert "2 pages, 2 tab groups, 4 tabs, 8 snippets: 8 runnable, 0 fragments, 0 not runnable" in text
+    assert "Runs on: shell 4, worker 2, python 1, wrangler 1" in text
+    assert "_binding-note.md:11)" in text  # the env.AI handler body, at its partial's line
     assert "_run-model.md:23)" in text  # where an included snippet's code really is
     assert "warning fixtures/pages/sites/hugo/content/workers-ai/get-started.md:14: partial `_pricing.md`" in text
     assert "     1  … is not in the tree given: partials not extracted: `…`" in text
@@ -61,19 +62,20 @@ def test_the_table_names_every_page_and_reason() -> None:
 def test_list_json_through_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list", SITES, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["totals"]["snippets"] == 8 and data["totals"]["runners"] == {"shell": 4, "python": 1, "worker": 1}
-    fragment = next(s for s in data["snippets"] if s["status"] == "fragment")
-    assert fragment == {
+    assert data["totals"]["snippets"] == 8 and data["totals"]["runners"] == {
+        "shell": 4, "python": 1, "worker": 2, "wrangler": 1}
+    body = next(s for s in data["snippets"] if s["language"] == "js")
+    assert body == {
         "id": f"{SITES}/hugo/content/workers-ai/get-started.md::_run-model.md:_binding-note.md:g1::1",
         "page": f"{SITES}/hugo/content/workers-ai/get-started.md",
         "line": 12,
         "group": "_run-model.md:_binding-note.md:g1",
         "label": None,
         "language": "js",
-        "kind": "fragment",
-        "status": "fragment",
-        "runner": None,
-        "reason": "fragment: uses `env`, never defined on this page",
+        "kind": "worker",
+        "status": "runnable",
+        "runner": "worker",
+        "reason": None,
         "partial": f"{SITES}/hugo/content/workers/_partials/_binding-note.md:11",
     }
     assert [d["severity"] for d in data["diagnostics"]] == ["warning", "info"]
