@@ -4,12 +4,14 @@ TLS (a certificate of the run's CA for that very host) or plain HTTP, answered p
 from __future__ import annotations
 
 import base64
+import io
 import json
 import os
 import socket
 import ssl
 import subprocess
 import time
+import wave
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,6 +83,19 @@ def test_files_are_answered_with_their_type() -> None:
     assert answer(sent("GET", "https://cdn.example/style.css")).content_type == "text/css"
     assert answer(sent("GET", "https://cdn.example/logo.png")).body.startswith(b"\x89PNG")
     assert answer(sent("GET", "https://cdn.example/data.json")).content_type == "application/json"
+
+
+def test_media_are_real_files_a_decoder_reads() -> None:
+    """A notebook that plays a fetched .mp3, or a sample that gives a fetched .jpg to a model, gets bytes
+    of that format (not JSON, which IPython's Audio or an image model would choke on)."""
+    jpeg = answer(sent("GET", "https://images.example/cat.JPEG"))
+    assert (jpeg.content_type, jpeg.body[:3], jpeg.body[-2:]) == ("image/jpeg", b"\xff\xd8\xff", b"\xff\xd9")
+    with wave.open(io.BytesIO(answer(sent("GET", "https://cdn.example/a/b/speech.wav")).body)) as audio:
+        assert (audio.getframerate(), audio.getnframes()) == (16000, 16000)
+    mp3 = answer(sent("GET", "https://raw.example/assets/talk.mp3", {"accept": "*/*"}))
+    assert mp3.content_type == "audio/mpeg" and mp3.body[:2] == b"\xff\xfb" and len(mp3.body) > 10_000
+    assert answer(sent("GET", "https://x.example/doc.pdf")).body.startswith(b"%PDF-")
+    assert answer(sent("GET", "https://x.example/anim.gif")).body.startswith(b"GIF8")
 
 
 def test_https_to_any_host_gets_a_certificate_for_that_host(mock: MockServer, route: Route) -> None:

@@ -6,7 +6,9 @@ does not model as an API.
 - jsonplaceholder-like collections (`/posts`, `/todos/1`, `/users`, ...) give objects or lists of
   their shape; a POST gets its body back with a new `id` (201).
 - Anything else: HTML to a browser-like GET (`Accept: text/html`, or no JSON hint), a file of the
-  path's type (`.css`, `.js`, `.txt`, `.png`, ...), else a JSON echo of the request.
+  path's type (`.css`, `.js`, `.txt`; real images, audio and a PDF from `mock/data/media/`, so a sample
+  that hands a fetched `.jpg` or `.mp3` to a model or a player gets bytes that decode), else a JSON echo
+  of the request.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -36,11 +40,21 @@ _STATIC = {
     ".txt": ("text/plain", b"Hello from the simulated origin.\n"),
     ".xml": ("application/xml", b"<?xml version=\"1.0\"?><root><item>example</item></root>\n"),
     ".svg": ("image/svg+xml", b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>\n'),
-    ".png": ("image/png", bytes.fromhex(
-        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")),
     ".ico": ("image/x-icon", b"\x00\x00\x01\x00"),
+    ".pdf": ("application/pdf", b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+             b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+             b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"),
 }
+_MEDIA = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+          ".webp": "image/webp", ".mp3": "audio/mpeg", ".wav": "audio/wav"}
+"""Types answered with a real file of that type (`mock/data/media/sample.*`): a 64x48 picture, one
+second of audio."""
+
+
+@cache
+def _media(suffix: str) -> bytes:
+    name = "sample" + (".jpg" if suffix == ".jpeg" else suffix)
+    return resources.files("harness.mock").joinpath("data", "media", name).read_bytes()
 _HTML = """<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><title>{host}</title>
@@ -154,6 +168,8 @@ def answer(sent: SentRequest) -> OriginAnswer:
     if suffix in _STATIC:
         content_type, body = _STATIC[suffix]
         return OriginAnswer(200, content_type, body)
+    if suffix in _MEDIA:
+        return OriginAnswer(200, _MEDIA[suffix], _media(suffix))
     if suffix != ".json" and (path == "/html" or _wants_html(sent)):
         page = _HTML.format(host=host, method=sent.method, path=path)
         return OriginAnswer(200, "text/html; charset=utf-8", page.encode())
