@@ -3,7 +3,9 @@ a map from each line of the program to the page line it comes from.
 
 Imports go first (identical ones once), then the module the session builds on (a whole Worker, or a
 handler shown alone, `async fetch(request, env) { ... }`, given the `export default { }` it stands in),
-then the module-level blocks (routes added to `app`, helpers, classes) in page order. Handler bodies go
+then the module-level blocks (routes added to `app`, helpers, classes) in page order; a class or function
+a later block declares again replaces the earlier one, as a reader replaces it in their file ("update your
+workflow class with:"). Handler bodies go
 into the module's fetch handler, first thing in it; with no module they make the handler of a minimal
 `export default { async fetch(request, env, ctx) { ... } }`, the Workers API's contract for a block that
 only uses the handler's parameters.
@@ -132,7 +134,7 @@ def assemble(base: Piece | None, skeleton: bool, modules: Sequence[Piece], bodie
     base has no fetch handler to put the bodies in."""
     imports: list[list[tuple[str, int | None]]] = []
     rest: list[Piece] = []
-    for piece in ([base] if base else []) + list(modules) + list(bodies):
+    for piece in _without_replaced([base] if base else [], modules) + list(bodies):
         statements, without = _split_imports(piece)
         imports += statements
         rest.append(without)
@@ -156,6 +158,47 @@ def assemble(base: Piece | None, skeleton: bool, modules: Sequence[Piece], bodie
     for piece in module_pieces:
         lines += _numbered(piece.code, piece.line)
     return Program(tuple(lines))
+
+
+_DECLARED = ("class", "function")
+
+
+def _declarations(code: str) -> dict[str, tuple[int, int]]:
+    """The top-level classes and functions of `code`: name -> offsets of the whole declaration (from
+    `export`/`async`/`class`/`function` to its closing `}`)."""
+    tokens = tokenize(code)
+    found: dict[str, tuple[int, int]] = {}
+    for keyword in _DECLARED:
+        for i in tokens.where(keyword):
+            if tokens[i].depth != 0 or i + 1 >= len(tokens) or tokens[i + 1].kind != "ident":
+                continue
+            first = i
+            while first > 0 and tokens[first - 1].text in ("export", "async", "default") and \
+                    tokens[first - 1].depth == 0:
+                first -= 1
+            k = i + 2
+            while k < len(tokens) and tokens[k].text != "{":
+                k = close_of(tokens, k) + 1 if tokens[k].text == "(" else k + 1
+            if k < len(tokens):
+                found[tokens[i + 1].text] = (tokens[first].start, tokens[close_of(tokens, k)].end)
+    return found
+
+
+def _without_replaced(base: list[Piece], modules: Sequence[Piece]) -> list[Piece]:
+    """`base` and `modules` with each class or function that a later piece declares again blanked out
+    (its lines kept empty, so the others keep their numbers)."""
+    pieces = base + list(modules)
+    later: set[str] = set()
+    kept: list[Piece] = []
+    for piece in reversed(pieces):
+        declared = _declarations(piece.code)
+        code = piece.code
+        for name, (start, end) in sorted(declared.items(), key=lambda item: -item[1][0]):
+            if name in later:
+                code = code[:start] + "\n" * code.count("\n", start, end) + code[end:]
+        later |= set(declared)
+        kept.append(Piece(code, piece.line))
+    return kept[::-1]
 
 
 def _dedupe(statements: list[list[tuple[str, int | None]]]) -> list[tuple[str, int | None]]:

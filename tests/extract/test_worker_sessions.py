@@ -8,7 +8,14 @@ import json
 from pathlib import Path
 
 from harness.extract import extract_page
-from harness.extract.worker_program import LINE_MAP_OPTION, RAN_AS_OPTION, combined_error_line, page_line
+from harness.extract.worker_program import (
+    LINE_MAP_OPTION,
+    RAN_AS_OPTION,
+    Piece,
+    assemble,
+    combined_error_line,
+    page_line,
+)
 from harness.model import Snippet
 
 from .support import REPO, hugo, line_of, mdx
@@ -156,3 +163,21 @@ def test_a_body_has_nowhere_to_go_in_a_handler_written_on_one_line() -> None:
                                 "`fetch(request, env, ctx) {` on a line of its own to put it in (run with line "
                                 f"{worker.line} of this page)")
     assert body.code == body.source and RAN_AS_OPTION not in body.options
+
+
+def test_a_class_a_later_step_declares_again_replaces_the_earlier_one() -> None:
+    """A tutorial step that shows the whole class again ("update your workflow class") replaces it, as the
+    reader replaces it in their file: one declaration in the program, the later one, at its page line."""
+    base = Piece('import { WorkflowEntrypoint } from "cloudflare:workers";\n\n'
+                 "export class RAGWorkflow extends WorkflowEntrypoint {\n  async run() { return 1; }\n}\n\n"
+                 "export default {\n  async fetch(request, env) {\n    return new Response('ok');\n  },\n};\n", 10)
+    step = Piece('import { WorkflowEntrypoint } from "cloudflare:workers";\n\n'
+                 "export class RAGWorkflow extends WorkflowEntrypoint {\n  async run(event, step) {\n"
+                 "    return 2;\n  }\n}\n\nfunction helper() {}\n", 40)
+    program = assemble(base, False, [step], [])
+    assert program is not None
+    code = program.code
+    assert code.count("class RAGWorkflow") == 1 and "return 2" in code and "return 1" not in code
+    assert code.count('from "cloudflare:workers"') == 1 and "export default {" in code
+    line = next(n for n, text in enumerate(code.splitlines(), 1) if "class RAGWorkflow" in text)
+    assert program.lines[line - 1][1] == 42
