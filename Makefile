@@ -68,8 +68,9 @@ FUZZ_EXAMPLES ?= 300
 fuzz: deps
 	HARNESS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) HARNESS_FUZZ_OPENAPI=$(FUZZ_OPENAPI) $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
 
+# SCALE=1: only the docs-scale run (a Cloudflare-sized tree run whole; long).
 bench: deps
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(if $(SCALE),--scale)
 
 # The Workers AI model catalog (harness/mock/data/catalog.json), regenerated from the pinned packages
 # of scripts/gen_catalog/package.json; bump their versions there to take newer models.

@@ -6,7 +6,7 @@ never reaches back into that stage's code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -248,7 +248,8 @@ class SnippetResult:
 class RunResult:
     """A whole run."""
 
-    results: tuple[SnippetResult, ...]
+    results: Sequence[SnippetResult]
+    """Every snippet's result, in page order (after a run: read from its spool, `harness.spool`)."""
     page_findings: tuple[Finding, ...]
     """Findings about pages rather than snippets (parse errors and the like)."""
     pages: tuple[str, ...]

@@ -2,39 +2,46 @@
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
 from harness.cache import ResultCache, mock_setup_of, snippet_key
-from harness.check.registry import XPASS, check_groups, check_page, check_pages, check_snippet
+from harness.check.registry import check_snippet
 from harness.check.typescript import typecheck
-from harness.config import Config, apply_to_findings, apply_to_snippet
+from harness.config import Config, apply_to_snippet
 from harness.errors import HarnessError
 from harness.extract import DEFAULT_PLACEHOLDERS, find_pages
-from harness.extract.parallel import extract_pages
+from harness.extract.parallel import iter_extractions
 from harness.model import (
     Diagnostic,
     Evidence,
-    Extraction,
     Finding,
     Page,
     RunResult,
-    Severity,
     Snippet,
     SnippetResult,
     Status,
 )
+from harness.planned import SpooledJobs
 from harness.run.base import Executor, Runner
 from harness.run.registry import default_runners_dir, runner_name_for, runners
 from harness.select import changed_since, in_shard
 from harness.sessions_run.plan import SessionJob
 from harness.sessions_run.run import run_session
 from harness.sessions_run.split import split_sessions
+from harness.settling import judge as judge
+from harness.settling import settle as settle
+from harness.settling import verdict as verdict
+from harness.spool import Spool
 
 Progress = Callable[[int, int, SnippetResult], None]
+T = TypeVar("T")
 
 
 def kept_for_reports(evidence: Evidence) -> Evidence:
@@ -82,9 +89,12 @@ class Job:
 class Plan:
     """What extraction found and what will run."""
 
-    pages: tuple[Page, ...]
-    jobs: tuple[Job, ...]
-    skipped: tuple[SnippetResult, ...]
+    pages: Sequence[Page]
+    """The pages read, in order (from `plan`: on disk until read)."""
+    jobs: Sequence[Job]
+    """What runs, in page order (from `plan`: on disk until read, `harness.planned`)."""
+    skipped: Sequence[SnippetResult]
+    """What does not run, and why (from `plan`: on disk until read, `harness.spool`)."""
     diagnostics: tuple[Diagnostic, ...]
     sessions: tuple[SessionJob, ...] = ()
     """Page sessions: blocks that run together, one launch each (`harness.sessions_run`)."""
@@ -113,21 +123,30 @@ def plan(paths: Sequence[str], config: Config | None = None, shard: tuple[int, i
         found = changed_since(changed_since_ref, found)
     if shard:
         found = [(path, display) for path, display in found if in_shard(display, shard)]
-    extractions: list[Extraction] = extract_pages(found, placeholders)
-    jobs: list[Job] = []
-    skipped: list[SnippetResult] = []
-    for extraction in extractions:
+    pages: Spool[Page] = Spool(Page, "pages", pickled=True)
+    jobs: SpooledJobs[Job] = SpooledJobs(Job, pages)
+    skipped: Spool[SnippetResult] = Spool(SnippetResult, "skipped")
+    together: list[SessionJob] = []
+    for extraction in iter_extractions(found, placeholders):
+        pages.append(extraction.page)
         diagnostics.extend(extraction.diagnostics)
+        page_jobs: list[Job] = []
+        page_skipped: list[SnippetResult] = []
         for snippet in (apply_to_snippet(config, s) for s in extraction.snippets):
             runner = runner_name_for(snippet)
             reason = snippet.skip_reason or (None if runner else f"not runnable: {snippet.language}")
             if reason is not None or runner is None:
-                skipped.append(SnippetResult(snippet, Status.SKIPPED, None, (), reason=reason or ""))
+                page_skipped.append(SnippetResult(snippet, Status.SKIPPED, None, (), reason=reason or ""))
             else:
-                jobs.append(Job(extraction.page, snippet, runner))
-    pages = tuple(e.page for e in extractions)
-    jobs, skipped, together = split_sessions(pages, jobs, skipped) if sessions else (jobs, skipped, [])
-    return Plan(pages, tuple(jobs), tuple(skipped), tuple(diagnostics), tuple(together))
+                page_jobs.append(Job(extraction.page, snippet, runner))
+        if sessions:  # a page's sessions are its own: planned page by page
+            page_jobs, page_skipped, page_sessions = split_sessions((extraction.page,), page_jobs, page_skipped)
+            together += page_sessions
+        for job in page_jobs:
+            jobs.add(len(pages) - 1, job.snippet, job.runner)
+        for result in page_skipped:
+            skipped.append(result)
+    return Plan(pages, jobs, skipped, tuple(diagnostics), tuple(together))
 
 
 HOST_EXECUTORS = ("local", "inprocess")
@@ -173,45 +192,6 @@ def run_with_retries(job: Job, executor: Executor, runner: Runner, options: RunO
     return replace(first, attempts=options.retries + 1)
 
 
-def verdict(result: SnippetResult, config: Config, extra: Sequence[Finding] = ()) -> SnippetResult:
-    """The final status of a run snippet: its findings (plus group findings), as configured, and xfail."""
-    if result.status in (Status.SKIPPED, Status.ERROR):
-        return result
-    snippet = result.snippet
-    findings = apply_to_findings(config, [*result.findings, *extra], {snippet.id: snippet.label})
-    failed = any(f.severity is Severity.ERROR for f in findings)
-    xfail = snippet.options.get("xfail")
-    if xfail is not None:
-        if failed:
-            reason = "expected failure" + (f": {xfail}" if xfail not in ("", "true") else "")
-            return replace(result, status=Status.SKIPPED, findings=tuple(findings), reason=reason)
-        findings.append(Finding(rule=XPASS.code, name=XPASS.name, severity=XPASS.severity, page=snippet.page,
-                                line=snippet.line, snippet_id=snippet.id,
-                                message=f"{snippet.where} is marked xfail but passed"))
-        failed = True
-    return replace(result, status=Status.FAILED if failed else Status.PASSED, findings=tuple(findings))
-
-
-def judge(the_plan: Plan, results: Sequence[SnippetResult], config: Config,
-          static: Sequence[Finding] = ()) -> tuple[list[SnippetResult], list[Finding]]:
-    """Adds group, page and static (type-check) findings to the per-snippet ones and settles every status."""
-    evidence_by_page: dict[str, list[Evidence]] = {}
-    for result in results:
-        if result.evidence is not None and result.status is not Status.ERROR:
-            evidence_by_page.setdefault(result.snippet.page, []).append(result.evidence)
-    extra: dict[str, list[Finding]] = {}
-    for found in static:
-        extra.setdefault(found.snippet_id or "", []).append(found)
-    page_findings: list[Finding] = check_pages(the_plan.diagnostics)
-    for page in the_plan.pages:
-        evidences = evidence_by_page.get(page.path, [])
-        for found in check_groups(evidences):
-            extra.setdefault(found.snippet_id or "", []).append(found)
-        page_findings += check_page(page, evidences)
-    final = [verdict(r, config, extra.get(r.snippet.id, ())) for r in results]
-    return final, apply_to_findings(config, page_findings, {})
-
-
 def run_cached(job: Job, executor: Executor, runner: Runner, options: RunOptions,
                cache: ResultCache | None) -> SnippetResult:
     """A stored result when nothing it depends on changed, else a fresh run (then stored)."""
@@ -251,12 +231,13 @@ def open_cache(options: RunOptions, executor_name: str) -> ResultCache | None:
 
 
 def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: Progress | None = None) -> RunResult:
-    """Runs every job of `the_plan` on `executor` (already entered), `options.jobs` at a time."""
+    """Runs every job of `the_plan` on `executor` (already entered), `options.jobs` at a time. Each
+    result goes to a spool as it comes (`harness.spool`), then the whole run is judged from there."""
     started = time.monotonic()
     by_name = runners(options.runners_dir)  # on this host; a launch is laid out for executor.runners_dir
-    total = len(the_plan.snippets)
+    total = len(the_plan.jobs) + sum(len(s.blocks) for s in the_plan.sessions) + len(the_plan.skipped)
     done = 0
-    results: list[SnippetResult] = []
+    results: Spool[SnippetResult] = Spool(SnippetResult, "ran")
 
     def report(result: SnippetResult) -> None:
         nonlocal done
@@ -271,28 +252,28 @@ def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: P
     static = static_findings(the_plan, options, cache)
     placeholders = placeholders_for(options.config)
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-        futures = [pool.submit(run_session, session, executor, by_name[session.runner], options.timeout_s,
-                               placeholders) for session in the_plan.sessions]  # the longest first
-        futures += [pool.submit(lambda job: [run_cached(job, executor, by_name[job.runner], options, cache)], job)
-                    for job in the_plan.jobs]
-        for future in as_completed(futures):
-            for result in future.result():
+        calls = [partial(run_session, session, executor, by_name[session.runner], options.timeout_s, placeholders)
+                 for session in the_plan.sessions]  # the longest first
+        alone = (partial(_one, run_cached, job, executor, by_name[job.runner], options, cache) for job in the_plan.jobs)
+        for done_results in in_turn(pool, itertools.chain(calls, alone), window=4 * max(1, options.jobs)):
+            for result in done_results:
                 report(result)
-    return settle(the_plan, results, options, static, executor.name, time.monotonic() - started)
+    run = settle(the_plan, results, options, static, executor.name, time.monotonic() - started)
+    results.close()
+    return run
 
 
-def settle(the_plan: Plan, results: Sequence[SnippetResult], options: RunOptions, static: Sequence[Finding],
-           executor_name: str, duration_s: float) -> RunResult:
-    """The run: `results` in page order, judged with their group, page and static findings."""
-    order = {s.id: i for i, s in enumerate(_page_order(the_plan))}
-    ordered = sorted(results, key=lambda r: order.get(r.snippet.id, len(order)))
-    final, page_findings = judge(the_plan, ordered, options.config, static)
-    return RunResult(
-        results=tuple(final), page_findings=tuple(page_findings),
-        pages=tuple(p.path for p in the_plan.pages), duration_s=duration_s,
-        executor=executor_name, jobs=options.jobs,
-    )
+def _one(run: Callable[..., SnippetResult], *args: Any) -> list[SnippetResult]:
+    return [run(*args)]
 
 
-def _page_order(the_plan: Plan) -> list[Snippet]:
-    return sorted(the_plan.snippets, key=lambda s: (s.page, s.fence_line or s.line))
+def in_turn(pool: ThreadPoolExecutor, calls: Iterable[Callable[[], T]], window: int) -> Iterator[T]:
+    """Each call's answer as it is done, with at most `window` calls submitted at a time (so that the
+    jobs waiting to run stay on disk, not in the pool's queue)."""
+    pending: set[Future[T]] = set()
+    for call in calls:
+        pending.add(pool.submit(call))
+        if len(pending) >= window:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield from (future.result() for future in finished)
+    yield from (future.result() for future in as_completed(pending))

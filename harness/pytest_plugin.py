@@ -64,13 +64,14 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     harness = Session(_run_options(config), announce=_say(config))
     config.stash[_SESSION] = harness
     the_plan = harness.plan(paths, sessions=False)  # one item per job: page sessions run under `harness run`
+    jobs, not_run = tuple(the_plan.jobs), tuple(the_plan.skipped)  # each an item: read from the plan's spool once
     for page in the_plan.pages:
         problems = [d for d in the_plan.diagnostics if d.page == page.path]
         if any(d.severity is Severity.ERROR for d in problems):
             name = f"{page.path}::page"
             items.append(PageProblemsItem.from_parent(session, name=name, nodeid=name, problems=problems))
-        runs = [(job.snippet, job, None) for job in the_plan.jobs if job.page.path == page.path]
-        skips = [(r.snippet, None, r) for r in the_plan.skipped if r.snippet.page == page.path]
+        runs = [(job.snippet, job, None) for job in jobs if job.page.path == page.path]
+        skips = [(r.snippet, None, r) for r in not_run if r.snippet.page == page.path]
         items.extend(SnippetItem.from_parent(session, name=snippet.id, nodeid=snippet.id, job=job, skipped=skipped)
                      for snippet, job, skipped in runs + skips)
     known = {page.path for page in the_plan.pages}

@@ -86,6 +86,7 @@ class Session:
         self._cache: ResultCache | None = None
         self._plan: Plan | None = None
         self._expected: frozenset[str] = frozenset()
+        self._expected_jobs_read: tuple[Job, ...] | None = None
         self._results: dict[str, SnippetResult] = {}
         self._static: list[Finding] | None = None
         self._executor_name = options.executor
@@ -110,6 +111,7 @@ class Session:
         self._plan = plan(paths, self.options.config, shard=shard, changed_since_ref=changed_since_ref,
                           sessions=sessions)
         self._expected = frozenset(job.snippet.id for job in self._plan.jobs)
+        self._expected_jobs_read = None
         return self._plan
 
     @property
@@ -122,6 +124,7 @@ class Session:
     def expect(self, snippet_ids: Iterable[str]) -> None:
         """Only these jobs will run (pytest after `-k`/`-m`): a group or page is complete once they have."""
         self._expected = frozenset(snippet_ids)
+        self._expected_jobs_read = None
 
     @property
     def executor(self) -> Executor:
@@ -136,10 +139,7 @@ class Session:
 
     def run_all(self, progress: Progress | None = None) -> RunResult:
         """Runs the whole plan, `options.jobs` at a time, and judges it (the CLI's way)."""
-        run = execute(self.the_plan, self.executor, self.options, progress)
-        with self._lock:
-            self._results.update((r.snippet.id, r) for r in run.results)
-        return self.masker.run(run)
+        return self.masker.run(execute(self.the_plan, self.executor, self.options, progress))
 
     def skip(self, result: SnippetResult) -> None:
         """Records a snippet that does not run, so that the reports show it."""
@@ -206,7 +206,10 @@ class Session:
             self._executor_name = part.executor
 
     def _expected_jobs(self) -> tuple[Job, ...]:
-        return tuple(job for job in self.the_plan.jobs if job.snippet.id in self._expected)
+        """The jobs expected to run, read from the plan's spool once (per plan and `expect`)."""
+        if self._expected_jobs_read is None:
+            self._expected_jobs_read = tuple(job for job in self.the_plan.jobs if job.snippet.id in self._expected)
+        return self._expected_jobs_read
 
     def _completed(self, job: Job, by_group: bool) -> list[SnippetResult] | None:
         """The results of `job`'s group (or page) once every expected job of it has run, else None."""

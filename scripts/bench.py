@@ -24,6 +24,11 @@ run; `harness.bench.corpus`) are measured, each measurement in a process of its 
   the bare limit: at N = 10 the start of the sidecar and the warm containers weighs on the ratio; the
   group target is judged here, at the size the local target is.
 
+With `--scale` (`make bench SCALE=1`), instead: a docs tree the size of Cloudflare's
+(`harness.bench.docs_scale`: 2,700 pages, about 14,500 blocks, the real corpus's mix) extracted, then
+run as `harness run` runs it (default executor, every built-in report written): wall time,
+snippets/s, peak memory and report-writing time. Long (every runnable block runs): opt-in.
+
 Prints tables and the targets, writes everything to out/bench.json.
 """
 
@@ -43,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.bench.corpus import SEED, write_docs_tree
+from harness.bench.docs_scale import SCALE_PAGES, print_scale, scale_line, write_scale_tree
 from harness.bench.inprocess_pmd import bench_pmd, node_target, pmd_target, print_pmd
 from harness.bench.world_start import measure_world_start, world_start_target
 from harness.run.executors import docker_ready
@@ -257,6 +263,7 @@ def targets(report: dict[str, Any]) -> list[str]:
     if len(extraction) > 1:
         low = next((row for row in extraction if row["pages"] == 100), extraction[0])
         lines.append(memory_target("extraction", low["pages"], low, extraction[-1]["pages"], extraction[-1]))
+    lines += scale_line(report.get("scale", {}))
     return lines + running_memory_targets(runs)
 
 
@@ -300,6 +307,14 @@ def running_memory_targets(runs: dict[str, Any]) -> list[str]:
     return [memory_target(f"running ({_label(high)})", int(low_size), low, int(sizes[-1]), high) for low, high in pairs]
 
 
+def bench_scale(work: Path, pages: int, jobs: int) -> dict[str, Any]:
+    """The docs-scale tree: extracted (pages/s, memory), then run whole on the default executor."""
+    root = work / f"scale-{pages}"
+    write_scale_tree(root, pages)
+    return {"pages": pages, "extraction": measure("extract", root),
+            "run": measure("scale", root, "--executor", "auto", "-j", str(jobs))}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--full", action="store_true", help="also run N=1,000 pages (long)")
@@ -313,6 +328,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docker-warm-pages", type=int, default=100,
                         help="pages for docker --isolation group and run against bare, once (0: skip)")
     parser.add_argument("-j", "--jobs", type=int, default=2, help="snippets at once (default 2)")
+    parser.add_argument("--scale", action="store_true",
+                        help="only the docs-scale run (a Cloudflare-sized tree, run whole; long)")
+    parser.add_argument("--scale-pages", type=int, default=SCALE_PAGES, help="pages of the docs-scale tree")
     parser.add_argument("--out", default="out/bench.json")
     args = parser.parse_args(argv)
     run_sizes = [int(n) for n in args.run_sizes.split(",") if n] + ([1000] if args.full else [])
@@ -327,6 +345,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"World start: {world_start_target(report['world_start'])}")
     with tempfile.TemporaryDirectory(prefix="harness-bench-") as tmp:
         work = Path(tmp)
+        if args.scale:
+            report["scale"] = bench_scale(work, args.scale_pages, args.jobs)
+            print_scale(report["scale"])
+            return finish(report, args.out, started)
         report["extraction"] = [measure("extract", docs_tree(work, size)) for size in extract_sizes]
         print_extraction(report["extraction"])
         for size in run_sizes:
@@ -350,13 +372,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.docker_warm_pages and not args.no_docker:
             report["docker_warm"] = bench_docker_warm(work, args.docker_warm_pages, args.jobs)
             print_docker_warm(report["docker_warm"])
+    return finish(report, args.out, started)
+
+
+def finish(report: dict[str, Any], out_path: str, started: float) -> int:
+    """Prints the targets and writes the report."""
     report["targets"] = [world_start_target(report["world_start"])] + targets(report) + docker_isolation_targets(report)
     report["seconds"] = time.monotonic() - started
     report["machine"]["load_after"] = os.getloadavg()
     print("\nTargets")
     for line in report["targets"]:
         print(f"  {line}")
-    out = Path(args.out)
+    out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1))
     load = " ".join(f"{x:.2f}" for x in report["machine"]["load_after"])

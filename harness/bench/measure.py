@@ -1,10 +1,12 @@
 """One measurement, in a process of its own (so that its peak memory is its own):
-`python -m harness.bench.measure extract|harness|bare ROOT [options]` prints one JSON object.
+`python -m harness.bench.measure extract|harness|bare|scale ROOT [options]` prints one JSON object.
 
 - `extract`: find and extract every page (the pipeline's `plan`): pages/s and peak memory.
 - `harness`: plan, then run every runnable snippet on an executor (no cache, no type-check): the
   wall time of the run, each snippet's time by runner, statuses, peak memory (and the peak once
   planned, before the first snippet ran: `plan_rss_mb`).
+- `scale`: a whole run as `harness run` makes it (plan, run, judge, write every built-in report):
+  the time of each stage, snippets/s and peak memory (`scripts/bench.py --scale`).
 - `bare`: the same snippets run bare (`harness.bench.bare`): wall time and each snippet's time.
 """
 
@@ -14,6 +16,7 @@ import argparse
 import json
 import resource
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -22,7 +25,9 @@ from typing import Any
 
 from harness.bench.bare import run_bare
 from harness.model import RecordedRequest
-from harness.pipeline import RunOptions, execute, plan
+from harness.pipeline import RunOptions, execute, placeholders_for, plan
+from harness.report.mask import Masker
+from harness.report.registry import BUILT_IN, write_reports
 from harness.route import Route
 from harness.run.base import Executor, Launch, Outcome, Runner
 from harness.run.executors import make_executor
@@ -122,6 +127,30 @@ def measure_harness(root: Path, executor: str, warm_workers: bool, jobs: int,
     }
 
 
+def measure_scale(root: Path, executor: str, jobs: int) -> dict[str, Any]:
+    """A whole run as `harness run` does it, on the default executor: plan, run, judge, then every
+    built-in report written (to a temp folder): wall time of each stage, snippets/s, peak memory."""
+    started, cpu = time.monotonic(), cpu_seconds()
+    the_plan = plan([str(root)])
+    planned, planned_rss = time.monotonic(), peak_memory()["rss_mb"]
+    options = RunOptions(executor=executor, jobs=jobs, typecheck=False, cache_dir=None)
+    with make_executor(options) as chosen:
+        name = chosen.name
+        run = Masker(placeholders_for(options.config)).run(execute(the_plan, chosen, options))
+    ran, ran_rss = time.monotonic(), peak_memory()["rss_mb"]
+    with tempfile.TemporaryDirectory(prefix="harness-bench-reports-") as folder:
+        files = {report.name: str(Path(folder) / f"report.{report.name}") for report in BUILT_IN}
+        write_reports(run, files, lambda _: None)
+        sizes = {name: round(Path(path).stat().st_size / 1e6, 2) for name, path in files.items()}
+    done = time.monotonic()
+    snippets = len(run.results)
+    return {"executor": name, "jobs": jobs, "pages": len(the_plan.pages), "snippets": snippets,
+            "runnable": len(the_plan.jobs), "statuses": dict(Counter(r.status.value for r in run.results)),
+            "plan_s": planned - started, "run_s": ran - planned, "reports_s": done - ran, "wall_s": done - started,
+            "snippets_per_s": snippets / (done - started), "cpu_s": cpu_seconds() - cpu, "report_mb": sizes,
+            **peak_memory(), "plan_rss_mb": planned_rss, "run_rss_mb": ran_rss}
+
+
 def measure_bare(root: Path, jobs: int) -> dict[str, Any]:
     the_plan = plan([str(root)])
     cpu = cpu_seconds()
@@ -133,9 +162,9 @@ def measure_bare(root: Path, jobs: int) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m harness.bench.measure")
-    parser.add_argument("what", choices=("extract", "harness", "bare"))
+    parser.add_argument("what", choices=("extract", "harness", "bare", "scale"))
     parser.add_argument("root", type=Path)
-    parser.add_argument("--executor", default="local")
+    parser.add_argument("--executor", default="local", help="(scale: default auto, as `harness run`)")
     parser.add_argument("--warm-workers", action="store_true")
     parser.add_argument("--isolation", default="snippet", help="with --executor docker: snippet, group or run")
     parser.add_argument("-j", "--jobs", type=int, default=2)
@@ -144,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         result = measure_extraction(args.root)
     elif args.what == "harness":
         result = measure_harness(args.root, args.executor, args.warm_workers, args.jobs, args.isolation)
+    elif args.what == "scale":
+        result = measure_scale(args.root, args.executor, args.jobs)
     else:
         result = measure_bare(args.root, args.jobs)
     json.dump(result, sys.stdout)

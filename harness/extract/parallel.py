@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -45,24 +45,36 @@ def extract_pages(
 ) -> list[Extraction]:
     """`extract_page` of each (path, display) of `found`, in order; in `workers` processes (default:
     one per usable core) when there are at least `threshold` pages (default `POOL_THRESHOLD`)."""
+    return list(iter_extractions(found, placeholders, workers, threshold))
+
+
+def iter_extractions(
+    found: Sequence[tuple[Path, str]],
+    placeholders: Mapping[str, str] | None = None,
+    workers: int | None = None,
+    threshold: int | None = None,
+) -> Iterator[Extraction]:
+    """`extract_pages`, one extraction at a time as each chunk comes back (a caller that keeps only
+    what it needs of each holds no more than a chunk's worth)."""
     threshold = POOL_THRESHOLD if threshold is None else threshold
     workers = min(workers or usable_cores(), -(-len(found) // CHUNK_PAGES))
     forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
     if workers < 2 or len(found) < threshold or not forkable:
-        return [extract_page(path, display, placeholders) for path, display in found]
+        yield from (extract_page(path, display, placeholders) for path, display in found)
+        return
     table = dict(placeholders) if placeholders is not None else None
     # The first chunk here: it loads what extraction loads lazily (entry points, compiled patterns,
     # the first page costs ten times the next), which the forked workers then start with.
-    done = _extract_chunk(found[:CHUNK_PAGES], table)
+    yield from _extract_chunk(found[:CHUNK_PAGES], table)
     chunks = [found[i : i + CHUNK_PAGES] for i in range(CHUNK_PAGES, len(found), CHUNK_PAGES)]
     context = multiprocessing.get_context("fork")
     try:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             for extractions in pool.map(_extract_chunk, chunks, [table] * len(chunks)):
-                done += extractions
+                yield from extractions
     except BrokenProcessPool as error:
         raise HarnessError(f"extracting {len(found)} pages in {workers} processes: a worker died ({error})") from error
-    return done
+
 
 def _extract_chunk(pages: Sequence[tuple[Path, str]], placeholders: Mapping[str, str] | None) -> list[Extraction]:
     return [extract_page(path, display, placeholders) for path, display in pages]

@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from harness.model import RunResult, Severity, SnippetResult, Status
+from harness.model import Finding, RunResult, Severity, SnippetResult, Status
 from harness.report import triage
 
 _MARK = {Status.PASSED: "ok", Status.FAILED: "FAIL", Status.SKIPPED: "skip", Status.ERROR: "ERROR"}
@@ -66,7 +66,10 @@ def _table(rows: Sequence[Sequence[str]]) -> list[str]:
 def render(run: RunResult) -> str:
     """The whole report as text."""
     rows: list[list[str]] = [["PAGE", "LINE", "TAB", "LANG", "RUNNER", "STATUS", "REQS", "FINDINGS"]]
-    for r in run.results:
+    problems: list[Finding] = []
+    errors: list[SnippetResult] = []
+    flaky: list[SnippetResult] = []
+    for r in run.results:  # one pass: the results stream from the run's spool
         counts = [sum(1 for f in r.findings if f.severity is sev) for sev in Severity]
         findings = ", ".join(f"{n} {sev.value}" for n, sev in zip(counts, Severity, strict=True) if n) or "-"
         rows.append([
@@ -77,9 +80,10 @@ def render(run: RunResult) -> str:
             str(len(r.evidence.requests)) if r.evidence else "-",
             findings if r.status is not Status.SKIPPED else r.reason,
         ])
+        problems += r.findings
+        errors += [r] if r.status is Status.ERROR else []
+        flaky += [r] if r.flaky else []
     lines = _table(rows) if run.results else ["no snippets found"]
-    problems = [f for r in run.results for f in r.findings]
-    errors = [r for r in run.results if r.status is Status.ERROR]
     if problems or run.page_findings or errors:
         lines += ["", "Findings:"]
         lines += [f"  {f.severity.value:<7} {f.rule} {f.message}" for f in problems]
@@ -90,7 +94,6 @@ def render(run: RunResult) -> str:
             lines.append(f"  info    {notes} notes about pages (content the harness does not extract, and the "
                          "like): see the JSON or HTML report")
         lines += [f"  harness {r.snippet.where}: {r.reason}" for r in errors]
-    flaky = [r for r in run.results if r.flaky]
     if flaky:
         lines += ["", "Flaky (failed, then passed on a retry):"]
         lines += [f"  {r.snippet.where} passed on attempt {r.attempts}" for r in flaky]
@@ -128,10 +131,15 @@ def _short(text: str, width: int = 110) -> str:
 
 
 def summary_line(run: RunResult) -> str:
-    counts = {s: sum(1 for r in run.results if r.status is s) for s in Status}
-    errors = sum(1 for r in run.results for f in r.findings if f.severity is Severity.ERROR)
-    warnings = sum(1 for r in run.results for f in r.findings if f.severity is Severity.WARNING)
-    cached = sum(r.cached for r in run.results)
+    counts = dict.fromkeys(Status, 0)
+    severities = dict.fromkeys(Severity, 0)
+    cached = 0
+    for r in run.results:
+        counts[r.status] += 1
+        cached += r.cached
+        for f in r.findings:
+            severities[f.severity] += 1
+    errors, warnings = severities[Severity.ERROR], severities[Severity.WARNING]
     return (f"{len(run.pages)} pages, {len(run.results)} snippets{f' ({cached} cached)' if cached else ''}: "
             f"{counts[Status.PASSED]} passed, "
             f"{counts[Status.FAILED]} failed, {counts[Status.SKIPPED]} skipped, {counts[Status.ERROR]} error; "

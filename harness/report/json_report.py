@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import textwrap
 from collections import Counter
 from dataclasses import fields, replace
 from pathlib import Path
@@ -24,12 +25,17 @@ FORMAT_VERSION = 1
 
 
 def summary(run: RunResult) -> dict[str, Any]:
-    """Counts by status and by severity, and the run's settings."""
-    statuses = Counter(r.status.value for r in run.results)
-    severities = Counter(f.severity.value for f in _all_findings(run))
+    """Counts by status and by severity, and the run's settings (one pass over the results)."""
+    statuses: Counter[str] = Counter()
+    severities = Counter(f.severity.value for f in run.page_findings)
+    flaky = cached = 0
+    for r in run.results:
+        statuses[r.status.value] += 1
+        severities.update(f.severity.value for f in r.findings)
+        flaky, cached = flaky + r.flaky, cached + r.cached
     return {
-        "flaky": sum(r.flaky for r in run.results),
-        "cached": sum(r.cached for r in run.results),
+        "flaky": flaky,
+        "cached": cached,
         "snippets": len(run.results),
         "pages": len(run.pages),
         **{status: statuses.get(status, 0) for status in ("passed", "failed", "skipped", "error")},
@@ -39,10 +45,6 @@ def summary(run: RunResult) -> dict[str, Any]:
         "executor": run.executor,
         "jobs": run.jobs,
     }
-
-
-def _all_findings(run: RunResult) -> list[Finding]:
-    return [f for r in run.results for f in r.findings] + list(run.page_findings)
 
 
 _REQUEST_AS_IS = ("via", "method", "url", "path", "model", "json", "status", "response_content_type", "error")
@@ -98,13 +100,16 @@ def snippet_dict(result: SnippetResult) -> dict[str, Any]:
 
 
 def to_dict(run: RunResult) -> dict[str, Any]:
+    return {**_head(run), "snippets": [snippet_dict(r) for r in run.results]}
+
+
+def _head(run: RunResult) -> dict[str, Any]:
     return {
         "format": FORMAT_VERSION,
         "summary": summary(run),
         "duration_s": run.duration_s,
         "pages": list(run.pages),
         "page_findings": [finding_dict(f) for f in run.page_findings],
-        "snippets": [snippet_dict(r) for r in run.results],
     }
 
 
@@ -112,8 +117,19 @@ dump_run = to_dict
 
 
 def write(run: RunResult, path: Path) -> None:
+    """Writes `json.dumps(to_dict(run), indent=2)` (the same bytes), one snippet at a time: the
+    results stream from the run's spool and none is kept."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(to_dict(run), indent=2, default=str) + "\n")
+    head = json.dumps({**_head(run), "snippets": []}, indent=2, default=str)
+    with path.open("w", encoding="utf-8") as out:
+        if not run.results:
+            out.write(head + "\n")
+            return
+        out.write(head.removesuffix("[]\n}") + "[")
+        for index, result in enumerate(run.results):
+            text = json.dumps(snippet_dict(result), indent=2, default=str)
+            out.write(("\n" if index == 0 else ",\n") + textwrap.indent(text, "    "))
+        out.write("\n  ]\n}\n")
 
 
 def _fields(cls: type[Any], data: dict[str, Any], *left_out: str) -> dict[str, Any]:

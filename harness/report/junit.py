@@ -34,10 +34,11 @@ def _testcase(result: SnippetResult) -> ET.Element:
 
 def to_xml(run: RunResult) -> ET.ElementTree:
     root = ET.Element("testsuites", {"name": "docs-snippet harness", "time": f"{run.duration_s:.3f}"})
-    by_page: dict[str, list[SnippetResult]] = defaultdict(list)
-    for result in run.results:
-        by_page[result.snippet.page].append(result)
-    for page, results in by_page.items():
+    by_page: dict[str, list[int]] = defaultdict(list)  # positions: one page's results in memory at a time
+    for index, result in enumerate(run.results):
+        by_page[result.snippet.page].append(index)
+    for page, positions in by_page.items():
+        results = [run.results[i] for i in positions]
         suite = ET.SubElement(root, "testsuite", {
             "name": page, "tests": str(len(results)),
             "failures": str(sum(r.status is Status.FAILED for r in results)),

@@ -55,7 +55,6 @@ def _coverage(run: RunResult, before: RunResult | None) -> list[str]:
 def render(run: RunResult, baseline: dict[str, Any] | None = None) -> str:
     """The comment; with `baseline` (a JSON report as loaded by `diff.load`) it splits failures into new and
     still failing, lists what was fixed and how coverage moved."""
-    by_id = {r.snippet.id: r for r in run.results}
     bad = [r for r in run.results if r.status in (Status.FAILED, Status.ERROR)]
     lines = ["## Docs snippets", ""]
     if baseline is None:
@@ -64,6 +63,8 @@ def render(run: RunResult, baseline: dict[str, Any] | None = None) -> str:
         before = None
     else:
         changes = diff.diff(baseline, to_dict(run))
+        named = {c.snippet_id for c in changes}
+        by_id = {r.snippet.id: r for r in run.results if r.snippet.id in named}
         new = [by_id[c.snippet_id] for c in changes if c.after in diff.BAD and c.kind in ("new failure", "new")]
         still = [by_id[c.snippet_id] for c in changes if c.kind == "still failing"]
         fixed = [c for c in changes if c.kind == "fixed"]

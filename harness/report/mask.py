@@ -8,12 +8,13 @@ The run is masked once, before any report is written, so no report format can fo
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from harness.generated_values import GENERATED_OPTION
 from harness.model import Evidence, Finding, RecordedRequest, RunResult, Snippet, SnippetResult
+from harness.spool import Mapped, Spool
 
 
 class Masker:
@@ -80,5 +81,10 @@ class Masker:
 
     def run(self, run: RunResult) -> RunResult:
         masker = self.with_generated(r.snippet for r in run.results)
-        return replace(run, results=tuple(masker.result(r) for r in run.results),
+        results: Sequence[SnippetResult]
+        if isinstance(run.results, Spool):  # masked once, to a spool of its own: the reports read it many times
+            results = Spool(SnippetResult, "masked", Mapped(run.results, masker.result))
+        else:
+            results = tuple(masker.result(r) for r in run.results)
+        return replace(run, results=results,
                        page_findings=tuple(masker.finding(f) for f in run.page_findings))
