@@ -10,15 +10,51 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from harness.check.registry import XPASS, check_groups, check_page, check_pages
 from harness.config import Config, apply_to_findings
-from harness.model import Evidence, Finding, RunResult, Severity, SnippetResult, Status
+from harness.model import Diagnostic, Evidence, Finding, Page, RunResult, Severity, Snippet, SnippetResult, Status
 from harness.spool import Lazy, Spool
 
-if TYPE_CHECKING:
-    from harness.pipeline import Plan, RunOptions
+
+class _HasSnippet(Protocol):
+    @property
+    def snippet(self) -> Snippet: ...
+
+
+class _Session(Protocol):
+    @property
+    def blocks(self) -> Sequence[_HasSnippet]: ...
+
+
+class Plan(Protocol):
+    """What settling reads of a plan (`harness.pipeline.Plan`; a protocol, so no import cycle)."""
+
+    @property
+    def pages(self) -> Sequence[Page]: ...
+
+    @property
+    def jobs(self) -> Sequence[_HasSnippet]: ...
+
+    @property
+    def skipped(self) -> Sequence[SnippetResult]: ...
+
+    @property
+    def sessions(self) -> Sequence[_Session]: ...
+
+    @property
+    def diagnostics(self) -> Sequence[Diagnostic]: ...
+
+
+class RunOptions(Protocol):
+    """What settling reads of the run's options (`harness.pipeline.RunOptions`)."""
+
+    @property
+    def config(self) -> Config: ...
+
+    @property
+    def jobs(self) -> int: ...
 
 
 def verdict(result: SnippetResult, config: Config, extra: Sequence[Finding] = ()) -> SnippetResult:

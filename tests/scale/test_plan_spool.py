@@ -26,17 +26,21 @@ def test_the_spooled_plan_reads_back_what_extraction_found() -> None:
     expected_jobs = [Job(page, s, runner) for page, s in snippets
                      if not s.skip_reason and (runner := runner_name_for(s))]
 
-    the_plan = plan([PAGES])
+    the_plan = plan([PAGES], sessions=False)
 
     assert list(the_plan.pages) == [e.page for e in extractions]
     assert list(the_plan.jobs) == expected_jobs and len(the_plan.jobs) == len(expected_jobs) > 50
     assert the_plan.jobs[3] == expected_jobs[3] and the_plan.jobs[-1] == expected_jobs[-1]
     assert [r.snippet for r in the_plan.skipped] == [s for _, s in snippets
                                                      if s.skip_reason or not runner_name_for(s)]
+    with_sessions = plan([PAGES])  # the same snippets, some of them now run together
+    in_sessions = [b.snippet.id for session in with_sessions.sessions for b in session.blocks]
+    assert in_sessions and sorted([*(j.snippet.id for j in with_sessions.jobs), *in_sessions,
+                                   *(r.snippet.id for r in with_sessions.skipped)]) == sorted(s.id for _, s in snippets)
 
 
 def test_a_run_settled_from_its_spool_is_in_page_order_whatever_order_results_came_in() -> None:
-    the_plan = plan([PAGES])
+    the_plan = plan([PAGES], sessions=False)
     results = [*the_plan.skipped, *(SnippetResult(job.snippet, Status.PASSED, None, ()) for job in the_plan.jobs)]
     random.Random(7).shuffle(results)
 
