@@ -25,7 +25,7 @@ from typing import Any
 
 from harness.bench.bare import run_bare
 from harness.model import RecordedRequest
-from harness.pipeline import RunOptions, execute, placeholders_for, plan
+from harness.pipeline import Plan, RunOptions, execute, placeholders_for, plan
 from harness.report.mask import Masker
 from harness.report.registry import BUILT_IN, write_reports
 from harness.route import Route
@@ -54,10 +54,15 @@ def measure_extraction(root: Path) -> dict[str, Any]:
     started, cpu = time.monotonic(), cpu_seconds()  # the extraction pool's workers included
     the_plan = plan([str(root)])
     seconds, cpu = time.monotonic() - started, cpu_seconds() - cpu
-    pages = len(the_plan.pages)
-    return {"pages": pages, "snippets": len(the_plan.jobs) + len(the_plan.skipped),
-            "runnable": len(the_plan.jobs), "seconds": seconds, "pages_per_s": pages / seconds,
+    pages, runnable = len(the_plan.pages), _runnable(the_plan)
+    return {"pages": pages, "snippets": runnable + len(the_plan.skipped), "runnable": runnable,
+            "seconds": seconds, "pages_per_s": pages / seconds,
             "cpu_s": cpu, "cpu_pages_per_s": pages / cpu if cpu else 0.0, **peak_memory()}
+
+
+def _runnable(the_plan: Plan) -> int:
+    """The snippets that run: alone, or in a page session."""
+    return len(the_plan.jobs) + sum(len(session.blocks) for session in the_plan.sessions)
 
 
 def _by_runner(pairs: list[tuple[str, float]]) -> dict[str, list[float]]:
@@ -145,7 +150,7 @@ def measure_scale(root: Path, executor: str, jobs: int) -> dict[str, Any]:
     done = time.monotonic()
     snippets = len(run.results)
     return {"executor": name, "jobs": jobs, "pages": len(the_plan.pages), "snippets": snippets,
-            "runnable": len(the_plan.jobs), "statuses": dict(Counter(r.status.value for r in run.results)),
+            "runnable": _runnable(the_plan), "statuses": dict(Counter(r.status.value for r in run.results)),
             "plan_s": planned - started, "run_s": ran - planned, "reports_s": done - ran, "wall_s": done - started,
             "snippets_per_s": snippets / (done - started), "cpu_s": cpu_seconds() - cpu, "report_mb": sizes,
             **peak_memory(), "plan_rss_mb": planned_rss, "run_rss_mb": ran_rss}
