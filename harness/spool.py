@@ -83,6 +83,14 @@ class Lazy(Sequence[T], Generic[T]):
             return [self._item(i) for i in range(*index.indices(len(self)))]
         return self._item(range(len(self))[index])
 
+    def __eq__(self, other: object) -> bool:
+        """Equal to any sequence (a tuple, a list, another spool) of equal items in the same order."""
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # as a list: its items can change
+
 
 class Spool(Lazy[T]):
     """An append-only sequence of `cls` items kept on disk, one JSON line each (see the module)."""
