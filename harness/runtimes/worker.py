@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.errors import HarnessError
+from harness.extract.jsfacts import facts_of
 from harness.model import Snippet
 from harness.route import Route
 from harness.run.base import Launch
@@ -48,9 +49,18 @@ class WorkerRunner:
             files={name: snippet.code.encode()},
             env={**proxy_env(route), "HARNESS_MOCK_URL": route.mock_url, "HARNESS_TOKEN": route.token,
                  "HARNESS_AI_VERSION": "" if version == "1.2" else version, **bindings_env(snippet),
-                 **(pages_env(snippet) if snippet.options.get("kind") == PAGES_KIND else requests_env(snippet))},
+                 **(pages_env(snippet) if snippet.options.get("kind") == PAGES_KIND else event_env(snippet))},
             result_file=RESULT_FILE,
         )
+
+
+def event_env(snippet: Snippet) -> dict[str, str]:
+    """What the Worker is sent: a cron event (`HARNESS_EVENT=scheduled`) when its only handler is
+    `scheduled`, else the request(s) that fit it (`harness.worker_request`)."""
+    handlers = facts_of(snippet.code, snippet.language == "ts").handlers
+    if "scheduled" in handlers and "fetch" not in handlers:
+        return {"HARNESS_EVENT": "scheduled"}
+    return requests_env(snippet)
 
 
 WORKER = Runtime(

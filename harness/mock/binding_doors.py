@@ -1,0 +1,91 @@
+"""The mock's doors for the Worker bindings Miniflare does not simulate (`runners/worker/mock-binding.mjs`):
+
+- `POST /__harness/binding/vectorize/{action}` `{name, config, args}`: a Vectorize index
+  (`harness.mock.binding_vectorize`); the envelope, its `result` what the binding returns.
+- `POST /__harness/binding/analytics_engine/writeDataPoint` `{name, args: [point]}`: recorded (the
+  runner checked the documented limits already, as the runtime does when the call is made).
+- `/__harness/binding/service/fetch` and `/__harness/binding/assets/fetch`, any method: a service
+  binding's or `env.ASSETS`'s `fetch`, the request as sent and its URL in `x-harness-binding-url`;
+  answered as the simulated origin answers that URL (an asset: its file type, else an HTML page).
+Each call is recorded with `via` = `binding` and the binding's name in `model` (`vectorize:INDEX`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from harness.mock.answers import Answer
+from harness.mock.binding_vectorize import Vectorize, VectorizeError
+from harness.mock.errors import INVALID_INPUT
+from harness.mock.inference import Reply, parse_json
+from harness.mock.services import ALL_METHODS
+from harness.mock.services.origin.answers import SentRequest, answer
+from harness.mock.state import MockState, guarded, origin, record, record_exchange, sent_headers
+
+VIA = "binding"
+_OWN_HEADERS = ("x-harness-token", "x-harness-binding-name", "x-harness-binding-url")
+
+
+def _label(kind: str, request: Request, body: Any) -> str:
+    name = body.get("name") if isinstance(body, dict) else None
+    return f"{kind}:{name or request.headers.get('x-harness-binding-name', '?')}"
+
+
+async def _vectorize(request: Request, state: MockState, store: Vectorize) -> Response:
+    body, problem = parse_json(await request.body())
+    action = request.path_params["action"]
+    given = body.get("args") if isinstance(body, dict) else None
+    args: list[Any] = given if isinstance(given, list) else []
+    try:
+        if problem is not None or not isinstance(body, dict):
+            raise VectorizeError(problem or "the binding's call is not a JSON object")
+        configured = body.get("config")
+        config: dict[str, Any] = configured if isinstance(configured, dict) else {}
+        index = store.index(origin(request, state)[0], str(body.get("name")), config)
+        reply = Reply(200, answer=Answer(result=store.call(index, action, args)))
+    except VectorizeError as exc:
+        reply = Reply.failure(400, INVALID_INPUT, str(exc))
+    await record(request, state, VIA, reply, json={"action": action, "args": args},
+                 model=_label("vectorize", request, body))
+    return JSONResponse(reply.envelope(), status_code=reply.status)
+
+
+async def _analytics(request: Request, state: MockState) -> Response:
+    body, problem = parse_json(await request.body())
+    args = body.get("args") if isinstance(body, dict) else None
+    reply = (Reply(200, answer=Answer(result=None)) if problem is None and isinstance(args, list) and args
+             else Reply.failure(400, INVALID_INPUT, problem or "writeDataPoint without a data point"))
+    await record(request, state, VIA, reply, json=args[0] if isinstance(args, list) and args else None,
+                 model=_label("analytics_engine", request, body))
+    return JSONResponse(reply.envelope(), status_code=reply.status)
+
+
+async def _fetcher(request: Request, state: MockState, kind: str) -> Response:
+    url = request.headers.get("x-harness-binding-url") or "http://binding/"
+    headers = tuple((k, v) for k, v in sent_headers(request, state) if k.lower() not in _OWN_HEADERS)
+    if kind == "assets" and request.method in ("GET", "HEAD"):  # a page, unless the path names a file type
+        headers = (*(h for h in headers if h[0].lower() != "accept"), ("accept", "text/html"))
+    reply = answer(SentRequest(request.method, url, headers, await request.body()))
+    await record_exchange(request, state, VIA, reply.status, reply.content_type,
+                          model=f"{kind}:{request.headers.get('x-harness-binding-name', '?')}")
+    return Response(b"" if request.method == "HEAD" else reply.body, status_code=reply.status,
+                    headers=reply.headers, media_type=reply.content_type)
+
+
+def binding_doors(state: MockState) -> Sequence[BaseRoute]:
+    """The routes above, with a fresh Vectorize store for `state`."""
+    store = Vectorize()
+    return [
+        Route("/__harness/binding/vectorize/{action}",
+              guarded(state, partial(_vectorize, state=state, store=store), VIA), methods=["POST"]),
+        Route("/__harness/binding/analytics_engine/writeDataPoint",
+              guarded(state, partial(_analytics, state=state), VIA), methods=["POST"]),
+        *(Route(f"/__harness/binding/{kind}/fetch", guarded(state, partial(_fetcher, state=state, kind=kind), VIA),
+                methods=ALL_METHODS) for kind in ("service", "assets")),
+    ]
