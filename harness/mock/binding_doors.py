@@ -1,7 +1,8 @@
 """The mock's doors for the Worker bindings Miniflare does not simulate (`runners/worker/mock-binding.mjs`):
 
-- `POST /__harness/binding/vectorize/{action}` `{name, config, args}`: a Vectorize index
-  (`harness.mock.binding_vectorize`); the envelope, its `result` what the binding returns.
+- `POST /__harness/binding/vectorize/{action}` and `.../stream/{action}` `{name, config, args}`: a
+  Vectorize index (`harness.mock.binding_vectorize`), Stream (`harness.mock.binding_stream`); the
+  envelope, its `result` what the binding returns, each error with the `name` of the class thrown.
 - `POST /__harness/binding/analytics_engine/writeDataPoint` `{name, args: [point]}`: recorded (the
   runner checked the documented limits already, as the runtime does when the call is made).
 - `/__harness/binding/service/fetch` and `/__harness/binding/assets/fetch`, any method: a service
@@ -12,7 +13,7 @@ Each call is recorded with `via` = `binding` and the binding's name in `model` (
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -21,6 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from harness.mock.answers import Answer
+from harness.mock.binding_stream import Stream, StreamError
 from harness.mock.binding_vectorize import Vectorize, VectorizeError
 from harness.mock.errors import INVALID_INPUT
 from harness.mock.inference import Reply, parse_json
@@ -37,23 +39,36 @@ def _label(kind: str, request: Request, body: Any) -> str:
     return f"{kind}:{name or request.headers.get('x-harness-binding-name', '?')}"
 
 
-async def _vectorize(request: Request, state: MockState, store: Vectorize) -> Response:
+async def _called(request: Request, state: MockState, kind: str,
+                  call: Callable[[str | None, dict[str, Any], str, list[Any]], Any]) -> Response:
+    """A method call on a binding of `kind`: `call(snippet, config, action, args)` answers it."""
     body, problem = parse_json(await request.body())
     action = request.path_params["action"]
     given = body.get("args") if isinstance(body, dict) else None
     args: list[Any] = given if isinstance(given, list) else []
+    name = "Error"
     try:
         if problem is not None or not isinstance(body, dict):
-            raise VectorizeError(problem or "the binding's call is not a JSON object")
+            raise ValueError(problem or "the binding's call is not a JSON object")
         configured = body.get("config")
-        config: dict[str, Any] = configured if isinstance(configured, dict) else {}
-        index = store.index(origin(request, state)[0], str(body.get("name")), config)
-        reply = Reply(200, answer=Answer(result=store.call(index, action, args)))
-    except VectorizeError as exc:
+        config: dict[str, Any] = {**(configured if isinstance(configured, dict) else {}), "name": body.get("name")}
+        reply = Reply(200, answer=Answer(result=call(origin(request, state)[0], config, action, args)))
+    except (ValueError, VectorizeError, StreamError) as exc:
+        name = exc.name if isinstance(exc, StreamError) else name
         reply = Reply.failure(400, INVALID_INPUT, str(exc))
-    await record(request, state, VIA, reply, json={"action": action, "args": args},
-                 model=_label("vectorize", request, body))
-    return JSONResponse(reply.envelope(), status_code=reply.status)
+    await record(request, state, VIA, reply, json={"action": action, "args": args}, model=_label(kind, request, body))
+    envelope = reply.envelope()
+    for error in envelope["errors"]:
+        error["name"] = name  # the class of error the binding throws
+    return JSONResponse(envelope, status_code=reply.status)
+
+
+def _vectorize(store: Vectorize, snippet: str | None, config: dict[str, Any], action: str, args: list[Any]) -> Any:
+    return store.call(store.index(snippet, str(config["name"]), config), action, args)
+
+
+def _stream(store: Stream, snippet: str | None, config: dict[str, Any], action: str, args: list[Any]) -> Any:
+    return store.call(snippet, action, args)
 
 
 async def _analytics(request: Request, state: MockState) -> Response:
@@ -80,10 +95,11 @@ async def _fetcher(request: Request, state: MockState, kind: str) -> Response:
 
 def binding_doors(state: MockState) -> Sequence[BaseRoute]:
     """The routes above, with a fresh Vectorize store for `state`."""
-    store = Vectorize()
+    calls = {"vectorize": partial(_vectorize, Vectorize()), "stream": partial(_stream, Stream())}
     return [
-        Route("/__harness/binding/vectorize/{action}",
-              guarded(state, partial(_vectorize, state=state, store=store), VIA), methods=["POST"]),
+        *(Route(f"/__harness/binding/{kind}/{{action}}", guarded(state, partial(_called, state=state, kind=kind,
+                                                                                   call=call), VIA), methods=["POST"])
+          for kind, call in calls.items()),
         Route("/__harness/binding/analytics_engine/writeDataPoint",
               guarded(state, partial(_analytics, state=state), VIA), methods=["POST"]),
         *(Route(f"/__harness/binding/{kind}/fetch", guarded(state, partial(_fetcher, state=state, kind=kind), VIA),

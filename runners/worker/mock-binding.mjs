@@ -1,6 +1,6 @@
 // The Worker bindings Miniflare does not simulate, answered by the harness's mock as `env.AI` is
-// (ai-binding.mjs): a Vectorize index, an Analytics Engine dataset, a service binding and static
-// assets. Installed as a Miniflare wrapped binding, one per binding name, with `env.TYPE` (the
+// (ai-binding.mjs): a Vectorize index, an Analytics Engine dataset, a service binding, static
+// assets and Stream. Installed as a Miniflare wrapped binding, one per binding name, with `env.TYPE` (the
 // wrangler type), `env.NAME`, `env.CONFIG` (the configuration's fields), `env.TOKEN` (names the
 // snippet) and `env.MOCK` (the mock app). Every call posts to /__harness/binding/<type>/<action>
 // (harness/mock/binding_doors.py), which records it in the journal.
@@ -10,7 +10,9 @@ const bytes = (value) => (value == null ? 0 : typeof value === "string" ? new Te
 
 function mockError(envelope, status) {
   const first = (envelope.errors || [])[0] || { code: status, message: `the binding's call failed with ${status}` };
-  return new Error(first.message);
+  const error = new Error(first.message);
+  if (first.name && first.name !== "Error") error.name = first.name; // Stream's BadRequestError, NotFoundError, ...
+  return error;
 }
 
 class MockBinding {
@@ -77,7 +79,23 @@ class FetcherBinding extends MockBinding {
   fetch(input, init) { return this.forward(input, init); }
 }
 
-const KINDS = { vectorize: VectorizeBinding, analytics_engine: AnalyticsEngineBinding, service: FetcherBinding, assets: FetcherBinding };
+class StreamBinding extends MockBinding {
+  constructor(env) {
+    super(env);
+    this.videos = { list: (params = {}) => this.call("list", [params]) };
+    this.watermarks = { list: async () => [] };
+  }
+
+  upload(url, params = {}) { return this.call("upload", [url, params]); }
+  createDirectUpload(params = {}) { return this.call("createDirectUpload", [params]); }
+  video(id) {
+    return { id, details: () => this.call("details", [id]), delete: () => this.call("delete", [id]) };
+  }
+}
+
+const KINDS = { vectorize: VectorizeBinding, analytics_engine: AnalyticsEngineBinding, service: FetcherBinding, assets: FetcherBinding,
+  stream: StreamBinding,
+};
 
 export default function (env) {
   const Kind = KINDS[env.TYPE];

@@ -66,6 +66,12 @@ def test_a_data_point_over_the_limits_throws(local: dict[str, dict[str, Any]]) -
     assert "RangeError: writeDataPoint(): at most 1 index per data point, got 2" in too_many["response"]["body"]
 
 
+def test_stream_uploads_and_reads_back_a_video(local: dict[str, dict[str, Any]]) -> None:
+    uploaded = local["stream.md:16"]
+    assert body(uploaded) == {"name": "launch.mp4", "team": "launch", "ready": True, "count": 1}
+    assert [c[0] for c in calls(uploaded)] == ["stream/upload", "stream/details", "stream/list"]
+
+
 def test_a_scheduled_only_worker_gets_a_cron_event(local: dict[str, dict[str, Any]]) -> None:
     cron = local["cron.md:20"]
     assert body(cron) == {"outcome": "ok", "noRetry": False}

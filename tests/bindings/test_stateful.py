@@ -1,10 +1,11 @@
 """The mock's Vectorize index (`harness.mock.binding_vectorize`): what was inserted is what a query
-searches, by the index's metric, and the service's refusals keep their messages."""
+searches, by the index's metric, and the service's refusals keep their messages; and its Stream library."""
 
 from __future__ import annotations
 
 import pytest
 
+from harness.mock.binding_stream import Stream, StreamError
 from harness.mock.binding_vectorize import Index, Vectorize, VectorizeError
 
 VECTORS = [
@@ -77,3 +78,18 @@ def test_each_snippet_has_its_own_index() -> None:
     store, _ = loaded("cosine")
     other = store.index("page.md::g2::1", "IDX", {})
     assert store.call(other, "query", [[1.0, 0.0], {}]) == {"count": 0, "matches": []}
+
+
+def test_stream_refuses_a_second_upload_of_one_url_and_unknown_videos() -> None:
+    stream = Stream()
+    video = stream.call("s", "upload", ["https://media.example.com/a.mp4", {"meta": {"team": "x"}}])
+    assert (video["meta"], video["readyToStream"]) == ({"name": "a.mp4", "team": "x"}, True)
+    assert stream.call("s", "details", [video["id"]]) == video
+    assert stream.call("other", "list", [{}]) == []
+    with pytest.raises(StreamError, match="already uploaded") as refused:
+        stream.call("s", "upload", ["https://media.example.com/a.mp4"])
+    assert refused.value.name == "AlreadyUploadedError"
+    stream.call("s", "delete", [video["id"]])
+    with pytest.raises(StreamError, match="no video") as missing:
+        stream.call("s", "details", [video["id"]])
+    assert missing.value.name == "NotFoundError"
