@@ -1,7 +1,8 @@
 """The mock's doors for the Worker bindings Miniflare does not simulate (`runners/worker/mock-binding.mjs`):
 
-- `POST /__harness/binding/vectorize/{action}` and `.../stream/{action}` `{name, config, args}`: a
-  Vectorize index (`harness.mock.binding_vectorize`), Stream (`harness.mock.binding_stream`); the
+- `POST /__harness/binding/{vectorize,stream,browser}/{action}` `{name, config, args}`: a Vectorize
+  index (`harness.mock.binding_vectorize`), Stream (`harness.mock.binding_stream`), Browser Rendering's
+  pages (`harness.mock.binding_browser`); the
   envelope, its `result` what the binding returns, each error with the `name` of the class thrown.
 - `POST /__harness/binding/analytics_engine/writeDataPoint` `{name, args: [point]}`: recorded (the
   runner checked the documented limits already, as the runtime does when the call is made).
@@ -21,7 +22,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from harness.mock import binding_browser
 from harness.mock.answers import Answer
+from harness.mock.binding_browser import BrowserError
 from harness.mock.binding_stream import Stream, StreamError
 from harness.mock.binding_vectorize import Vectorize, VectorizeError
 from harness.mock.errors import INVALID_INPUT
@@ -53,7 +56,7 @@ async def _called(request: Request, state: MockState, kind: str,
         configured = body.get("config")
         config: dict[str, Any] = {**(configured if isinstance(configured, dict) else {}), "name": body.get("name")}
         reply = Reply(200, answer=Answer(result=call(origin(request, state)[0], config, action, args)))
-    except (ValueError, VectorizeError, StreamError) as exc:
+    except (ValueError, VectorizeError, StreamError, BrowserError) as exc:
         name = exc.name if isinstance(exc, StreamError) else name
         reply = Reply.failure(400, INVALID_INPUT, str(exc))
     await record(request, state, VIA, reply, json={"action": action, "args": args}, model=_label(kind, request, body))
@@ -65,6 +68,10 @@ async def _called(request: Request, state: MockState, kind: str,
 
 def _vectorize(store: Vectorize, snippet: str | None, config: dict[str, Any], action: str, args: list[Any]) -> Any:
     return store.call(store.index(snippet, str(config["name"]), config), action, args)
+
+
+def _browser(snippet: str | None, config: dict[str, Any], action: str, args: list[Any]) -> Any:
+    return binding_browser.call(snippet, action, args)
 
 
 def _stream(store: Stream, snippet: str | None, config: dict[str, Any], action: str, args: list[Any]) -> Any:
@@ -93,10 +100,22 @@ async def _fetcher(request: Request, state: MockState, kind: str) -> Response:
                     headers=reply.headers, media_type=reply.content_type)
 
 
+async def _quick_action(request: Request, state: MockState) -> Response:
+    body, _problem = parse_json(await request.body())
+    action = str(body.get("action")) if isinstance(body, dict) else ""
+    given = body.get("body") if isinstance(body, dict) else None
+    status, content_type, answer_body = binding_browser.quick_action(action, given if isinstance(given, dict) else {})
+    await record_exchange(request, state, VIA, status, content_type, json=given, model=_label("browser", request, body))
+    return Response(answer_body, status_code=status, media_type=content_type)
+
+
 def binding_doors(state: MockState) -> Sequence[BaseRoute]:
     """The routes above, with a fresh Vectorize store for `state`."""
-    calls = {"vectorize": partial(_vectorize, Vectorize()), "stream": partial(_stream, Stream())}
+    calls: dict[str, Callable[[str | None, dict[str, Any], str, list[Any]], Any]] = {
+        "vectorize": partial(_vectorize, Vectorize()), "stream": partial(_stream, Stream()), "browser": _browser}
     return [
+        Route("/__harness/binding/browser/quick-action", guarded(state, partial(_quick_action, state=state), VIA),
+              methods=["POST"]),
         *(Route(f"/__harness/binding/{kind}/{{action}}", guarded(state, partial(_called, state=state, kind=kind,
                                                                                    call=call), VIA), methods=["POST"])
           for kind, call in calls.items()),

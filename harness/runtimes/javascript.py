@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable, Mapping
 
 from harness.extract import bindings, provided
-from harness.extract.bindings import TYPE_NAMES
 from harness.extract.jsfacts import facts_of
 from harness.extract.jsglobals import BROWSER_ONLY, RUNTIME_GLOBALS
 from harness.extract.jsnames import KEYWORDS
@@ -23,8 +22,6 @@ from harness.runtimes.worker_bindings import exported_classes
 _WORKER_MODULE = re.compile(r"export\s+default\b[\s\S]*\bfetch\s*[(:]")
 PAGES_HANDLER = re.compile(r"^onRequest(?:Get|Post|Put|Patch|Delete|Head|Options)?$")
 """The handlers a Pages Function module exports (`onRequest`, `onRequestPost`, ...)."""
-_NOT_IN_MINIFLARE = frozenset({"browser"})
-"""Binding types neither Miniflare nor the mock simulates locally."""
 _ELIDED = re.compile(r"^[ \t]*(?:\.\.\.|…)[ \t]*;?[ \t]*$", re.MULTILINE)
 """A line that is only `...`: the page left code out (not JavaScript; a spread has an operand)."""
 PAGES_KIND = "pages-function"
@@ -110,10 +107,6 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
     needed = bindings.infer(code, facts.env_bindings)
     lacking = [b for b in bindings.unprovided(needed) if not (pages and b["type"] == "assets")]  # Pages has ASSETS
     if worker and lacking:
-        outside = [TYPE_NAMES[b["type"]] for b in lacking if b["type"] in _NOT_IN_MINIFLARE]
-        if outside:  # precise: no simulator exists for these, not merely "not yet"
-            return result(kind, bindings.reason(lacking).removesuffix(bindings.NOT_SIMULATED)
-                          + f"(Miniflare has no local {' or '.join(dict.fromkeys(outside))}, nor has the mock yet)")
         return result(kind, bindings.reason(lacking))
     tables = _tables_never_created(code) if any(b["type"] == "d1_database" for b in needed) else []
     if worker and tables:

@@ -1,7 +1,7 @@
 // The Worker bindings a snippet gets from Miniflare's own simulators, as Miniflare options: KV, R2,
 // D1, Durable Objects (the class the snippet exports), Queue producers, rate limiters, and vars and
 // secrets as plain values; and the mock's own for what Miniflare does not simulate (a Vectorize index,
-// an Analytics Engine dataset, a service binding, static assets, Stream: mock-binding.mjs). `list` is HARNESS_BINDINGS (harness/runtimes/worker_bindings.py):
+// an Analytics Engine dataset, a service binding, static assets, Stream, Browser Rendering: mock-binding.mjs). `list` is HARNESS_BINDINGS (harness/runtimes/worker_bindings.py):
 // `[{type, name, ...the wrangler configuration's fields}]`. Storage is in memory, fresh per run.
 
 export function miniflareOptions(list, token = "") {
@@ -23,7 +23,7 @@ export function miniflareOptions(list, token = "") {
         break;
       }
       case "var": case "secret": options.bindings[name] = binding.value; break;
-      case "vectorize": case "analytics_engine": case "service": case "assets": case "stream": {
+      case "vectorize": case "analytics_engine": case "service": case "assets": case "stream": case "browser": {
         const { type, name: _name, ...config } = binding;
         options.wrappedBindings[name] = { scriptName: "harness-binding", bindings: { TYPE: type, NAME: name, CONFIG: config, TOKEN: token } };
         break;

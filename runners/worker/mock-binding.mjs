@@ -1,9 +1,11 @@
 // The Worker bindings Miniflare does not simulate, answered by the harness's mock as `env.AI` is
 // (ai-binding.mjs): a Vectorize index, an Analytics Engine dataset, a service binding, static
-// assets and Stream. Installed as a Miniflare wrapped binding, one per binding name, with `env.TYPE` (the
+// assets, Stream, and Browser Rendering (browser-binding.mjs). Installed as a Miniflare wrapped binding, one per binding name, with `env.TYPE` (the
 // wrangler type), `env.NAME`, `env.CONFIG` (the configuration's fields), `env.TOKEN` (names the
 // snippet) and `env.MOCK` (the mock app). Every call posts to /__harness/binding/<type>/<action>
 // (harness/mock/binding_doors.py), which records it in the journal.
+
+import { BrowserBinding } from "./browser-binding.mjs";
 
 const DATA_POINT = { blobs: 20, doubles: 20, indexes: 1, indexBytes: 96, blobBytes: 16 * 1024 };
 const bytes = (value) => (value == null ? 0 : typeof value === "string" ? new TextEncoder().encode(value).length : value.byteLength);
@@ -94,11 +96,11 @@ class StreamBinding extends MockBinding {
 }
 
 const KINDS = { vectorize: VectorizeBinding, analytics_engine: AnalyticsEngineBinding, service: FetcherBinding, assets: FetcherBinding,
-  stream: StreamBinding,
+  stream: StreamBinding, browser: (env) => new BrowserBinding(new MockBinding(env)),
 };
 
 export default function (env) {
   const Kind = KINDS[env.TYPE];
   if (!Kind) throw new Error(`harness: no mock binding of type ${env.TYPE}`);
-  return new Kind(env);
+  return Kind.prototype ? new Kind(env) : Kind(env);
 }

@@ -73,7 +73,10 @@ const mf = new Miniflare({
       outboundService: outbound,
     },
     { name: "harness-ai", modules: true, script: source("ai-binding.mjs"), serviceBindings: mockService },
-    { name: "harness-binding", modules: true, script: source("mock-binding.mjs"), serviceBindings: mockService },
+    ...(Object.keys(simulated.wrappedBindings).length ? [{ // a wrapped binding's worker is one module: bundled
+      name: "harness-binding", modules: true, script: (await bundle(join(here, "mock-binding.mjs"))).script,
+      serviceBindings: mockService,
+    }] : []),
   ],
 });
 // A cron trigger's event, as Cloudflare sends it on schedule: its outcome is the Worker's answer (200,

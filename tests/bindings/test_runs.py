@@ -72,6 +72,14 @@ def test_stream_uploads_and_reads_back_a_video(local: dict[str, dict[str, Any]])
     assert [c[0] for c in calls(uploaded)] == ["stream/upload", "stream/details", "stream/list"]
 
 
+def test_puppeteer_screenshots_a_page_of_the_simulated_origin(local: dict[str, dict[str, Any]]) -> None:
+    shot = local["browser.md:16"]
+    assert body(shot) == {"title": "shop.example.com", "screenshot": True, "png": "PNG", "pdf": "%PDF-"}
+    assert [c[0] for c in calls(shot)] == ["browser/acquire", "browser/goto", "browser/screenshot", "browser/pdf"]
+    goto = next(r["json"] for r in shot["requests"] if r["url"].endswith("/goto"))
+    assert goto == {"action": "goto", "args": [{"url": "https://shop.example.com/products"}]}
+
+
 def test_a_scheduled_only_worker_gets_a_cron_event(local: dict[str, dict[str, Any]]) -> None:
     cron = local["cron.md:20"]
     assert body(cron) == {"outcome": "ok", "noRetry": False}

@@ -1,10 +1,14 @@
 """The mock's Vectorize index (`harness.mock.binding_vectorize`): what was inserted is what a query
-searches, by the index's metric, and the service's refusals keep their messages; and its Stream library."""
+searches, by the index's metric, and the service's refusals keep their messages; its Stream library,
+and Browser Rendering's quick actions."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from harness.mock.binding_browser import quick_action
 from harness.mock.binding_stream import Stream, StreamError
 from harness.mock.binding_vectorize import Index, Vectorize, VectorizeError
 
@@ -93,3 +97,17 @@ def test_stream_refuses_a_second_upload_of_one_url_and_unknown_videos() -> None:
     with pytest.raises(StreamError, match="no video") as missing:
         stream.call("s", "details", [video["id"]])
     assert missing.value.name == "NotFoundError"
+
+
+def test_browser_quick_actions_answer_as_the_rest_endpoints() -> None:
+    status, kind, markdown = quick_action("markdown", {"html": "<h1>Hi</h1><p>there</p>"})
+    assert (status, kind, json.loads(markdown)) == (200, "application/json",
+                                                    {"success": True, "result": "# Hi\n\nthere", "errors": []})
+    schema = {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "string"}}},
+              "required": ["items"]}
+    _, _, shaped = quick_action("json", {"url": "https://example.com/", "response_format": {"schema": schema}})
+    assert isinstance(json.loads(shaped)["result"]["items"], list)
+    status, kind, image = quick_action("screenshot", {"url": "https://example.com/"})
+    assert (status, kind, image[:4]) == (200, "image/png", b"\x89PNG")
+    status, _, refused = quick_action("markdown", {})
+    assert (status, json.loads(refused)["errors"][0]["message"]) == (400, "either `url` or `html` is required")

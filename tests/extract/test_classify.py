@@ -99,9 +99,7 @@ def test_worker_without_fetch_or_scheduled_handler() -> None:
 def test_worker_needs_a_binding_the_harness_lacks() -> None:
     assert of(WORKER.replace("env.AI.run", "env.MY_WORKFLOW.create")).reason == (
         "not runnable: needs Workflow binding `MY_WORKFLOW` (not simulated yet)")
-    assert of(WORKER.replace("env.AI.run", "env.MYBROWSER.fetch")).reason == (
-        "not runnable: needs Browser Rendering binding `MYBROWSER` (Miniflare has no local Browser Rendering, "
-        "nor has the mock yet)")
+    assert of(WORKER.replace("env.AI.run", "env.MYBROWSER.fetch")).reason is None  # the mock's browser
     assert of(WORKER.replace("env.AI.run", "env.ANALYTICS.writeDataPoint")).reason is None  # the mock's
     assert of(WORKER.replace("env.AI.run", "env.DB.prepare")).reason is None  # Miniflare's D1 runs it
 
