@@ -43,13 +43,14 @@ class WorkerRunner:
         version = snippet.options.get("ai_version", "1.2")
         if version not in AI_VERSIONS:
             raise HarnessError(f"{snippet.where}: ai_version {version!r} is not one of {', '.join(AI_VERSIONS)}")
+        pages = snippet.options.get("kind") == PAGES_KIND
         return Launch(
             argv=("node", str(runners_dir / "worker" / "run.mjs"), "{workdir}/" + name,
                   "{workdir}/" + RESULT_FILE),
             files={name: snippet.code.encode()},
             env={**proxy_env(route), "HARNESS_MOCK_URL": route.mock_url, "HARNESS_TOKEN": route.token,
-                 "HARNESS_AI_VERSION": "" if version == "1.2" else version, **bindings_env(snippet),
-                 **(pages_env(snippet) if snippet.options.get("kind") == PAGES_KIND else event_env(snippet))},
+                 "HARNESS_AI_VERSION": "" if version == "1.2" else version, **bindings_env(snippet, pages),
+                 **(pages_env(snippet) if pages else event_env(snippet))},
             result_file=RESULT_FILE,
         )
 
