@@ -95,6 +95,10 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
             return result("module", f"not runnable: only defines {listed(facts.declares)}; nothing calls it")
         return result("fragment", "fragment: nothing at the top level runs")
     kind = PAGES_KIND if pages else "worker"
+    hyperdrive = [b["name"] for b in bindings.infer(code, facts.env_bindings) if b["type"] == "hyperdrive"]
+    if worker and hyperdrive:  # before its driver's package: installing that would not make it run
+        return result(kind, f"not runnable: needs Hyperdrive binding {listed(hyperdrive)}, which connects to a real "
+                      "PostgreSQL or MySQL database (Miniflare's too); the harness runs none")
     packages = _missing_packages(facts.imports, worker=runs_in_worker or bool(pages))
     urls = [name for name in packages if "://" in name]
     if urls:

@@ -121,7 +121,8 @@ def test_browser_rendering_is_the_mocks_and_an_unsimulated_type_is_named() -> No
     code = "export default { async fetch(r, env) { return Response.json(await env.HYPERDRIVE.connect()); } };"
     found = classify(code, "js", DEFAULT_PLACEHOLDERS)
     assert found is not None
-    assert found.reason == "not runnable: needs Hyperdrive binding `HYPERDRIVE` (not simulated yet)"
+    assert found.reason == ("not runnable: needs Hyperdrive binding `HYPERDRIVE`, which connects to a real PostgreSQL "
+                            "or MySQL database (Miniflare's too); the harness runs none")
 
 
 def test_code_left_out_with_an_ellipsis_is_a_fragment() -> None:
