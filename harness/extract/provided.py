@@ -21,6 +21,8 @@ WORKER_BINDINGS: frozenset[str] = frozenset({"AI"})
 """`env` bindings the worker runner gives a Worker, by name (Workers AI as `env.AI`)."""
 WORKER_BINDING_TYPES: frozenset[str] = frozenset({
     "kv_namespace", "r2_bucket", "d1_database", "durable_object_namespace", "queue", "ratelimit", "var", "secret",
+    # the mock's (runners/worker/mock-binding.mjs):
+    "vectorize", "analytics_engine", "service", "assets", "stream", "browser",
 })
 """Binding types (`kv_namespace`, `d1_database`, ... see `bindings.TYPE_NAMES`) the worker runner
 simulates under any name; a snippet needing another type is not run, and its reason names the type."""

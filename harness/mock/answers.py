@@ -86,13 +86,14 @@ def text(model: Model, inputs: Any, seed: bytes) -> Answer:
 
 def embeddings(model: Model, inputs: Any, seed: bytes) -> Answer:
     """`{"shape": [n, dims], "data": [[...], ...]}`, one vector per input text (`text`, or the
-    `queries` and `documents` of the models that take those instead)."""
+    `queries` and `documents` of the models that take those instead). A text's vector depends on the
+    model and the text alone, as a real embedding does: a Vectorize query with the text finds it."""
     texts = [t for key in ("text", "queries", "documents") if key in inputs
              for t in (inputs[key] if isinstance(inputs[key], list) else [inputs[key]])]
     dims = int(model.settings.get("dimensions", 768))
     data = []
-    for i, _ in enumerate(texts):
-        rng = _rng(seed + i.to_bytes(4, "big"))
+    for given in texts:
+        rng = _rng(hashlib.sha256(f"{model.id}\0{given}".encode()).digest())
         data.append([round(rng.uniform(-0.1, 0.1), 6) for _ in range(dims)])
     return Answer({"shape": [len(texts), dims], "data": data})
 

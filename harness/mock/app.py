@@ -9,7 +9,8 @@ from its `Host` header (see `harness.mock.state.host_of`).
   answers it: Workers AI, then the Cloudflare API service (when there is one), then the API hosts'
   fallback (an OpenAPI document's operation, else 404 with code 7003), then the simulated origin of
   every other host.
-- Binding: the services' routes below `/__harness/binding/` (Workers AI's `run` and `fetch`).
+- Binding: the services' routes below `/__harness/binding/` (Workers AI's `run` and `fetch`),
+  and the doors of the bindings Miniflare does not simulate (`harness.mock.binding_doors`).
 - Admin: `GET|DELETE /__harness/journal` (`?snippet=` or `?token=`: one snippet's entries; DELETE
   with one takes them, without clears all), `POST /__harness/register`,
   `GET /__harness/health`, `GET /__harness/ca.pem`.
@@ -25,6 +26,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Match, Route, Router
 from starlette.types import Receive, Scope, Send
 
+from harness.mock.binding_doors import binding_doors
 from harness.mock.errors import NO_SUCH_ROUTE
 from harness.mock.inference import parse_json
 from harness.mock.journal import entry_to_dict
@@ -109,6 +111,7 @@ def build_app(state: MockState, hosted: Sequence[Service] | None = None) -> Star
     routes = [
         *admin_routes(state),
         *(route for service in hosted for route in service.binding_routes(state)),
+        *binding_doors(state),
         Route("/__harness/{rest:path}", admin_not_found, methods=ALL_METHODS),
         Route("/{path:path}", ServiceHost(state, hosted), methods=ALL_METHODS),
     ]

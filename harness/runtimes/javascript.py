@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable, Mapping
 
 from harness.extract import bindings, provided
-from harness.extract.bindings import TYPE_NAMES
 from harness.extract.jsfacts import facts_of
 from harness.extract.jsglobals import BROWSER_ONLY, RUNTIME_GLOBALS
 from harness.extract.jsnames import KEYWORDS
@@ -23,8 +22,6 @@ from harness.runtimes.worker_bindings import exported_classes
 _WORKER_MODULE = re.compile(r"export\s+default\b[\s\S]*\bfetch\s*[(:]")
 PAGES_HANDLER = re.compile(r"^onRequest(?:Get|Post|Put|Patch|Delete|Head|Options)?$")
 """The handlers a Pages Function module exports (`onRequest`, `onRequestPost`, ...)."""
-_NOT_IN_MINIFLARE = frozenset({"vectorize", "browser"})
-"""Binding types Miniflare 3 does not simulate locally."""
 _ELIDED = re.compile(r"^[ \t]*(?:\.\.\.|…)[ \t]*;?[ \t]*$", re.MULTILINE)
 """A line that is only `...`: the page left code out (not JavaScript; a spread has an operand)."""
 PAGES_KIND = "pages-function"
@@ -66,10 +63,9 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
         return Classification(kind, reason, language, env, tuple(missing), notes)
 
     pages = [name for name in facts.declares if PAGES_HANDLER.match(name)] if not facts.default_export else []
-    worker = bool(pages) or (facts.default_export and ("fetch" in facts.handlers or not facts.handlers))
-    if facts.service_worker and not facts.default_export:
-        return result("service-worker", 'not runnable: Service Worker format (`addEventListener("fetch")`); '
-                      "the harness runs ES module Workers")
+    service_worker = facts.service_worker and not facts.default_export  # run as workerd runs that format
+    handled = not facts.handlers or bool({"fetch", "scheduled"} & set(facts.handlers))  # scheduled: a cron event
+    worker = bool(pages) or service_worker or (facts.default_export and handled)
     unknown = [n for n in facts.used if n not in RUNTIME_GLOBALS and n not in KEYWORDS]
     browser = [n for n in unknown if n in BROWSER_ONLY]
     if browser:
@@ -80,24 +76,29 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
         return result("fragment", f"fragment: code left out with `...` (line {line} of the block)")
     if facts.top_level_return:
         return result("fragment", "fragment: `return` outside a function")
-    if unknown and not pages and not (facts.default_export and "fetch" in facts.handlers):
+    if unknown and not pages and not service_worker and not (facts.default_export and handled and facts.handlers):
         # a whole Worker that reads an undefined name is a page bug for the run to show, not a fragment
         return result("fragment", f"fragment: uses {listed(unknown)}, never defined")
     local = [spec for spec in facts.imports if spec.startswith((".", "/", "file:"))]
     if local:
         return result("fragment", f"fragment: imports {listed(local)}, a file of a larger project")
-    runs_in_worker = facts.default_export or any(spec.startswith("cloudflare:") for spec in facts.imports)
+    runs_in_worker = (facts.default_export or service_worker
+                      or any(spec.startswith("cloudflare:") for spec in facts.imports))
     if runs_in_worker and not worker:
         handlers = [h for h in facts.handlers if h != "fetch"]
         if handlers:
             return result("worker", f"not runnable: Worker with no fetch handler (only {listed(handlers)}); "
-                          "the harness sends a Worker one request")
+                          "the harness sends a Worker requests or a cron event")
         return result("fragment", "fragment: Worker code without a default export that handles fetch")
     if not worker and not facts.top_level_effect:
         if facts.declares:
             return result("module", f"not runnable: only defines {listed(facts.declares)}; nothing calls it")
         return result("fragment", "fragment: nothing at the top level runs")
     kind = PAGES_KIND if pages else "worker"
+    hyperdrive = [b["name"] for b in bindings.infer(code, facts.env_bindings) if b["type"] == "hyperdrive"]
+    if worker and hyperdrive:  # before its driver's package: installing that would not make it run
+        return result(kind, f"not runnable: needs Hyperdrive binding {listed(hyperdrive)}, which connects to a real "
+                      "PostgreSQL or MySQL database (Miniflare's too); the harness runs none")
     packages = _missing_packages(facts.imports, worker=runs_in_worker or bool(pages))
     urls = [name for name in packages if "://" in name]
     if urls:
@@ -110,10 +111,6 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
     needed = bindings.infer(code, facts.env_bindings)
     lacking = [b for b in bindings.unprovided(needed) if not (pages and b["type"] == "assets")]  # Pages has ASSETS
     if worker and lacking:
-        outside = [TYPE_NAMES[b["type"]] for b in lacking if b["type"] in _NOT_IN_MINIFLARE]
-        if outside:  # precise: no simulator exists for these, not merely "not yet"
-            return result(kind, bindings.reason(lacking).removesuffix(bindings.NOT_SIMULATED)
-                          + f"(Miniflare 3 has no local {' or '.join(dict.fromkeys(outside))})")
         return result(kind, bindings.reason(lacking))
     tables = _tables_never_created(code) if any(b["type"] == "d1_database" for b in needed) else []
     if worker and tables:

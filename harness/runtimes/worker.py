@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.errors import HarnessError
+from harness.extract.jsfacts import facts_of
 from harness.model import Snippet
 from harness.route import Route
 from harness.run.base import Launch
@@ -42,15 +43,25 @@ class WorkerRunner:
         version = snippet.options.get("ai_version", "1.2")
         if version not in AI_VERSIONS:
             raise HarnessError(f"{snippet.where}: ai_version {version!r} is not one of {', '.join(AI_VERSIONS)}")
+        pages = snippet.options.get("kind") == PAGES_KIND
         return Launch(
             argv=("node", str(runners_dir / "worker" / "run.mjs"), "{workdir}/" + name,
                   "{workdir}/" + RESULT_FILE),
             files={name: snippet.code.encode()},
             env={**proxy_env(route), "HARNESS_MOCK_URL": route.mock_url, "HARNESS_TOKEN": route.token,
-                 "HARNESS_AI_VERSION": "" if version == "1.2" else version, **bindings_env(snippet),
-                 **(pages_env(snippet) if snippet.options.get("kind") == PAGES_KIND else requests_env(snippet))},
+                 "HARNESS_AI_VERSION": "" if version == "1.2" else version, **bindings_env(snippet, pages),
+                 **(pages_env(snippet) if pages else event_env(snippet))},
             result_file=RESULT_FILE,
         )
+
+
+def event_env(snippet: Snippet) -> dict[str, str]:
+    """What the Worker is sent: a cron event (`HARNESS_EVENT=scheduled`) when its only handler is
+    `scheduled`, else the request(s) that fit it (`harness.worker_request`)."""
+    handlers = facts_of(snippet.code, snippet.language == "ts").handlers
+    if "scheduled" in handlers and "fetch" not in handlers:
+        return {"HARNESS_EVENT": "scheduled"}
+    return requests_env(snippet)
 
 
 WORKER = Runtime(

@@ -1,5 +1,6 @@
 """The Worker bindings a snippet gets from Miniflare's own simulators (KV, R2, D1, Durable Objects,
-Queue producers, the rate limiter) and as plain values (vars, secrets), as the Worker runner reads
+Queue producers, the rate limiter), from the mock (Vectorize, Analytics Engine, service bindings,
+static assets, Stream, Browser Rendering) and as plain values (vars, secrets), as the Worker runner reads
 them: JSON in `HARNESS_BINDINGS`, one `{type, name, ...}` per binding (`runners/worker/bindings.mjs`
 turns them into Miniflare options). Each snippet runs on a fresh in-memory store.
 
@@ -44,10 +45,11 @@ def plausible_value(binding: Binding) -> object:
     return f"example-{name.lower().replace('_', '-')}"
 
 
-def simulated(snippet: Snippet) -> list[Binding]:
+def simulated(snippet: Snippet, pages: bool = False) -> list[Binding]:
     """The snippet's bindings that the runner simulates, ready for the runner: the Durable Object
     class and the values filled in. A Durable Object whose class the snippet does not export is left
-    out (the classifier says so before a run)."""
+    out (the classifier says so before a run), and so is a Pages Function's (`pages`) `assets`: Pages
+    gives it its own (`runners/worker/pages.mjs`)."""
     text = snippet.options.get(bindings.BINDINGS_OPTION)
     if not text:
         return []
@@ -55,7 +57,7 @@ def simulated(snippet: Snippet) -> list[Binding]:
     found: list[Binding] = []
     for binding in bindings.decode(text):
         kind = binding.get("type")
-        if kind not in provided.WORKER_BINDING_TYPES or kind == "ai":
+        if kind not in provided.WORKER_BINDING_TYPES or kind == "ai" or (pages and kind == "assets"):
             continue
         if kind == "durable_object_namespace":
             chosen = binding.get("class_name") if binding.get("class_name") in classes else None
@@ -69,7 +71,7 @@ def simulated(snippet: Snippet) -> list[Binding]:
     return found
 
 
-def bindings_env(snippet: Snippet) -> dict[str, str]:
+def bindings_env(snippet: Snippet, pages: bool = False) -> dict[str, str]:
     """`{HARNESS_BINDINGS: <JSON>}` for the Worker runner, or nothing when it needs none."""
-    found = simulated(snippet)
+    found = simulated(snippet, pages)
     return {BINDINGS_ENV: json.dumps(found, default=str)} if found else {}

@@ -1,11 +1,13 @@
 // The Worker bindings a snippet gets from Miniflare's own simulators, as Miniflare options: KV, R2,
 // D1, Durable Objects (the class the snippet exports), Queue producers, rate limiters, and vars and
-// secrets as plain values. `list` is HARNESS_BINDINGS (harness/runtimes/worker_bindings.py):
+// secrets as plain values; and the mock's own for what Miniflare does not simulate (a Vectorize index,
+// an Analytics Engine dataset, a service binding, static assets, Stream, Browser Rendering: mock-binding.mjs). `list` is HARNESS_BINDINGS (harness/runtimes/worker_bindings.py):
 // `[{type, name, ...the wrangler configuration's fields}]`. Storage is in memory, fresh per run.
 
-export function miniflareOptions(list) {
+export function miniflareOptions(list, token = "") {
   const options = {
     kvNamespaces: {}, r2Buckets: {}, d1Databases: {}, durableObjects: {}, queueProducers: {}, ratelimits: {}, bindings: {},
+    wrappedBindings: {},
   };
   for (const binding of list) {
     const name = binding.name;
@@ -21,6 +23,11 @@ export function miniflareOptions(list) {
         break;
       }
       case "var": case "secret": options.bindings[name] = binding.value; break;
+      case "vectorize": case "analytics_engine": case "service": case "assets": case "stream": case "browser": {
+        const { type, name: _name, ...config } = binding;
+        options.wrappedBindings[name] = { scriptName: "harness-binding", bindings: { TYPE: type, NAME: name, CONFIG: config, TOKEN: token } };
+        break;
+      }
       default: break; // not simulated: the classifier did not run a snippet that needs it
     }
   }

@@ -6,7 +6,8 @@
 // Env: HARNESS_MOCK_URL (mock app), HARNESS_TOKEN (snippet token), HTTPS_PROXY (for the Worker's own fetch),
 // HARNESS_REQUESTS (harness/worker_request.py; several requests go to the same Worker in turn),
 // HARNESS_PAGES (a Pages Function's route: its exports run in a Pages context, pages.mjs),
-// HARNESS_BINDINGS (KV, R2, D1, Durable Objects, ... from Miniflare's simulators: bindings.mjs).
+// HARNESS_BINDINGS (KV, R2, D1, Durable Objects, ... from Miniflare's simulators: bindings.mjs),
+// HARNESS_EVENT=scheduled (a cron trigger instead of requests; HARNESS_CRON: its schedule).
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -29,6 +30,7 @@ if (built.errors) {
 }
 
 const WAIT_UNTIL_LIMIT_MS = 30_000; // as workerd's own limit on work after the answer
+const CRON = process.env.HARNESS_CRON || "*/5 * * * *"; // the page's `crons` entry, else a plausible one
 const settleUrl = `http://harness-settled.invalid/${randomBytes(12).toString("hex")}`;
 let settle;
 let settled;
@@ -48,7 +50,8 @@ async function outbound(request) {
   return new Response(await answer.arrayBuffer(), { status: answer.status, headers: answer.headers });
 }
 
-const simulated = miniflareOptions(JSON.parse(process.env.HARNESS_BINDINGS || "[]"));
+const simulated = miniflareOptions(JSON.parse(process.env.HARNESS_BINDINGS || "[]"), process.env.HARNESS_TOKEN || "");
+const mockService = { MOCK: { external: { address: mockUrl.host, http: {} } } };
 const mf = new Miniflare({
   cf: CF,
   workers: [
@@ -59,22 +62,36 @@ const mf = new Miniflare({
         { type: "ESModule", path: join(here, "snippet.mjs"), contents: built.script },
         { type: "ESModule", path: join(here, "settle.mjs"), contents: source("settle.mjs") },
         { type: "ESModule", path: join(here, "pages.mjs"), contents: source("pages.mjs") },
+        { type: "ESModule", path: join(here, "service-worker.mjs"), contents: source("service-worker.mjs") },
       ],
       ...simulated,
       bindings: { ...simulated.bindings, HARNESS_SETTLE: settleUrl, ...(process.env.HARNESS_PAGES ? { HARNESS_PAGES: process.env.HARNESS_PAGES } : {}) },
       compatibilityFlags: COMPATIBILITY_FLAGS,
-      wrappedBindings: { AI: { scriptName: "harness-ai", bindings: { TOKEN: process.env.HARNESS_TOKEN || "" } } },
+      wrappedBindings: {
+        ...simulated.wrappedBindings, AI: { scriptName: "harness-ai", bindings: { TOKEN: process.env.HARNESS_TOKEN || "" } },
+      },
       outboundService: outbound,
     },
-    {
-      name: "harness-ai", modules: true, script: source("ai-binding.mjs"),
-      serviceBindings: { MOCK: { external: { address: mockUrl.host, http: {} } } },
-    },
+    { name: "harness-ai", modules: true, script: source("ai-binding.mjs"), serviceBindings: mockService },
+    ...(Object.keys(simulated.wrappedBindings).length ? [{ // a wrapped binding's worker is one module: bundled
+      name: "harness-binding", modules: true, script: (await bundle(join(here, "mock-binding.mjs"))).script,
+      serviceBindings: mockService,
+    }] : []),
   ],
 });
+// A cron trigger's event, as Cloudflare sends it on schedule: its outcome is the Worker's answer (200,
+// or 500 when the handler threw), `{outcome, noRetry}` as JSON.
+async function scheduled(worker) {
+  const result = await worker.scheduled({ cron: CRON, scheduledTime: new Date() });
+  await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, WAIT_UNTIL_LIMIT_MS).unref())]);
+  const body = Buffer.from(JSON.stringify(result));
+  return { status: result.outcome === "ok" ? 200 : 500, headers: [["content-type", "application/json"]], body_b64: body.toString("base64") };
+}
+
 try {
   const answers = [];
-  for (const request of workerRequests(process.env.HARNESS_REQUESTS)) {
+  if (process.env.HARNESS_EVENT === "scheduled") answers.push(await scheduled(await mf.getWorker("snippet")));
+  else for (const request of workerRequests(process.env.HARNESS_REQUESTS)) {
     if (answers.length) arm();
     const answer = await mf.dispatchFetch(`http://localhost${request.path}`, requestInit(request));
     const body = Buffer.from(await answer.arrayBuffer());

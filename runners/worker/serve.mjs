@@ -30,6 +30,7 @@ const fixed = {
   "ai-binding.mjs": readFileSync(join(here, "ai-binding.mjs"), "utf8"),
   "settle.mjs": readFileSync(join(here, "settle.mjs"), "utf8"),
   "pages.mjs": readFileSync(join(here, "pages.mjs"), "utf8"),
+  "service-worker.mjs": readFileSync(join(here, "service-worker.mjs"), "utf8"),
 };
 const agents = new Map(); // job -> proxy agent, while the job runs
 

@@ -6,7 +6,8 @@
 // `settled()` is called: the runner ends the job on that signal and the answer's body, not before.
 // A handler that throws: its work is drained and signalled before the error goes on.
 
-export async function handle(handler, request, env, ctx, settled) {
+// `method` is the handler's: `fetch` (given the request), or `scheduled` (given the controller).
+export async function handle(handler, request, env, ctx, settled, method = "fetch") {
   const pending = [];
   const own = {
     waitUntil(promise) {
@@ -24,7 +25,7 @@ export async function handle(handler, request, env, ctx, settled) {
     await settled();
   };
   try {
-    const answer = typeof handler === "function" ? new handler(own, env).fetch(request) : handler.fetch(request, env, own);
+    const answer = typeof handler === "function" ? new handler(own, env)[method](request) : handler[method](request, env, own);
     const result = await answer;
     ctx.waitUntil(drained());
     return result;

@@ -26,6 +26,7 @@ export class Outbound extends WorkerEntrypoint {
       headers.delete("x-harness-binding");
       return this.env.MOCK.fetch(new Request(request, { headers }));
     }
+    headers.set("cf-worker", CF_WORKER); // as Miniflare 4 (and the real runtime) marks a Worker's subrequests
     headers.set("x-harness-job", job.job);
     headers.set("x-harness-url", request.url);
     return this.env.OUT.fetch("http://serve/", { method: request.method, headers, body: request.body, redirect: "manual" });
@@ -37,7 +38,9 @@ function load(job, env) {
     slot: job.slot, secret: job.secret, mark: job.mark, cf: job.cf, left: job.runs || 1,
     code: {
       compatibilityDate: job.compatibilityDate, compatibilityFlags: job.compatibilityFlags,
-      mainModule: "harness-entry.mjs", modules: job.modules,
+      mainModule: "harness-entry.mjs",
+      // each an ES module by its type (the loader takes only `.js` names as plain text)
+      modules: Object.fromEntries(Object.entries(job.modules).map(([name, text]) => [name, { js: text }])),
       env: { HARNESS_TOKEN: job.token, HARNESS_SECRET: job.secret, HARNESS_PAGES: job.pages || "" },
       globalOutbound: env[`SLOT${job.slot}`],
     },
@@ -56,6 +59,7 @@ function ender(slot, job, last) {
   };
 }
 
+const CF_WORKER = "snippet.example.com"; // Miniflare's zone for the Worker named `snippet` (run.mjs)
 const LOADER_START_FAILED = "Failed to start Worker:"; // what the loader throws for a module that does not evaluate
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -75,6 +79,7 @@ export default {
     const worker = env.LOADER.get(id, () => run.code);
     const headers = new Headers(request.headers);
     headers.delete("x-harness-run");
+    headers.set("connection", "close"); // as Miniflare 4's dispatchFetch sends it to the cold runner's Worker
     const end = ender(run.slot, job, run.left <= 0);
     const { pathname, search } = new URL(request.url);
     const body = ["GET", "HEAD"].includes(request.method) ? undefined : request.body;

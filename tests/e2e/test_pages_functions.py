@@ -12,6 +12,7 @@ from harness.extract.classify import classify
 from harness.extract.placeholders import DEFAULT_PLACEHOLDERS
 from harness.model import Snippet
 from harness.runtimes.pages_function import methods, pages_env, params
+from harness.runtimes.worker_bindings import simulated
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "fixtures/pages/bindings/pages-function.md"
@@ -76,4 +77,7 @@ def test_a_pages_function_has_its_static_assets() -> None:
     worker = "export default { fetch(request, env) { return env.ASSETS.fetch(request); } };"
     other = classify(worker, "js", DEFAULT_PLACEHOLDERS)
     assert other is not None
-    assert other.reason == "not runnable: needs static assets binding `ASSETS` (not simulated yet)"
+    assert (other.kind, other.reason) == ("worker", None)  # a Worker's assets binding: the mock's
+    snippet = Snippet(id="p.md::g1::0", page="p.md", group="g1", label=None, language="js", code=code, line=1,
+                      options={"kind": "pages-function", "bindings": '[{"type": "assets", "name": "ASSETS"}]'})
+    assert simulated(snippet, pages=True) == []  # a Pages Function's own ASSETS serves its site (pages.mjs)

@@ -78,24 +78,29 @@ def test_a_whole_worker_reading_an_undefined_name_runs_to_show_the_bug() -> None
     )
 
 
-def test_service_worker_syntax_is_named() -> None:
+def test_service_worker_syntax_runs_as_a_worker() -> None:
     code = "addEventListener('fetch', (event) => event.respondWith(new Response('ok')));"
-    assert of(code).kind == "service-worker"
-    assert "Service Worker format" in (of(code).reason or "")
+    assert (of(code).kind, of(code).reason) == ("worker", None)
 
 
-def test_worker_without_fetch_handler() -> None:
+def test_worker_with_only_scheduled_gets_a_cron_event() -> None:
     code = "export default {\n  async scheduled(controller, env, ctx) {\n    console.log('tick');\n  },\n};"
+    assert (of(code).kind, of(code).reason) == ("worker", None)
+
+
+def test_worker_without_fetch_or_scheduled_handler() -> None:
+    code = "export default {\n  async queue(batch, env) {\n    console.log(batch.messages.length);\n  },\n};"
     found = of(code)
     assert found.kind == "worker"
-    assert found.reason == (
-        "not runnable: Worker with no fetch handler (only `scheduled`); the harness sends a Worker one request"
-    )
+    assert found.reason == ("not runnable: Worker with no fetch handler (only `queue`); "
+                            "the harness sends a Worker requests or a cron event")
 
 
 def test_worker_needs_a_binding_the_harness_lacks() -> None:
-    code = WORKER.replace("env.AI.run", "env.ANALYTICS.writeDataPoint")
-    assert of(code).reason == "not runnable: needs Analytics Engine dataset binding `ANALYTICS` (not simulated yet)"
+    assert of(WORKER.replace("env.AI.run", "env.MY_WORKFLOW.create")).reason == (
+        "not runnable: needs Workflow binding `MY_WORKFLOW` (not simulated yet)")
+    assert of(WORKER.replace("env.AI.run", "env.MYBROWSER.fetch")).reason is None  # the mock's browser
+    assert of(WORKER.replace("env.AI.run", "env.ANALYTICS.writeDataPoint")).reason is None  # the mock's
     assert of(WORKER.replace("env.AI.run", "env.DB.prepare")).reason is None  # Miniflare's D1 runs it
 
 

@@ -85,9 +85,9 @@ DO_CODE = "export class Counter extends DurableObject {}\nexport default { fetch
 
 def test_a_durable_object_gets_the_class_the_snippet_exports() -> None:
     found = simulated(_snippet(DO_CODE, [{"type": "durable_object_namespace", "name": "C"},
-                                         {"type": "vectorize", "name": "V"}, {"type": "secret", "name": "API_KEY"}]))
+                                         {"type": "hyperdrive", "name": "H"}, {"type": "secret", "name": "API_KEY"}]))
     assert found == [{"type": "durable_object_namespace", "name": "C", "class_name": "Counter"},
-                     {"type": "secret", "name": "API_KEY", "value": "harness-secret-api-key"}]
+                     {"type": "secret", "name": "API_KEY", "value": "harness-secret-api-key"}]  # no Hyperdrive
 
 
 def test_plausible_values_fit_the_name() -> None:
@@ -114,11 +114,15 @@ def test_a_durable_object_whose_class_lives_elsewhere_is_not_run() -> None:
         "export (it lives in another Worker)")
 
 
-def test_browser_rendering_says_miniflare_has_none() -> None:
+def test_browser_rendering_is_the_mocks_and_an_unsimulated_type_is_named() -> None:
     code = "export default { async fetch(r, env) { return env.BROWSER.fetch(r); } };"
     found = classify(code, "js", DEFAULT_PLACEHOLDERS)
-    assert found is not None and found.reason == (
-        "not runnable: needs Browser Rendering binding `BROWSER` (Miniflare 3 has no local Browser Rendering)")
+    assert found is not None and (found.kind, found.reason) == ("worker", None)
+    code = "export default { async fetch(r, env) { return Response.json(await env.HYPERDRIVE.connect()); } };"
+    found = classify(code, "js", DEFAULT_PLACEHOLDERS)
+    assert found is not None
+    assert found.reason == ("not runnable: needs Hyperdrive binding `HYPERDRIVE`, which connects to a real PostgreSQL "
+                            "or MySQL database (Miniflare's too); the harness runs none")
 
 
 def test_code_left_out_with_an_ellipsis_is_a_fragment() -> None:

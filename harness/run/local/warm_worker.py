@@ -135,7 +135,7 @@ class ServerPool:
     @staticmethod
     def serves(launch: Launch) -> bool:
         """Whether a launch of the `worker` runner can run warm (else it runs cold, as `run.mjs`)."""
-        if launch.env.get("HARNESS_BINDINGS"):  # bindings helper: Miniflare's simulators exist cold only
+        if launch.env.get("HARNESS_BINDINGS") or launch.env.get("HARNESS_EVENT"):  # Miniflare's: cold only
             return False
         return not any(_COLD_ONLY.search(content) for content in launch.files.values())
 
