@@ -16,6 +16,7 @@ import re
 
 from harness.extract import bindings, provided
 from harness.extract.bindings import Binding
+from harness.extract.placeholder_values import role_value
 from harness.model import Snippet
 
 BINDINGS_ENV = "HARNESS_BINDINGS"
@@ -31,10 +32,14 @@ def exported_classes(code: str) -> list[str]:
 
 
 def plausible_value(binding: Binding) -> object:
-    """A variable's value from the configuration, else one that fits its name; a secret's, by name."""
+    """A variable's value from the configuration, else one that fits its name; a secret's, by name. A name
+    that says Cloudflare account id or API token/key gets the run's own (`role_value`): the mock answers
+    the Worker's API calls made with it, as Cloudflare answers the reader's."""
     if "value" in binding:
         return binding["value"]
     name = str(binding["name"])
+    if (role := role_value(name)) is not None:
+        return role
     upper = name.upper()
     if binding["type"] == "secret":
         return f"harness-secret-{name.lower().replace('_', '-')}"

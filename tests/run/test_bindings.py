@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from harness.extract.classify import classify
+from harness.extract.placeholder_values import TEST_ACCOUNT_ID, TEST_API_TOKEN
 from harness.extract.placeholders import DEFAULT_PLACEHOLDERS
 from harness.model import Snippet
 from harness.route import Route
@@ -94,6 +95,16 @@ def test_plausible_values_fit_the_name() -> None:
     assert plausible_value({"type": "var", "name": "API_HOST"}) == "example.com"
     assert plausible_value({"type": "var", "name": "BASE_URL"}) == "https://example.com/"
     assert plausible_value({"type": "var", "name": "MODE", "value": 3}) == 3
+
+
+def test_cloudflare_credentials_in_vars_and_secrets_are_the_runs_own() -> None:
+    """A Worker that calls Cloudflare's API with `env.CLOUDFLARE_API_KEY` and `env.CLOUDFLARE_ACCOUNT_ID`
+    (the OpenAI-compatible endpoints page) is answered as the reader's would be, not refused for a made-up
+    key; other secrets still get a made-up value."""
+    assert plausible_value({"type": "secret", "name": "CLOUDFLARE_API_KEY"}) == TEST_API_TOKEN
+    assert plausible_value({"type": "secret", "name": "CF_API_TOKEN"}) == TEST_API_TOKEN
+    assert plausible_value({"type": "var", "name": "CLOUDFLARE_ACCOUNT_ID"}) == TEST_ACCOUNT_ID
+    assert plausible_value({"type": "secret", "name": "STRIPE_API_KEY"}) == "harness-secret-stripe-api-key"
 
 
 def test_a_launch_with_bindings_runs_cold() -> None:
