@@ -118,7 +118,8 @@ def _unknown_route(ctx: SnippetContext, request: RecordedRequest, sub: str) -> F
     malformed = (f"; malformed URL: the segment `{_unbraced(broken)}` is a placeholder left half-written"
                  if broken else "")
     near = f"; closest routes: {', '.join(PREFIX + t for t in closest)}" if closest else ""
-    source = f" ({contract.source.split(' (')[0]})" if contract else ""
+    source = (f" (not in its public contract, {contract.source.split(' (')[0]}: a typo, or a route of a "
+              "partner-only API such as the Tenant API, which that contract leaves out)") if contract else ""
     needle = _unbraced(broken).lstrip("{") if broken else _last(request.path)
     return finding(UNKNOWN_ROUTE, ctx.snippet,
                    f"{request.method} {_unbraced(request.path)} is not a route of Cloudflare's API{source}{malformed}"

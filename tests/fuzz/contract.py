@@ -196,6 +196,24 @@ def _answers(contract: Any, route: Any) -> dict[str, Any]:
     return {"application/json": {"schema": schema}}
 
 
+def _lifted(schema: Any, prefix: str, shared: dict[str, Any]) -> Any:
+    """`schema` with its own `$defs` moved into `shared` (the document's components) under `prefix`, and
+    its `#/$defs/X` refs pointed there: schemathesis generates no request from a schema whose refs
+    resolve against an embedded `$id` (it sends none at all)."""
+    if isinstance(schema, list):
+        return [_lifted(item, prefix, shared) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: v for k, v in schema.items() if k not in ("$id", "$defs")}
+    for name, sub in (schema.get("$defs") or {}).items():
+        shared[f"{prefix}{name}"] = _lifted(sub, prefix, shared)
+    out = {k: _lifted(v, prefix, shared) for k, v in out.items()}
+    ref = out.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        out["$ref"] = "#/components/schemas/" + prefix + ref.removeprefix("#/$defs/")
+    return out
+
+
 def cloudflare_document(folder: Path | None = None, every: int = 1) -> dict[str, Any]:
     """An OpenAPI 3.1 document of the Cloudflare contract (`folder`, default the one the mock reads), every
     `every`-th operation the Cloudflare API service answers, each with its whole 200 answer as the
@@ -208,9 +226,14 @@ def cloudflare_document(folder: Path | None = None, every: int = 1) -> dict[str,
     routes = [r for r in contract.routes if claims(r.method, "/client/v4" + r.template)
               and r.template.rstrip("/") != "/graphql"]
     paths: dict[str, Any] = {}
+    shared: dict[str, Any] = {}
     for route in routes[::every]:
         operation = dict(contract.operation(route))
         operation.pop("x-envelope", None)
+        prefix = f"op{route.number}_"
+        if "requestBody" in operation:
+            operation["requestBody"] = _lifted(operation["requestBody"], prefix, shared)
+        operation["parameters"] = _lifted(operation.get("parameters") or [], prefix, shared)
         if contract.problem(route, "body", {}) is not None:  # the SDK's required parameters: none is refused
             operation["requestBody"] = {**operation["requestBody"], "required": True}
         operation["responses"] = {
@@ -220,4 +243,5 @@ def cloudflare_document(folder: Path | None = None, every: int = 1) -> dict[str,
     return pin_account({"openapi": "3.1.0", "info": {"title": f"Cloudflare API ({contract.source})",
                                                      "version": contract.files.version},
                         "servers": [{"url": "https://api.cloudflare.com/client/v4"}], "paths": paths,
-                        "components": dict(contract.files.components())})
+                        "components": {**contract.files.components(), "schemas": {
+                            **(contract.files.components().get("schemas") or {}), **shared}}})
