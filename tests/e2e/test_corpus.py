@@ -108,8 +108,8 @@ def test_named_snippets_say_why(corpus: Path, listed: dict[str, Any]) -> None:
     login = by_place[(MDX + "workers-ai/get-started/workers-wrangler.mdx", 127, None)]
     assert "signs in through a browser" in login["reason"]
     diagnostics = {(d["page"].removeprefix(f"{corpus}/"), d["line"]): d for d in listed["diagnostics"]}
-    assert diagnostics[(HUGO + "queues/get-started.md", 128)]["message"].startswith(
-        "placeholder `<MY_QUEUE>` left unreplaced")
+    assert diagnostics[(HUGO + "tenant/get-started/index.md", 70)]["message"].startswith(
+        "placeholder `<USER_ROLE>` left unreplaced")  # `<MY_QUEUE>` (queues/get-started.md) now has a value
     assert diagnostics[(HUGO + "workers/examples/103-early-hints.md", 106)]["message"].startswith(
         "the fence says js but the code is TypeScript")
 
