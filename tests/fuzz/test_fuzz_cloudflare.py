@@ -2,8 +2,8 @@
 server error, no crash, every 200 answer fits the operation's whole answer schema (the envelope around
 its result), every other answer the failure envelope. No operation is exempt.
 
-The suite fuzzes every `HARNESS_FUZZ_CLOUDFLARE_EVERY`-th operation (default 40, about 65 of them, the
-same ones and cases each time); `make fuzz` every operation with many cases each.
+The suite fuzzes every `HARNESS_FUZZ_CLOUDFLARE_EVERY`-th operation (default 40, about 65 of them) with
+`HARNESS_FUZZ_CLOUDFLARE_EXAMPLES` cases each (default 4, the same each time); `make fuzz` every operation.
 (tests/contract/test_every_operation.py sends one fitting request to every operation in-process.)
 """
 
@@ -20,6 +20,7 @@ from .contract import cloudflare_document
 from .test_fuzz_mock import CRASH, MockProcess, fuzz_operation
 
 EVERY = int(os.environ.get("HARNESS_FUZZ_CLOUDFLARE_EVERY", "40"))
+EXAMPLES = int(os.environ.get("HARNESS_FUZZ_CLOUDFLARE_EXAMPLES", "4"))
 CONTRACT = schemathesis.openapi.from_dict(cloudflare_document(every=EVERY))
 OPERATIONS: dict[str, Any] = {result.ok().label: result.ok() for result in CONTRACT.get_all_operations()}
 
@@ -37,7 +38,7 @@ def test_the_round_covers_the_contract() -> None:
 
 @pytest.mark.parametrize("label", sorted(OPERATIONS))
 def test_every_cloudflare_answer_fits_the_contract(label: str, mock: MockProcess) -> None:
-    fuzz_operation(OPERATIONS[label], mock)
+    fuzz_operation(OPERATIONS[label], mock, EXAMPLES)
 
 
 def test_the_mock_survived_the_cloudflare_round(mock: MockProcess) -> None:
