@@ -133,7 +133,10 @@ class Contract:
         else:
             props = {p["name"]: p.get("schema") or {} for p in op.get("parameters") or [] if p.get("in") == "query"}
             required = [p["name"] for p in op.get("parameters") or [] if p.get("in") == "query" and p.get("required")]
+            defs = {k: v for sub in props.values() for k, v in (sub.get("$defs") or {}).items()}
             schema = {"type": "object", "properties": props, "required": required} if props else None
+            if schema is not None and defs:  # each parameter's `#/$defs/X` resolves at the object's root
+                schema["$defs"] = defs
         if not isinstance(schema, Mapping) or "x-unschematized" in schema:
             return None
         components = self.files.components()

@@ -132,7 +132,7 @@ class CloudflareApi:
 
     def _problem(self, route: Route, request: Request, body: Any, raw: bytes) -> str | None:
         op = self.contract.operation(route)
-        query = _coerced(parse_qsl(request.url.query), op)
+        query = _coerced(parse_qsl(request.url.query, keep_blank_values=True), op)
         problem = self.contract.problem(route, "query", query)
         if problem is not None:
             return problem
