@@ -156,8 +156,8 @@ class CloudflareApi:
         if envelope == "binary":
             return Reply(200), Response(b"", media_type="application/octet-stream")
         if envelope == "raw" and not (isinstance(generated, Mapping) and "result" in generated):
-            if isinstance(generated, str):  # a file (a script, a zone file, captions) is sent as text
-                return Reply(200), PlainTextResponse(generated)
+            if isinstance(generated, str) and isinstance(schema, Mapping) and schema.get("type") == "string":
+                return Reply(200), PlainTextResponse(generated)  # a file (a script, a zone file, captions)
             return Reply(200), generated
         answers = self.answers(route)
         whole = dict(generated) if isinstance(generated, Mapping) and envelope == "raw" else {}
@@ -205,24 +205,35 @@ class AnswerCheck:
 
 def _coerced(query: list[tuple[str, str]], op: Mapping[str, Any]) -> dict[str, Any]:
     """Query values as the schema's types (`?per_page=5` is the integer 5, `?id=a&id=b` the list of an
-    array parameter); unknown names are dropped."""
+    array parameter, `null` the null a nullable one takes); unknown names are dropped, and so are
+    parameters whose values are objects (clients bracket-encode them, `search[0][key]=...`: not checked)."""
     kinds = {p["name"]: p.get("schema") or {} for p in op.get("parameters") or [] if p.get("in") == "query"}
     out: dict[str, Any] = {}
     for name, text in query:
         if name not in kinds:
             continue
         schema = kinds[name]
-        types = {schema.get("type")} | {o.get("type") for o in schema.get("anyOf") or []}
+        types = _types(schema)
         if "array" in types:
             items = schema.get("items") or next((o.get("items") for o in schema.get("anyOf") or []
                                                  if o.get("type") == "array"), None) or {}
-            out.setdefault(name, []).append(_typed(text, {items.get("type")}))
-        else:
+            item_types = _types(items)
+            if "object" not in item_types:
+                out.setdefault(name, []).append(_typed(text, item_types))
+        elif "object" not in types:
             out[name] = _typed(text, types)
     return out
 
 
+def _types(schema: Mapping[str, Any]) -> set[Any]:
+    """The types a parameter's schema allows; a `$ref` or `properties` (at the top or in a branch) as object."""
+    branches = [schema, *(schema.get("anyOf") or [])]
+    return {b.get("type") for b in branches} | {"object" for b in branches if "$ref" in b or "properties" in b}
+
+
 def _typed(text: str, types: set[Any]) -> Any:
+    if "null" in types and text == "null":
+        return None
     if "integer" in types and text.lstrip("-").isdigit():
         return int(text)
     if "number" in types:
