@@ -26,10 +26,13 @@ from harness.mock.journal import Journal
 from harness.mock.registry import Registry
 from harness.mock.services.cloudflare_api import SERVICE, claims
 from harness.mock.services.cloudflare_api.contract import Contract, Route, load_contract
+from harness.mock.services.cloudflare_api.pages_assets import UPLOAD_TOKEN
 from harness.mock.services.cloudflare_api.values import value_of
 
 CONFIG = MockConfig()
 HEADERS = {"Authorization": f"Bearer {CONFIG.api_token}"}
+UPLOAD = {"Authorization": f"Bearer {UPLOAD_TOKEN}"}
+"""Pages asset uploads take the upload token `GET .../pages/projects/<name>/upload-token` gives, not the account's."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,8 @@ def exchanges(client: TestClient, contract: Contract) -> Iterator[tuple[Route, i
             continue
         path, body = request_of(contract, route)
         try:
-            answer = client.request(route.method, path, headers=HEADERS, json=body)
+            headers = UPLOAD if route.method == "POST" and route.template.startswith("/pages/assets/") else HEADERS
+            answer = client.request(route.method, path, headers=headers, json=body)
         except Exception as exc:  # noqa: BLE001 - a crash of the service is what this looks for
             yield route, 500, Problem(route, "crash", repr(exc)[:300])
             continue
