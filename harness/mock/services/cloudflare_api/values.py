@@ -153,7 +153,7 @@ class _Builder:
             return True
         if kind == "null":
             return None
-        return ident if _is_id(name) else MISSING if kind != "None" else (name or "string")
+        return ident if _is_id(name) else MISSING  # any value (an unschematized type): none is made up
 
     def _object(self, schema: Mapping[str, Any], base: Mapping[str, Any], ident: str, depth: int,
                 refs: frozenset[str]) -> Any:
