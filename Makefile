@@ -62,11 +62,15 @@ run: deps
 screenshot: deps
 	$(BIN)/python scripts/report_screenshot.py fixtures/pages docs/report.png
 
-# The mock fuzzed against its contract, long round (the suite runs a short one): every catalog model,
-# FUZZ_EXAMPLES cases an operation. FUZZ_OPENAPI=path fuzzes another OpenAPI document instead.
+# The mock fuzzed against its contracts, long round (the suite runs a short one): every catalog model and
+# every Cloudflare API operation (FUZZ_EXAMPLES cases a model, FUZZ_CLOUDFLARE_EXAMPLES an operation).
+# FUZZ_OPENAPI=path fuzzes another OpenAPI document instead of the Workers AI routes.
 FUZZ_EXAMPLES ?= 300
+FUZZ_CLOUDFLARE_EXAMPLES ?= 25
 fuzz: deps
-	HARNESS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) HARNESS_FUZZ_OPENAPI=$(FUZZ_OPENAPI) $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
+	HARNESS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) HARNESS_FUZZ_OPENAPI=$(FUZZ_OPENAPI) HARNESS_FUZZ_CLOUDFLARE_EVERY=1 \
+		HARNESS_FUZZ_CLOUDFLARE_EXAMPLES=$(FUZZ_CLOUDFLARE_EXAMPLES) \
+		$(BIN)/pytest -q -p no:cacheprovider tests/fuzz
 
 # SCALE=1: only the docs-scale run (a Cloudflare-sized tree run whole; long).
 bench: deps

@@ -4,11 +4,16 @@
   lowercase hex digits; a UUID where the API uses one (`{serial_number_list_uuid}`, `{FINETUNE_ID}`).
 - A name the reader chooses (`<MY_QUEUE>`, `<BUCKET_NAME>`, `{index_name}`) gets a plausible one,
   lowercase and dashed (`my-queue`, `my-bucket`, `my-index`).
+- A value the reader supplies gets one of its kind: an email address (`<CUSTOMER_EMAIL>` ->
+  `customer@example.com`), a credential for another provider (`<ANTHROPIC_API_KEY>` ->
+  `harness-anthropic-api-key`), a certificate or private key (`$MYCERT`, `$MYKEY`: a real self-signed
+  PEM, `extract/placeholder_pem.py`), and the few values `READER_VALUES` names (`<RESPONSE>`, the
+  Turnstile widget's token).
 
 Values are deterministic: the same name, however it is bracketed or cased (`{zone_id}`,
 `<ZONE_ID>`, `$ZONE_ID`, `zoneId`), always gets the same value, on every page and run, so the
 blocks of a page agree and the mock can hold the same ids (`generated_value` is the one place to
-ask). Anything else (`<ANTHROPIC_API_KEY>`, `<RESPONSE>`) gets none and the snippet is not run.
+ask). Anything else (`<OUTPUT_DIR>`) gets none and the snippet is not run.
 """
 
 from __future__ import annotations
@@ -72,12 +77,38 @@ def chosen_name(token: str) -> str | None:
     return "-".join(["my", *words]) if words else None
 
 
+READER_VALUES: Mapping[str, str] = {
+    "response": "XXXX.DUMMY.TOKEN.XXXX",
+}
+"""Values the reader supplies whose name alone says too little for a rule (normalized name -> value):
+`<RESPONSE>` is the token a Turnstile widget gave (Cloudflare's documented dummy token)."""
+_SECRET_WORDS = frozenset({"key", "secret", "password"})
+
+
+def supplied_value(token: str) -> str | None:
+    """A value of the kind the reader supplies (`<CUSTOMER_EMAIL>`, `<ANTHROPIC_API_KEY>`,
+    `<RESPONSE>`), or None."""
+    words = _words(token)
+    if not words:
+        return None
+    if "".join(words) in READER_VALUES:
+        return READER_VALUES["".join(words)]
+    kept = [w for w in words if w not in ("your", "my")]
+    if words[-1] == "email":
+        return "-".join(kept[:-1] or ["reader"]) + "@example.com"
+    if len(words) > 1 and words[-1] in _SECRET_WORDS:
+        return "harness-" + "-".join(kept)
+    return None
+
+
 def generated_value(token: str) -> str | None:
     """The value a placeholder or variable (`{zone_id}`, `<MY_QUEUE>`, `$ZONE_ID`) gets from its
     name alone, or None when its name says nothing a value could be made from."""
+    from harness.extract.placeholder_pem import pem_value  # cryptography, loaded only when asked
+
     if is_id(token):
         return generated_id(token)
-    return chosen_name(token)
+    return chosen_name(token) or pem_value(token) or supplied_value(token)
 
 
 def reader_file_stand_ins(options: Mapping[str, str]) -> dict[str, bytes]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from harness.cache import ResultCache, mock_setup_of, snippet_key
+from harness.check.contract import missing_contract_cause
 from harness.check.registry import check_snippet
 from harness.check.typescript import typecheck
 from harness.config import Config, apply_to_snippet
@@ -173,8 +174,9 @@ def run_job(job: Job, executor: Executor, runner: Runner, timeout_s: float, atte
         response=outcome.response, timed_out=outcome.timed_out, infra_error=outcome.infra_error,
         executor=executor.name, output_truncated=outcome.output_truncated,
     )
-    if outcome.infra_error:
-        return SnippetResult(job.snippet, Status.ERROR, kept_for_reports(evidence), (), reason=outcome.infra_error)
+    infra_error = outcome.infra_error or missing_contract_cause(evidence.requests)
+    if infra_error:
+        return SnippetResult(job.snippet, Status.ERROR, kept_for_reports(evidence), (), reason=infra_error)
     findings = tuple(check_snippet(job.page, evidence))
     return SnippetResult(job.snippet, Status.PASSED, kept_for_reports(evidence), findings, attempts=attempt)
 

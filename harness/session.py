@@ -22,6 +22,7 @@ from harness.cache import ResultCache
 from harness.check.registry import check_groups, check_page, check_pages
 from harness.config import apply_to_findings
 from harness.errors import HarnessError
+from harness.mock.services.cloudflare_api.store import missing_contract
 from harness.model import Evidence, Finding, RunResult, Severity, SnippetResult, Status
 from harness.pipeline import (
     Job,
@@ -132,6 +133,8 @@ class Session:
         with self._lock:
             if self._executor is None:
                 executor = self._stack.enter_context(make_executor(self.options, self._announce))
+                if missing_contract() is not None:
+                    self._announce(f"warning: {missing_contract()}")
                 self._cache = open_cache(self.options, executor.name)
                 self._runners = runners(self.options.runners_dir)
                 self._executor, self._executor_name = executor, executor.name

@@ -3,8 +3,10 @@
 By default a Worker gets one `GET /`. The code decides more: a handler that reads `request.json()`
 or compares `request.method` with `"POST"` gets a POST with a JSON body (the keys it destructures,
 filled with plausible values); `request.formData()` gets a form; headers, cookies and query
-parameters the code reads get plausible values. A page says it outright with an annotation, or a
-team in config (`[[tool.harness.overrides]]` with `requests = '<JSON list>'`):
+parameters the code reads get plausible values, except one the Worker mints itself (`searchParams.set("verify",
+...)` on a `/generate/` route, then read back by its verifier): no invented value fits a signature, so the
+Worker is asked on the route that mints it (the `pathname.startsWith(...)` prefix it tests). A page
+says it outright with an annotation, or a team in config (`[[tool.harness.overrides]]` with `requests = '<JSON list>'`):
 
     <!-- harness: request method=POST path=/api body='{"a": 1}' header.X-Api-Key=k -->
     <!-- harness: requests='[{"method": "GET"}, {"method": "POST", "json": {"a": 1}}]' -->
@@ -33,6 +35,9 @@ _HANDLER_PARAM = re.compile(r"\bfetch\s*(?::\s*(?:async\s*)?(?:function\s*)?)?\(
 """The first parameter of a module Worker's `fetch` handler (`async fetch(req, env)`, `fetch: async (req) =>`)."""
 _QUERY = re.compile(r"""searchParams\.(?:get|has|getAll)\(\s*["'`]([^"'`]+)["'`]\s*\)""")
 _COOKIE = re.compile(r"""["'`]([A-Za-z_][\w-]*)=["'`]""")
+_MINTED = re.compile(r"""searchParams\.(?:set|append)\(\s*["'`]([^"'`]+)["'`]""")
+"""A query parameter the Worker writes into a URL itself (a signature, a token): its value is minted."""
+_ROUTE_PREFIX = re.compile(r"""pathname\.startsWith\(\s*["'`](/[^"'`]*)["'`]\s*\)""")
 
 PLAUSIBLE_HEADERS: Mapping[str, str] = {
     "accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -133,8 +138,13 @@ def suggested(code: str) -> WorkerRequest:
             headers["cookie"] = "; ".join(f"{c}=harness-{c.lower()}" for c in cookies)
         elif name not in headers and PLAUSIBLE_HEADERS.get(name, "-") != "":
             headers[name] = PLAUSIBLE_HEADERS.get(name, f"example-{name}")
-    query = "&".join(f"{q}={_plausible(q)}" for q in dict.fromkeys(_QUERY.findall(code)))
-    path = "/" + (f"?{query}" if query else "")
+    asked = list(dict.fromkeys(_QUERY.findall(code)))
+    minted = [q for q in asked if q in _MINTED.findall(code)]
+    routes = _ROUTE_PREFIX.findall(code)
+    if minted and routes:  # a value no reader could invent: ask the route that mints it instead
+        asked = [q for q in asked if q not in minted]
+    query = "&".join(f"{q}={_plausible(q)}" for q in asked)
+    path = (routes[0] if minted and routes else "/") + (f"?{query}" if query else "")
     return WorkerRequest(method, path, tuple(headers.items()), None if method in ("GET", "HEAD") else body)
 
 

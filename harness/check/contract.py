@@ -9,13 +9,14 @@ that does not validate, a JSON body sent under another content type.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from harness.check.base import Rule, SnippetContext, finding, page_line_of, page_line_of_key
 from harness.errors import HarnessError
 from harness.extract.placeholders import TEST_ACCOUNT_ID
 from harness.mock.services.cloudflare_api.contract import Contract, load_contract
 from harness.mock.services.cloudflare_api.names import PREFIX, VIA, half_written
+from harness.mock.services.cloudflare_api.store import MISSING
 from harness.model import Finding, RecordedRequest, Severity
 
 UNKNOWN_ROUTE = Rule("API001", "unknown-route", Severity.ERROR,
@@ -43,10 +44,17 @@ def _contract() -> Contract | None:
         return None
 
 
+def missing_contract_cause(requests: Iterable[RecordedRequest]) -> str | None:
+    """Why a snippet's run says nothing of its page: the mock had no Cloudflare API contract to answer
+    one of its requests with (the message names the missing file and how to build it), else None."""
+    return next((f"{r.method} {r.path} was not checked: {r.error}" for r in requests
+                 if r.via == VIA and r.status == 503 and (r.error or "").startswith(MISSING)), None)
+
+
 def check_contract(ctx: SnippetContext) -> Iterator[Finding]:
     """One finding per request the Cloudflare API service refused (and a warning for a JSON content type)."""
     for request in ctx.evidence.requests:
-        if request.via != VIA:
+        if request.via != VIA or (request.status == 503 and (request.error or "").startswith(MISSING)):
             continue
         if request.status == 404 and ctx.snippet.options.get("kind") == "wrangler" and ctx.evidence.exit_code == 0:
             continue  # wrangler asks whether a Worker exists before it creates it, and went on: a probe, not a fault
@@ -110,7 +118,8 @@ def _unknown_route(ctx: SnippetContext, request: RecordedRequest, sub: str) -> F
     malformed = (f"; malformed URL: the segment `{_unbraced(broken)}` is a placeholder left half-written"
                  if broken else "")
     near = f"; closest routes: {', '.join(PREFIX + t for t in closest)}" if closest else ""
-    source = f" ({contract.source.split(' (')[0]})" if contract else ""
+    source = (f" (not in its public contract, {contract.source.split(' (')[0]}: a typo, or a route of a "
+              "partner-only API such as the Tenant API, which that contract leaves out)") if contract else ""
     needle = _unbraced(broken).lstrip("{") if broken else _last(request.path)
     return finding(UNKNOWN_ROUTE, ctx.snippet,
                    f"{request.method} {_unbraced(request.path)} is not a route of Cloudflare's API{source}{malformed}"

@@ -34,7 +34,7 @@ Names that say account id, API token or AI Gateway need no entry: see `role_valu
 _ROLES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(?:your|cf|cloudflare|my)?_?account(?:_?(?:id|tag))?$", re.IGNORECASE), TEST_ACCOUNT_ID),
     (re.compile(r"^(?:your|cf|cloudflare|my)?_?(?:(?:api|auth)_?)?token$", re.IGNORECASE), TEST_API_TOKEN),
-    (re.compile(r"^(?:cf|cloudflare)_?api_?key$", re.IGNORECASE), TEST_API_TOKEN),
+    (re.compile(r"^(?:your|cf|cloudflare|my)?_?(?:global_?)?(?:api|auth)_?key$", re.IGNORECASE), TEST_API_TOKEN),
     (re.compile(r"^(?:your|cf|cloudflare|my)?_?(?:ai_?)?gateway(?:_?(?:id|name|slug))?$", re.IGNORECASE),
      TEST_GATEWAY_ID),
 )

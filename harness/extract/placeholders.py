@@ -5,8 +5,10 @@ starting with `$` names an environment variable instead (`"$ZONE_ID" = "abc"`): 
 snippet, never written into its code. Besides the table, any placeholder whose name says it is an
 account id, an API token or an AI Gateway (`<accountId>`, `{cf_api_token}`, `$CLOUDFLARE_API_TOKEN`,
 `{gateway_id}`) gets the values the mock accepts, and an id or a name the reader chooses (`{zone_id}`,
-`<MY_QUEUE>`) one made from its name (`generated_values.py`). What is left that still looks like a
-placeholder (`<OUTPUT_DIR>`, `<ANTHROPIC_API_KEY>`) is reported, and the snippet is not run.
+`<MY_QUEUE>`) or a value the reader supplies (`<CUSTOMER_EMAIL>`) one made from its name
+(`generated_values.py`); outside a string, in code (`env.<MY_QUEUE>.send()`), a `<NAME>` is a name the
+reader picks for the code: it becomes `NAME`. What is left that still looks like a placeholder
+(`<OUTPUT_DIR>`) is reported, and the snippet is not run.
 
 Only readers' text is replaced: anywhere in shell, but in a programming language (JS/TS, Python:
 its runtime declares `string_spans`) only inside string literals, never in f-strings or template
@@ -94,10 +96,15 @@ def prepare(code: str, language: str, placeholders: Mapping[str, str]) -> Prepar
     leftovers = []
     found: dict[str, str] = {}
     generated: dict[str, str] = {}
+    names: dict[str, str] = {}
+    in_code = _string_spans(language) is not None
     for offset, token, strict in _candidates(code, language, spans):
         value = text.get(token) or role_value(token)
         if value is None and strict and _inside(offset, spans) and (made := generated_value(token)) is not None:
             value = generated.setdefault(token, made)
+        elif value is None and strict and in_code and not _inside(offset, spans) and _ANGLE.fullmatch(token):
+            names[token] = generated[token] = token[1:-1]  # `env.<MY_QUEUE>`: a name in the code
+            continue
         if value is not None:
             found.setdefault(token, value)
         elif strict:
@@ -106,6 +113,8 @@ def prepare(code: str, language: str, placeholders: Mapping[str, str]) -> Prepar
         spans = readers_text(code, language)
     files = {m.group(0): m.group(1) for m in _READER_FILE.finditer(code) if _inside(m.start(), spans)}
     replaced = _replace(code, {**files, **found, **text}, spans)
+    if names:
+        replaced = _replace(replaced, names, _outside(readers_text(replaced, language), len(replaced)))
     return Prepared(replaced, tuple(leftovers), generated, tuple(sorted(set(files.values()))))
 
 
@@ -139,6 +148,15 @@ def _candidates(code: str, language: str, spans: list[tuple[int, int]]) -> list[
     if not code_language:
         found += [(m.start(), m.group(0), False) for m in _API_SLOT.finditer(code) if role_value(m.group(0))]
     return sorted(found)
+
+
+def _outside(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """The parts of a text of `length` that are not in `spans` (sorted, not overlapping)."""
+    out, last = [], 0
+    for start, end in spans:
+        out.append((last, start))
+        last = end
+    return [*out, (last, length)]
 
 
 def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import sys
 
-NODE_PACKAGES: frozenset[str] = frozenset({"ai", "cloudflare", "esbuild", "openai", "stripe", "undici", "zod"})
+NODE_PACKAGES: frozenset[str] = frozenset({
+    "@langchain/textsplitters", "ai", "cloudflare", "esbuild", "openai", "stripe", "undici", "zod",
+})
 """npm packages a Node script may import (`runners/node/package.json`)."""
 WORKER_PACKAGES: frozenset[str] = frozenset({
     "@cloudflare/ai", "@cloudflare/ai-utils", "@cloudflare/puppeteer", "@cloudflare/workers-types", "ai",

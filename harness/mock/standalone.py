@@ -18,6 +18,7 @@ from types import FrameType
 from typing import TextIO
 
 from harness.mock.server import MockConfig, MockServer
+from harness.mock.services.cloudflare_api.store import missing_contract
 
 
 def describe(server: MockServer) -> list[str]:
@@ -44,7 +45,8 @@ def describe(server: MockServer) -> list[str]:
         " an API, else a simulated origin)",
         f"journal: GET {app}/__harness/journal (DELETE clears it); Ctrl-C stops",
     ]
-    return [f"harness mock: {line}" for line in lines]
+    missing = missing_contract()
+    return [f"harness mock: {line}" for line in lines] + ([f"harness mock: warning: {missing}"] if missing else [])
 
 
 def run_standalone(

@@ -33,14 +33,15 @@ def exported_classes(code: str) -> list[str]:
 
 def plausible_value(binding: Binding) -> object:
     """A variable's value from the configuration, else one that fits its name; a secret's, by name. A name
-    that says Cloudflare account id or API token/key gets the run's own (`role_value`): the mock answers
-    the Worker's API calls made with it, as Cloudflare answers the reader's."""
+    that says Cloudflare (`CF_`, `CLOUDFLARE_`) account id or API token/key gets the run's own (`role_value`):
+    the mock answers the Worker's API calls made with it, as Cloudflare answers the reader's. A bare
+    `API_KEY` secret is more often a third party's, and gets a made-up value."""
     if "value" in binding:
         return binding["value"]
     name = str(binding["name"])
-    if (role := role_value(name)) is not None:
-        return role
     upper = name.upper()
+    if upper.startswith(("CF_", "CLOUDFLARE_")) and (role := role_value(name)) is not None:
+        return role
     if binding["type"] == "secret":
         return f"harness-secret-{name.lower().replace('_', '-')}"
     if "URL" in upper or "ENDPOINT" in upper:

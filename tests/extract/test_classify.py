@@ -159,9 +159,10 @@ def test_typescript_in_a_js_fence_runs_as_typescript_with_a_note() -> None:
 
 
 def test_process_env_gets_role_values() -> None:
-    found = of("console.log(process.env.CLOUDFLARE_API_TOKEN, process.env['CERT_PEM']);")
-    assert dict(found.env) == {"CLOUDFLARE_API_TOKEN": TEST_API_TOKEN}
-    assert found.missing_env == ("CERT_PEM",)
+    found = of("console.log(process.env.CLOUDFLARE_API_TOKEN, process.env['CERT_PEM'], process.env.OUTPUT_DIR);")
+    assert dict(found.env)["CLOUDFLARE_API_TOKEN"] == TEST_API_TOKEN
+    assert dict(found.env)["CERT_PEM"].startswith("-----BEGIN CERTIFICATE-----\\n")  # a real self-signed PEM
+    assert found.missing_env == ("OUTPUT_DIR",)
 
 
 @pytest.mark.parametrize(
@@ -238,9 +239,9 @@ def test_shell_variables_the_snippet_sets_or_every_shell_has() -> None:
 
 
 def test_shell_upper_case_variables_are_placeholders() -> None:
-    found = of('curl "https://x/$CERT_PEM" -H "Authorization: Bearer ${CLOUDFLARE_API_TOKEN}"', "sh")
+    found = of('curl "https://x/$OUTPUT_DIR" -H "Authorization: Bearer ${CLOUDFLARE_API_TOKEN}"', "sh")
     assert dict(found.env) == {"CLOUDFLARE_API_TOKEN": TEST_API_TOKEN}
-    assert found.missing_env == ("CERT_PEM",)
+    assert found.missing_env == ("OUTPUT_DIR",)
 
 
 def test_an_unterminated_quote_runs_so_that_bash_says_where() -> None:

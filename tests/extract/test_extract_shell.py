@@ -47,3 +47,11 @@ def test_placeholders_are_exact_text_but_not_variables() -> None:
 def test_placeholder_values_are_not_replaced_again() -> None:
     assert replace_placeholders("{A}{B}", {"{A}": "{B}", "{B}": "b"}) == "{B}b"
     assert replace_placeholders("{A}", {}) == "{A}"
+
+
+def test_a_here_document_after_a_prompt_is_part_of_the_command() -> None:
+    block = split_shell('$ echo "$CERT"\n-----BEGIN CERTIFICATE-----\n$ body=$(< <(cat <<EOF\n{"a": "$CERT"}\nEOF\n))\n'
+                        "$ cat <<'END' > f\nhi\nEND\n$ cat f\nhi\n")
+    assert block.commands == ('echo "$CERT"\nbody=$(< <(cat <<EOF\n{"a": "$CERT"}\nEOF\n))\n'
+                              "cat <<'END' > f\nhi\nEND\ncat f\n")
+    assert block.expected_output == "-----BEGIN CERTIFICATE-----\nhi\n"

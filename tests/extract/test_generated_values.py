@@ -30,11 +30,31 @@ def test_ids_the_api_gives_as_uuids_are_uuids_and_ids_differ_by_name() -> None:
 @pytest.mark.parametrize(
     ("token", "value"),
     [("<MY_QUEUE>", "my-queue"), ("<BUCKET_NAME>", "my-bucket"), ("{index_name}", "my-index"),
-     ("<MY_FIRST_QUEUE>", "my-first-queue"), ("<ANTHROPIC_API_KEY>", None), ("<RESPONSE>", None),
-     ("<CUSTOMER_EMAIL>", None), ("$MYCERT", None), ("<NAME>", None)],
+     ("<MY_FIRST_QUEUE>", "my-first-queue"), ("<NAME>", None), ("<OUTPUT_DIR>", None)],
 )
 def test_names_the_reader_chooses(token: str, value: str | None) -> None:
     assert chosen_name(token) == value and generated_value(token) == value
+
+
+@pytest.mark.parametrize(
+    ("token", "value"),
+    [("<ANTHROPIC_API_KEY>", "harness-anthropic-api-key"), ("<RESPONSE>", "XXXX.DUMMY.TOKEN.XXXX"),
+     ("<CUSTOMER_EMAIL>", "customer@example.com"), ("<EMAIL_ADDRESS>", None), ("<SECRET>", None)],
+)
+def test_values_the_reader_supplies(token: str, value: str | None) -> None:
+    assert generated_value(token) == value
+
+
+def test_a_certificate_and_key_are_a_real_self_signed_pem_the_same_each_time() -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    cert, key = generated_value("$MYCERT") or "", generated_value("$MYKEY") or ""
+    parsed = x509.load_pem_x509_certificate(cert.replace("\\n", "\n").encode())
+    private = load_pem_private_key(key.replace("\\n", "\n").encode(), None)
+    assert parsed.issuer == parsed.subject and parsed.public_key() == private.public_key()
+    assert "\n" not in cert and generated_value("$MYCERT") == cert  # one line, deterministic
+    assert generated_value("$SSH_KEY") == "harness-ssh-key"  # a credential, not a private key
 
 
 def test_a_snippet_lists_what_it_was_given_and_reports_show_the_placeholder() -> None:
@@ -51,6 +71,9 @@ def test_a_snippet_lists_what_it_was_given_and_reports_show_the_placeholder() ->
     assert masked.reason == "sent {zone_id} and $PCAP_ID"
 
 
-def test_an_id_placeholder_in_code_outside_strings_is_left_alone() -> None:
+def test_a_placeholder_in_code_outside_strings_is_the_name_it_stands_for() -> None:
     [snippet] = hugo("```ts\nawait env.<MY_QUEUE>.send(log);\n```\n").snippets
-    assert "<MY_QUEUE>" in snippet.code and "generated" not in snippet.options
+    assert "env.MY_QUEUE.send" in snippet.code and "<MY_QUEUE>" not in snippet.code
+    assert json.loads(snippet.options["generated"]) == {"<MY_QUEUE>": "MY_QUEUE"}  # the report shows `<MY_QUEUE>`
+
+

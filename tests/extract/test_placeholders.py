@@ -72,16 +72,16 @@ def test_what_looks_like_a_placeholder_and_is_left() -> None:
     assert [left.token for left in prepared.leftovers] == ["<OUTPUT_DIR>"]
     assert prepared.generated == {"{zone_id}": generated_value("{zone_id}")}
     ts = "await env.<MY_QUEUE>.send(log);\nconst x: Array<T> = [];\nconst h = '<b>bold</b>';\nenv.YOUR_INDEX.query();\n"
-    assert [left.token for left in prepare(ts, "ts", DEFAULT_PLACEHOLDERS).leftovers] == ["<MY_QUEUE>", "YOUR_INDEX"]
+    assert [left.token for left in prepare(ts, "ts", DEFAULT_PLACEHOLDERS).leftovers] == ["YOUR_INDEX"]
     assert prepare('print("{name}".format(name=1))', "py", DEFAULT_PLACEHOLDERS).leftovers == ()
 
 
 def test_environment_variables_by_table_and_role() -> None:
-    names = ["CLOUDFLARE_ACCOUNT_ID", "CF_API_TOKEN", "ZONE_ID", "GREETING", "CERT_PEM"]
+    names = ["CLOUDFLARE_ACCOUNT_ID", "CF_API_TOKEN", "ZONE_ID", "GREETING", "CERT_PEM", "OUTPUT_DIR"]
     values, missing = environment(names, {"$GREETING": "hi"})
     assert values == {"CLOUDFLARE_ACCOUNT_ID": TEST_ACCOUNT_ID, "CF_API_TOKEN": TEST_API_TOKEN, "GREETING": "hi",
-                      "ZONE_ID": generated_value("ZONE_ID")}
-    assert missing == ["CERT_PEM"]
+                      "ZONE_ID": generated_value("ZONE_ID"), "CERT_PEM": generated_value("CERT_PEM")}
+    assert missing == ["OUTPUT_DIR"]
     assert role_value("CUSTOMER_ACCOUNT_ID") is None
 
 
@@ -111,11 +111,11 @@ def test_an_unreplaced_placeholder_is_a_warning_at_its_line_and_the_snippet_is_n
 
 
 def test_an_environment_variable_without_value_is_named() -> None:
-    extraction = hugo('```sh\ncurl "https://api.cloudflare.com/client/v4/zones/$ZONE_ID/x" -d "$CERT_PEM"\n```\n')
+    extraction = hugo('```sh\ncurl "https://api.cloudflare.com/client/v4/zones/$ZONE_ID/x" -d "$OUTPUT_DIR"\n```\n')
     [snippet] = extraction.snippets
-    assert snippet.skip_reason == "not runnable: environment variable `$CERT_PEM` has no value"
+    assert snippet.skip_reason == "not runnable: environment variable `$OUTPUT_DIR` has no value"
     [warning] = extraction.diagnostics
-    assert warning.line == 2 and '"$CERT_PEM" = "..."' in warning.message
+    assert warning.line == 2 and '"$OUTPUT_DIR" = "..."' in warning.message
 
 
 def test_placeholders_in_snippets_that_do_not_run_anyway_are_not_reported() -> None:

@@ -180,3 +180,68 @@ def load_document(path: Path) -> dict[str, Any]:
     if isinstance(raw, dict) and any(key.startswith("paths_") for key in raw):
         return workers_ai_document(path)
     raise ValueError(f"{path}: neither an OpenAPI document nor the Workers AI excerpt")
+
+
+def _answers(contract: Any, route: Any) -> dict[str, Any]:
+    """The 200 answers an operation of the Cloudflare contract documents, by content type."""
+    envelope = contract.operation(route).get("x-envelope", "raw")
+    if envelope == "binary":
+        return {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+    schema = contract.answer_schema(route)
+    if schema is None:
+        return {"application/json": {"schema": {}}}
+    schema = {key: value for key, value in schema.items() if key != "components"}
+    if envelope == "raw" and schema.get("type") == "string":  # a file, sent as text
+        return {"text/plain": {"schema": schema}}
+    return {"application/json": {"schema": schema}}
+
+
+def _lifted(schema: Any, prefix: str, shared: dict[str, Any]) -> Any:
+    """`schema` with its own `$defs` moved into `shared` (the document's components) under `prefix`, and
+    its `#/$defs/X` refs pointed there: schemathesis generates no request from a schema whose refs
+    resolve against an embedded `$id` (it sends none at all)."""
+    if isinstance(schema, list):
+        return [_lifted(item, prefix, shared) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: v for k, v in schema.items() if k not in ("$id", "$defs")}
+    for name, sub in (schema.get("$defs") or {}).items():
+        shared[f"{prefix}{name}"] = _lifted(sub, prefix, shared)
+    out = {k: _lifted(v, prefix, shared) for k, v in out.items()}
+    ref = out.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        out["$ref"] = "#/components/schemas/" + prefix + ref.removeprefix("#/$defs/")
+    return out
+
+
+def cloudflare_document(folder: Path | None = None, every: int = 1) -> dict[str, Any]:
+    """An OpenAPI 3.1 document of the Cloudflare contract (`folder`, default the one the mock reads), every
+    `every`-th operation the Cloudflare API service answers, each with its whole 200 answer as the
+    service must give it (`Contract.answer_schema`: the envelope around the result schema) and the failure
+    envelope otherwise; the account pinned."""
+    from harness.mock.services.cloudflare_api.contract import load_contract
+    from harness.mock.services.cloudflare_api.service import claims
+
+    contract = load_contract(folder)
+    routes = [r for r in contract.routes if claims(r.method, "/client/v4" + r.template)
+              and r.template.rstrip("/") != "/graphql"]
+    paths: dict[str, Any] = {}
+    shared: dict[str, Any] = {}
+    for route in routes[::every]:
+        operation = dict(contract.operation(route))
+        operation.pop("x-envelope", None)
+        prefix = f"op{route.number}_"
+        if "requestBody" in operation:
+            operation["requestBody"] = _lifted(operation["requestBody"], prefix, shared)
+        operation["parameters"] = _lifted(operation.get("parameters") or [], prefix, shared)
+        if contract.problem(route, "body", {}) is not None:  # the SDK's required parameters: none is refused
+            operation["requestBody"] = {**operation["requestBody"], "required": True}
+        operation["responses"] = {
+            "200": {"description": "OK", "content": _answers(contract, route)},
+            "default": {"description": "the failure envelope", "content": {"application/json": {"schema": FAILURE}}}}
+        paths.setdefault(route.template, {})[route.method.lower()] = operation
+    return pin_account({"openapi": "3.1.0", "info": {"title": f"Cloudflare API ({contract.source})",
+                                                     "version": contract.files.version},
+                        "servers": [{"url": "https://api.cloudflare.com/client/v4"}], "paths": paths,
+                        "components": {**contract.files.components(), "schemas": {
+                            **(contract.files.components().get("schemas") or {}), **shared}}})

@@ -102,3 +102,25 @@ def test_the_handler_s_own_parameter_name_is_followed() -> None:
     code = "export default { fetch: async (req, env) => { const { id } = await req.json(); } };"
     request = suggested(code)
     assert (request.method, request.body) == ("POST", '{"id": 1}')
+
+
+SIGNER = """
+const url = new URL(request.url);
+if (url.pathname.startsWith("/generate/")) {
+  url.searchParams.set("verify", `${Date.now()}-${mac}`);
+  return new Response(url.search);
+}
+const [stamp, mac] = url.searchParams.get("verify").split("-");
+const page = url.searchParams.get("page");
+"""
+
+
+def test_a_query_value_the_worker_mints_is_not_invented_but_asked_of_its_route() -> None:
+    assert suggested(SIGNER).path == "/generate/?page=1"  # `verify` is minted by the route; `page` still read
+
+
+def test_a_query_value_read_but_never_minted_still_gets_a_plausible_value() -> None:
+    verifier = SIGNER.replace('url.searchParams.set("verify"', 'url.searchParams.set("other"')
+    assert suggested(verifier).path == "/?verify=example&page=1"
+    no_route = SIGNER.replace('url.pathname.startsWith("/generate/")', 'url.host === "x"')
+    assert suggested(no_route).path == "/?verify=example&page=1"

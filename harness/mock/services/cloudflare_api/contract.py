@@ -8,6 +8,7 @@ literal segments wins). Validation uses `jsonschema` (Draft 2020-12) on the cont
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -49,13 +50,25 @@ class Match:
 def _fits(segments: tuple[str, ...], parts: list[str]) -> dict[str, str] | None:
     params: dict[str, str] = {}
     for template_part, part in zip(segments, parts, strict=True):
-        if template_part.startswith("{") and template_part.endswith("}"):
+        if template_part.startswith("{") and template_part.endswith("}") and template_part.count("{") == 1:
             if not part:
                 return None
             params[template_part[1:-1]] = part
+        elif "{" in template_part:  # `{id}.png`, `{event_t}.{event_n}`
+            found = _segment_pattern(template_part).fullmatch(part)
+            if found is None:
+                return None
+            params.update(found.groupdict())
         elif template_part != part:
             return None
     return params
+
+
+@cache
+def _segment_pattern(segment: str) -> re.Pattern[str]:
+    """A regex of a segment that mixes parameters and text (`{event_t}.{event_n}`)."""
+    pieces = re.split(r"\{(\w+)\}", segment)
+    return re.compile("".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(pieces)))
 
 
 def _literal_count(route: Route) -> int:
@@ -120,7 +133,10 @@ class Contract:
         else:
             props = {p["name"]: p.get("schema") or {} for p in op.get("parameters") or [] if p.get("in") == "query"}
             required = [p["name"] for p in op.get("parameters") or [] if p.get("in") == "query" and p.get("required")]
+            defs = {k: v for sub in props.values() for k, v in (sub.get("$defs") or {}).items()}
             schema = {"type": "object", "properties": props, "required": required} if props else None
+            if schema is not None and defs:  # each parameter's `#/$defs/X` resolves at the object's root
+                schema["$defs"] = defs
         if not isinstance(schema, Mapping) or "x-unschematized" in schema:
             return None
         components = self.files.components()
@@ -135,6 +151,25 @@ class Contract:
         examples = [e.get("value") for e in (media.get("examples") or {}).values() if isinstance(e, Mapping)]
         example = media.get("example", examples[0] if examples else None)
         return schema, {**(schema or {}), "components": self.files.components()}, example
+
+    def answer_schema(self, route: Route) -> Mapping[str, Any] | None:
+        """The JSON Schema the whole body of the operation's 200 answer fits (the envelope its
+        `x-envelope` names around the result schema), or None when it has no JSON body (`none`,
+        `binary`). Refs resolve inside it: the result schema keeps its own `$id` and `$defs`."""
+        op = self.operation(route)
+        envelope = op.get("x-envelope", "raw")
+        schema, _, _ = self.response_schema(route)
+        if envelope in ("none", "binary"):
+            return None
+        result: Any = schema if isinstance(schema, Mapping) else {}
+        if envelope == "raw":
+            return {**result, "components": self.files.components()} if result else {}
+        if envelope == "list":
+            result = {"type": "array", "items": result}
+        return {"type": "object", "required": ["success", "errors", "messages", "result"],
+                "properties": {"success": {"const": True}, "errors": {"type": "array", "maxItems": 0},
+                               "messages": {"type": "array"}, "result": result},
+                "components": self.files.components()}
 
     def problem(self, route: Route, part: str, value: Any) -> str | None:
         """The schema's words for what is wrong with `value` (the body or the query), or None."""
@@ -181,7 +216,11 @@ def _segment_cost(segment: str, part: str) -> float:
     return 1.0 - difflib.SequenceMatcher(None, segment, part).ratio()
 
 
-@cache
 def load_contract(folder: Path | None = None) -> Contract:
-    """The contract of `folder` (default: `default_dir()`), read once per process."""
-    return Contract(ContractFiles(folder or default_dir()))
+    """The contract of `folder` (default: `default_dir()`, as the environment says now), read once per process."""
+    return _loaded(folder or default_dir())
+
+
+@cache
+def _loaded(folder: Path) -> Contract:
+    return Contract(ContractFiles(folder))

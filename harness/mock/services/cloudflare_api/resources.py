@@ -13,15 +13,44 @@ answered with the collection's newest item.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from harness.generated_values import generated_id
 from harness.mock.services.cloudflare_api.contract import Contract, Route
-from harness.mock.services.cloudflare_api.values import stable_id
+from harness.mock.services.cloudflare_api.values import as_uuid, stable_id
 
 ID_KEYS = ("id", "uid", "uuid", "tag")
+Fits = Callable[[Any], bool]
+"""Whether a value fits the result schema of the operation being answered."""
+
+
+def _anything(value: Any) -> bool:
+    return True
+
+
+def overlay(base: Any, over: Mapping[str, Any], fits: Fits) -> Any:
+    """`base` with each field of `over` laid over it that keeps it fitting (all of them when the whole
+    fits): what a page sent or created shows in an answer as far as the answer's schema allows."""
+    whole = {**base, **over} if isinstance(base, Mapping) else dict(over)
+    if fits(whole) or not isinstance(base, Mapping):
+        return whole
+    out = dict(base)
+    for key, value in over.items():
+        trial = {**out, key: value}
+        if fits(trial):
+            out = trial
+    return out
+
+
+def new_id(old: Any, *parts: object) -> Any:
+    """A fresh id in the shape of `old` (an integer, a uuid, else 32 hex)."""
+    if isinstance(old, int) and not isinstance(old, bool):
+        return 1000 + int(stable_id(*parts)[:6], 16)
+    if isinstance(old, str) and len(old) == 36 and old.count("-") == 4:
+        return as_uuid(stable_id(*parts))
+    return stable_id(*parts)
 
 
 @dataclass(frozen=True)
@@ -47,35 +76,41 @@ class Store:
         return any(r.template.startswith(child) and r.template.count("/") == collection.count("/") + 1
                    for r in self.contract.routes)
 
-    def apply(self, route: Route, path: str, body: Any, generated: Any) -> Outcome:
-        """The outcome of `route` on `path` (below `/client/v4`), given the schema's `generated` result."""
+    def apply(self, route: Route, path: str, body: Any, generated: Any, fits: Fits = _anything) -> Outcome:
+        """The outcome of `route` on `path` (below `/client/v4`), given the schema's `generated` result;
+        `fits` says whether a result fits the route's schema (an item's, for a listing)."""
         parts = path.strip("/").split("/")
         segments = route.segments
         with self.lock:
             if route.method == "POST" and self._item_route(route.template):
-                return Outcome(self._create("/" + "/".join(parts), body, generated))
+                return Outcome(self._create("/" + "/".join(parts), body, generated, fits))
             if route.method == "GET" and self._item_route(route.template):
                 held = self.items.get("/" + "/".join(parts))
-                return Outcome(list(held.values()) if held is not None else generated, listing=True)
+                if held is None or not isinstance(generated, list):
+                    return Outcome(generated, listing=True)
+                shape = generated[0] if generated else {}
+                return Outcome([overlay(shape, item, fits) for item in held.values()], listing=True)
             if len(segments) > 1 and segments[-1].startswith("{") and self._is_collection(segments):
                 collection, placeholder_id = "/" + "/".join(parts[:-1]), generated_id(segments[-1])
-                return self._on_item(collection, parts[-1], route.method, body, generated, placeholder_id)
+                outcome = self._on_item(collection, parts[-1], route.method, body, generated, placeholder_id)
+                if isinstance(outcome.result, Mapping) and not fits(outcome.result):
+                    return Outcome(overlay(generated, outcome.result, fits))
+                return outcome
         return Outcome(generated)
 
     def _is_collection(self, segments: tuple[str, ...]) -> bool:
         parent = "/" + "/".join(segments[:-1])
         return any(r.template == parent and r.method in ("POST", "GET") for r in self.contract.routes)
 
-    def _create(self, collection: str, body: Any, generated: Any) -> Any:
+    def _create(self, collection: str, body: Any, generated: Any, fits: Fits) -> Any:
         self.created += 1
-        new_id = stable_id(collection, self.created)
         item = dict(generated) if isinstance(generated, Mapping) else {}
         if isinstance(body, Mapping):
-            item.update({k: v for k, v in body.items() if not isinstance(item.get(k), Mapping) or
-                         isinstance(v, Mapping)})
+            item = overlay(item, {k: v for k, v in body.items() if not isinstance(item.get(k), Mapping) or
+                                  isinstance(v, Mapping)}, fits)
         key = next((k for k in ID_KEYS if k in item), "id")
-        item[key] = new_id
-        self.items.setdefault(collection, {})[new_id] = item
+        item = overlay(item, {key: new_id(item.get(key), collection, self.created)}, fits)
+        self.items.setdefault(collection, {})[str(item.get(key))] = item
         return item if isinstance(generated, Mapping) or generated is None else generated
 
     def _on_item(
@@ -92,5 +127,5 @@ class Store:
             del held[item_id]
             return Outcome({"id": item_id})
         if method in ("PUT", "PATCH") and isinstance(body, Mapping):
-            held[item_id].update(body)
+            held[item_id] = {**held[item_id], **body}
         return Outcome(held[item_id])

@@ -1,6 +1,7 @@
 """The Cloudflare REST API service: every `/client/v4/...` route of the contract that Workers AI does not serve.
 
 In order, a request is answered:
+0. 503 when the contract folder is missing (`store.missing_contract` says which file and how to build it).
 1. 400 (9106) without credentials; 403 (10000) with a token or key that is not the mock's, or an
    `{account_id}` that is not its account. Both styles count: `Authorization: Bearer <token>` and
    `X-Auth-Email` + `X-Auth-Key`.
@@ -21,9 +22,11 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
+from jsonschema import Draft202012Validator
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from harness.errors import HarnessError
 from harness.mock.inference import Reply, parse_json
 from harness.mock.services.cloudflare_api import graphql_api
 from harness.mock.services.cloudflare_api.contract import Contract, Route, load_contract
@@ -37,6 +40,8 @@ AUTH = (10000, "Authentication error")
 NO_ROUTE, NO_URI = 7003, (7000, "No route for that URI")
 METHOD = (7001, "Method not allowed for this endpoint")
 INVALID = 1001
+NO_CONTRACT = 9999
+"""The harness's own code for `no Cloudflare API contract` (not one of Cloudflare's)."""
 WORKERS_AI = ("/ai/run/", "/ai/v1/", "/ai/models/search", "/ai/models/schema")
 
 
@@ -66,6 +71,7 @@ class CloudflareApi:
         self.state = state
         self._contract = contract
         self._store: Store | None = None
+        self._answers: dict[int, AnswerCheck] = {}
 
     @property
     def contract(self) -> Contract:
@@ -87,6 +93,11 @@ class CloudflareApi:
         sub = request.url.path[len(PREFIX):]
         if reply is None and sub.rstrip("/") == "/graphql":
             return await self._graphql(request, body)
+        if reply is None and self._contract is None:
+            try:
+                self._contract = load_contract()
+            except HarnessError as exc:  # the harness's gap, not the snippet's: the checks say so
+                reply = Reply.failure(503, NO_CONTRACT, str(exc))
         content: Any = None
         if reply is None:
             reply, content = self._answer(request, sub, body, raw)
@@ -121,7 +132,7 @@ class CloudflareApi:
 
     def _problem(self, route: Route, request: Request, body: Any, raw: bytes) -> str | None:
         op = self.contract.operation(route)
-        query = _coerced(dict(parse_qsl(request.url.query)), op)
+        query = _coerced(parse_qsl(request.url.query, keep_blank_values=True), op)
         problem = self.contract.problem(route, "query", query)
         if problem is not None:
             return problem
@@ -131,6 +142,8 @@ class CloudflareApi:
             return None if sent == media or not raw else f"content type: expected {media}, got {sent or 'none'}"
         if media is None or (body is None and raw):
             return "body: not JSON" if media is not None and sent == "application/json" else None
+        if not raw and request.method in ("GET", "HEAD"):  # clients send no body with a GET
+            return None
         return self.contract.problem(route, "body", body if body is not None else {})
 
     def _result(self, route: Route, sub: str, body: Any) -> tuple[Reply, Any]:
@@ -142,35 +155,92 @@ class CloudflareApi:
         generated = example if example is not None else value_of(schema, root, ident) if schema is not None else None
         if envelope == "binary":
             return Reply(200), Response(b"", media_type="application/octet-stream")
-        if envelope == "raw" and isinstance(generated, Mapping) and "result" not in generated:
+        if envelope == "raw" and not (isinstance(generated, Mapping) and "result" in generated):
+            if isinstance(generated, str) and isinstance(schema, Mapping) and schema.get("type") == "string":
+                return Reply(200), PlainTextResponse(generated)  # a file (a script, a zone file, captions)
             return Reply(200), generated
-        if envelope == "raw" and isinstance(generated, Mapping):
-            generated = generated.get("result")
-        outcome = self.store.apply(route, sub, body, [generated] if envelope == "list" else generated)
+        answers = self.answers(route)
+        whole = dict(generated) if isinstance(generated, Mapping) and envelope == "raw" else {}
+        if whole:
+            generated = whole.pop("result")
+        listed = envelope == "list"
+
+        def fits(result: Any) -> bool:
+            return answers.fits({**whole, **ENVELOPE, "result": [result] if listed else result})
+
+        outcome = self.store.apply(route, sub, body, [generated] if listed else generated, fits)
         if outcome.missing:
             return Reply(404, ((NO_ROUTE, no_route_message(PREFIX + sub)),)), None
-        answer: dict[str, Any] = {"success": True, "errors": [], "messages": [], "result": outcome.result}
-        if envelope == "list" or outcome.listing or isinstance(outcome.result, list):
+        answer: dict[str, Any] = {**whole, **ENVELOPE, "result": outcome.result}
+        if listed or outcome.listing or isinstance(outcome.result, list):
             count = len(outcome.result) if isinstance(outcome.result, list) else 1
-            answer["result_info"] = {"page": 1, "per_page": max(count, 20), "count": count,
-                                     "total_count": count, "total_pages": 1}
+            info = {"page": 1, "per_page": max(count, 20), "count": count, "total_count": count, "total_pages": 1}
+            answer["result_info"] = {**info, **whole.get("result_info", {})} if whole else info
+        if not answers.fits(answer):  # what the store held does not fit this operation's answer
+            answer["result"] = [generated] if listed else generated
         return Reply(200), answer
 
+    def answers(self, route: Route) -> AnswerCheck:
+        """The check of the operation's whole 200 answer (compiled once per operation)."""
+        if route.number not in self._answers:
+            self._answers[route.number] = AnswerCheck(self.contract.answer_schema(route))
+        return self._answers[route.number]
 
-def _coerced(query: dict[str, str], op: Mapping[str, Any]) -> dict[str, Any]:
-    """Query values as the schema's types (`?per_page=5` is the integer 5); unknown names are dropped."""
+
+ENVELOPE: dict[str, Any] = {"success": True, "errors": [], "messages": []}
+
+
+class AnswerCheck:
+    """Whether a whole answer fits an operation's answer schema (anything fits when it has none)."""
+
+    def __init__(self, schema: Mapping[str, Any] | None) -> None:
+        self._validator = Draft202012Validator(schema) if schema else None
+
+    def fits(self, answer: Any) -> bool:
+        try:
+            return self._validator is None or bool(self._validator.is_valid(answer))
+        except Exception:  # noqa: BLE001 - a ref the published document cannot resolve: taken as it is
+            return True
+
+
+def _coerced(query: list[tuple[str, str]], op: Mapping[str, Any]) -> dict[str, Any]:
+    """Query values as the schema's types (`?per_page=5` is the integer 5, `?id=a&id=b` the list of an
+    array parameter, `null` the null a nullable one takes); unknown names are dropped, and so are
+    parameters whose values are objects (clients bracket-encode them, `search[0][key]=...`: not checked)."""
     kinds = {p["name"]: p.get("schema") or {} for p in op.get("parameters") or [] if p.get("in") == "query"}
     out: dict[str, Any] = {}
-    for name, text in query.items():
+    for name, text in query:
         if name not in kinds:
             continue
-        types = {kinds[name].get("type")} | {o.get("type") for o in kinds[name].get("anyOf") or []}
-        value: Any = text
-        if "integer" in types and text.lstrip("-").isdigit():
-            value = int(text)
-        elif "number" in types and text.replace(".", "", 1).lstrip("-").isdigit():
-            value = float(text)
-        elif "boolean" in types and text in ("true", "false"):
-            value = text == "true"
-        out[name] = value
+        schema = kinds[name]
+        types = _types(schema)
+        if "array" in types:
+            items = schema.get("items") or next((o.get("items") for o in schema.get("anyOf") or []
+                                                 if o.get("type") == "array"), None) or {}
+            item_types = _types(items)
+            if "object" not in item_types:
+                out.setdefault(name, []).append(_typed(text, item_types))
+        elif "object" not in types:
+            out[name] = _typed(text, types)
     return out
+
+
+def _types(schema: Mapping[str, Any]) -> set[Any]:
+    """The types a parameter's schema allows; a `$ref` or `properties` (at the top or in a branch) as object."""
+    branches = [schema, *(schema.get("anyOf") or [])]
+    return {b.get("type") for b in branches} | {"object" for b in branches if "$ref" in b or "properties" in b}
+
+
+def _typed(text: str, types: set[Any]) -> Any:
+    if "null" in types and text == "null":
+        return None
+    if "integer" in types and text.lstrip("-").isdigit():
+        return int(text)
+    if "number" in types:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    if "boolean" in types and text in ("true", "false"):
+        return text == "true"
+    return text

@@ -34,6 +34,19 @@ def default_dir() -> Path:
     return Path(__file__).resolve().parents[4] / ".harness-cache" / "cloudflare-contract"
 
 
+MISSING = "no Cloudflare API contract"
+"""How the message of a missing contract begins (the service answers it, the checks look for it)."""
+
+
+def missing_contract(folder: Path | None = None) -> str | None:
+    """What is missing and how to build it, when the contract folder has no readable index; else None."""
+    index_file = (folder or default_dir()) / "index.json"
+    if index_file.is_file():
+        return None
+    return (f"{MISSING}: {index_file} is missing; build it with `make contract` (or set {ENV} to a contract "
+            "folder): every request to api.cloudflare.com/client/v4 is answered 503 until then")
+
+
 def read_document(path: Path) -> Mapping[str, Any]:
     """A published OpenAPI document (JSON or YAML), named in its `info.x-source`."""
     try:
@@ -90,10 +103,8 @@ class ContractFiles:
         try:
             index = json.loads(index_file.read_text("utf-8"))
         except (OSError, ValueError) as exc:
-            raise HarnessError(
-                f"{index_file}: no Cloudflare API contract ({exc}); run `make contract` "
-                f"(or set {ENV} to a contract folder)"
-            ) from exc
+            raise HarnessError(missing_contract(folder) or f"{MISSING}: {index_file} does not read ({exc}); "
+                               "rebuild it with `make contract`") from exc
         self.folder = folder
         self.source: str = index["source"]
         self.version: str = index["version"]
