@@ -5,7 +5,10 @@ or compares `request.method` with `"POST"` gets a POST with a JSON body (the key
 filled with plausible values); `request.formData()` gets a form; headers, cookies and query
 parameters the code reads get plausible values, except one the Worker mints itself (`searchParams.set("verify",
 ...)` on a `/generate/` route, then read back by its verifier): no invented value fits a signature, so the
-Worker is asked on the route that mints it (the `pathname.startsWith(...)` prefix it tests). A page
+Worker is asked on the route that mints it (the `pathname.startsWith(...)` prefix it tests). A Worker
+built on a router (Hono, itty-router) with no `GET /` route is asked on one of its routes, with that
+route's method and its parameters filled (`/notes/:id` -> `/notes/1`); for a page session's step, a route
+the step itself adds (the page shows that step to exercise it). A page
 says it outright with an annotation, or a team in config (`[[tool.harness.overrides]]` with `requests = '<JSON list>'`):
 
     <!-- harness: request method=POST path=/api body='{"a": 1}' header.X-Api-Key=k -->
@@ -38,6 +41,10 @@ _COOKIE = re.compile(r"""["'`]([A-Za-z_][\w-]*)=["'`]""")
 _MINTED = re.compile(r"""searchParams\.(?:set|append)\(\s*["'`]([^"'`]+)["'`]""")
 """A query parameter the Worker writes into a URL itself (a signature, a token): its value is minted."""
 _ROUTE_PREFIX = re.compile(r"""pathname\.startsWith\(\s*["'`](/[^"'`]*)["'`]\s*\)""")
+_ROUTER = re.compile(r"\b(?:Hono|Router|AutoRouter|IttyRouter)\b")
+_ROUTER_ROUTE = re.compile(r"""\.\s*(get|post|put|patch|delete|all|on)\(\s*["'`](/[^"'`]*)["'`]""")
+"""A route a router declares: `app.post("/ask", ...)`, `router.get("/notes/:id", ...)`."""
+_ROUTE_PARAM = re.compile(r":(\w+)(?:\{[^}]*\})?\??|\*")
 
 PLAUSIBLE_HEADERS: Mapping[str, str] = {
     "accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -100,7 +107,7 @@ def _reads(code: str, names: str, method: str) -> bool:
 
 
 def _json_body(code: str, names: str) -> str:
-    destructured = re.search(rf"\{{([\w\s,:=\"'.]+)\}}\s*=\s*await\s+(?:{names})\.json\(\)", code)
+    destructured = re.search(rf"\{{([\w\s,:=\"'.]+)\}}\s*=\s*await\s+(?:\w+\.)?(?:{names})\.json\(\)", code)
     keys = []
     if destructured:
         for part in destructured[1].split(","):
@@ -111,13 +118,30 @@ def _json_body(code: str, names: str) -> str:
     return json.dumps(body)
 
 
-def suggested(code: str) -> WorkerRequest:
-    """The request the code of a Worker suggests (see the module's docstring)."""
+def _routed(code: str, own: str | None) -> tuple[str, str] | None:
+    """(method, path) of the router route to ask when the router has no `GET /`: the first one `own` (a
+    session step's own code) declares, else the first in `code`; None without a router or with `GET /`."""
+    if not _ROUTER.search(code):
+        return None
+    routes = _ROUTER_ROUTE.findall(code)
+    if not routes or any(verb in ("get", "all") and path == "/" for verb, path in routes):
+        return None
+    verb, path = next(iter(_ROUTER_ROUTE.findall(own or "")), routes[0])
+    filled = _ROUTE_PARAM.sub(lambda m: str(_plausible(m[1])) if m[1] else "example", path)
+    return ("GET" if verb in ("all", "on") else verb.upper()), filled
+
+
+def suggested(code: str, own: str | None = None) -> WorkerRequest:
+    """The request the code of a Worker suggests (see the module's docstring); `own`: the block's own code
+    when `code` is a page session's program built around it."""
+    routed = _routed(code, own)
     methods = [m.upper() for m in _METHOD_COMPARED.findall(code) + _METHOD_CASE.findall(code)]
+    names = _request_names(code)
+    if routed:  # the route says the method; its handler reads the request as `c.req`
+        methods, names = [routed[0]], names + "|req"
     headers: dict[str, str] = {}
     body: str | None = None
     method = methods[0] if methods else "GET"
-    names = _request_names(code)
     if _reads(code, names, "json"):
         method = method if methods else "POST"
         body = _json_body(code, names)
@@ -144,8 +168,11 @@ def suggested(code: str) -> WorkerRequest:
     if minted and routes:  # a value no reader could invent: ask the route that mints it instead
         asked = [q for q in asked if q not in minted]
     query = "&".join(f"{q}={_plausible(q)}" for q in asked)
-    path = (routes[0] if minted and routes else "/") + (f"?{query}" if query else "")
-    return WorkerRequest(method, path, tuple(headers.items()), None if method in ("GET", "HEAD") else body)
+    path = (routes[0] if minted and routes else routed[1] if routed else "/") + (f"?{query}" if query else "")
+    if method in ("GET", "HEAD"):
+        body = None
+        headers.pop("content-type", None)
+    return WorkerRequest(method, path, tuple(headers.items()), body)
 
 
 def _annotated(options: Mapping[str, str], where: str) -> list[dict[str, Any]] | None:
@@ -195,7 +222,7 @@ def _from_table(raw: Mapping[str, Any], base: WorkerRequest, where: str) -> Work
 
 def requests_for(snippet: Snippet) -> tuple[WorkerRequest, ...]:
     """The requests to send the Worker of `snippet`: its annotation's, else the one its code suggests."""
-    base = suggested(snippet.code)
+    base = suggested(snippet.code, snippet.source if snippet.source != snippet.code else None)
     annotated = _annotated(snippet.options, snippet.where)
     if annotated is None:
         return (base,)

@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from harness.check.base import Rule, SnippetContext, finding, shorten
 from harness.extract.worker_program import combined_error_line
 from harness.model import Finding, Severity
+from harness.worker_request import requests_for
 
 EXIT_NONZERO = Rule("RUN001", "exit-nonzero", Severity.ERROR,
                     "A reader who copies the snippet sees it fail.")
 TIMEOUT = Rule("RUN002", "timeout", Severity.ERROR,
                "The snippet did not finish in time and was killed.")
 WORKER_CRASH = Rule("RUN003", "worker-error-response", Severity.ERROR,
-                    "The Worker's fetch handler threw or answered 5xx to a plain GET.")
+                    "The Worker's fetch handler threw or answered 5xx to the request it was given.")
 OUTPUT_CUT = Rule("RUN004", "output-truncated", Severity.WARNING,
                   "The snippet printed more than the harness keeps; later output was dropped.")
 
@@ -56,7 +57,9 @@ def check_worker_response(ctx: SnippetContext) -> Iterator[Finding]:
     response = ctx.evidence.response
     if response is not None and response.status >= 500:
         body = shorten(response.body.decode("utf-8", errors="replace"))
-        yield finding(WORKER_CRASH, ctx.snippet, f"the Worker answered {response.status} to GET /: {body}",
+        sent = requests_for(ctx.snippet)[0]
+        yield finding(WORKER_CRASH, ctx.snippet,
+                      f"the Worker answered {response.status} to {sent.method} {sent.path}: {body}",
                       actual=response.status)
 
 

@@ -130,6 +130,14 @@ def test_worker_crash_is_an_error(page: Page) -> None:
     assert rules_of(check_snippet(page, ev)) == ["RUN003"]
 
 
+def test_worker_crash_names_the_request_the_worker_was_given(page: Page) -> None:
+    code = 'export default { async fetch(request) {\n  const { question } = await request.json();\n} };\n'
+    response = HttpResponse(500, (("content-type", "text/plain"),), b"Error: boom")
+    ev = make_evidence(make_snippet(code, "js", "worker"), make_request(OK_BODY), response=response)
+    [crash] = [f for f in check_snippet(page, ev) if f.rule == "RUN003"]
+    assert "answered 500 to POST /: Error: boom" in crash.message
+
+
 def test_truncated_output_is_a_warning(page: Page) -> None:
     found = check_snippet(page, make_evidence(None, make_request(OK_BODY), truncated=True))
     assert [(f.rule, f.severity) for f in found] == [("RUN004", Severity.WARNING)]

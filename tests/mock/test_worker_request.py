@@ -124,3 +124,25 @@ def test_a_query_value_read_but_never_minted_still_gets_a_plausible_value() -> N
     assert suggested(verifier).path == "/?verify=example&page=1"
     no_route = SIGNER.replace('url.pathname.startsWith("/generate/")', 'url.host === "x"')
     assert suggested(no_route).path == "/?verify=example&page=1"
+
+
+HONO_APP = '''import { Hono } from "hono";
+const app = new Hono();
+app.get("/notes/:id", async (c) => c.json({ id: c.req.param("id") }));
+export default app;
+'''
+ASK_STEP = ('app.post("/ask", async (c) => {\n  const { question } = await c.req.json();\n'
+            "  return c.text(question);\n});\n")
+
+
+def test_a_router_without_a_root_route_is_asked_on_its_routes() -> None:
+    """A Hono app with no `GET /` answers 404 to the default request: it is asked on its first route, the
+    route's parameters filled; a session step that adds a route is asked on the route it adds, with the
+    JSON keys its handler destructures from `c.req.json()`."""
+    alone = suggested(HONO_APP)
+    assert (alone.method, alone.path, alone.body, alone.headers) == ("GET", "/notes/1", None, ())
+    step = suggested(HONO_APP + ASK_STEP, ASK_STEP)
+    assert (step.method, step.path, json.loads(step.body or "")) == ("POST", "/ask", {"question": "example"})
+    rooted = suggested(HONO_APP.replace('"/notes/:id"', '"/"') + ASK_STEP)
+    assert (rooted.method, rooted.path) == ("GET", "/")
+    assert suggested('const r = { get(p) {} };\nr.get("/x");\nexport default { fetch() {} };').path == "/"
