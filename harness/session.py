@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext, suppress
 from dataclasses import dataclass, replace
 from types import TracebackType
 
@@ -22,6 +22,7 @@ from harness.cache import ResultCache
 from harness.check.registry import check_groups, check_page, check_pages
 from harness.config import apply_to_findings
 from harness.errors import HarnessError
+from harness.interrupts import Interrupted, Interrupts, not_run
 from harness.mock.services.cloudflare_api.store import missing_contract
 from harness.model import Evidence, Finding, RunResult, Severity, SnippetResult, Status
 from harness.pipeline import (
@@ -76,8 +77,11 @@ class SessionPart:
 class Session:
     """One run: a plan, an executor started on first use, and the results so far."""
 
-    def __init__(self, options: RunOptions, announce: Callable[[str], None] = lambda _: None) -> None:
+    def __init__(self, options: RunOptions, announce: Callable[[str], None] = lambda _: None,
+                 interrupts: Interrupts | None = None) -> None:
+        """`interrupts`: the CLI's signal handling; a signal then stops the run (see `harness.interrupts`)."""
         self.options = options
+        self._interrupts = interrupts
         self.masker = Masker(placeholders_for(options.config))
         self._announce = announce
         self._stack = ExitStack()
@@ -132,17 +136,35 @@ class Session:
         """The executor, started on first use."""
         with self._lock:
             if self._executor is None:
-                executor = self._stack.enter_context(make_executor(self.options, self._announce))
+                with self._interrupts.starting() if self._interrupts else nullcontext():
+                    executor = self._stack.enter_context(make_executor(self.options, self._announce))
                 if missing_contract() is not None:
                     self._announce(f"warning: {missing_contract()}")
                 self._cache = open_cache(self.options, executor.name)
                 self._runners = runners(self.options.runners_dir)
                 self._executor, self._executor_name = executor, executor.name
+                if self._interrupts is not None:
+                    self._interrupts.watch(executor)
             return self._executor
 
     def run_all(self, progress: Progress | None = None) -> RunResult:
-        """Runs the whole plan, `options.jobs` at a time, and judges it (the CLI's way)."""
-        return self.masker.run(execute(self.the_plan, self.executor, self.options, progress))
+        """Runs the whole plan, `options.jobs` at a time, and judges it (the CLI's way); once interrupted,
+        what did not run is marked so (and, interrupted before it started, nothing starts)."""
+        stop = self._interrupts
+        if stop is not None and self._executor is None:
+            with suppress(Interrupted):
+                self.executor  # noqa: B018 (started here, so that a signal during the start abandons it)
+        if stop is not None and stop.cancelled and self._executor is None:
+            skipped = {r.snippet.id for r in self.the_plan.skipped}
+            results = [*self.the_plan.skipped,
+                       *(not_run(s) for s in self.the_plan.snippets if s.id not in skipped)]
+            run = settle(self.the_plan, results, self.options, [], self._executor_name,
+                         time.monotonic() - self._started)
+        elif stop is not None:
+            run = stop.settle(execute(self.the_plan, stop.guard(self.executor), self.options, stop.progress(progress)))
+        else:
+            run = execute(self.the_plan, self.executor, self.options, progress)
+        return self.masker.run(run)
 
     def skip(self, result: SnippetResult) -> None:
         """Records a snippet that does not run, so that the reports show it."""

@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from harness.interrupts import Interrupts
 from harness.model import RunResult, Severity, Status
 from harness.report import console, diff, json_report, markdown
 from harness.report.registry import ReportContext, write_reports
+from harness.run.lifecycle import RunFootprint
 from harness.run_flags import add_flags, add_report_options, report_files, run_options
 from harness.select import parse_shard
 from harness.session import Session
@@ -31,9 +33,17 @@ def exit_code(run: RunResult) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """Runs and reports inside the run's footprint (its folder, its processes; reaping dead runs' first)
+    and with SIGINT/SIGTERM handled: interrupted, it reports what finished and exits 128 + the signal."""
+    with RunFootprint() as footprint, Interrupts(footprint, announce=say) as interrupts:
+        code = _run(args, interrupts)
+        return interrupts.exit_code or code
+
+
+def _run(args: argparse.Namespace, interrupts: Interrupts) -> int:
     options = run_options(lambda name: getattr(args, name), jobs=args.jobs)
     shard = parse_shard(args.shard) if args.shard else None
-    with Session(options, announce=say) as session:
+    with Session(options, announce=say, interrupts=interrupts) as session:
         the_plan = session.plan(args.paths, shard=shard, changed_since_ref=args.changed_since)
         if not the_plan.pages and (shard or args.changed_since):
             say("harness: no pages in this selection: nothing to run")

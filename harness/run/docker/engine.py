@@ -108,6 +108,18 @@ def reap_orphans(client: DockerClient | None = None) -> int:
     return _remove(client, RUN_LABEL, orphaned)
 
 
+def kill_snippet_containers(client: DockerClient, run_id: str) -> int:
+    """Kills the running containers of run `run_id` but its mock sidecar; returns how many were killed."""
+    killed = 0
+    with contextlib.suppress(docker.errors.DockerException, requests.exceptions.RequestException):
+        for container in client.containers.list(filters={"label": f"{RUN_LABEL}={run_id}"}, ignore_removed=True):
+            if container.labels.get(ROLE_LABEL) != "mock":
+                with contextlib.suppress(docker.errors.DockerException, requests.exceptions.RequestException):
+                    container.kill()
+                    killed += 1
+    return killed
+
+
 def remove_quietly(*resources: Container | Volume | None) -> int:
     """Removes containers (forced, with anonymous volumes) and volumes; ignores those already gone."""
     removed = 0

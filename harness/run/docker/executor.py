@@ -7,9 +7,11 @@ default, a fresh container each; `group` and `run` warm containers per runtime, 
 the runners that declare `warm_server`).
 Registrations and journal reads reach the sidecar over one standing exec (`sidecar_channel`).
 Leaving removes every container and volume labelled with the run id, also on Ctrl-C, on SIGTERM
-(turned into `SystemExit` while the executor is entered in the main thread) and when start-up fails
-half way. Leftovers of killed runs are reaped on entry. `execute` may be called from several threads
-at once (`-j N`).
+(turned into `SystemExit` while the executor is entered in the main thread, unless the caller handles
+SIGTERM itself, as `harness run` does with `harness.interrupts`) and when start-up fails half way;
+`interrupt` kills the snippet containers in flight at once. Leftovers of killed runs are reaped on entry
+(and by the next `harness run`, which finds the run id noted in the killed run's folder). `execute`
+may be called from several threads at once (`-j N`).
 
 Nothing assumes the engine runs on this machine (`DOCKER_HOST` may name a remote one): files go
 into containers through the API, never as bind mounts of host paths.
@@ -21,6 +23,7 @@ import signal
 import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -37,13 +40,14 @@ from harness.model import RecordedRequest
 from harness.route import Route
 from harness.run.base import Launch, Outcome, Runner
 from harness.run.docker import images
-from harness.run.docker.engine import RunLabels, connect, reap, reap_orphans
+from harness.run.docker.engine import RunLabels, connect, kill_snippet_containers, reap, reap_orphans
 from harness.run.docker.isolation import ISOLATIONS, Containers, Isolation
 from harness.run.docker.ready import docker_ready
 from harness.run.docker.sandbox import CA_DIR, Limits
 from harness.run.docker.sidecar import ADMIN, APP_PORT, PROXY_PORT, MockSidecar
 from harness.run.docker.sidecar_channel import ChannelBroken, SidecarChannel
 from harness.run.executor_kind import ExecutorKind, ExecutorSettings
+from harness.run.lifecycle import note_engine_run
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
@@ -84,6 +88,7 @@ class DockerExecutor:
 
     def __enter__(self) -> DockerExecutor:
         self._catch_sigterm()
+        note_engine_run(self.labels.run_id)
         try:
             self._client = connect()
             reap_orphans(self._client)
@@ -122,6 +127,13 @@ class DockerExecutor:
                 reap(self.labels.run_id, client)
                 client.close()
             self._restore_sigterm()
+
+    def interrupt(self) -> None:
+        """Kills this run's snippet containers (not the mock sidecar) at once: every `execute` in flight
+        returns; leaving removes them (see `harness.interrupts.Interruptible`)."""
+        client = self._client
+        if client is not None:
+            kill_snippet_containers(client, self.labels.run_id)
 
     def _catch_sigterm(self) -> None:
         if threading.current_thread() is threading.main_thread() and \
@@ -210,7 +222,14 @@ class DockerExecutor:
             return Outcome(None, "", "", 0.0, infra_error=str(error))
         if image is None:
             return Outcome(None, "", "", 0.0, infra_error=self._missing(runner.name))
-        return self.strategy.execute(runner, image, launch, timeout_s)
+        try:
+            outcome = self.strategy.execute(runner, image, launch, timeout_s)
+        except (docker.errors.DockerException, requests.exceptions.RequestException) as error:
+            return Outcome(None, "", "", 0.0, infra_error=f"the Docker engine failed the snippet's container: {error}")
+        problem = self.sidecar.stopped()
+        if problem is not None:  # its requests had no answer: not the snippet's failure
+            return replace(outcome, infra_error=f"the mock sidecar stopped during the run: {problem}")
+        return outcome
 
     def requests_of(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
         return self._journal(snippet_id, take=False)
@@ -220,9 +239,15 @@ class DockerExecutor:
         return self._journal(snippet_id, take=True)
 
     def _journal(self, snippet_id: str, take: bool) -> tuple[RecordedRequest, ...]:
+        """The sidecar's journal of one snippet; none when the sidecar stopped (`execute` said so already)."""
         answer = self._ask("take" if take else "journal", snippet_id)
         if answer is None:
-            return self.sidecar.journal(snippet_id, take)
+            try:
+                return self.sidecar.journal(snippet_id, take)
+            except HarnessError:
+                if self.sidecar.stopped() is None:
+                    raise
+                return ()
         return tuple(entry_from_dict(entry) for entry in answer)
 
 

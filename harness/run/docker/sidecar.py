@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Any
 
 import docker.errors
+import requests
 from docker import DockerClient
 from docker.models.containers import Container
 from docker.models.volumes import Volume
@@ -152,13 +153,28 @@ class MockSidecar:
             raise HarnessError("the mock sidecar is not running (use it as a context manager)")
         try:
             result = self._container.exec_run([*ADMIN, *args], demux=True)
-        except docker.errors.APIError as error:
+        except (docker.errors.DockerException, requests.exceptions.RequestException) as error:
             raise HarnessError(f"the mock sidecar does not answer: {error}") from error
         stdout, stderr = result.output
         if result.exit_code != 0:
             message = (stderr or b"").decode("utf-8", errors="replace").strip().splitlines()[-1:]
             raise HarnessError(f"mock admin `{' '.join(args[:1])}` failed: {''.join(message) or result.exit_code}")
         return json.loads(stdout or b"null")
+
+    def stopped(self) -> str | None:
+        """None while the sidecar runs; else what became of it (exited, removed, or the engine is gone)."""
+        container = self._container
+        if container is None:
+            return "it is not running"
+        try:
+            container.reload()
+        except docker.errors.NotFound:
+            return "its container was removed"
+        except (docker.errors.DockerException, requests.exceptions.RequestException) as error:
+            return f"the Docker engine does not answer ({type(error).__name__})"
+        if container.status != "running":
+            return f"its container {container.status} (exit {container.attrs['State'].get('ExitCode')})"
+        return None
 
     def register(self, snippet_id: str) -> str:
         """A fresh token standing for `snippet_id`."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import socket
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from harness.errors import HarnessError
@@ -15,6 +17,8 @@ from harness.run.executor_kind import ExecutorKind, ExecutorSettings
 from harness.run.local.node_spares import SPARES, NodeSpares
 from harness.run.local.process import run_process
 from harness.run.local.warm_worker import WarmWorkers
+
+MOCK_GONE = "the mock stopped during the run: the snippet's requests had no answer (harness fault)"
 
 
 class LocalExecutor:
@@ -62,12 +66,33 @@ class LocalExecutor:
         return self.mock.route(snippet_id)
 
     def execute(self, runner: Runner, launch: Launch, timeout_s: float) -> Outcome:
-        with tempfile.TemporaryDirectory(prefix=f"harness-{runner.name}-") as tmp:
-            if self._warm is not None and runner.warm_server and self._warm.serves(launch):
-                return self._warm.execute(launch, Path(tmp), timeout_s, self._output_limit)
-            if self.node_spares.serves(launch):
-                return self.node_spares.execute(launch, Path(tmp), timeout_s)
-            return run_process(launch, Path(tmp), timeout_s, self._output_limit)
+        """Runs `launch` in a fresh temp dir. What is not the snippet's doing is its infrastructure error:
+        a mock that is not running (before) or stopped (during), or a temp dir that cannot be laid out
+        (a full disk)."""
+        if not self._mock_answers():
+            return Outcome(None, "", "", 0.0, infra_error=MOCK_GONE)
+        try:
+            with tempfile.TemporaryDirectory(prefix=f"harness-{runner.name}-") as tmp:
+                if self._warm is not None and runner.warm_server and self._warm.serves(launch):
+                    outcome = self._warm.execute(launch, Path(tmp), timeout_s, self._output_limit)
+                elif self.node_spares.serves(launch):
+                    outcome = self.node_spares.execute(launch, Path(tmp), timeout_s)
+                else:
+                    outcome = run_process(launch, Path(tmp), timeout_s, self._output_limit)
+        except OSError as error:
+            return Outcome(None, "", "", 0.0, infra_error=f"cannot lay out the snippet's work dir: {error}")
+        if not self._mock_answers():
+            return replace(outcome, infra_error=MOCK_GONE)
+        return outcome
+
+    def _mock_answers(self) -> bool:
+        """Whether the mock still accepts connections (a probe of its proxy port; a dead mock refuses)."""
+        mock = self.mock
+        try:
+            socket.create_connection((mock.host, mock.proxy_port or 0), timeout=2).close()
+        except OSError:
+            return False
+        return True
 
     def requests_of(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
         return self.mock.journal.for_snippet(snippet_id)

@@ -15,11 +15,14 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import IO, Any
 
 from harness.errors import HarnessError
 
 Message = dict[str, Any]
+_STUCK_STATES = {"T": "its process is stopped", "t": "its process is stopped by a tracer",
+                 "D": "its process is stuck in the kernel (uninterruptible sleep)"}
 
 
 class JsonLinesHelper:
@@ -73,6 +76,11 @@ class JsonLinesHelper:
     def log_tail(self) -> str:
         """The end of what the helper wrote on stderr."""
         raise NotImplementedError
+
+    def stuck(self) -> str | None:
+        """Why the helper cannot answer although it has not ended (e.g. its process is stopped), if that
+        can be seen from outside; None otherwise (a helper that is merely slow, or a snippet that is)."""
+        return None
 
     def _open(self) -> None:
         """Starts the helper (raising `HarnessError` or the transport's own error if it cannot)."""
@@ -138,6 +146,17 @@ class HelperProcess(JsonLinesHelper):
         if self._log is not None:
             self._log.close()
             self._log = None
+
+    def stuck(self) -> str | None:
+        """A helper process that is stopped (SIGSTOP, a debugger) or in uninterruptible sleep."""
+        proc = self._proc
+        if proc is None:
+            return None
+        try:
+            state = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return None
+        return _STUCK_STATES.get(state)
 
     def _write(self, data: bytes) -> None:
         proc = self._proc

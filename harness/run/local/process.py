@@ -15,6 +15,7 @@ from typing import IO
 from harness.model import HttpResponse
 from harness.run.base import Launch, Outcome
 from harness.run.common import OUTPUT_LIMIT, parse_response
+from harness.run.lifecycle import RUN_ENV, current_marker
 
 
 class _CappedReader(threading.Thread):
@@ -39,13 +40,18 @@ class _CappedReader(threading.Thread):
 
 
 def base_env(workdir: Path) -> dict[str, str]:
-    """A minimal environment: nothing of the harness's own (tokens, CA bundles, proxies) leaks in."""
-    return {
+    """A minimal environment: nothing of the harness's own (tokens, CA bundles, proxies) leaks in but the
+    run's marker (`harness.run.lifecycle.RUN_ENV`), by which the run's processes are found and ended."""
+    env = {
         "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
         "HOME": str(workdir),
         "LANG": "C.UTF-8",
         "TMPDIR": str(workdir),
     }
+    marker = current_marker()
+    if marker is not None:
+        env[RUN_ENV] = marker
+    return env
 
 
 def read_response(path: Path) -> HttpResponse | None:

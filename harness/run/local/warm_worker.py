@@ -84,7 +84,10 @@ class WarmWorkerServer:
         try:
             answer = self._answers.get(timeout=timeout_s)
         except queue.Empty:
+            stuck = self._helper.stuck()
             self.__exit__()
+            if stuck is not None:  # the server hung, not the snippet
+                raise HarnessError(f"the warm Worker server stopped answering: {stuck}") from None
             return None
         if answer is _GONE:
             problem = self._helper.log_tail() or "no output"
