@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from harness.extract.dev_sessions import link_dev_servers
 from harness.extract.document import Document
 from harness.extract.formats import DocsFormat, format_for
 from harness.extract.frontmatter import read_front_matter
@@ -62,7 +63,7 @@ def _planned(extraction: Extraction) -> Extraction:
     snippets, problems = attach_bindings(combine_workers(plan_sessions(extraction.snippets)))
     found = [Diagnostic(extraction.page.path, p.line, p.message, p.severity) for p in problems]
     diagnostics = extraction.diagnostics + tuple(found)
-    return replace(extraction, snippets=tuple(attach_projects(snippets)), diagnostics=diagnostics)
+    return replace(extraction, snippets=tuple(link_dev_servers(attach_projects(snippets))), diagnostics=diagnostics)
 
 
 def _extract(

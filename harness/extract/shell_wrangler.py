@@ -11,17 +11,21 @@ WRANGLER_KIND = "wrangler"
 """The kind of a shell block the wrangler runtime runs."""
 _NPX_FLAGS = frozenset({"-y", "--yes", "-q", "--quiet"})
 _INSTALL = frozenset({"install", "i", "add"})
-_LONG_RUNNING = {"dev": "starts a local dev server that runs until stopped",
-                 "tail": "streams a deployed Worker's logs until stopped"}
+_LONG_RUNNING = {"tail": "streams a deployed Worker's logs until stopped"}
 _BROWSER = frozenset({"login", "logout"})
-_OTHER_PACKAGE_MANAGERS = frozenset({"yarn", "pnpm", "bun", "pnpx", "bunx"})
+_OTHER_PACKAGE_MANAGERS = frozenset({"bun", "pnpx", "bunx"})
+PACKAGE_MANAGERS = frozenset({"npm", "yarn", "pnpm"})
+"""Package managers whose create/install/run commands the runner's shims run offline (`runners/wrangler/bin`)."""
+_SCRIPTS = frozenset({"run", "dev", "start", "deploy"})
 
 
 def wrangler_args(words: tuple[str, ...]) -> tuple[str, ...] | None:
     """The arguments after `wrangler` when the command runs wrangler (`wrangler d1 list`,
     `npx wrangler d1 list`, `npx -y wrangler@latest d1 list`), else None."""
     rest = list(words)
-    if rest and rest[0] == "npx":
+    if rest[:2] == ["pnpm", "exec"]:
+        rest = rest[2:]
+    elif rest and rest[0] in ("npx", "yarn", "pnpm"):
         rest = rest[1:]
         while rest and rest[0] in _NPX_FLAGS:
             rest = rest[1:]
@@ -33,7 +37,7 @@ def wrangler_args(words: tuple[str, ...]) -> tuple[str, ...] | None:
 def creates_project(words: tuple[str, ...]) -> str | None:
     """The folder `npm create cloudflare@latest NAME` (or `npx create-cloudflare NAME`) makes, `my-worker`
     when it names none; None for other commands."""
-    if words[:1] == ("npm",) and len(words) > 2 and words[1] in ("create", "init") \
+    if words[:1] and words[0] in PACKAGE_MANAGERS and len(words) > 2 and words[1] in ("create", "init") \
             and words[2].split("@")[0] == "cloudflare":
         rest = words[3:]
     elif words[:1] == ("npx",) and len(words) > 1 and words[1].split("@")[0] == "create-cloudflare":
@@ -46,12 +50,24 @@ def creates_project(words: tuple[str, ...]) -> str | None:
 
 def runs_here(words: tuple[str, ...]) -> bool:
     """Whether the wrangler runtime runs this command: wrangler, C3 (`npm create cloudflare`), `npm install`
-    of packages, `npm run`, `cd` into a folder."""
+    of packages, `npm run`, `cd` into a folder; yarn's and pnpm's spelling of them too (`yarn add hono`,
+    `pnpm dev`, a bare `yarn`)."""
     if wrangler_args(words) is not None or creates_project(words) is not None:
         return True
-    if words[0] == "npm" and len(words) > 1 and (words[1] in _INSTALL or words[1] == "run"):
+    if words[0] in PACKAGE_MANAGERS and (len(words) > 1 and words[1] in _INSTALL | _SCRIPTS
+                                         or words == ("yarn",)):
         return True
     return words[0] == "cd" and len(words) == 2
+
+
+def starts_dev_server(words: tuple[str, ...]) -> bool:
+    """Whether the command starts wrangler's local dev server (`npx wrangler dev`, `wrangler pages dev`,
+    `npm run dev`, `yarn dev`), which runs until stopped."""
+    args = wrangler_args(words)
+    if args is not None:
+        return args[:1] == ("dev",) or args[:2] == ("pages", "dev")
+    script = words[2:3] if words[1:2] == ("run",) else words[1:2]
+    return words[0] in PACKAGE_MANAGERS and script in (("dev",), ("start",))
 
 
 def not_run_reason(words: tuple[str, ...]) -> str | None:
@@ -68,10 +84,10 @@ def not_run_reason(words: tuple[str, ...]) -> str | None:
         long_running = _LONG_RUNNING.get(first) or (_LONG_RUNNING.get(second) if first == "pages" else None)
         if long_running:
             return f"not runnable: `wrangler {command}` {long_running}"
+        if first == "dev" and "--remote" in args:
+            return "not runnable: `wrangler dev --remote` runs the Worker on Cloudflare's network, not locally"
         return None
-    if words[:2] == ("npm", "run") and len(words) > 2 and words[2] in ("dev", "start"):
-        return f"not runnable: `npm run {words[2]}` starts wrangler's local dev server, which runs until stopped"
     if words[0] in _OTHER_PACKAGE_MANAGERS:
-        return (f"not runnable: runs `{' '.join(words[:3])}`, and the harness runs npm, not {words[0]} "
-                "(the page's npm tab runs)")
+        return (f"not runnable: runs `{' '.join(words[:3])}`, and the harness runs npm, yarn and pnpm, "
+                f"not {words[0]} (the page's npm tab runs)")
     return None

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
+from harness.extract.dev_sessions import DEV_SERVER_OPTION, is_dev_server
 from harness.extract.wrangler_project import PROJECT_OPTION
 from harness.model import Snippet
 from harness.route import Route
@@ -22,6 +24,10 @@ from harness.run.common import node_package_problem, proxy_env, snippet_env
 from harness.runtimes.base import Runtime
 from harness.runtimes.node import NODE_BASE
 from harness.runtimes.shell import SH
+from harness.worker_request import requests_for
+
+LOCAL = "localhost,127.0.0.1,[::1]"
+"""Hosts a dev-server block's requests reach directly, as on a reader's machine (the dev server is local)."""
 
 API_BASE = "https://api.cloudflare.com/client/v4"
 """Where wrangler sends API calls (`CLOUDFLARE_API_BASE_URL`): the real host, which the proxy hands to the mock."""
@@ -55,6 +61,25 @@ def project_files(snippet: Snippet) -> tuple[str, dict[str, bytes]]:
     return folder, {prefix + path: text.encode() for path, text in (project.get("files") or {}).items()}
 
 
+def dev_env(snippet: Snippet) -> tuple[dict[str, str], dict[str, bytes]]:
+    """What a block that starts `wrangler dev` (or calls one an earlier block starts) needs: the request
+    dev.mjs sends the Worker (the one the harness sends a Worker of that code, `worker_request`), the
+    earlier block as a file for the prelude to start first, and local hosts out of the proxy."""
+    linked = json.loads(snippet.options.get(DEV_SERVER_OPTION, "null"))
+    if linked is None and not is_dev_server(snippet):
+        return {}, {}
+    project = json.loads(snippet.options.get(PROJECT_OPTION, "{}"))
+    files = project.get("files") or {}
+    main = str(json.loads(files.get("wrangler.json", "{}")).get("main", "")).lstrip("./")
+    worker = replace(snippet, code=str(files.get(main, "")))
+    env = {"HARNESS_DEV_REQUEST": json.dumps(requests_for(worker)[0].to_json()), "NO_PROXY": LOCAL,
+           "no_proxy": LOCAL}
+    if linked is None:
+        return env, {}
+    env |= {"HARNESS_DEV_BLOCK": ".harness-dev-block.sh", "HARNESS_DEV_LINE": str(linked["line"])}
+    return env, {".harness-dev-block.sh": str(linked["code"]).encode()}
+
+
 class WranglerRunner:
     """Runs a wrangler block with `runners/wrangler/prelude.sh` (which links the project's node_modules
     and puts the runner's `npx`/`npm`/`wrangler` first on PATH), then `bash -e` on the block."""
@@ -71,10 +96,11 @@ class WranglerRunner:
 
     def launch(self, snippet: Snippet, route: Route, runners_dir: Path) -> Launch:
         folder, files = project_files(snippet)
-        env = {**wrangler_env(route), **snippet_env(snippet), "HARNESS_PROJECT_DIR": folder or "."}
+        dev, dev_files = dev_env(snippet)
+        env = {**wrangler_env(route), **snippet_env(snippet), "HARNESS_PROJECT_DIR": folder or ".", **dev}
         return Launch(
             argv=("bash", str(runners_dir / "wrangler" / "prelude.sh"), "{workdir}/snippet.sh"),
-            files={**files, "snippet.sh": snippet.code.encode()},
+            files={**files, **dev_files, "snippet.sh": snippet.code.encode()},
             env=env,
         )
 

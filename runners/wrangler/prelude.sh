@@ -2,6 +2,9 @@
 # Runs a wrangler snippet: the project's node_modules is this runner's (as `npm install` would leave it),
 # then the snippet with `bash -e`, in the work dir. $1: the snippet file; $HARNESS_PROJECT_DIR: where
 # the page's project files were laid (the work dir, or the folder an earlier `npm create` made).
+# $HARNESS_DEV_BLOCK (a file): the block of the page that starts `wrangler dev`, which a reader keeps
+# running in a second terminal while this block (`curl http://localhost:8787/`) runs: it is started in
+# the background first (dev.mjs), and stopped when this block ends.
 here=$(cd "$(dirname "$0")" && pwd)
 export PATH="$here/bin:$PATH"
 for dir in . "${HARNESS_PROJECT_DIR:-.}"; do
@@ -9,5 +12,33 @@ for dir in . "${HARNESS_PROJECT_DIR:-.}"; do
     ln -s "$here/node_modules" "$dir/node_modules"
   fi
 done
-# the value a reader types each time `wrangler secret put` asks for one (a few, then end of input)
-for _ in 1 2 3 4 5 6 7 8; do echo harness-stand-in-secret; done | exec bash -e "$1"
+stand_ins() {  # the value a reader types each time `wrangler secret put` asks for one (a few, then end of input)
+  for _ in 1 2 3 4 5 6 7 8; do echo harness-stand-in-secret; done
+}
+if [ -z "$HARNESS_DEV_BLOCK" ]; then
+  stand_ins | bash -e "$1"
+  exit
+fi
+
+export HARNESS_DEV_READY_FILE="$PWD/.harness-dev-ready"
+rm -f "$HARNESS_DEV_READY_FILE"
+set -m  # the dev server's block in its own process group, so that it can be stopped as a whole
+bash -e "$HARNESS_DEV_BLOCK" </dev/null >.harness-dev.log 2>&1 &
+dev=$!
+set +m
+while [ ! -e "$HARNESS_DEV_READY_FILE" ]; do
+  if ! kill -0 "$dev" 2>/dev/null; then
+    wait "$dev"; status=$?
+    [ "$status" = 75 ] && { cat .harness-dev.log >&2; exit 75; }  # no port for it: the harness's error
+    echo "harness: the dev server of line $HARNESS_DEV_LINE did not start (that block says why), so this block" \
+      "has nothing to call" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+unset HARNESS_DEV_READY_FILE
+stand_ins | bash -e "$1"
+status=$?
+kill -TERM -- "-$dev" 2>/dev/null
+wait "$dev"
+exit "$status"

@@ -1,0 +1,50 @@
+"""Blocks that call the page's local dev server: `curl http://localhost:8787/api` after a block that starts
+`npx wrangler dev`. A reader keeps the dev server running in a second terminal while they run them; the
+harness does the same: such a block runs on the wrangler runtime with the dev-server block's project,
+and the runner starts that block's dev server in the background before it and stops it after
+(`runners/wrangler/prelude.sh`). The link is the option `dev_server`, JSON `{"line": N, "code": text}`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+
+from harness.extract.shell_wrangler import WRANGLER_KIND, starts_dev_server
+from harness.extract.shfacts import sh_facts
+from harness.extract.wrangler_project import PROJECT_OPTION
+from harness.model import Snippet
+
+DEV_SERVER_OPTION = "dev_server"
+"""The snippet option naming the block whose dev server it calls: JSON `{"line": N, "code": text}`."""
+LOCAL_CALL = "not runnable: calls a local dev server"
+"""The start of the reason of a block that calls a local dev server (`harness.runtimes.shell`)."""
+_ENV_OPTION = "env."
+
+
+def is_dev_server(snippet: Snippet) -> bool:
+    """Whether a runnable wrangler block starts wrangler's local dev server."""
+    return (snippet.options.get("kind") == WRANGLER_KIND and snippet.skip_reason is None
+            and any(starts_dev_server(c.words) for c in sh_facts(snippet.code).commands))
+
+
+def link_dev_servers(snippets: Sequence[Snippet]) -> list[Snippet]:
+    """`snippets` (one page, in page order), each block that calls a local dev server and follows a
+    block that starts one (of its own tab, or outside tabs) linked to the latest such block."""
+    linked: list[Snippet] = []
+    for snippet in snippets:
+        server = None
+        if (snippet.skip_reason or "").startswith(LOCAL_CALL):
+            server = next((s for s in reversed(linked) if s.line < snippet.line and is_dev_server(s)
+                           and (s.group != snippet.group or s.label == snippet.label)), None)
+        linked.append(snippet if server is None else _linked(snippet, server))
+    return linked
+
+
+def _linked(snippet: Snippet, server: Snippet) -> Snippet:
+    """`snippet` run on the wrangler runtime with `server`'s project, env and dev server."""
+    inherited = {k: v for k, v in server.options.items() if k.startswith(_ENV_OPTION) or k == PROJECT_OPTION}
+    options = {**inherited, **snippet.options, "kind": WRANGLER_KIND,
+               DEV_SERVER_OPTION: json.dumps({"line": server.line, "code": server.code})}
+    return replace(snippet, skip_reason=None, options=options)
