@@ -31,6 +31,7 @@ from harness.model import (
 )
 from harness.planned import SpooledJobs
 from harness.run.base import Executor, Runner
+from harness.run.common import infra_said
 from harness.run.registry import default_runners_dir, runner_name_for, runners
 from harness.select import changed_since, in_shard
 from harness.sessions_run.plan import SessionJob
@@ -165,6 +166,7 @@ def run_job(job: Job, executor: Executor, runner: Runner, timeout_s: float, atte
         launch = runner.launch(job.snippet, route, executor.runners_dir)
         timeout = float(job.snippet.options.get("timeout", timeout_s))
         outcome = executor.execute(runner, launch, timeout)
+        outcome = replace(outcome, infra_error=outcome.infra_error or infra_said(outcome.exit_code, outcome.stderr))
     except HarnessError as error:
         return SnippetResult(job.snippet, Status.ERROR, None, (), reason=str(error))
     evidence = Evidence(

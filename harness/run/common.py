@@ -57,3 +57,17 @@ def parse_response(data: bytes) -> HttpResponse:
     parsed = json.loads(data)
     headers = tuple((str(k), str(v)) for k, v in parsed["headers"])
     return HttpResponse(status=int(parsed["status"]), headers=headers, body=base64.b64decode(parsed["body_b64"]))
+
+
+INFRA_EXIT = 75
+"""The exit status with which a runner says the harness, not the snippet, failed (with a `harness-infra:` line)."""
+INFRA_MARK = "harness-infra: "
+
+
+def infra_said(exit_code: int | None, stderr: str) -> str | None:
+    """What a runner said the harness's fault was (`runners/wrangler/dev.mjs`: port 8787 held by another
+    program), or None: exit status 75 and a `harness-infra:` line on stderr."""
+    if exit_code != INFRA_EXIT:
+        return None
+    said = [line.split(INFRA_MARK, 1)[1] for line in stderr.splitlines() if INFRA_MARK in line]
+    return f"runner: {said[-1]}" if said else None

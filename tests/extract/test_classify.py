@@ -205,8 +205,7 @@ def test_python_environ_reads_get_role_values() -> None:
         ("npm create cloudflare@latest -- my-app", "wrangler", None),
         ("npm install hono", "wrangler", None),
         ("cd my-app", "wrangler", None),
-        ("npx wrangler dev", "wrangler",
-         "not runnable: `wrangler dev` starts a local dev server that runs until stopped"),
+        ("npx wrangler dev", "wrangler", None),  # the runner starts it, asks it once and stops it
         ("stripe listen --forward-to x", "shell", "not runnable: runs `stripe`, which the harness does not provide"),
         ("╭ Create an application\n│ dir ./app", "output", "not runnable: output or text, not commands"),
         ("Need to install the following packages:\nc3@2", "output", "not runnable: output or text, not commands"),

@@ -23,6 +23,13 @@ ROOT = Path(__file__).resolve().parents[2]
     "npm create cloudflare@latest hello-ai -- --type=hello-world\n",
     "npm install hono\n",
     "cd hello-ai\n",
+    "npx wrangler dev\n",  # the runner starts it, asks it once, stops it (runners/wrangler/dev.mjs)
+    "npx wrangler pages dev public\n",
+    "npm run dev\n",
+    "yarn create cloudflare hello\n",  # yarn's and pnpm's tabs run on the same offline shims
+    "pnpm create cloudflare@latest hello\n",
+    "pnpm add hono\n",
+    "yarn\n",
 ])
 def test_wrangler_tooling_runs_on_the_wrangler_runtime_with_a_token(code: str) -> None:
     found = classify(code, "sh", DEFAULT_PLACEHOLDERS)
@@ -32,11 +39,9 @@ def test_wrangler_tooling_runs_on_the_wrangler_runtime_with_a_token(code: str) -
 
 @pytest.mark.parametrize(("code", "reason"), [
     ("npx wrangler login\n", "`wrangler login` signs in through a browser"),
-    ("npx wrangler dev\n", "`wrangler dev` starts a local dev server that runs until stopped"),
-    ("npx wrangler pages dev public\n", "`wrangler pages dev` starts a local dev server"),
+    ("npx wrangler dev --remote\n", "`wrangler dev --remote` runs the Worker on Cloudflare's network"),
     ("npx wrangler tail\n", "`wrangler tail` streams a deployed Worker's logs until stopped"),
-    ("npm run dev\n", "`npm run dev` starts wrangler's local dev server"),
-    ("yarn create cloudflare hello\n", "the harness runs npm, not yarn (the page's npm tab runs)"),
+    ("bun create cloudflare hello\n", "the harness runs npm, yarn and pnpm, not bun (the page's npm tab runs)"),
 ])
 def test_what_stays_out_says_precisely_why(code: str, reason: str) -> None:
     found = classify(code, "sh", DEFAULT_PLACEHOLDERS)
