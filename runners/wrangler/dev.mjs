@@ -51,8 +51,9 @@ for (let waited = 0; await portBusy(); waited += 250) {  // a dev server killed 
   await sleep(250);
 }
 
+// The `Request.cf` object is miniflare's placeholder rather than one fetched from Cloudflare (offline).
 const child = spawn(process.execPath, [`${here}node_modules/wrangler/bin/wrangler.js`, ...args],
-  { stdio: ["ignore", "pipe", "pipe"] });
+  { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false" } });
 let log = "";
 let exited = null;
 for (const stream of [child.stdout, child.stderr]) {

@@ -114,6 +114,8 @@ class MockSidecar:
             read_only=True, tmpfs={"/tmp": "rw,nosuid,nodev,size=64m"}, cap_drop=["ALL"],
             security_opt=["no-new-privileges"], mem_limit="1g", pids_limit=512,
             labels=self._labels.of("mock"),
+            # ::1 on the loopback, as on a reader's machine: `wrangler dev` (workerd) hangs on `localhost` without
+            sysctls={"net.ipv6.conf.all.disable_ipv6": "0", "net.ipv6.conf.lo.disable_ipv6": "0"},
         )
 
     def _wait_ready(self) -> None:
