@@ -21,6 +21,25 @@ DEV_SERVER_OPTION = "dev_server"
 LOCAL_CALL = "not runnable: calls a local dev server"
 """The start of the reason of a block that calls a local dev server (`harness.runtimes.shell`)."""
 _ENV_OPTION = "env."
+REMOTE_ONLY = {"ai": "`env.AI`", "vectorize": "Vectorize", "browser": "Browser Rendering"}
+"""Bindings (wrangler configuration keys) that `wrangler dev` serves only through a remote preview session on
+Cloudflare's network (`/workers/subdomain/edge-preview`, then an upload to the edge), which the mock does
+not simulate: their blocks stay out, with this reason."""
+
+
+def remote_only_reason(snippet: Snippet) -> str | None:
+    """Why a dev-server block cannot start offline (its Worker has a binding wrangler dev reaches remotely)."""
+    files = json.loads(snippet.options.get(PROJECT_OPTION, "{}")).get("files") or {}
+    try:
+        config = json.loads(files.get("wrangler.json", "{}"))
+    except ValueError:
+        return None
+    remote = [name for key, name in REMOTE_ONLY.items() if config.get(key)]
+    if not remote:
+        return None
+    return (f"not runnable: `wrangler dev` serves the Worker's {' and '.join(remote)} binding through a remote "
+            "preview session on Cloudflare's network (`/workers/subdomain/edge-preview`), which the harness's "
+            "mock does not simulate")
 
 
 def is_dev_server(snippet: Snippet) -> bool:
@@ -31,9 +50,12 @@ def is_dev_server(snippet: Snippet) -> bool:
 
 def link_dev_servers(snippets: Sequence[Snippet]) -> list[Snippet]:
     """`snippets` (one page, in page order), each block that calls a local dev server and follows a
-    block that starts one (of its own tab, or outside tabs) linked to the latest such block."""
+    block that starts one (of its own tab, or outside tabs) linked to the latest such block; a
+    dev-server block whose Worker needs a remote-only binding given the reason it does not run."""
     linked: list[Snippet] = []
     for snippet in snippets:
+        if is_dev_server(snippet) and (remote := remote_only_reason(snippet)):
+            snippet = replace(snippet, skip_reason=remote)
         server = None
         if (snippet.skip_reason or "").startswith(LOCAL_CALL):
             server = next((s for s in reversed(linked) if s.line < snippet.line and is_dev_server(s)

@@ -52,3 +52,12 @@ def test_a_runner_names_the_harness_fault_only_with_its_exit_status_and_mark() -
     said = "harness-infra: wrangler dev: port 8787 is in use by another program on this machine\n"
     assert infra_said(75, said) == "runner: wrangler dev: port 8787 is in use by another program on this machine"
     assert infra_said(1, said) is None and infra_said(75, "✘ [ERROR] Build failed\n") is None
+
+
+def test_a_dev_server_whose_worker_binds_ai_says_it_needs_cloudflare(tmp_path: Path) -> None:
+    page = tmp_path / "ai.md"
+    page.write_text('# AI\n\n```toml title="wrangler.toml"\nname = "ai"\nmain = "src/index.js"\n\n'
+                    '[ai]\nbinding = "AI"\n```\n\n```sh\nnpx wrangler dev\n```\n\n```sh\ncurl http://localhost:8787/\n```\n')
+    dev, call = [s for s in extract_page(page, "ai.md").snippets if s.language == "sh"]
+    assert dev.skip_reason is not None and "`env.AI` binding through a remote preview session" in dev.skip_reason
+    assert call.skip_reason is not None and call.skip_reason.startswith("not runnable: calls a local dev server")
