@@ -33,8 +33,9 @@ def remote_only_reason(snippet: Snippet) -> str | None:
     try:
         config = json.loads(files.get("wrangler.json", "{}"))
     except ValueError:
-        return None
-    remote = [name for key, name in REMOTE_ONLY.items() if config.get(key)]
+        config = {}
+    flags = {w.split("=")[0].lstrip("-") for c in sh_facts(snippet.code).commands for w in c.words}
+    remote = [name for key, name in REMOTE_ONLY.items() if config.get(key) or key in flags]  # `pages dev --ai=AI`
     if not remote:
         return None
     return (f"not runnable: `wrangler dev` serves the Worker's {' and '.join(remote)} binding through a remote "

@@ -61,3 +61,12 @@ def test_a_dev_server_whose_worker_binds_ai_says_it_needs_cloudflare(tmp_path: P
     dev, call = [s for s in extract_page(page, "ai.md").snippets if s.language == "sh"]
     assert dev.skip_reason is not None and "`env.AI` binding through a remote preview session" in dev.skip_reason
     assert call.skip_reason is not None and call.skip_reason.startswith("not runnable: calls a local dev server")
+
+
+def test_pages_dev_with_an_ai_flag_says_it_needs_cloudflare(tmp_path: Path) -> None:
+    page = tmp_path / "pages.md"
+    page.write_text("# Pages\n\n```sh\nnpx wrangler pages dev --ai=AI\n```\n\n"
+                    "```sh\nnpx wrangler pages dev --kv=KV\n```\n")
+    ai, kv = extract_page(page, "pages.md").snippets
+    assert ai.skip_reason is not None and "`env.AI` binding through a remote preview session" in ai.skip_reason
+    assert kv.skip_reason is None
