@@ -1,7 +1,9 @@
 // `wrangler dev` (and `wrangler pages dev`) as a reader runs it: the real wrangler dev, local mode, in
-// the current folder, in this process's group (a launch killed at its time limit takes it along). Waits until it says it is ready (HARNESS_DEV_READY_S, 30 s), then either
+// the current folder, in this process's group (a launch killed at its time limit takes it along).
+// Waits until it says it is ready (HARNESS_DEV_READY_S, 20 s, inside a block's 30 s), then either
 //  - alone (a block that is the dev server): sends it one request (HARNESS_DEV_REQUEST, JSON
-//    {method, path, headers: [[k, v]], body}), prints the answer, stops it (SIGINT, then SIGKILL); exits 0 when it started and answered without an uncaught error;
+//    {method, path, headers: [[k, v]], body}), prints the answer, stops it (SIGINT, then SIGKILL);
+//    exits 0 when it started and answered without an uncaught error;
 //  - for a later block (HARNESS_DEV_READY_FILE set: a reader's second terminal): writes that file once
 //    ready and keeps the server running until it is sent SIGINT or SIGTERM.
 // Two dev servers never share a port: a lock held while the server runs is an abstract unix socket,
@@ -17,7 +19,7 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const args = process.argv.slice(2);
 const portAt = args.findIndex((a) => a === "--port" || a.startsWith("--port="));
 const port = portAt < 0 ? 8787 : Number(args[portAt].includes("=") ? args[portAt].split("=")[1] : args[portAt + 1]);
-const readyWithin = Number(process.env.HARNESS_DEV_READY_S || 30) * 1000;
+const readyWithin = Number(process.env.HARNESS_DEV_READY_S || 20) * 1000;
 const INFRA = 75;
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
@@ -44,8 +46,8 @@ function infra(message) {
   process.exit(INFRA);
 }
 
-const holder = await lock(Date.now() + 180_000).catch(() => infra(
-  `wrangler dev: another dev server of this harness held port ${port} for 3 minutes`));
+const holder = await lock(Date.now() + 15_000).catch(() => infra(
+  `wrangler dev: another dev server of this harness held port ${port} for 15 s`));
 for (let waited = 0; await portBusy(); waited += 250) {  // a dev server killed with its launch may still be ending
   if (waited > 10_000) infra(`wrangler dev: port ${port} is in use by another program on this machine`);
   await sleep(250);
