@@ -33,6 +33,7 @@ from harness.planned import SpooledJobs
 from harness.run.base import Executor, Runner
 from harness.run.common import infra_said
 from harness.run.registry import default_runners_dir, runner_name_for, runners
+from harness.run_order import chained, drained
 from harness.select import changed_since, in_shard
 from harness.sessions_run.plan import SessionJob
 from harness.sessions_run.run import run_session
@@ -258,8 +259,11 @@ def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: P
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
         calls = [partial(run_session, session, executor, by_name[session.runner], options.timeout_s, placeholders)
                  for session in the_plan.sessions]  # the longest first
-        alone = (partial(_one, run_cached, job, executor, by_name[job.runner], options, cache) for job in the_plan.jobs)
-        for done_results in in_turn(pool, itertools.chain(calls, alone), window=4 * max(1, options.jobs)):
+        chains: dict[str, list[tuple[int, Job]]] = {}
+        alone = (partial(_one, run_cached, job, executor, by_name[job.runner], options, cache)
+                 for job in the_plan.jobs if not chained(job.runner, job.snippet, job, chains))
+        in_order = (partial(_in_order, jobs, executor, by_name, options, cache) for jobs in drained(chains))
+        for done_results in in_turn(pool, itertools.chain(calls, alone, in_order), window=4 * max(1, options.jobs)):
             for result in done_results:
                 report(result)
     run = settle(the_plan, results, options, static, executor.name, time.monotonic() - started)
@@ -269,6 +273,11 @@ def execute(the_plan: Plan, executor: Executor, options: RunOptions, progress: P
 
 def _one(run: Callable[..., SnippetResult], *args: Any) -> list[SnippetResult]:
     return [run(*args)]
+
+
+def _in_order(jobs: Sequence[Job], executor: Executor, by_name: dict[str, Runner], options: RunOptions,
+              cache: ResultCache | None) -> list[SnippetResult]:
+    return [run_cached(job, executor, by_name[job.runner], options, cache) for job in jobs]
 
 
 def in_turn(pool: ThreadPoolExecutor, calls: Iterable[Callable[[], T]], window: int) -> Iterator[T]:

@@ -28,8 +28,10 @@ EXPECTED = {
 
 
 def run_pages(tmp_path: Path, executor: str) -> tuple[dict[tuple[str, int], dict[str, Any]], str]:
+    """The fixture pages at `-j 3`: a page's wrangler blocks still run in page order (`harness.run_order`),
+    so `d1 execute` never starts before the `d1 create` above it."""
     out = tmp_path / "report.json"
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "run", PAGES, "--executor", executor, "-j", "1",
+    done = subprocess.run([sys.executable, "-m", "harness.cli", "run", PAGES, "--executor", executor, "-j", "3",
                            "--no-cache", "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=900)
     snippets = json.loads(out.read_text())["snippets"]
     return {(Path(s["page"]).name, s["line"]): s for s in snippets if s["runner"] == "wrangler"}, \
