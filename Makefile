@@ -32,6 +32,7 @@ $(CONTRACT): $(BIN)/harness scripts/build_contract.py
 
 runners: $(RUNNERS)/python/.venv/bin/python $(RUNNERS)/node/node_modules/.ok $(RUNNERS)/worker/node_modules/.ok \
          $(RUNNERS)/wrangler/node_modules/.ok
+	if [ -x $(BIN)/harness ]; then $(BIN)/harness packages install; fi  # the project config's packages, if any
 
 $(RUNNERS)/python/.venv/bin/python: $(RUNNERS)/python/requirements.txt
 	$(PY) -m venv $(RUNNERS)/python/.venv

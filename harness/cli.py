@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from harness.commands import running, tools
+from harness.commands import packages, running, tools
 from harness.commands.running import EXIT_FINDINGS, EXIT_HARNESS, EXIT_OK, exit_code
 from harness.errors import HarnessError
 from harness.report.trend import add_trend_command
@@ -25,6 +25,7 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
     running.add_commands(sub)
     tools.add_commands(sub)
+    packages.add_commands(sub)
     add_trend_command(sub)
     return top
 

@@ -20,6 +20,7 @@ pages = "workers-ai/errors/**"  # also: tabs = [...], models = ["@cf/meta/*"]
 error = "rate-limit"            # or status/code/message; latency_ms = 1500
 
 openapi = ["api/openapi.json"]  # other api.cloudflare.com paths, answered from these documents
+packages = { npm = ["left-pad@1.3.0"], pypi = ["rich==13.9.4"] }  # `harness packages install`
 ```
 A team can so configure pages it does not want to edit; `harness:` comments on a page do the
 same for one fence or tab group.
@@ -38,6 +39,7 @@ from harness.check.registry import ALL_RULES
 from harness.errors import HarnessError
 from harness.mock.scenarios import Scenario, ScenarioError, parse_scenario
 from harness.model import Finding, Severity, Snippet
+from harness.packages import Packages, parse_packages, recheck
 
 OFF = "off"
 LEVELS = (OFF, *(s.value for s in Severity))
@@ -72,6 +74,8 @@ class Config:
     """Errors and latency the mock forces on some pages, tabs or models."""
     openapi: tuple[Path, ...] = ()
     """OpenAPI documents (relative paths from the configuration file's folder) the mock serves."""
+    packages: Packages = field(default_factory=Packages)
+    """npm and PyPI packages the project adds to the runners (`harness.packages`)."""
 
     def level(self, rule: str, page: str, label: str | None) -> str | None:
         """The configured level of `rule` for this page and tab, or None for the rule's default."""
@@ -91,7 +95,9 @@ class Config:
 
 
 def apply_to_snippet(config: Config, snippet: Snippet) -> Snippet:
-    """The snippet with config options merged under its own annotations."""
+    """The snippet with config options merged under its own annotations, and classified again if it
+    was skipped for a package the config adds (`harness.packages.recheck`)."""
+    snippet = recheck(snippet, config.packages, config.placeholders)
     extra = config.snippet_options(snippet)
     if not extra:
         return snippet
@@ -142,7 +148,7 @@ def _override(raw: Any, where: str) -> Override:
 
 def parse(data: Mapping[str, Any], source: str) -> Config:
     """A `Config` from the `[tool.harness]` table (or a harness.toml's top level)."""
-    known = {"timeout", "placeholders", "rules", "overrides", "scenarios", "openapi"}
+    known = {"timeout", "placeholders", "rules", "overrides", "scenarios", "openapi", "packages"}
     unknown = set(data) - known
     if unknown:
         raise HarnessError(f"{source}: unknown setting(s) {', '.join(sorted(unknown))}")
@@ -155,6 +161,7 @@ def parse(data: Mapping[str, Any], source: str) -> Config:
         overrides=tuple(_override(o, f"{source} overrides[{i}]") for i, o in enumerate(data.get("overrides", []))),
         scenarios=_scenarios(data.get("scenarios", []), source),
         openapi=_openapi(data.get("openapi", []), source),
+        packages=parse_packages(data.get("packages", {}), source),
     )
 
 

@@ -8,6 +8,9 @@ snippet that cannot work. They mirror the runners' manifests (`runners/*/package
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 NODE_PACKAGES: frozenset[str] = frozenset({
     "@langchain/textsplitters", "ai", "cloudflare", "esbuild", "openai", "stripe", "undici", "zod",
@@ -34,6 +37,30 @@ PYTHON_PACKAGES: frozenset[str] = frozenset({"requests", "httpx", "openai", "fas
 PYTHON_IMPORT_NAMES: frozenset[str] = frozenset({"IPython", "dotenv"})
 """The modules of those distributions whose import name is not the distribution's."""
 PYTHON_MODULES: frozenset[str] = frozenset(sys.stdlib_module_names) | PYTHON_PACKAGES | PYTHON_IMPORT_NAMES
+
+_CONFIGURED: ContextVar[tuple[frozenset[str], frozenset[str]]] = ContextVar(
+    "configured", default=(frozenset(), frozenset()))
+
+
+@contextmanager
+def configured(npm: frozenset[str], python: frozenset[str]) -> Iterator[None]:
+    """Within: the project's configured npm packages and Python modules count as provided (`harness.packages`)."""
+    token = _CONFIGURED.set((npm, python))
+    try:
+        yield
+    finally:
+        _CONFIGURED.reset(token)
+
+
+def npm_provided(name: str, worker: bool) -> bool:
+    """Whether a Worker (or a Node script) may import npm package `name`."""
+    return name in (WORKER_PACKAGES if worker else NODE_PACKAGES) or name in _CONFIGURED.get()[0]
+
+
+def python_provided(module: str) -> bool:
+    """Whether a Python script may import top-level module `module`."""
+    return module in PYTHON_MODULES or module in _CONFIGURED.get()[1]
+
 
 _NODE_BUILTINS = """
     assert async_hooks buffer child_process cluster console constants crypto dgram

@@ -165,13 +165,12 @@ def package_of(spec: str) -> str:
 
 
 def _missing_packages(imports: Iterable[str], worker: bool) -> list[str]:
-    have = provided.WORKER_PACKAGES if worker else provided.NODE_PACKAGES
     missing = []
     for spec in imports:
         if spec.startswith(("node:", "cloudflare:")) or spec in provided.NODE_BUILTINS:
             continue
         name = package_of(spec)
-        if name and name not in have:
+        if name and not provided.npm_provided(name, worker):
             missing.append(name)
     return list(dict.fromkeys(missing))
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from harness.model import Snippet
+from harness.packages import runner_env
 from harness.route import Route
 from harness.run.base import Launch
 from harness.run.common import node_package_problem, proxy_env, snippet_env
@@ -46,7 +47,8 @@ class NodeRunner:
         return Launch(
             argv=("node", "--require", str(here / "shim.cjs"), str(here / "run.mjs"), "{workdir}/" + name),
             files={name: snippet.code.encode()},
-            env={**snippet_env(snippet), **proxy_env(route), "NODE_PATH": str(here / "node_modules")},
+            env={**snippet_env(snippet), **proxy_env(route), "NODE_PATH": str(here / "node_modules"),
+                 **runner_env(snippet, {"NODE_PATH": str(here / "node_modules")})},
         )
 
 

@@ -11,6 +11,7 @@ from harness.extract.pyfacts import py_facts
 from harness.extract.pystrings import plain_string_spans
 from harness.generated_values import reader_file_stand_ins
 from harness.model import Snippet
+from harness.packages import runner_env
 from harness.route import Route
 from harness.run.base import Launch
 from harness.run.common import proxy_env, snippet_env
@@ -41,7 +42,7 @@ def classify_py(code: str, placeholders: Mapping[str, str]) -> Classification:
         return result("fragment", "fragment: `await` outside an async function")
     if facts.undefined:
         return result("fragment", f"fragment: uses {listed(facts.undefined)}, never defined")
-    packages = [m for m in facts.imports if m not in provided.PYTHON_MODULES]
+    packages = [m for m in facts.imports if not provided.python_provided(m)]
     if packages:
         return result("script", f"not runnable: needs Python package {listed(packages)}, not installed")
     if not facts.top_level_effect:
@@ -70,7 +71,7 @@ class PythonRunner:
             argv=(str(python), "-u", "{workdir}/snippet.py"),
             files={**reader_file_stand_ins(snippet.options), "snippet.py": snippet.code.encode()},
             env={**snippet_env(snippet), **proxy_env(route), "PYTHONDONTWRITEBYTECODE": "1",
-                 "PYTHONIOENCODING": "utf-8"},
+                 "PYTHONIOENCODING": "utf-8", **runner_env(snippet)},
         )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from harness.errors import HarnessError
 from harness.extract.jsfacts import facts_of
 from harness.model import Snippet
+from harness.packages import runner_env
 from harness.route import Route
 from harness.run.base import Launch
 from harness.run.common import node_package_problem, proxy_env
@@ -50,7 +51,7 @@ class WorkerRunner:
             files={name: snippet.code.encode()},
             env={**proxy_env(route), "HARNESS_MOCK_URL": route.mock_url, "HARNESS_TOKEN": route.token,
                  "HARNESS_AI_VERSION": "" if version == "1.2" else version, **bindings_env(snippet, pages),
-                 **(pages_env(snippet) if pages else event_env(snippet))},
+                 **(pages_env(snippet) if pages else event_env(snippet)), **runner_env(snippet)},
             result_file=RESULT_FILE,
         )
 

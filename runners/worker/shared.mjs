@@ -22,13 +22,15 @@ export const START_FAILED = "harness: the Worker failed to start (its error is a
 // `line:column: text` lines. `entry` is its file, or `{ source, loader: "ts" | "js", name }`: its code.
 export async function bundle(entry, aiVersion = process.env.HARNESS_AI_VERSION || "") {
   const alias = aiVersion ? { "@cloudflare/ai": `@cloudflare/ai-${aiVersion}` } : {};
+  // the project's configured packages (`harness packages install`), after the runner's own
+  const extra = process.env.HARNESS_NPM_PACKAGES ? [join(process.env.HARNESS_NPM_PACKAGES, "node_modules")] : [];
   const input = typeof entry === "string" ? { entryPoints: [entry] }
     : { stdin: { contents: entry.source, loader: entry.loader, resolveDir: here, sourcefile: entry.name } };
   try {
     const out = await esbuild.build({
       ...input, bundle: true, write: false, format: "esm", platform: "neutral",
       target: "es2022", conditions: ["workerd", "worker", "browser"], mainFields: ["browser", "module", "main"],
-      nodePaths: [join(here, "node_modules")], logLevel: "silent", external: ["node:*", "cloudflare:*"], alias,
+      nodePaths: [join(here, "node_modules"), ...extra], logLevel: "silent", external: ["node:*", "cloudflare:*"], alias,
     });
     return { script: out.outputFiles[0].text };
   } catch (error) {

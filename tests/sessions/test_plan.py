@@ -72,6 +72,10 @@ def test_a_page_or_a_block_can_opt_out(tmp_path: Path) -> None:
     assert 14 not in session.lines and {r.snippet.line for r in off_block.skipped} == {14}
 
 
+NUMPY = ('not runnable: needs Python package `numpy`, not installed; '
+         'add "numpy==VERSION" to packages.pypi in [tool.harness]')
+
+
 def test_a_block_that_cannot_run_even_in_a_session_keeps_its_reason(tmp_path: Path) -> None:
     text = ("```python\nprint('first')\nlabel = 'rows'\n```\n\n```python\nimport numpy\nrows = numpy.ones(3)\n```\n\n"
             "```python\nprint(label, rows)\n```\n\n<!-- harness: session=teardown -->\n```python\nprint(label)\n```\n")
@@ -79,8 +83,8 @@ def test_a_block_that_cannot_run_even_in_a_session_keeps_its_reason(tmp_path: Pa
     [session] = the_plan.sessions
     assert [(b.snippet.line, b.role) for b in session.blocks] == [(2, "cell"), (17, "teardown")]
     assert {r.snippet.line: r.reason for r in the_plan.skipped} == {
-        7: "not runnable: needs Python package `numpy`, not installed",
-        12: "not run: depends on line 7, which is not run (not runnable: needs Python package `numpy`, not installed)"}
+        7: NUMPY,
+        12: f"not run: depends on line 7, which is not run ({NUMPY})"}
     first_blocked = plan([_page(tmp_path, text.split("\n\n", 1)[1], "second.md")])
     assert first_blocked.sessions == () and len(first_blocked.skipped) == 3
 

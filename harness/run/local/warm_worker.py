@@ -138,7 +138,7 @@ class ServerPool:
     @staticmethod
     def serves(launch: Launch) -> bool:
         """Whether a launch of the `worker` runner can run warm (else it runs cold, as `run.mjs`)."""
-        if launch.env.get("HARNESS_BINDINGS") or launch.env.get("HARNESS_EVENT"):  # Miniflare's: cold only
+        if any(launch.env.get(k) for k in ("HARNESS_BINDINGS", "HARNESS_EVENT", "HARNESS_NPM_PACKAGES")):  # cold only
             return False
         return not any(_COLD_ONLY.search(content) for content in launch.files.values())
 

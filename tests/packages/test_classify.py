@@ -1,0 +1,44 @@
+"""A block skipped for a package the config adds is classified again and runs; others name the package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.config import Config, apply_to_snippet
+from harness.extract.page import extract_page
+from harness.model import Snippet
+from harness.packages import OPTION, Packages, runner_env
+
+PAGE = Path(__file__).resolve().parents[2] / "fixtures" / "packages" / "greetings.md"
+
+
+def snippets() -> dict[int, Snippet]:
+    return {s.line: s for s in extract_page(PAGE, "greetings.md").snippets}
+
+
+def test_without_the_config_every_import_of_the_package_is_a_skip_that_says_how_to_add_it() -> None:
+    applied = {line: apply_to_snippet(Config(), s) for line, s in snippets().items()}
+    assert {line: s.skip_reason for line, s in applied.items()} == {
+        10: 'not runnable: needs npm package `tiny-greet`, not installed for Node scripts; '
+            'add "tiny-greet@VERSION" to packages.npm in [tool.harness]',
+        18: 'not runnable: needs npm package `tiny-greet`, not installed for Workers; '
+            'add "tiny-greet@VERSION" to packages.npm in [tool.harness]',
+        30: 'not runnable: needs Python package `tiny_greet`, not installed; '
+            'add "tiny_greet==VERSION" to packages.pypi in [tool.harness]',
+        38: 'not runnable: needs npm package `left-pad`, not installed for Node scripts; '
+            'add "left-pad@VERSION" to packages.npm in [tool.harness]',
+    }
+    assert not any(OPTION in s.options for s in applied.values())
+
+
+def test_configured_packages_make_the_blocks_run_in_their_runner(tmp_path: Path) -> None:
+    config = Config(packages=Packages(npm=("tiny-greet@1.0.0",), pypi=("tiny-greet==1.0.0",), root=tmp_path))
+    applied = {line: apply_to_snippet(config, s) for line, s in snippets().items()}
+    assert {line: (s.skip_reason, s.options.get("kind")) for line, s in applied.items()} == {
+        10: (None, "script"), 18: (None, "worker"), 30: (None, "script"),
+        38: ('not runnable: needs npm package `left-pad`, not installed for Node scripts; '
+             'add "left-pad@VERSION" to packages.npm in [tool.harness]', "script")}
+    cache = str((tmp_path / ".harness-cache" / "packages").resolve())
+    assert runner_env(applied[10], {"NODE_PATH": "/r/node_modules"}) == {
+        "HARNESS_NPM_PACKAGES": f"{cache}/npm", "NODE_PATH": f"/r/node_modules:{cache}/npm/node_modules",
+        "PYTHONPATH": f"{cache}/pypi"}
