@@ -9,9 +9,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
+import tarfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,6 +26,9 @@ from harness.model import Snippet
 
 OPTION = "packages_dir"
 """Snippet option: the project's package folder, set on runnable snippets when the config has packages."""
+DIR_ENV = "HARNESS_PACKAGES_DIR"
+"""Launch variable: the folder every other variable of `runner_env` points into (the docker executor
+copies it into the run and points them at the copy: `in_container`)."""
 _NPM_PIN = re.compile(r"^(@[\w.-]+/)?[\w.-]+@(\d+\.\d+\.\d+(?:-[\w.]+)?|file:\S+\.tgz)$")
 _PYPI_PIN = re.compile(r"^[A-Za-z0-9][\w.-]*==\d[\w.!+-]*$")
 _NEEDS = re.compile(r"^not runnable: needs (npm|Python) package (.*), not installed")
@@ -48,6 +53,16 @@ class Packages:
     def npm_names(self) -> frozenset[str]:
         """The npm package names."""
         return frozenset(spec[: spec.index("@", 1)] for spec in self.npm)
+
+    def missing(self) -> list[str]:
+        """The configured packages not (yet) in the cache, each as npm `x` or PyPI `y`."""
+        lock = self.cache / "pypi" / "requirements.lock"
+        frozen = {line.split("==")[0].lower().replace("_", "-") for line in lock.read_text().splitlines()} \
+            if lock.is_file() else set()
+        modules = self.cache / "npm" / "node_modules"
+        return ([f"npm `{n}`" for n in sorted(self.npm_names()) if not (modules / n).is_dir()]
+                + [f"PyPI `{s.split('==')[0]}`" for s in self.pypi
+                   if s.split("==")[0].lower().replace("_", "-") not in frozen])
 
     def python_modules(self) -> frozenset[str]:
         """Import names: each distribution's normalized name, and the top-level modules installed."""
@@ -132,6 +147,10 @@ def recheck(snippet: Snippet, packages: Packages, placeholders: Mapping[str, str
         names = re.findall(r"`([^`]+)`", hint.group(2))
         reason = f"{reason}; add {', '.join(f'{chr(34)}{n}{pin}{chr(34)}' for n in names)} to packages.{key} in " \
                  "[tool.harness]"
+    missing = packages.missing() if reason is None else []
+    if missing:
+        reason = (f"not runnable: configured package(s) {', '.join(missing)} not installed "
+                  "(run `harness packages install`)")
     kind = again.kind if again is not None else options.get("kind", "")
     return replace(snippet, skip_reason=reason, options={**options, "kind": kind} if kind else options)
 
@@ -143,4 +162,27 @@ def runner_env(snippet: Snippet, base: Mapping[str, str] | None = None) -> dict[
     if not folder:
         return {}
     node_path = ":".join(p for p in ((base or {}).get("NODE_PATH", ""), f"{folder}/npm/node_modules") if p)
-    return {"HARNESS_NPM_PACKAGES": f"{folder}/npm", "NODE_PATH": node_path, "PYTHONPATH": f"{folder}/pypi"}
+    return {DIR_ENV: folder, "HARNESS_NPM_PACKAGES": f"{folder}/npm", "NODE_PATH": node_path,
+            "PYTHONPATH": f"{folder}/pypi"}
+
+
+def archive(folder: Path, name: str = "packages") -> bytes:
+    """A tar of `folder` as `name/...`, readable by any user (bytecode left out)."""
+    buffer = io.BytesIO()
+
+    def readable(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
+        if "__pycache__" in info.name:
+            return None
+        info.uid = info.gid = 0
+        info.mode |= 0o555 if info.isdir() else 0o444
+        return info
+
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        tar.add(folder, arcname=name, filter=readable)
+    return buffer.getvalue()
+
+
+def in_container(env: Mapping[str, str], inside: str) -> dict[str, str]:
+    """`env` with the host's package folder (`DIR_ENV`) replaced by its copy `inside` a container."""
+    host = env[DIR_ENV]
+    return {key: value.replace(host, inside) for key, value in env.items()}

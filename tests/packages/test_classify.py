@@ -31,7 +31,16 @@ def test_without_the_config_every_import_of_the_package_is_a_skip_that_says_how_
     assert not any(OPTION in s.options for s in applied.values())
 
 
+def installed(root: Path) -> None:
+    """What `harness packages install` leaves of tiny-greet (the install itself: test_run)."""
+    cache = root / ".harness-cache" / "packages"
+    (cache / "npm" / "node_modules" / "tiny-greet").mkdir(parents=True)
+    (cache / "pypi").mkdir()
+    (cache / "pypi" / "requirements.lock").write_text("tiny-greet==1.0.0\n")
+
+
 def test_configured_packages_make_the_blocks_run_in_their_runner(tmp_path: Path) -> None:
+    installed(tmp_path)
     config = Config(packages=Packages(npm=("tiny-greet@1.0.0",), pypi=("tiny-greet==1.0.0",), root=tmp_path))
     applied = {line: apply_to_snippet(config, s) for line, s in snippets().items()}
     assert {line: (s.skip_reason, s.options.get("kind")) for line, s in applied.items()} == {
@@ -40,5 +49,15 @@ def test_configured_packages_make_the_blocks_run_in_their_runner(tmp_path: Path)
              'add "left-pad@VERSION" to packages.npm in [tool.harness]', "script")}
     cache = str((tmp_path / ".harness-cache" / "packages").resolve())
     assert runner_env(applied[10], {"NODE_PATH": "/r/node_modules"}) == {
-        "HARNESS_NPM_PACKAGES": f"{cache}/npm", "NODE_PATH": f"/r/node_modules:{cache}/npm/node_modules",
+        "HARNESS_PACKAGES_DIR": cache, "HARNESS_NPM_PACKAGES": f"{cache}/npm",
+        "NODE_PATH": f"/r/node_modules:{cache}/npm/node_modules",
         "PYTHONPATH": f"{cache}/pypi"}
+
+
+def test_configured_packages_not_yet_installed_are_a_skip_that_says_to_install_them(tmp_path: Path) -> None:
+    config = Config(packages=Packages(npm=("tiny-greet@1.0.0",), pypi=("tiny-greet==1.0.0",), root=tmp_path))
+    applied = apply_to_snippet(config, snippets()[18])
+    assert applied.skip_reason == ("not runnable: configured package(s) npm `tiny-greet`, PyPI `tiny-greet` not "
+                                   "installed (run `harness packages install`)")
+    installed(tmp_path)
+    assert apply_to_snippet(config, snippets()[18]).skip_reason is None

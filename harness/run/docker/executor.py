@@ -37,6 +37,7 @@ from harness.errors import HarnessError
 from harness.mock.journal import entry_from_dict
 from harness.mock.server import MockConfig
 from harness.model import RecordedRequest
+from harness.packages import DIR_ENV, archive, in_container
 from harness.route import Route
 from harness.run.base import Launch, Outcome, Runner
 from harness.run.docker import images
@@ -76,6 +77,8 @@ class DockerExecutor:
         self._build, self._offline = build, offline
         self._start_timeout_s = start_timeout_s
         self._images: dict[str, str | None] = {}
+        self._packages: set[str] = set()
+        """The project package folders copied into the sidecar's public volume (`_with_packages`)."""
         self._lock = threading.Lock()
         self._client: DockerClient | None = None
         self._sidecar: MockSidecar | None = None
@@ -218,6 +221,7 @@ class DockerExecutor:
     def execute(self, runner: Runner, launch: Launch, timeout_s: float) -> Outcome:
         try:
             image = self._image(runner.name)
+            launch = self._with_packages(launch)
         except HarnessError as error:
             return Outcome(None, "", "", 0.0, infra_error=str(error))
         if image is None:
@@ -230,6 +234,20 @@ class DockerExecutor:
         if problem is not None:  # its requests had no answer: not the snippet's failure
             return replace(outcome, infra_error=f"the mock sidecar stopped during the run: {problem}")
         return outcome
+
+    def _with_packages(self, launch: Launch) -> Launch:
+        """A launch that uses the project's packages (`harness.packages`) pointed at their copy in the
+        run's public volume, read-only at `CA_DIR/packages` (copied through the API on first use)."""
+        host = launch.env.get(DIR_ENV)
+        if not host:
+            return launch
+        with self._lock:
+            if host not in self._packages:
+                if not Path(host).is_dir():
+                    raise HarnessError(f"{host}: no packages installed (run `harness packages install`)")
+                self.sidecar.put_public(archive(Path(host)))
+                self._packages.add(host)
+        return replace(launch, env=in_container(launch.env, f"{CA_DIR}/packages"))
 
     def requests_of(self, snippet_id: str) -> tuple[RecordedRequest, ...]:
         return self._journal(snippet_id, take=False)

@@ -99,6 +99,11 @@ class MockSidecar:
             raise HarnessError("the mock sidecar is not running (use it as a context manager)")
         return Namespace(self._container.id or "", self._volumes[1].name or "")
 
+    def put_public(self, tar: bytes) -> None:
+        """Adds `tar`'s files to the public volume (snippet containers see them under `CA_DIR`, read-only)."""
+        if self._container is None or not self._container.put_archive("/public", tar):
+            raise HarnessError("could not copy files into the mock sidecar's public volume")
+
     def _start(self) -> None:
         run = self._labels.run_id
         for part in ("state", "public"):
