@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -26,6 +27,9 @@ from harness.model import Snippet
 
 OPTION = "packages_dir"
 """Snippet option: the project's package folder, set on runnable snippets when the config has packages."""
+LOCK_OPTION = "packages_lock"
+"""Snippet option: a digest of the installed lock files, so that a result cached before a reinstall
+is not reused (`harness.cache` keys on options)."""
 DIR_ENV = "HARNESS_PACKAGES_DIR"
 """Launch variable: the folder every other variable of `runner_env` points into (the docker executor
 copies it into the run and points them at the copy: `in_container`)."""
@@ -53,6 +57,13 @@ class Packages:
     def npm_names(self) -> frozenset[str]:
         """The npm package names."""
         return frozenset(spec[: spec.index("@", 1)] for spec in self.npm)
+
+    def lock_digest(self) -> str:
+        """A digest of the lock files the install wrote (empty files when not installed)."""
+        digest = hashlib.sha256()
+        for lock in (self.cache / "npm" / "package-lock.json", self.cache / "pypi" / "requirements.lock"):
+            digest.update(lock.read_bytes() if lock.is_file() else b"-")
+        return digest.hexdigest()[:16]
 
     def missing(self) -> list[str]:
         """The configured packages not (yet) in the cache, each as npm `x` or PyPI `y`."""
@@ -136,6 +147,7 @@ def recheck(snippet: Snippet, packages: Packages, placeholders: Mapping[str, str
     options = dict(snippet.options)
     if (packages.npm or packages.pypi) and OPTION not in options:
         options[OPTION] = str(packages.cache)
+        options[LOCK_OPTION] = packages.lock_digest()
     if found is None:
         return replace(snippet, options=options) if snippet.skip_reason is None else snippet
     with provided.configured(packages.npm_names(), packages.python_modules()):

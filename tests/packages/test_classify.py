@@ -7,7 +7,7 @@ from pathlib import Path
 from harness.config import Config, apply_to_snippet
 from harness.extract.page import extract_page
 from harness.model import Snippet
-from harness.packages import OPTION, Packages, runner_env
+from harness.packages import LOCK_OPTION, OPTION, Packages, runner_env
 
 PAGE = Path(__file__).resolve().parents[2] / "fixtures" / "packages" / "greetings.md"
 
@@ -61,3 +61,12 @@ def test_configured_packages_not_yet_installed_are_a_skip_that_says_to_install_t
                                    "installed (run `harness packages install`)")
     installed(tmp_path)
     assert apply_to_snippet(config, snippets()[18]).skip_reason is None
+
+
+def test_a_reinstall_with_other_pins_changes_the_snippets_options_so_cached_results_are_not_reused(
+        tmp_path: Path) -> None:
+    installed(tmp_path)
+    config = Config(packages=Packages(npm=("tiny-greet@1.0.0",), pypi=("tiny-greet==1.0.0",), root=tmp_path))
+    before = apply_to_snippet(config, snippets()[30]).options[LOCK_OPTION]
+    (tmp_path / ".harness-cache" / "packages" / "pypi" / "requirements.lock").write_text("tiny-greet==1.0.1\n")
+    assert apply_to_snippet(config, snippets()[30]).options[LOCK_OPTION] != before
