@@ -157,8 +157,7 @@ def recheck(snippet: Snippet, packages: Packages, placeholders: Mapping[str, str
     if hint:
         key, pin = ("npm", "@VERSION") if hint.group(1) == "npm" else ("pypi", "==VERSION")
         names = re.findall(r"`([^`]+)`", hint.group(2))
-        reason = f"{reason}; add {', '.join(f'{chr(34)}{n}{pin}{chr(34)}' for n in names)} to packages.{key} in " \
-                 "[tool.harness]"
+        reason = f"{reason} (add {', '.join(f'`{n}{pin}`' for n in names)} to packages.{key} in [tool.harness])"
     missing = packages.missing() if reason is None else []
     if missing:
         reason = (f"not runnable: configured package(s) {', '.join(missing)} not installed "

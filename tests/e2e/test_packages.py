@@ -94,8 +94,8 @@ def test_a_package_no_runner_installs_is_a_skip_that_names_it(
         local: dict[tuple[str, int], dict[str, Any]]) -> None:
     skipped = local[("unknown.md", 8)]
     assert (skipped["status"], skipped["reason"]) == (
-        "skipped", "not runnable: needs npm package `postgres`, not installed for Workers; "
-        'add "postgres@VERSION" to packages.npm in [tool.harness]')
+        "skipped", "not runnable: needs npm package `postgres`, not installed for Workers "
+        "(add `postgres@VERSION` to packages.npm in [tool.harness])")
 
 
 def verdicts(snippets: dict[tuple[str, int], dict[str, Any]]) -> dict[tuple[str, int], Any]:

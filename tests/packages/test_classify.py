@@ -19,14 +19,14 @@ def snippets() -> dict[int, Snippet]:
 def test_without_the_config_every_import_of_the_package_is_a_skip_that_says_how_to_add_it() -> None:
     applied = {line: apply_to_snippet(Config(), s) for line, s in snippets().items()}
     assert {line: s.skip_reason for line, s in applied.items()} == {
-        10: 'not runnable: needs npm package `tiny-greet`, not installed for Node scripts; '
-            'add "tiny-greet@VERSION" to packages.npm in [tool.harness]',
-        18: 'not runnable: needs npm package `tiny-greet`, not installed for Workers; '
-            'add "tiny-greet@VERSION" to packages.npm in [tool.harness]',
-        30: 'not runnable: needs Python package `tiny_greet`, not installed; '
-            'add "tiny_greet==VERSION" to packages.pypi in [tool.harness]',
-        38: 'not runnable: needs npm package `left-pad`, not installed for Node scripts; '
-            'add "left-pad@VERSION" to packages.npm in [tool.harness]',
+        10: 'not runnable: needs npm package `tiny-greet`, not installed for Node scripts '
+            '(add `tiny-greet@VERSION` to packages.npm in [tool.harness])',
+        18: 'not runnable: needs npm package `tiny-greet`, not installed for Workers '
+            '(add `tiny-greet@VERSION` to packages.npm in [tool.harness])',
+        30: 'not runnable: needs Python package `tiny_greet`, not installed '
+            '(add `tiny_greet==VERSION` to packages.pypi in [tool.harness])',
+        38: 'not runnable: needs npm package `left-pad`, not installed for Node scripts '
+            '(add `left-pad@VERSION` to packages.npm in [tool.harness])',
     }
     assert not any(OPTION in s.options for s in applied.values())
 
@@ -45,8 +45,8 @@ def test_configured_packages_make_the_blocks_run_in_their_runner(tmp_path: Path)
     applied = {line: apply_to_snippet(config, s) for line, s in snippets().items()}
     assert {line: (s.skip_reason, s.options.get("kind")) for line, s in applied.items()} == {
         10: (None, "script"), 18: (None, "worker"), 30: (None, "script"),
-        38: ('not runnable: needs npm package `left-pad`, not installed for Node scripts; '
-             'add "left-pad@VERSION" to packages.npm in [tool.harness]', "script")}
+        38: ('not runnable: needs npm package `left-pad`, not installed for Node scripts '
+             '(add `left-pad@VERSION` to packages.npm in [tool.harness])', "script")}
     cache = str((tmp_path / ".harness-cache" / "packages").resolve())
     assert runner_env(applied[10], {"NODE_PATH": "/r/node_modules"}) == {
         "HARNESS_PACKAGES_DIR": cache, "HARNESS_NPM_PACKAGES": f"{cache}/npm",

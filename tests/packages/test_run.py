@@ -44,8 +44,8 @@ EXPECTED = {
     10: ("node", "passed", "hello, node, from tiny-greet\n", None, "", []),
     18: ("worker", "passed", "", "hello, worker, from tiny-greet", "", []),
     30: ("python", "passed", "hello, python, from tiny-greet\n", None, "", []),
-    38: (None, "skipped", "", None, 'not runnable: needs npm package `left-pad`, not installed for Node scripts; '
-         'add "left-pad@VERSION" to packages.npm in [tool.harness]', []),
+    38: (None, "skipped", "", None, 'not runnable: needs npm package `left-pad`, not installed for Node scripts '
+         '(add `left-pad@VERSION` to packages.npm in [tool.harness])', []),
 }
 
 

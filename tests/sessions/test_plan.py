@@ -72,8 +72,8 @@ def test_a_page_or_a_block_can_opt_out(tmp_path: Path) -> None:
     assert 14 not in session.lines and {r.snippet.line for r in off_block.skipped} == {14}
 
 
-NUMPY = ('not runnable: needs Python package `numpy`, not installed; '
-         'add "numpy==VERSION" to packages.pypi in [tool.harness]')
+NUMPY = ('not runnable: needs Python package `numpy`, not installed '
+         '(add `numpy==VERSION` to packages.pypi in [tool.harness])')
 
 
 def test_a_block_that_cannot_run_even_in_a_session_keeps_its_reason(tmp_path: Path) -> None:
