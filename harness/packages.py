@@ -35,7 +35,7 @@ DIR_ENV = "HARNESS_PACKAGES_DIR"
 copies it into the run and points them at the copy: `in_container`)."""
 _NPM_PIN = re.compile(r"^(@[\w.-]+/)?[\w.-]+@(\d+\.\d+\.\d+(?:-[\w.]+)?|file:\S+\.tgz)$")
 _PYPI_PIN = re.compile(r"^[A-Za-z0-9][\w.-]*==\d[\w.!+-]*$")
-_NEEDS = re.compile(r"^not runnable: needs (npm|Python) package (.*), not installed")
+_NEEDS = re.compile(r"^not runnable: needs (npm|Python) package .*, not installed")
 
 
 @dataclass(frozen=True)
@@ -155,9 +155,8 @@ def recheck(snippet: Snippet, packages: Packages, placeholders: Mapping[str, str
     reason = again.reason if again is not None else None
     hint = _NEEDS.match(reason or "")
     if hint:
-        key, pin = ("npm", "@VERSION") if hint.group(1) == "npm" else ("pypi", "==VERSION")
-        names = re.findall(r"`([^`]+)`", hint.group(2))
-        reason = f"{reason} (add {', '.join(f'`{n}{pin}`' for n in names)} to packages.{key} in [tool.harness])"
+        key, pin = ("npm", "name@1.2.3") if hint.group(1) == "npm" else ("pypi", "name==1.2.3")
+        reason = f'{reason} (add it to packages.{key} in [tool.harness], pinned: "{pin}")'
     missing = packages.missing() if reason is None else []
     if missing:
         reason = (f"not runnable: configured package(s) {', '.join(missing)} not installed "

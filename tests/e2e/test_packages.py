@@ -95,7 +95,7 @@ def test_a_package_no_runner_installs_is_a_skip_that_names_it(
     skipped = local[("unknown.md", 8)]
     assert (skipped["status"], skipped["reason"]) == (
         "skipped", "not runnable: needs npm package `postgres`, not installed for Workers "
-        "(add `postgres@VERSION` to packages.npm in [tool.harness])")
+        "(add it to packages.npm in [tool.harness], pinned: \"name@1.2.3\")")
 
 
 def verdicts(snippets: dict[tuple[str, int], dict[str, Any]]) -> dict[tuple[str, int], Any]:

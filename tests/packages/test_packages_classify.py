@@ -20,13 +20,13 @@ def test_without_the_config_every_import_of_the_package_is_a_skip_that_says_how_
     applied = {line: apply_to_snippet(Config(), s) for line, s in snippets().items()}
     assert {line: s.skip_reason for line, s in applied.items()} == {
         10: 'not runnable: needs npm package `tiny-greet`, not installed for Node scripts '
-            '(add `tiny-greet@VERSION` to packages.npm in [tool.harness])',
+            '(add it to packages.npm in [tool.harness], pinned: "name@1.2.3")',
         18: 'not runnable: needs npm package `tiny-greet`, not installed for Workers '
-            '(add `tiny-greet@VERSION` to packages.npm in [tool.harness])',
+            '(add it to packages.npm in [tool.harness], pinned: "name@1.2.3")',
         30: 'not runnable: needs Python package `tiny_greet`, not installed '
-            '(add `tiny_greet==VERSION` to packages.pypi in [tool.harness])',
+            '(add it to packages.pypi in [tool.harness], pinned: "name==1.2.3")',
         38: 'not runnable: needs npm package `left-pad`, not installed for Node scripts '
-            '(add `left-pad@VERSION` to packages.npm in [tool.harness])',
+            '(add it to packages.npm in [tool.harness], pinned: "name@1.2.3")',
     }
     assert not any(OPTION in s.options for s in applied.values())
 
@@ -46,7 +46,7 @@ def test_configured_packages_make_the_blocks_run_in_their_runner(tmp_path: Path)
     assert {line: (s.skip_reason, s.options.get("kind")) for line, s in applied.items()} == {
         10: (None, "script"), 18: (None, "worker"), 30: (None, "script"),
         38: ('not runnable: needs npm package `left-pad`, not installed for Node scripts '
-             '(add `left-pad@VERSION` to packages.npm in [tool.harness])', "script")}
+             '(add it to packages.npm in [tool.harness], pinned: "name@1.2.3")', "script")}
     cache = str((tmp_path / ".harness-cache" / "packages").resolve())
     assert runner_env(applied[10], {"NODE_PATH": "/r/node_modules"}) == {
         "HARNESS_PACKAGES_DIR": cache, "HARNESS_NPM_PACKAGES": f"{cache}/npm",

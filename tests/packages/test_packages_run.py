@@ -45,7 +45,7 @@ EXPECTED = {
     18: ("worker", "passed", "", "hello, worker, from tiny-greet", "", []),
     30: ("python", "passed", "hello, python, from tiny-greet\n", None, "", []),
     38: (None, "skipped", "", None, 'not runnable: needs npm package `left-pad`, not installed for Node scripts '
-         '(add `left-pad@VERSION` to packages.npm in [tool.harness])', []),
+         '(add it to packages.npm in [tool.harness], pinned: "name@1.2.3")', []),
 }
 
 

@@ -73,7 +73,7 @@ def test_a_page_or_a_block_can_opt_out(tmp_path: Path) -> None:
 
 
 NUMPY = ('not runnable: needs Python package `numpy`, not installed '
-         '(add `numpy==VERSION` to packages.pypi in [tool.harness])')
+         '(add it to packages.pypi in [tool.harness], pinned: "name==1.2.3")')
 
 
 def test_a_block_that_cannot_run_even_in_a_session_keeps_its_reason(tmp_path: Path) -> None:
