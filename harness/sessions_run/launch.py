@@ -15,6 +15,7 @@ from pathlib import Path
 from harness.extract.placeholder_values import TEST_ACCOUNT_ID, TEST_API_TOKEN, TEST_EMAIL, TEST_GATEWAY_ID
 from harness.generated_values import reader_file_stand_ins
 from harness.model import Snippet
+from harness.packages import runner_env
 from harness.route import Route
 from harness.run.base import Launch
 from harness.run.common import OUTPUT_LIMIT, proxy_env, snippet_env
@@ -43,7 +44,7 @@ def _shared(cells: Sequence[Snippet], route: Route) -> tuple[dict[str, bytes], d
     env: dict[str, str] = {}
     for cell in cells:
         files.update(reader_file_stand_ins(cell.options))
-        env.update(snippet_env(cell))
+        env.update({**snippet_env(cell), **runner_env(cell)})
     return files, {**env, **proxy_env(route)}
 
 

@@ -27,6 +27,7 @@ def test_without_the_config_every_import_of_the_package_is_a_skip_that_says_how_
             '(add it to packages.pypi in [tool.harness], pinned: "name==1.2.3")',
         38: 'not runnable: needs npm package `left-pad`, not installed for Node scripts '
             '(add it to packages.npm in [tool.harness], pinned: "name@1.2.3")',
+        46: "fragment: continues line 30 (uses `greet`, defined there); runs in a page session",
     }
     assert not any(OPTION in s.options for s in applied.values())
 
@@ -46,7 +47,8 @@ def test_configured_packages_make_the_blocks_run_in_their_runner(tmp_path: Path)
     assert {line: (s.skip_reason, s.options.get("kind")) for line, s in applied.items()} == {
         10: (None, "script"), 18: (None, "worker"), 30: (None, "script"),
         38: ('not runnable: needs npm package `left-pad`, not installed for Node scripts '
-             '(add it to packages.npm in [tool.harness], pinned: "name@1.2.3")', "script")}
+             '(add it to packages.npm in [tool.harness], pinned: "name@1.2.3")', "script"),
+        46: ("fragment: continues line 30 (uses `greet`, defined there); runs in a page session", "fragment")}
     cache = str((tmp_path / ".harness-cache" / "packages").resolve())
     assert runner_env(applied[10], {"NODE_PATH": "/r/node_modules"}) == {
         "HARNESS_PACKAGES_DIR": cache, "HARNESS_NPM_PACKAGES": f"{cache}/npm",

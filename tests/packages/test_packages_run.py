@@ -46,6 +46,7 @@ EXPECTED = {
     30: ("python", "passed", "hello, python, from tiny-greet\n", None, "", []),
     38: (None, "skipped", "", None, 'not runnable: needs npm package `left-pad`, not installed for Node scripts '
          '(add it to packages.npm in [tool.harness], pinned: "name@1.2.3")', []),
+    46: ("python", "passed", "hello, session, from tiny-greet\n", None, "", []),  # a page session's next cell
 }
 
 
