@@ -1,4 +1,4 @@
-"""`harness run | merge | diff | list | rules | mock | images | trend`: the command line.
+"""`harness run | merge | diff | list | rules | mock | images | packages | trend`: the command line.
 
 The subcommands live in `harness.commands`; the options of a run (shared with `pytest --harness`)
 in `harness.run_flags`; the report formats in `harness.report.registry`.

@@ -245,7 +245,10 @@ class DockerExecutor:
             if host not in self._packages:
                 if not Path(host).is_dir():
                     raise HarnessError(f"{host}: no packages installed (run `harness packages install`)")
-                self.sidecar.put_public(archive(Path(host)))
+                try:
+                    self.sidecar.put_public(archive(Path(host)))
+                except (docker.errors.DockerException, OSError) as error:
+                    raise HarnessError(f"could not copy {host} into the run: {error}") from error
                 self._packages.add(host)
         return replace(launch, env=in_container(launch.env, f"{CA_DIR}/packages"))
 
