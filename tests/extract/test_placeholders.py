@@ -119,9 +119,18 @@ def test_an_environment_variable_without_value_is_named() -> None:
 
 
 def test_placeholders_in_snippets_that_do_not_run_anyway_are_not_reported() -> None:
-    extraction = hugo("```sh\nnpx wrangler pages dev <OUTPUT_DIR>\n```\n")
+    extraction = hugo("```sh\nnpx wrangler tail <WORKER_NAME>\n```\n")  # streams logs until stopped
     assert extraction.snippets[0].skip_reason is not None and "wrangler" in extraction.snippets[0].skip_reason
     assert extraction.diagnostics == ()
+
+
+def test_a_placeholder_in_a_block_that_now_runs_is_reported() -> None:
+    """`wrangler pages dev` runs (a dev server started, asked once and stopped), so the reader's output
+    folder it names is a placeholder without a value, said at its line."""
+    extraction = hugo("```sh\nnpx wrangler pages dev <OUTPUT_DIR>\n```\n")
+    assert extraction.snippets[0].skip_reason == "not runnable: placeholder `<OUTPUT_DIR>` has no value"
+    [warning] = extraction.diagnostics
+    assert warning.line == 2 and "`<OUTPUT_DIR>` left unreplaced" in warning.message
 
 
 def test_invisible_characters_are_a_warning() -> None:
