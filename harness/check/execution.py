@@ -53,10 +53,15 @@ def check_exit(ctx: SnippetContext) -> Iterator[Finding]:
                       expected=0, actual=ev.exit_code)
 
 
+_RUNTIME_FRAME = re.compile(r"\s*at [^\n()]*\((?:file://)?[^)\n]*/node_modules/(?:miniflare|wrangler)/[^)\n]*\)")
+"""A stack frame inside the simulator (`at async Object.fetch (file:///…/miniflare/…/entry.worker.js:4661:22)`),
+which Miniflare's error page appends to the Worker's error: it says nothing about the page."""
+
+
 def check_worker_response(ctx: SnippetContext) -> Iterator[Finding]:
     response = ctx.evidence.response
     if response is not None and response.status >= 500:
-        body = shorten(response.body.decode("utf-8", errors="replace"))
+        body = shorten(_RUNTIME_FRAME.sub("", response.body.decode("utf-8", errors="replace")))
         sent = requests_for(ctx.snippet)[0]
         yield finding(WORKER_CRASH, ctx.snippet,
                       f"the Worker answered {response.status} to {sent.method} {sent.path}: {body}",

@@ -138,6 +138,14 @@ def test_worker_crash_names_the_request_the_worker_was_given(page: Page) -> None
     assert "answered 500 to POST /: Error: boom" in crash.message
 
 
+def test_worker_crash_leaves_out_the_simulators_own_stack_frames(page: Page) -> None:
+    body = (b"ReferenceError: request is not defined at async Object.fetch "
+            b"(file:///opt/runners/worker/node_modules/miniflare/dist/src/workers/core/entry.worker.js:4661:22)")
+    ev = make_evidence(None, make_request(OK_BODY), response=HttpResponse(500, (), body))
+    [crash] = [f for f in check_snippet(page, ev) if f.rule == "RUN003"]
+    assert crash.message.endswith("to GET /: ReferenceError: request is not defined")
+
+
 def test_truncated_output_is_a_warning(page: Page) -> None:
     found = check_snippet(page, make_evidence(None, make_request(OK_BODY), truncated=True))
     assert [(f.rule, f.severity) for f in found] == [("RUN004", Severity.WARNING)]
