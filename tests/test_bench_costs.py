@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from harness.bench.cost_pages import BINDINGS, PLAIN, label_of, write_binding_tree, write_session_tree
-from harness.bench.costs import binding_costs, cost_targets, print_bindings, print_sessions, session_costs
+from harness.bench.costs import PLAIN_ALONE, binding_costs, cost_targets, print_bindings, print_sessions, session_costs
 from harness.pipeline import plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,6 +83,12 @@ def test_binding_costs_judge_the_plain_warm_worker(capsys: pytest.CaptureFixture
     assert cost_targets({"bindings": result}) == [
         "holds: warm Worker snippets beside the bindings, median 50 ms (target <= 60 ms); with a binding: "
         "kv 2200 ms (cold, x44.0), ai 30 ms (warm, x0.6)"]
+    alone = binding_costs({"launches": launches, "jobs": 2, "wall_s": 5.0, "problems": [], "rss_mb": 90.0},
+                          {"launches": [_launch(PLAIN, s, warm=True) for s in (0.02, 0.03)], "problems": []})
+    assert list(alone["workers"]) == [PLAIN_ALONE, PLAIN, "kv", "ai"]
+    assert alone["workers"][PLAIN_ALONE]["median_ms"] == 25.0 and alone["workers"][PLAIN_ALONE]["ratio"] == 0.5
+    assert "median 50 ms (target <= 60 ms; alone: 25 ms); with a binding: kv 2200 ms" in cost_targets(
+        {"bindings": alone})[0]
     slower = binding_costs({"launches": [_launch(PLAIN, 0.07, warm=True)], "jobs": 2, "wall_s": 1.0,
                             "problems": [], "rss_mb": 1.0})
     assert cost_targets({"bindings": slower})[0].startswith("MISSED: warm Worker snippets beside the bindings, "
@@ -112,13 +118,14 @@ def test_the_bench_measures_only_sessions_and_bindings_when_asked(tmp_path: Path
         assert all(len(r["cells_s"]) == r["blocks"] for r in launches)
     assert {kind: row["blocks_per_launch"] for kind, row in sessions["kinds"].items()} == {
         "python": 4, "shell": 4, "worker": 1}
-    assert [row["n"] for row in bindings["workers"].values()] == [1] * 7
+    assert list(bindings["workers"]) == [PLAIN_ALONE, PLAIN, *BINDINGS]
+    assert [row["n"] for row in bindings["workers"].values()] == [1] * 8
     assert all(row["not_passed"] == 0 for row in bindings["workers"].values())
     assert bindings["workers"][PLAIN]["warm"] == "warm"
     for line in cost_targets(report):
         assert line in report["targets"] and line in done.stdout
     plain = bindings["workers"][PLAIN]["median_ms"]
-    assert f"median {plain:.0f} ms (target <= 60 ms)" in done.stdout
+    assert f"median {plain:.0f} ms (target <= 60 ms; alone: " in done.stdout
     assert "Page sessions" in done.stdout and "Worker bindings" in done.stdout
 
 

@@ -156,11 +156,12 @@ def plain_worker(n: int) -> str:
     return code.group(1).replace("Hello, World", f"Hello, World ({n})").rstrip("\n")
 
 
-def write_binding_tree(root: Path, pages: int) -> None:
-    """For pages 0..`pages`-1, a page of a Worker per binding (labelled by the binding) and of the plain Worker."""
+def write_binding_tree(root: Path, pages: int, bindings: tuple[str, ...] = BINDINGS) -> None:
+    """For pages 0..`pages`-1, a page of the plain Worker and of a Worker per binding (each labelled by its
+    binding; `bindings=()`: the plain Worker only)."""
     for n in range(pages):
         _write(page_path(root, n, PLAIN), _page(f"plain Worker {n}", [("ts", plain_worker(n))]))
-        for binding in BINDINGS:
+        for binding in bindings:
             config = f'name = "bench-{binding}"\nmain = "src/index.js"\ncompatibility_date = "2024-09-23"\n\n' \
                      + _BINDING_CONFIG[binding]
             worker = (_COUNTER if binding == "durable_object" else "") + "export default {\n" \

@@ -7,7 +7,8 @@ tables and the warm Worker target (`scripts/bench.py --only sessions,bindings`).
   the same code run standalone (each step with its setup; a Worker step's whole program), and for the
   Python and shell drivers what a launch costs beyond its blocks' own time (the driver's start).
 - Bindings: a Worker that uses one binding (KV, D1, R2, a Durable Object, Vectorize, AI) against the plain
-  warm Worker (the seed's `worker` tab); the warm Worker target (median <= 60 ms) is judged on the plain one.
+  warm Worker (the seed's `worker` tab), all in one run; the warm Worker target (median <= 60 ms) is judged
+  on the plain one there, beside the others, and the plain one's median in a run of its own is given too.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import json
 import statistics
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from harness.bench.cost_pages import BINDINGS, PLAIN, SESSION_KINDS, write_bindi
 
 WARM_WORKER_TARGET_MS = 60
 """The warm Worker median the issue holds the harness to."""
+PLAIN_ALONE = "plain alone"
+"""The plain Worker's label in a run of plain Workers only."""
 
 
 def spread(values: Sequence[float]) -> dict[str, float | int]:
@@ -70,39 +73,49 @@ def session_costs(measured: dict[str, Any]) -> dict[str, Any]:
             "problems": measured["problems"], "rss_mb": measured["rss_mb"]}
 
 
-def binding_costs(measured: dict[str, Any]) -> dict[str, Any]:
-    """The plain warm Worker and each binding's Worker: spread, ratio of medians to the plain one, warm or cold."""
+def binding_costs(measured: dict[str, Any], alone: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The plain warm Worker and each binding's Worker: spread, ratio of medians to the plain one, warm or
+    cold; with `alone` (a run of plain Workers only), the plain Worker there too (`PLAIN_ALONE`)."""
     launches = measured["launches"]
-    plain = _of(launches, PLAIN)
+    plain = [launch["seconds"] for launch in _of(launches, PLAIN)]
     rows: dict[str, Any] = {}
-    for label in (PLAIN, *BINDINGS):
-        mine = _of(launches, label)
+    labelled = [(PLAIN_ALONE, _of(alone["launches"], PLAIN) if alone else [])] \
+        + [(label, _of(launches, label)) for label in (PLAIN, *BINDINGS)]
+    for label, mine in labelled:
         if not mine or not plain:
             continue
         seconds = [launch["seconds"] for launch in mine]
-        rows[label] = {**spread(seconds), "ratio": statistics.median(seconds) / statistics.median(
-            [launch["seconds"] for launch in plain]), "warm": _warmth(mine), "not_passed": _not_passed(mine)}
+        rows[label] = {**spread(seconds), "ratio": statistics.median(seconds) / statistics.median(plain),
+                       "warm": _warmth(mine), "not_passed": _not_passed(mine)}
     return {"jobs": measured["jobs"], "wall_s": measured["wall_s"], "workers": rows,
-            "problems": measured["problems"], "rss_mb": measured["rss_mb"]}
+            "problems": measured["problems"] + (alone["problems"] if alone else []), "rss_mb": measured["rss_mb"]}
+
+
+def _measured(root: Path, write: Callable[[Path, int], None], pages: int, jobs: int) -> dict[str, Any]:
+    """The pages `write` writes under `root/timed` (and one page of each label under `root/warm-up`, run
+    first), run in a process of its own (`harness.bench.cost_measure`)."""
+    timed, warm_up = root / "timed", root / "warm-up"
+    write(timed, pages)
+    write(warm_up, 1)
+    done = subprocess.run([sys.executable, "-m", "harness.bench.cost_measure", str(timed), "--warm-up", str(warm_up),
+                           "-j", str(jobs)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"measuring {timed} failed:\n{done.stderr[-3000:]}")
+    measured: dict[str, Any] = json.loads(done.stdout)
+    return measured
 
 
 def measure_part(part: str, work: Path, pages: int, jobs: int, steps: int = 3) -> dict[str, Any]:
-    """`sessions` or `bindings`: its pages written under `work` (and one page of each label to warm up
-    on), run in a process of its own (`harness.bench.cost_measure`), summed up; the launches themselves
-    kept under `raw`."""
-    root, warm_up = work / f"{part}-{pages}", work / f"{part}-warm-up"
-    for folder, size in ((root, pages), (warm_up, 1)):
-        if part == "sessions":
-            write_session_tree(folder, size, steps)
-        else:
-            write_binding_tree(folder, size)
-    done = subprocess.run([sys.executable, "-m", "harness.bench.cost_measure", str(root), "--warm-up", str(warm_up),
-                           "-j", str(jobs)], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"measuring {part} on {root} failed:\n{done.stderr[-3000:]}")
-    measured = json.loads(done.stdout)
-    summed = session_costs(measured) if part == "sessions" else binding_costs(measured)
-    return {"pages": pages, **({"steps": steps} if part == "sessions" else {}), **summed, "raw": measured["launches"]}
+    """`sessions` or `bindings` measured on `pages` pages a label written under `work`, summed up, the
+    launches themselves kept under `raw`. Bindings: the plain Worker is also run alone, in a run of its
+    own, so that the table shows what the cold binding Workers beside it take from it."""
+    if part == "sessions":
+        measured = _measured(work / part, lambda root, size: write_session_tree(root, size, steps), pages, jobs)
+        return {"pages": pages, "steps": steps, **session_costs(measured), "raw": measured["launches"]}
+    measured = _measured(work / part, write_binding_tree, pages, jobs)
+    alone = _measured(work / "plain-alone", lambda root, size: write_binding_tree(root, size, ()), pages, jobs)
+    raw = measured["launches"] + [{**launch, "label": PLAIN_ALONE} for launch in alone["launches"]]
+    return {"pages": pages, **binding_costs(measured, alone), "raw": raw}
 
 
 def _ms(cell: dict[str, Any] | None) -> str:
@@ -126,7 +139,7 @@ def print_sessions(result: dict[str, Any]) -> None:
 def print_bindings(result: dict[str, Any]) -> None:
     """The bindings table, the plain warm Worker first."""
     print(f"\nWorker bindings, N={result['pages']} Workers a binding, -j {result['jobs']}: per snippet median/p95 ms "
-          "against the plain warm Worker (the seed's worker tab)")
+          "against the plain warm Worker (the seed's worker tab) beside them; plain alone: in a run of its own")
     print(f"  {'':<15} {'ms':>10} {'x plain':>8} {'runs':>6} {'not passed':>11}")
     for label, row in result["workers"].items():
         print(f"  {label:<15} {_ms(row):>10} {row['ratio']:>8.2f} {row['warm']:>6} {row['not_passed']:>11}")
@@ -142,10 +155,11 @@ def cost_targets(report: dict[str, Any]) -> list[str]:
     if PLAIN in workers:
         median = workers[PLAIN]["median_ms"]
         beside = ", ".join(f"{label} {row['median_ms']:.0f} ms ({row['warm']}, x{row['ratio']:.1f})"
-                           for label, row in workers.items() if label != PLAIN)
+                           for label, row in workers.items() if label not in (PLAIN, PLAIN_ALONE))
+        alone = f"; alone: {workers[PLAIN_ALONE]['median_ms']:.0f} ms" if PLAIN_ALONE in workers else ""
         lines.append(f"{'holds' if median <= WARM_WORKER_TARGET_MS else 'MISSED'}: warm Worker snippets beside the "
-                     f"bindings, median {median:.0f} ms (target <= {WARM_WORKER_TARGET_MS} ms); with a binding: "
-                     f"{beside or 'none measured'}")
+                     f"bindings, median {median:.0f} ms (target <= {WARM_WORKER_TARGET_MS} ms{alone}); with a "
+                     f"binding: {beside or 'none measured'}")
     steps = report.get("sessions", {}).get("kinds", {}).get("worker")
     if steps is not None:
         median = steps["in_session"]["median_ms"]
