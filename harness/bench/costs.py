@@ -13,6 +13,7 @@ tables and the warm Worker target (`scripts/bench.py --only sessions,bindings`).
 
 from __future__ import annotations
 
+import functools
 import json
 import statistics
 import subprocess
@@ -91,12 +92,17 @@ def binding_costs(measured: dict[str, Any], alone: dict[str, Any] | None = None)
             "problems": measured["problems"] + (alone["problems"] if alone else []), "rss_mb": measured["rss_mb"]}
 
 
-def _measured(root: Path, write: Callable[[Path, int], None], pages: int, jobs: int) -> dict[str, Any]:
-    """The pages `write` writes under `root/timed` (and one page of each label under `root/warm-up`, run
-    first), run in a process of its own (`harness.bench.cost_measure`)."""
+def _plain_only(root: Path, pages: int) -> None:
+    write_binding_tree(root, pages, ())
+
+
+def _measured(root: Path, write: Callable[[Path, int], None], pages: int, jobs: int,
+              warm_up_pages: Callable[[Path], None]) -> dict[str, Any]:
+    """The pages `write` writes under `root/timed`, run in a process of its own
+    (`harness.bench.cost_measure`) after those `warm_up_pages` writes under `root/warm-up`."""
     timed, warm_up = root / "timed", root / "warm-up"
     write(timed, pages)
-    write(warm_up, 1)
+    warm_up_pages(warm_up)
     done = subprocess.run([sys.executable, "-m", "harness.bench.cost_measure", str(timed), "--warm-up", str(warm_up),
                            "-j", str(jobs)], capture_output=True, text=True)
     if done.returncode != 0:
@@ -107,13 +113,17 @@ def _measured(root: Path, write: Callable[[Path, int], None], pages: int, jobs: 
 
 def measure_part(part: str, work: Path, pages: int, jobs: int, steps: int = 3) -> dict[str, Any]:
     """`sessions` or `bindings` measured on `pages` pages a label written under `work`, summed up, the
-    launches themselves kept under `raw`. Bindings: the plain Worker is also run alone, in a run of its
-    own, so that the table shows what the cold binding Workers beside it take from it."""
+    launches themselves kept under `raw`. Warm-up pages run first, untimed, so that the warm Worker
+    servers have started (a session page of each kind; 2 x `jobs` plain Workers). Bindings: the plain
+    Worker is also run alone, in a run of its own, so that the table shows what the cold binding Workers
+    beside it take from it."""
     if part == "sessions":
-        measured = _measured(work / part, lambda root, size: write_session_tree(root, size, steps), pages, jobs)
+        measured = _measured(work / part, lambda root, size: write_session_tree(root, size, steps), pages, jobs,
+                             lambda root: write_session_tree(root, 1, steps))
         return {"pages": pages, "steps": steps, **session_costs(measured), "raw": measured["launches"]}
-    measured = _measured(work / part, write_binding_tree, pages, jobs)
-    alone = _measured(work / "plain-alone", lambda root, size: write_binding_tree(root, size, ()), pages, jobs)
+    warm_up = functools.partial(_plain_only, pages=2 * jobs)  # Workers at once: every warm server starts
+    measured = _measured(work / part, write_binding_tree, pages, jobs, warm_up)
+    alone = _measured(work / "plain-alone", _plain_only, pages, jobs, warm_up)
     raw = measured["launches"] + [{**launch, "label": PLAIN_ALONE} for launch in alone["launches"]]
     return {"pages": pages, **binding_costs(measured, alone), "raw": raw}
 
