@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 
 from harness.bench.cost_pages import BINDINGS, PLAIN, label_of, write_binding_tree, write_session_tree
-from harness.bench.costs import PLAIN_ALONE, binding_costs, cost_targets, print_bindings, print_sessions, session_costs
+from harness.bench.costs import (
+    ALONE_PAGES,
+    PLAIN_ALONE,
+    binding_costs,
+    cost_targets,
+    print_bindings,
+    print_sessions,
+    session_costs,
+)
 from harness.pipeline import plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,7 +127,7 @@ def test_the_bench_measures_only_sessions_and_bindings_when_asked(tmp_path: Path
     assert {kind: row["blocks_per_launch"] for kind, row in sessions["kinds"].items()} == {
         "python": 4, "shell": 4, "worker": 1}
     assert list(bindings["workers"]) == [PLAIN_ALONE, PLAIN, *BINDINGS]
-    assert [row["n"] for row in bindings["workers"].values()] == [1] * 8
+    assert [row["n"] for row in bindings["workers"].values()] == [ALONE_PAGES] + [1] * 7
     assert all(row["not_passed"] == 0 for row in bindings["workers"].values())
     assert bindings["workers"][PLAIN]["warm"] == "warm"
     for line in cost_targets(report):

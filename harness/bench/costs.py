@@ -28,6 +28,9 @@ WARM_WORKER_TARGET_MS = 60
 """The warm Worker median the issue holds the harness to."""
 PLAIN_ALONE = "plain alone"
 """The plain Worker's label in a run of plain Workers only."""
+ALONE_PAGES = 5
+"""Plain Workers run alone for each page a label: they take ~2 s a run of 10, where a burst of other work on
+the machine weighs on a median of 10."""
 
 
 def spread(values: Sequence[float]) -> dict[str, float | int]:
@@ -115,15 +118,15 @@ def measure_part(part: str, work: Path, pages: int, jobs: int, steps: int = 3) -
     """`sessions` or `bindings` measured on `pages` pages a label written under `work`, summed up, the
     launches themselves kept under `raw`. Warm-up pages run first, untimed, so that the warm Worker
     servers have started (a session page of each kind; 2 x `jobs` plain Workers). Bindings: the plain
-    Worker is also run alone, in a run of its own, so that the table shows what the cold binding Workers
-    beside it take from it."""
+    Worker is also run alone (`ALONE_PAGES` x `pages` of it), in a run of its own, so that the table shows
+    what the cold binding Workers beside it take from it."""
     if part == "sessions":
         measured = _measured(work / part, lambda root, size: write_session_tree(root, size, steps), pages, jobs,
                              lambda root: write_session_tree(root, 1, steps))
         return {"pages": pages, "steps": steps, **session_costs(measured), "raw": measured["launches"]}
     warm_up = functools.partial(_plain_only, pages=2 * jobs)  # Workers at once: every warm server starts
     measured = _measured(work / part, write_binding_tree, pages, jobs, warm_up)
-    alone = _measured(work / "plain-alone", _plain_only, pages, jobs, warm_up)
+    alone = _measured(work / "plain-alone", _plain_only, ALONE_PAGES * pages, jobs, warm_up)
     raw = measured["launches"] + [{**launch, "label": PLAIN_ALONE} for launch in alone["launches"]]
     return {"pages": pages, **binding_costs(measured, alone), "raw": raw}
 
