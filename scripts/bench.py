@@ -24,6 +24,11 @@ run; `harness.bench.corpus`) are measured, each measurement in a process of its 
   the bare limit: at N = 10 the start of the sidecar and the warm containers weighs on the ratio; the
   group target is judged here, at the size the local target is.
 
+- what page sessions and Worker bindings cost per snippet (`harness.bench.costs`, default N = 10 pages
+  a kind): a block in a Python, shell or Worker session against the same code alone, and a Worker using
+  KV, D1, R2, a Durable Object, Vectorize or AI against the plain warm Worker (its median judged against
+  the warm Worker target). `--only sessions,bindings` runs only these.
+
 With `--scale` (`make bench SCALE=1`), instead: a docs tree the size of Cloudflare's
 (`harness.bench.docs_scale`: 2,700 pages, about 14,500 blocks, the real corpus's mix) extracted, then
 run as `harness run` runs it (default executor, every built-in report written): wall time,
@@ -48,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.bench.corpus import SEED, write_docs_tree
+from harness.bench.costs import cost_targets, measure_part, print_bindings, print_sessions, spread
 from harness.bench.docs_scale import SCALE_PAGES, print_scale, scale_line, write_scale_tree
 from harness.bench.inprocess_pmd import bench_pmd, node_target, pmd_target, print_pmd
 from harness.bench.world_start import measure_world_start, world_start_target
@@ -56,6 +62,8 @@ from harness.run.executors import docker_ready
 RUN_CONFIGS = (("local", False), ("local", True), ("inprocess", True))
 RUNNERS = ("worker", "node", "python", "shell")
 ISOLATIONS = ("snippet", "group", "run")
+COST_PARTS = {"sessions": print_sessions, "bindings": print_bindings}
+"""The parts `--only` runs: what sessions and bindings cost, each with its printer."""
 
 
 def machine() -> dict[str, Any]:
@@ -75,13 +83,6 @@ def measure(what: str, root: Path, *options: str) -> dict[str, Any]:
         raise RuntimeError(f"measure {what} {root} {' '.join(options)} failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout)
     return result
-
-
-def spread(values: list[float]) -> dict[str, float | int]:
-    """Median and 95th percentile (nearest rank), in milliseconds."""
-    ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
-    return {"n": len(ordered), "median_ms": round(1000 * statistics.median(ordered), 1), "p95_ms": round(1000 * p95, 1)}
 
 
 def summarize(result: dict[str, Any]) -> dict[str, Any]:
@@ -315,6 +316,13 @@ def bench_scale(work: Path, pages: int, jobs: int) -> dict[str, Any]:
             "run": measure("scale", root, "--executor", "auto", "-j", str(jobs))}
 
 
+def bench_costs(report: dict[str, Any], work: Path, parts: list[str], pages: int, jobs: int) -> None:
+    """What sessions and bindings cost (`harness.bench.costs`), each part measured, kept and printed."""
+    for part in parts:
+        report[part] = measure_part(part, work, pages, jobs)
+        COST_PARTS[part](report[part])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--full", action="store_true", help="also run N=1,000 pages (long)")
@@ -331,6 +339,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", action="store_true",
                         help="only the docs-scale run (a Cloudflare-sized tree, run whole; long)")
     parser.add_argument("--scale-pages", type=int, default=SCALE_PAGES, help="pages of the docs-scale tree")
+    parser.add_argument("--cost-pages", type=int, default=10,
+                        help="pages a kind for what sessions and bindings cost (0: skip)")
+    parser.add_argument("--only", default="", help=f"only these parts, comma-separated: {', '.join(COST_PARTS)}")
     parser.add_argument("--out", default="out/bench.json")
     args = parser.parse_args(argv)
     run_sizes = [int(n) for n in args.run_sizes.split(",") if n] + ([1000] if args.full else [])
@@ -341,10 +352,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Machine: nproc={report['machine']['nproc']}, CPU {report['machine']['cpu']}, load average {load} "
           "(other work on the machine skews the figures: compare within one run)")
     print(report["machine"]["free_g"])
-    report["world_start"] = measure_world_start()
-    print(f"World start: {world_start_target(report['world_start'])}")
+    only = [part for part in args.only.split(",") if part]
+    if unknown := sorted(set(only) - set(COST_PARTS)):
+        parser.error(f"--only: no part {', '.join(unknown)} (parts: {', '.join(COST_PARTS)})")
+    if not only:
+        report["world_start"] = measure_world_start()
+        print(f"World start: {world_start_target(report['world_start'])}")
     with tempfile.TemporaryDirectory(prefix="harness-bench-") as tmp:
         work = Path(tmp)
+        if only:
+            bench_costs(report, work, only, args.cost_pages or 10, args.jobs)
+            return finish(report, args.out, started)
         if args.scale:
             report["scale"] = bench_scale(work, args.scale_pages, args.jobs)
             print_scale(report["scale"])
@@ -359,6 +377,8 @@ def main(argv: list[str] | None = None) -> int:
                     for executor, warm in RUN_CONFIGS]
             report["runs"][str(size)] = {"size": size, "bare": bare, "harness": runs}
             print_runs(size, bare, runs)
+        if args.cost_pages:
+            bench_costs(report, work, list(COST_PARTS), args.cost_pages, args.jobs)
         if args.pmd_pages:
             report["pmd"] = bench_pmd(work, args.pmd_pages, args.pmd_rounds, lambda root: summarize(
                 measure("harness", root, "--executor", "inprocess", "-j", "1")), spread)
@@ -377,7 +397,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def finish(report: dict[str, Any], out_path: str, started: float) -> int:
     """Prints the targets and writes the report."""
-    report["targets"] = [world_start_target(report["world_start"])] + targets(report) + docker_isolation_targets(report)
+    report["targets"] = ([world_start_target(report["world_start"])] if "world_start" in report else []) \
+        + targets(report) + cost_targets(report) + docker_isolation_targets(report)
     report["seconds"] = time.monotonic() - started
     report["machine"]["load_after"] = os.getloadavg()
     print("\nTargets")

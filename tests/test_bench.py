@@ -48,7 +48,8 @@ def test_the_bare_limit_runs_every_snippet_of_a_page(tmp_path: Path) -> None:
 def test_the_bench_runs_end_to_end_at_a_tiny_size(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--run-sizes", "1",
-                           "--extract-sizes", "1,2", "--pmd-pages", "0", "--no-docker", "--out", str(out)],
+                           "--extract-sizes", "1,2", "--pmd-pages", "0", "--no-docker", "--cost-pages", "0",
+                           "--out", str(out)],
                           capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert done.returncode == 0, done.stderr
     report = json.loads(out.read_text())
