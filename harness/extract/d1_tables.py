@@ -50,6 +50,8 @@ _INTERPOLATION = re.compile(r"\$\{[^}]*\}")
 def seed_d1_tables(snippets: Sequence[Snippet]) -> list[Snippet]:
     """`snippets` (one page, in page order) with each Worker block stopped only by a D1 table its page
     never creates given a plan and, when the tables can be made, run on them."""
+    if not any(_REASON.match(s.skip_reason or "") for s in snippets):
+        return list(snippets)
     page_queries = [q for s in snippets if s.language in _JS for q in queries_of(s.code, s.line)]
     return [_planned(s, snippets, page_queries) if _REASON.match(s.skip_reason or "") else s for s in snippets]
 
