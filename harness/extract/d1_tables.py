@@ -76,6 +76,7 @@ def apply_schema(snippet: Snippet, schema: Sequence[str], schema_source: str) ->
     plan = json.loads(snippet.options[PLAN_OPTION])
     shown = [(int(line), str(sql)) for line, sql in plan["page"]]
     given = _working([*schema, *(sql for _, sql in shown)])
+    dropped = [line for line, sql in shown if sql not in given]
     existing = _tables_in(given)
     missing = [t for t in plan["tables"] if t.lower() not in existing]
     queries = [Query(sql, int(line), tuple(values), bool(dynamic)) for sql, line, values, dynamic in plan["queries"]]
@@ -86,8 +87,13 @@ def apply_schema(snippet: Snippet, schema: Sequence[str], schema_source: str) ->
     if from_page:
         lines = sorted({line for line, sql in shown if sql in given})
         said.append(f"D1 table {_names(from_page)} made as the page's `wrangler d1 execute` "
-                    f"line{'s' if len(lines) > 1 else ''} {listed([str(n) for n in lines], quote='')} make "
+                    f"line{'s' if len(lines) > 1 else ''} {listed([str(n) for n in lines], quote='')} "
+                    f"make{'' if len(lines) > 1 else 's'} "
                     f"{'them' if len(from_page) > 1 else 'it'}")
+    if dropped:
+        said.append(f"the page's `wrangler d1 execute` line{'s' if len(dropped) > 1 else ''} "
+                    f"{listed([str(n) for n in dropped], quote='')} left out: SQLite refuses "
+                    f"{'them' if len(dropped) > 1 else 'it'} after the statements before")
     inferred: tuple[str, ...] = ()
     if missing:
         try:

@@ -111,7 +111,7 @@ def test_the_pages_own_wrangler_lines_make_the_table_and_inference_makes_the_res
     assert books.skip_reason is None and shelves.skip_reason is None
     assert json.loads(books.options[SEED_OPTION]) == [
         "CREATE TABLE books (id INTEGER PRIMARY KEY, title TEXT)"]
-    assert books.options[SAID_OPTION] == "D1 table `books` made as the page's `wrangler d1 execute` line 4 make it"
+    assert books.options[SAID_OPTION] == "D1 table `books` made as the page's `wrangler d1 execute` line 4 makes it"
     assert rows(json.loads(shelves.options[SEED_OPTION]), "SELECT name FROM Shelves") == [("Poetry",)]
     assert "D1 table `Shelves` (name) made by the harness from the page's SQL, with 1 row holding the values its " \
            "queries look for" in shelves.options[SAID_OPTION]
@@ -137,6 +137,16 @@ def test_the_projects_schema_comes_first(tmp_path: Path) -> None:
     assert rows(json.loads(shelves.options[SEED_OPTION]), "SELECT * FROM Shelves") == [("Poetry", 2)]
     assert shelves.options[SAID_OPTION] == f"D1 tables from {tmp_path / 'schema.sql'} (`d1_schema`)"
     assert PLAN_OPTION in shelves.options and shelves.skip_reason is None
+
+
+def test_a_page_statement_the_projects_schema_refuses_is_left_out_and_said(tmp_path: Path) -> None:
+    (tmp_path / "books.sql").write_text("CREATE TABLE books (id INTEGER PRIMARY KEY, title TEXT, isbn TEXT);\n")
+    books = apply_to_snippet(parse({"d1_schema": ["books.sql"]}, str(tmp_path / "harness.toml")), workers(PAGE)[0])
+    assert json.loads(books.options[SEED_OPTION]) == [
+        "CREATE TABLE books (id INTEGER PRIMARY KEY, title TEXT, isbn TEXT);"]  # the page's own CREATE fails after it
+    assert books.options[SAID_OPTION] == (f"D1 tables from {tmp_path / 'books.sql'} (`d1_schema`); the page's "
+                                          "`wrangler d1 execute` line 4 left out: SQLite refuses it after the "
+                                          "statements before")
 
 
 def test_a_schema_file_that_does_not_run_is_the_projects_error(tmp_path: Path) -> None:
