@@ -21,6 +21,7 @@ error = "rate-limit"            # or status/code/message; latency_ms = 1500
 
 openapi = ["api/openapi.json"]  # other api.cloudflare.com paths, answered from these documents
 packages = { npm = ["left-pad@1.3.0"], pypi = ["rich==13.9.4"] }  # `harness packages install`
+d1_schema = ["docs/schema.sql"] # D1 tables a page queries but never creates (`harness.extract.d1_tables`)
 ```
 A team can so configure pages it does not want to edit; `harness:` comments on a page do the
 same for one fence or tab group.
@@ -29,6 +30,7 @@ same for one fence or tab group.
 from __future__ import annotations
 
 import fnmatch
+import sqlite3
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -37,6 +39,7 @@ from typing import Any
 
 from harness.check.registry import ALL_RULES
 from harness.errors import HarnessError
+from harness.extract import d1_tables
 from harness.mock.scenarios import Scenario, ScenarioError, parse_scenario
 from harness.model import Finding, Severity, Snippet
 from harness.packages import Packages, parse_packages, recheck
@@ -76,6 +79,11 @@ class Config:
     """OpenAPI documents (relative paths from the configuration file's folder) the mock serves."""
     packages: Packages = field(default_factory=Packages)
     """npm and PyPI packages the project adds to the runners (`harness.packages`)."""
+    d1_schema: tuple[str, ...] = ()
+    """SQL statements (of the `d1_schema` files, in order) that make the D1 tables a Worker block queries
+    but no block of its page creates, before it runs (`harness.extract.d1_tables`)."""
+    d1_schema_files: tuple[Path, ...] = ()
+    """Those files, as the configuration names them (relative paths from its folder)."""
 
     def level(self, rule: str, page: str, label: str | None) -> str | None:
         """The configured level of `rule` for this page and tab, or None for the rule's default."""
@@ -98,6 +106,9 @@ def apply_to_snippet(config: Config, snippet: Snippet) -> Snippet:
     """The snippet with config options merged under its own annotations, and classified again if it
     was skipped for a package the config adds (`harness.packages.recheck`)."""
     snippet = recheck(snippet, config.packages, config.placeholders)
+    if config.d1_schema and d1_tables.PLAN_OPTION in snippet.options:
+        files = ", ".join(str(path) for path in config.d1_schema_files)
+        snippet = d1_tables.apply_schema(snippet, config.d1_schema, files)
     extra = config.snippet_options(snippet)
     if not extra:
         return snippet
@@ -148,11 +159,12 @@ def _override(raw: Any, where: str) -> Override:
 
 def parse(data: Mapping[str, Any], source: str) -> Config:
     """A `Config` from the `[tool.harness]` table (or a harness.toml's top level)."""
-    known = {"timeout", "placeholders", "rules", "overrides", "scenarios", "openapi", "packages"}
+    known = {"timeout", "placeholders", "rules", "overrides", "scenarios", "openapi", "packages", "d1_schema"}
     unknown = set(data) - known
     if unknown:
         raise HarnessError(f"{source}: unknown setting(s) {', '.join(sorted(unknown))}")
     timeout = data.get("timeout")
+    schema_files = _paths(data.get("d1_schema", []), source, "d1_schema")
     return Config(
         source=source,
         timeout_s=float(timeout) if timeout is not None else None,
@@ -162,6 +174,8 @@ def parse(data: Mapping[str, Any], source: str) -> Config:
         scenarios=_scenarios(data.get("scenarios", []), source),
         openapi=_openapi(data.get("openapi", []), source),
         packages=parse_packages(data.get("packages", {}), source),
+        d1_schema=tuple(statement for path in schema_files for statement in _statements(path, source)),
+        d1_schema_files=schema_files,
     )
 
 
@@ -175,11 +189,37 @@ def _scenarios(raw: Any, source: str) -> tuple[Scenario, ...]:
 
 
 def _openapi(raw: Any, source: str) -> tuple[Path, ...]:
+    return _paths(raw, source, "openapi")
+
+
+def _paths(raw: Any, source: str, key: str) -> tuple[Path, ...]:
     raw = [raw] if isinstance(raw, str) else raw
     if not isinstance(raw, list) or not all(isinstance(p, str) for p in raw):
-        raise HarnessError(f"{source}: `openapi` must be a path or a list of paths")
+        raise HarnessError(f"{source}: `{key}` must be a path or a list of paths")
     folder = Path(source).parent if source else Path()
     return tuple(folder / p for p in raw)
+
+
+def _statements(path: Path, source: str) -> list[str]:
+    """The SQL statements of a `d1_schema` file, one by one (SQLite says where each ends)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise HarnessError(f"{source}: d1_schema file {path} cannot be read: {error}") from error
+    statements, pending = [], ""
+    for line in text.splitlines(keepends=True):
+        if not pending.strip() and line.strip().startswith("--"):
+            continue  # a comment between statements
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip() and not pending.strip().startswith("--"):
+        raise HarnessError(f"{source}: d1_schema file {path} ends inside a statement: {pending.strip()[:60]!r}")
+    problem = d1_tables.schema_problem(statements)
+    if problem:
+        raise HarnessError(f"{source}: d1_schema file {path}: {problem}")
+    return statements
 
 
 def load(path: Path | None = None, start: Path | None = None) -> Config:

@@ -44,6 +44,8 @@ _ROUTE_PREFIX = re.compile(r"""pathname\.startsWith\(\s*["'`](/[^"'`]*)["'`]\s*\
 _ROUTER = re.compile(r"\b(?:Hono|Router|AutoRouter|IttyRouter)\b")
 _ROUTER_ROUTE = re.compile(r"""\.\s*(get|post|put|patch|delete|all|on)\(\s*["'`](/[^"'`]*)["'`]""")
 """A route a router declares: `app.post("/ask", ...)`, `router.get("/notes/:id", ...)`."""
+_LINE_COMMENT = re.compile(r"^[ \t]*//.*$", re.MULTILINE)
+"""A line that is only a comment (`// app.post('/notes', ...)`: a route the step shows, not one it adds)."""
 _ROUTE_PARAM = re.compile(r":(\w+)(?:\{[^}]*\})?\??|\*")
 
 PLAUSIBLE_HEADERS: Mapping[str, str] = {
@@ -119,14 +121,14 @@ def _json_body(code: str, names: str) -> str:
 
 
 def _routed(code: str, own: str | None) -> tuple[str, str] | None:
-    """(method, path) of the router route to ask when the router has no `GET /`: the first one `own` (a
-    session step's own code) declares, else the first in `code`; None without a router or with `GET /`."""
+    """(method, path) of the router route to ask: the first one `own` (a session step's own code) declares,
+    else, when the router has no `GET /`, the first in `code`; None without a router or when `GET /` fits."""
     if not _ROUTER.search(code):
         return None
-    routes = _ROUTER_ROUTE.findall(code)
-    if not routes or any(verb in ("get", "all") and path == "/" for verb, path in routes):
-        return None
-    verb, path = next(iter(_ROUTER_ROUTE.findall(own or "")), routes[0])
+    routes, own_routes = _ROUTER_ROUTE.findall(code), _ROUTER_ROUTE.findall(_LINE_COMMENT.sub("", own or ""))
+    if not routes or (not own_routes and any(verb in ("get", "all") and path == "/" for verb, path in routes)):
+        return None  # a step that adds a route is asked on it even beside a `GET /` of the steps before it
+    verb, path = next(iter(own_routes), routes[0])
     filled = _ROUTE_PARAM.sub(lambda m: str(_plausible(m[1])) if m[1] else "example", path)
     return ("GET" if verb in ("all", "on") else verb.upper()), filled
 

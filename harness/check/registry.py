@@ -19,6 +19,7 @@ from harness.check import (
     requests,
     response,
     streaming,
+    supplied,
     typescript,
 )
 from harness.check.base import Rule, SnippetCheck, SnippetContext
@@ -40,6 +41,7 @@ SNIPPET_RULES: tuple[tuple[Rule, SnippetCheck], ...] = (
     (requests.UNDOCUMENTED_PARAM, requests.check_params),
     (requests.JSON_CONTENT_TYPE, requests.check_content_type),
     (origins.ORIGIN_HOSTS, origins.check_origins),
+    (supplied.D1_TABLES, supplied.check_d1_tables),
     *((rule, contract.check_contract) for rule in contract.RULES[:1]),
     (streaming.STREAM_FORMAT, streaming.check_stream),
     (response.PRINTS_NOTHING, response.check_prints),

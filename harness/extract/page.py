@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from harness.extract.d1_tables import seed_d1_tables
 from harness.extract.dev_sessions import link_dev_servers
 from harness.extract.document import Document
 from harness.extract.formats import DocsFormat, format_for
@@ -58,9 +59,9 @@ def extract_text(
 
 
 def _planned(extraction: Extraction) -> Extraction:
-    """The page's snippets, partials included, with their session plans (Worker sessions combined) and
-    Worker bindings."""
-    snippets, problems = attach_bindings(combine_workers(plan_sessions(extraction.snippets)))
+    """The page's snippets, partials included, with their session plans (Worker sessions combined), the
+    D1 tables their page never creates (`d1_tables`) and Worker bindings."""
+    snippets, problems = attach_bindings(seed_d1_tables(combine_workers(plan_sessions(extraction.snippets))))
     found = [Diagnostic(extraction.page.path, p.line, p.message, p.severity) for p in problems]
     diagnostics = extraction.diagnostics + tuple(found)
     return replace(extraction, snippets=tuple(link_dev_servers(attach_projects(snippets))), diagnostics=diagnostics)

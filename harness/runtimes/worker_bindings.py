@@ -6,7 +6,8 @@ turns them into Miniflare options). Each snippet runs on a fresh in-memory store
 
 What the harness decides here: a Durable Object binding's class (the configuration's `class_name`,
 else the class the snippet exports), and plausible values for variables and secrets that the page
-does not give.
+does not give; and the statements that make the D1 tables the page never creates (`seed`, from
+`harness.extract.d1_tables`), which the runner applies before the Worker's request.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 
 from harness.extract import bindings, provided
 from harness.extract.bindings import Binding
+from harness.extract.d1_tables import SEED_OPTION
 from harness.extract.placeholder_values import role_value
 from harness.model import Snippet
 
@@ -71,6 +73,8 @@ def simulated(snippet: Snippet, pages: bool = False) -> list[Binding]:
             if chosen is None:
                 continue
             binding = {**binding, "class_name": chosen}
+        if kind == "d1_database" and SEED_OPTION in snippet.options:  # tables its page never creates
+            binding = {**binding, "seed": json.loads(snippet.options[SEED_OPTION])}
         if kind in ("var", "secret"):
             binding = {**binding, "value": plausible_value(binding)}
         found.append(binding)

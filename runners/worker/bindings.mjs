@@ -33,3 +33,17 @@ export function miniflareOptions(list, token = "") {
   }
   return options;
 }
+
+// The D1 databases to seed before the Worker's request: `[[binding name, [SQL statements]]]`, from a
+// `d1_database` binding's `seed` (the tables its page never creates: harness/extract/d1_tables.py).
+export function d1Seeds(list) {
+  return list.filter((binding) => binding.type === "d1_database" && binding.seed?.length).map((binding) => [binding.name, binding.seed]);
+}
+
+// Applies the seeds to Miniflare's own D1 databases, in one batch each (a transaction: all or nothing).
+export async function seedD1(mf, seeds) {
+  for (const [name, statements] of seeds) {
+    const db = await mf.getD1Database(name, "snippet");
+    await db.batch(statements.map((sql) => db.prepare(sql)));
+  }
+}

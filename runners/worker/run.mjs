@@ -6,7 +6,8 @@
 // Env: HARNESS_MOCK_URL (mock app), HARNESS_TOKEN (snippet token), HTTPS_PROXY (for the Worker's own fetch),
 // HARNESS_REQUESTS (harness/worker_request.py; several requests go to the same Worker in turn),
 // HARNESS_PAGES (a Pages Function's route: its exports run in a Pages context, pages.mjs),
-// HARNESS_BINDINGS (KV, R2, D1, Durable Objects, ... from Miniflare's simulators: bindings.mjs),
+// HARNESS_BINDINGS (KV, R2, D1, Durable Objects, ... from Miniflare's simulators: bindings.mjs; a D1
+// database's `seed` statements are applied to it first),
 // HARNESS_EVENT=scheduled (a cron trigger instead of requests; HARNESS_CRON: its schedule).
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -15,7 +16,7 @@ import {
   CF, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, bundle, chosenAnswer, here, proxyAgent, require, requestInit, sendOut,
   START_FAILED, workerRequests,
 } from "./shared.mjs";
-import { miniflareOptions } from "./bindings.mjs";
+import { d1Seeds, miniflareOptions, seedD1 } from "./bindings.mjs";
 
 const { Miniflare, Response } = require("miniflare");
 
@@ -50,7 +51,8 @@ async function outbound(request) {
   return new Response(await answer.arrayBuffer(), { status: answer.status, headers: answer.headers });
 }
 
-const simulated = miniflareOptions(JSON.parse(process.env.HARNESS_BINDINGS || "[]"), process.env.HARNESS_TOKEN || "");
+const bindingList = JSON.parse(process.env.HARNESS_BINDINGS || "[]");
+const simulated = miniflareOptions(bindingList, process.env.HARNESS_TOKEN || "");
 const mockService = { MOCK: { external: { address: mockUrl.host, http: {} } } };
 const mf = new Miniflare({
   cf: CF,
@@ -86,6 +88,14 @@ async function scheduled(worker) {
   await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, WAIT_UNTIL_LIMIT_MS).unref())]);
   const body = Buffer.from(JSON.stringify(result));
   return { status: result.outcome === "ok" ? 200 : 500, headers: [["content-type", "application/json"]], body_b64: body.toString("base64") };
+}
+
+try {
+  await seedD1(mf, d1Seeds(bindingList));
+} catch (error) { // the tables the harness made for the page: its fault, not the snippet's (harness/run/common.py)
+  console.error(`harness-infra: could not make the page's D1 tables: ${error?.message ?? error}`);
+  await mf.dispose().catch(() => {});
+  process.exit(75);
 }
 
 try {

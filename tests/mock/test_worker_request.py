@@ -146,3 +146,14 @@ def test_a_router_without_a_root_route_is_asked_on_its_routes() -> None:
     rooted = suggested(HONO_APP.replace('"/notes/:id"', '"/"') + ASK_STEP)
     assert (rooted.method, rooted.path) == ("GET", "/")
     assert suggested('const r = { get(p) {} };\nr.get("/x");\nexport default { fetch() {} };').path == "/"
+
+
+def test_a_step_is_asked_on_the_route_it_adds_even_beside_an_earlier_root_route() -> None:
+    """The RAG tutorial's `POST /notes` step continues an app whose first step answers `GET /`: the step is
+    what the page shows, so its route is asked; a route only named in a comment line is not the step's."""
+    rooted = HONO_APP.replace('"/notes/:id"', '"/"')
+    step = suggested(rooted + ASK_STEP, ASK_STEP)
+    assert (step.method, step.path) == ("POST", "/ask")
+    commented = '// app.post("/ask", async (c) => { ... })\napp.get("/", (c) => c.text("hi"));\n'
+    assert (suggested(rooted + commented, commented).method, suggested(rooted + commented, commented).path) == (
+        "GET", "/")
