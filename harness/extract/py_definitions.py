@@ -20,6 +20,8 @@ from harness.model import Snippet
 
 _DEFINES_ONLY = ("not runnable: only defines ", "not runnable: nothing at the top level runs")
 """The classifier's reasons for a block that only imports and defines (`runtimes/python.py`)."""
+_PRELUDE_OPTION = "prelude"
+"""A block marked as the prelude of the later blocks (`harness.extract.snippets`): it runs with each of them."""
 
 
 def callable_functions(code: str) -> list[str]:
@@ -46,7 +48,7 @@ def callable_functions(code: str) -> list[str]:
 def run_definitions(snippet: Snippet) -> Snippet:
     """`snippet` run as a module (see the module's docstring) when it only imports and defines; else as it was."""
     if snippet.language != "py" or not (snippet.skip_reason or "").startswith(_DEFINES_ONLY) \
-            or RAN_AS_OPTION in snippet.options:
+            or RAN_AS_OPTION in snippet.options or _PRELUDE_OPTION in snippet.options:
         return snippet
     calls = callable_functions(snippet.code)
     code = snippet.code.rstrip("\n") + "\n"
@@ -55,9 +57,11 @@ def run_definitions(snippet: Snippet) -> Snippet:
         shown = " and ".join(f"`{name}()`" for name in calls)
         ran_as = (f"as a script: its imports and definitions run, then the harness calls {shown} once "
                   "(no argument without a default)")
+    elif (snippet.skip_reason or "").startswith(_DEFINES_ONLY[0]):
+        ran_as = ("as a script: its imports and definitions run; nothing calls what it defines (no function it "
+                  "defines can be called without arguments the page does not give)")
     else:
-        ran_as = ("as a script: its imports and definitions run; nothing calls what it defines (every function "
-                  "needs arguments the page does not give)")
+        ran_as = "as a script: its imports run (it defines nothing)"
     options = {**snippet.options, "kind": "script", RAN_AS_OPTION: ran_as}
     return replace(snippet, code=code, options=options, skip_reason=None)
 
