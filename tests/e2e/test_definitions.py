@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = "fixtures/pages/definitions/handlers.md"
+PAGE = "fixtures/definitions/handlers.md"
 
 
 def run(tmp_path: Path, executor: str) -> dict[int, dict[str, Any]]:

@@ -14,9 +14,9 @@ from harness.extract.worker_program import LINE_MAP_OPTION, RAN_AS_OPTION, page_
 from harness.model import Snippet
 from harness.worker_request import requests_for
 
-from .support import PAGES, hugo, line_of
+from .support import REPO, hugo, line_of
 
-PAGE = PAGES / "definitions" / "handlers.md"
+PAGE = REPO / "fixtures" / "definitions" / "handlers.md"
 
 
 def _blocks() -> dict[int, Snippet]:
