@@ -25,6 +25,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from harness.errors import HarnessError
 from harness.model import Snippet
@@ -108,6 +109,16 @@ def _reads(code: str, names: str, method: str) -> bool:
     return re.search(rf"\b(?:{names})\.{method}\(\)", code) is not None
 
 
+def _form_body(code: str, names: str) -> str:
+    """A URL-encoded form with the fields the code reads from `await request.formData()` (`body.get("x")`),
+    each with a plausible value; else `name` and `message`."""
+    holders = re.findall(rf"(\w+)\s*=\s*await\s+(?:{names})\.formData\(\)", code)
+    fields = [field for holder in holders
+              for field in re.findall(rf"""\b{re.escape(holder)}\.(?:get|getAll|has)\(\s*["'`]([^"'`]+)["'`]""", code)]
+    values = {field: _plausible(field) for field in dict.fromkeys(fields)} or {"name": "example", "message": "Hello"}
+    return urlencode(values)
+
+
 def _json_body(code: str, names: str) -> str:
     destructured = re.search(rf"\{{([\w\s,:=\"'.]+)\}}\s*=\s*await\s+(?:\w+\.)?(?:{names})\.json\(\)", code)
     keys = []
@@ -150,7 +161,7 @@ def suggested(code: str, own: str | None = None) -> WorkerRequest:
         headers["content-type"] = "application/json"
     elif _reads(code, names, "formData"):
         method = method if methods else "POST"
-        body = "name=example&message=Hello"
+        body = _form_body(code, names)
         headers["content-type"] = "application/x-www-form-urlencoded"
     elif (_reads(code, names, "text") or _reads(code, names, "arrayBuffer")) and methods:
         body = "Hello from the harness"

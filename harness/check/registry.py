@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from harness.check import (
     contract,
     execution,
+    handler_calls,
     limits,
     origins,
     page,
@@ -34,6 +35,7 @@ SNIPPET_RULES: tuple[tuple[Rule, SnippetCheck], ...] = (
     (execution.EXIT_NONZERO, execution.check_exit),
     (execution.WORKER_CRASH, execution.check_worker_response),
     (execution.OUTPUT_CUT, execution.check_output_cut),
+    (handler_calls.RETURNED_NO_RESPONSE, handler_calls.check_returned),
     (limits.SANDBOX_LIMIT, limits.check_limits),
     (requests.NO_REQUEST, requests.check_sent_request),
     (requests.ERROR_ANSWER, requests.check_answers),

@@ -11,8 +11,10 @@ from harness.extract.dev_sessions import link_dev_servers
 from harness.extract.document import Document
 from harness.extract.formats import DocsFormat, format_for
 from harness.extract.frontmatter import read_front_matter
+from harness.extract.handler_calls import call_handlers
 from harness.extract.partials import include_partials, with_parameters
 from harness.extract.placeholders import DEFAULT_PLACEHOLDERS
+from harness.extract.py_definitions import run_all_definitions
 from harness.extract.regions import Include
 from harness.extract.sessions import plan_sessions
 from harness.extract.snippets import build_snippets
@@ -59,9 +61,10 @@ def extract_text(
 
 
 def _planned(extraction: Extraction) -> Extraction:
-    """The page's snippets, partials included, with their session plans (Worker sessions combined), the
-    D1 tables their page never creates (`d1_tables`) and Worker bindings."""
-    snippets, problems = attach_bindings(seed_d1_tables(combine_workers(plan_sessions(extraction.snippets))))
+    """The page's snippets, partials included, with their session plans (Worker sessions combined, lone
+    request handlers called), the D1 tables their page never creates (`d1_tables`) and Worker bindings."""
+    combined = combine_workers(plan_sessions(extraction.snippets))
+    snippets, problems = attach_bindings(seed_d1_tables(call_handlers(run_all_definitions(combined))))
     found = [Diagnostic(extraction.page.path, p.line, p.message, p.severity) for p in problems]
     diagnostics = extraction.diagnostics + tuple(found)
     return replace(extraction, snippets=tuple(link_dev_servers(attach_projects(snippets))), diagnostics=diagnostics)

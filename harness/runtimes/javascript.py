@@ -91,6 +91,11 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
                           "the harness sends a Worker requests or a cron event")
         return result("fragment", "fragment: Worker code without a default export that handles fetch")
     if not worker and not facts.top_level_effect:
+        if facts.declares and all(re.search(rf"\b(?:interface|type)\s+{re.escape(name)}\b", code)
+                                  for name in facts.declares):
+            return result("module", f"not runnable: only declares TypeScript type{'s' * (len(facts.declares) > 1)} "
+                          f"{listed(facts.declares)}, which compile{'s' * (len(facts.declares) == 1)} to nothing: "
+                          "there is nothing to run")
         if facts.declares:
             return result("module", f"not runnable: only defines {listed(facts.declares)}; nothing calls it")
         return result("fragment", "fragment: nothing at the top level runs")

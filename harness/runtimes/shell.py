@@ -31,6 +31,8 @@ _FUNCTION = re.compile(r"(?:^|[;&|{]\s*)(?:function\s+([^\s(){};|&<>$'\"]+)\s*(?
                        r"\s*\(\s*\))\s*\{", re.MULTILINE)
 """A shell function definition, `name() {`, `function name {` (`:(){ :|:& };:` defines `:`)."""
 _URL_HOST = re.compile(r"^(?:https?://)?([^/:?#\s]+)(:\d+)?")
+ONLY_ASSIGNMENTS = "not runnable: only sets variables"
+"""The start of the reason of a block of `NAME=value` lines only (in a page session they set what later blocks read)."""
 _WRANGLER_ENV = ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID")
 """What wrangler reads instead of a browser login: set for every block the wrangler runtime runs."""
 
@@ -38,6 +40,9 @@ _WRANGLER_ENV = ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID")
 def classify_sh(code: str, placeholders: Mapping[str, str]) -> Classification:
     """Commands (kind `shell`), or why not: output or prose, tooling or hosts the harness lacks."""
     facts = sh_facts(code)
+    if not facts.commands and facts.set:  # `NAME="value"` lines: what a `.env` file or a later block reads
+        return Classification("shell", f"{ONLY_ASSIGNMENTS} {listed(sorted(facts.set))}, which nothing in it reads: "
+                              "run alone it has no effect", "sh")
     if not facts.commands:
         return Classification("shell", "not runnable: no commands, only comments", "sh")
     first = facts.commands[0]

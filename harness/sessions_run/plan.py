@@ -27,7 +27,7 @@ SEED = "runs in a page session"
 """The end of the reason of a fragment that continues earlier blocks (`harness.extract.sessions`)."""
 NOTEBOOK = "not runnable: notebook cell"
 _SESSION_ONLY = ("not runnable: only defines", "not runnable: nothing at the top level runs",
-                 "not runnable: no commands, only comments", NOTEBOOK)
+                 "not runnable: no commands, only comments", "not runnable: only sets variables", NOTEBOOK)
 """Reasons of blocks that run in a session: their effect is on the blocks after them."""
 
 

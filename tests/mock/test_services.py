@@ -85,7 +85,7 @@ def app_with(catalog: Catalog, hosted: Sequence[Service]) -> tuple[Client, MockS
 
 
 def test_built_in_services_are_asked_in_rank_order() -> None:
-    assert [s.name for s in services()] == ["workers-ai", "cloudflare-api", "api-fallback", "origin"]
+    assert [s.name for s in services()] == ["workers-ai", "turnstile", "cloudflare-api", "api-fallback", "origin"]
 
 
 def test_a_registered_api_answers_after_workers_ai_and_before_the_cloudflare_api(catalog: Catalog) -> None:

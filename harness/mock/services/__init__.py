@@ -31,6 +31,7 @@ ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 BUILT_IN: tuple[str, ...] = (
     "harness.mock.services.workers_ai",
+    "harness.mock.services.turnstile",
     "harness.mock.services.cloudflare_api",
     "harness.mock.services.api_fallback",
     "harness.mock.services.origin",
