@@ -12,10 +12,14 @@ from typing import Any
 
 import pytest
 
-from tests.bindings.test_runs import body
-
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = "fixtures/d1_tables"
+
+
+def body(snippet: dict[str, Any]) -> Any:
+    """The JSON answer of a snippet that passed."""
+    assert (snippet["status"], snippet["exit_code"]) == ("passed", 0), snippet["stderr"]
+    return json.loads(snippet["response"]["body"])
 
 
 def run(tmp: Path, executor: str, *extra: str, pages: str = PAGES, exit_code: int = 1) -> dict[str, dict[str, Any]]:
