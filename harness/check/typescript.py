@@ -1,4 +1,5 @@
-"""Type-check the TypeScript examples (`tsc --noEmit` against the Workers types), all in one tsc run."""
+"""Type-check the TypeScript examples, all in one tsc run per runtime: Workers code against the Workers
+types, Node scripts (kind `script`) against Node's (`@types/node`, where `process` and `Buffer` live)."""
 
 from __future__ import annotations
 
@@ -32,11 +33,17 @@ def available(runners_dir: Path) -> bool:
     return tsc_path(runners_dir).exists()
 
 
-def _tsconfig(modules: Path, files: list[str]) -> dict[str, object]:
+_NODE_KIND = "script"
+"""The kind of a snippet the Node runner runs (`harness/runtimes/javascript.py`)."""
+
+
+def _tsconfig(modules: Path, files: list[str], node: bool) -> dict[str, object]:
+    types, roots = (["node"], [str(modules / "@types")]) if node else (
+        ["@cloudflare/workers-types"], [str(modules / "@cloudflare"), str(modules)])
     return {
         "compilerOptions": {
             "target": "es2022", "module": "es2022", "moduleResolution": "bundler", "lib": ["es2022"],
-            "types": ["@cloudflare/workers-types"], "typeRoots": [str(modules / "@cloudflare"), str(modules)],
+            "types": types, "typeRoots": roots,
             "baseUrl": ".", "paths": {"*": [str(modules / "*")]}, "noEmit": True, "skipLibCheck": True,
             "strict": False, "isolatedModules": True, "allowJs": False, "esModuleInterop": True,
         },
@@ -46,9 +53,16 @@ def _tsconfig(modules: Path, files: list[str]) -> dict[str, object]:
 
 def typecheck(snippets: Sequence[Snippet], runners_dir: Path, timeout_s: float = 180) -> list[Finding]:
     """One finding per type error in the given `ts` snippets, at the page line of the error."""
-    targets = [s for s in snippets if s.language == "ts"]
-    if not targets or not available(runners_dir):
+    typed = [s for s in snippets if s.language == "ts"]
+    if not typed or not available(runners_dir):
         return []
+    node = [s for s in typed if s.options.get("kind") == _NODE_KIND]
+    workers = [s for s in typed if s.options.get("kind") != _NODE_KIND]
+    return [f for group, is_node in ((workers, False), (node, True)) if group
+            for f in _typecheck(group, runners_dir, is_node, timeout_s)]
+
+
+def _typecheck(targets: Sequence[Snippet], runners_dir: Path, node: bool, timeout_s: float) -> list[Finding]:
     modules = runners_dir / "worker" / "node_modules"
     with tempfile.TemporaryDirectory(prefix="harness-tsc-") as tmp:
         root = Path(tmp)
@@ -59,7 +73,7 @@ def typecheck(snippets: Sequence[Snippet], runners_dir: Path, timeout_s: float =
             code = snippet.code if _MODULE.search(snippet.code) else snippet.code + "\nexport {};\n"
             (root / name).write_text(code)
             files.append(name)
-        (root / "tsconfig.json").write_text(json.dumps(_tsconfig(modules, files)))
+        (root / "tsconfig.json").write_text(json.dumps(_tsconfig(modules, files, node)))
         done = subprocess.run(["node", str(tsc_path(runners_dir)), "-p", "tsconfig.json", "--pretty", "false"],
                               cwd=root, capture_output=True, text=True, timeout=timeout_s)
     found = []

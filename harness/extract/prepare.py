@@ -8,6 +8,8 @@ Options a snippet gets here (beside those of its fence and annotations):
 - `env.NAME`: an environment variable the snippet reads and the value it gets.
 - `generated`: placeholders and variables given a value made from their name (JSON
   `{"{zone_id}": "...", "$ZONE_ID": "..."}`), so reports show each as its placeholder.
+- `ran_as`: how the harness ran code the page leaves incomplete (an SDK import put in front, see
+  `implied_imports.py`; Worker page sessions set it too).
 - `prelude`: set by an annotation on a fence whose code is put before every later snippet of
   the same language on the page (imports and setup that the page shows once).
 """
@@ -20,9 +22,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from harness.extract.classify import classify
+from harness.extract.implied_imports import implied_imports
 from harness.extract.placeholder_values import role_value
 from harness.extract.placeholders import prepare
 from harness.extract.regions import Problem
+from harness.extract.worker_program import RAN_AS_OPTION
 from harness.generated_values import GENERATED_OPTION, READER_FILES_OPTION
 from harness.model import Severity
 
@@ -64,6 +68,13 @@ def ready(
     if found is None:
         return Ready(prepared.code, language, options, skip_reason, tuple(problems))
     merged = dict(options)
+    implied = implied_imports(run_code, language) if found.reason and found.reason.startswith("fragment") else None
+    with_imports = classify(implied.code, language, placeholders) if implied else None
+    if implied and with_imports and not with_imports.reason:  # the import is all it lacks
+        run_code, found = implied.code, with_imports
+        merged.setdefault(RAN_AS_OPTION, implied.ran_as())
+        problems.append(Problem(_line_of(implied.names[0], source_lines, first_line), implied.warning(),
+                                Severity.WARNING))
     generated = {**prepared.generated, **{"$" + name: value for name, value in found.env.items()
                                           if "$" + name not in placeholders and not role_value(name)}}
     if generated:

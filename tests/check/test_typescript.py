@@ -39,3 +39,18 @@ def test_missing_packages_are_not_type_errors() -> None:
 def test_only_typescript_is_checked() -> None:
     js = Snippet(id="p.md::g1::js", page="p.md", group="g1", label="js", language="js", code="const x: = ;", line=1)
     assert typecheck([js], default_runners_dir()) == []
+
+
+def test_node_scripts_are_checked_against_node_types_and_workers_against_workers_types() -> None:
+    reads_process = "const key: string | undefined = process.env['CLOUDFLARE_API_KEY'];\nconsole.log(key);\n"
+    script = Snippet(id="p.md::g1::node", page="p.md", group="g1", label="node", language="ts", code=reads_process,
+                     line=5, source=reads_process, options={"kind": "script"})
+    worker = Snippet(id="p.md::g1::worker", page="p.md", group="g1", label="worker", language="ts",
+                     code=reads_process, line=20, source=reads_process, options={"kind": "worker"})
+    found = typecheck([script, worker], default_runners_dir())
+    # `process` is Node's: a Node script has it, a Worker (without nodejs_compat types) does not
+    assert [(f.snippet_id, f.line, f.details["code"]) for f in found] == [("p.md::g1::worker", 20, "TS2591")]
+    broken = "const count: number = 'three';\n"
+    wrong = Snippet(id="p.md::g1::n2", page="p.md", group="g1", label="n2", language="ts", code=broken, line=9,
+                    source=broken, options={"kind": "script"})
+    assert [(f.line, f.details["code"]) for f in typecheck([wrong], default_runners_dir())] == [(9, "TS2322")]

@@ -83,7 +83,9 @@ def test_mdx_nested_tabs() -> None:
         ("g2::wrangler.jsonc", "wrangler.jsonc", "json"),
     ]
     assert len(extraction.snippets) == 11
-    assert [d for d in extraction.diagnostics if d.severity is not Severity.INFO] == []
+    # the SDK calls leave out `import Cloudflare from "cloudflare"`: run with it, and the writer is told
+    assert [(d.line, d.message.split(":")[0]) for d in extraction.diagnostics if d.severity is not Severity.INFO] == [
+        (49, "uses `Cloudflare` without importing it"), (202, "uses `Cloudflare` without importing it")]
     # the video id gets a value of its form (32 hex digits), the same in every block that names it
     [uses] = [s for s in extraction.snippets if "<VIDEO_UID>" in s.source and s.language == "sh"]
     assert json.loads(uses.options["generated"]) == {"<VIDEO_UID>": generated_id("<VIDEO_UID>")}
