@@ -23,6 +23,9 @@ DEV_SERVER_OPTION = "dev_server"
 LOCAL_CALL = "not runnable: calls a local dev server"
 """The start of the reason of a block that calls a local dev server (`harness.runtimes.shell`)."""
 _ENV_OPTION = "env."
+DEV_CALL_TIMEOUT_S = "70"
+"""The time limit of a block that calls a dev server (unless its page sets one): the block's own 30 s, plus
+the dev server's start (dev.mjs waits 20 s for it) and the wait for another block's server on the port (15 s)."""
 _NOT = "not runnable: "
 REMOTE_ONLY = {"ai": "`env.AI`", "vectorize": "Vectorize", "browser": "Browser Rendering"}
 """Bindings (wrangler configuration keys) that `wrangler dev` serves only through a remote preview session on
@@ -84,7 +87,8 @@ def _call(snippet: Snippet, before: Sequence[Snippet], page: Sequence[Snippet]) 
     served = dev_standin.stand_in(snippet, page)
     if isinstance(served, str):
         return replace(snippet, skip_reason=served)
-    result = replace(snippet, skip_reason=None, options={**snippet.options, **served, "kind": WRANGLER_KIND})
+    result = replace(snippet, skip_reason=None, options={"timeout": DEV_CALL_TIMEOUT_S, **snippet.options, **served,
+                                                          "kind": WRANGLER_KIND})
     remote = remote_only_reason(replace(result, code="npx wrangler dev\n"))
     return replace(snippet, skip_reason=f"{snippet.skip_reason}: {remote.removeprefix(_NOT)}") \
         if remote else replace(result, skip_reason=dev_standin.version_gap(snippet.code))
@@ -93,6 +97,6 @@ def _call(snippet: Snippet, before: Sequence[Snippet], page: Sequence[Snippet]) 
 def _linked(snippet: Snippet, server: Snippet, extra: dict[str, str]) -> Snippet:
     """`snippet` run on the wrangler runtime with `server`'s project, env and dev server."""
     inherited = {k: v for k, v in server.options.items() if k.startswith(_ENV_OPTION) or k == PROJECT_OPTION}
-    options = {**inherited, **snippet.options, **extra, "kind": WRANGLER_KIND,
+    options = {"timeout": DEV_CALL_TIMEOUT_S, **inherited, **snippet.options, **extra, "kind": WRANGLER_KIND,
                DEV_SERVER_OPTION: json.dumps({"line": server.line, "code": server.code})}
     return replace(snippet, skip_reason=dev_standin.version_gap(snippet.code), options=options)

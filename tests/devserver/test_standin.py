@@ -35,6 +35,7 @@ def test_curl_to_the_scheduled_handler_calls_the_page_worker_served_by_wrangler_
         files = json.loads(call.options["project"])["files"]
         assert files["src/index.js"] == blocks[10].code
         assert json.loads(files["wrangler.json"])["triggers"] == {"crons": ["0 3 * * *"]}  # the page's config
+        assert call.options["timeout"] == "70"  # its own 30 s, the server's start, a wait for the port
     env, sent = dev_env(blocks[28])
     assert env["HARNESS_DEV_STANDIN"] == "1" and env["HARNESS_DEV_LINE"] == "10"
     assert sent == {".harness-dev-block.sh": b"npx wrangler dev\n"}
