@@ -80,7 +80,7 @@ def stand_in(call: Snippet, page: Sequence[Snippet]) -> dict[str, str] | str:
     if found is None or found[1] == 80:
         return f"{call.skip_reason}, on no port `wrangler dev` serves"
     port = found[1]
-    flags = "" if port == DEFAULT_PORT else f" --port {port}"
+    flags = "" if port == DEFAULT_PORT else f" --port {port}"  # the port the configuration names (checked below)
     workers = [s for s in before if s.options.get("kind") == "worker"]
     creators = [s for s in before if s.options.get("kind") == WRANGLER_KIND
                 and any(creates_project(c.words) for c in sh_facts(s.code).commands)]
@@ -88,13 +88,19 @@ def stand_in(call: Snippet, page: Sequence[Snippet]) -> dict[str, str] | str:
     if workers:
         project = project_option(replace(call, code="npx wrangler dev\n"), page)
         files = json.loads(project)["files"]
-        main = str(json.loads(files["wrangler.json"]).get("main", "")).lstrip("./")
+        config = json.loads(files["wrangler.json"])
+        main = str(config.get("main", "")).lstrip("./")
+        configured = (config.get("dev") or {}).get("port", DEFAULT_PORT)
+        if port != configured:
+            return f"{call.skip_reason}, on port {port}; `wrangler dev` serves the page's Worker on {configured}"
         served = next((s for s in reversed(before) if s.code == files.get(main)), None)
         if served is None:
             return f"{call.skip_reason}, and no Worker block before it is the project's `{main}`"
         what = f"the Worker of line {served.line}{_tab(served)} as `{main}`"
         code = f"npx wrangler dev{flags}\n"
     elif created is not None and created.skip_reason is None:
+        if port != DEFAULT_PORT:  # C3's templates name no port
+            return f"{call.skip_reason}, on port {port}; `wrangler dev` serves the page's Worker on {DEFAULT_PORT}"
         name = next(n for c in sh_facts(created.code).commands if (n := creates_project(c.words)))
         served, project = created, json.dumps({"dir": "", "files": {}})
         what = f"the project line {created.line}{_tab(created)} creates (`{name}`)"

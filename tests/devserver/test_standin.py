@@ -79,10 +79,14 @@ def _page(tmp_path: Path, text: str) -> list[Snippet]:
 WORKER = "```js\nexport default { fetch() { return new Response('hi'); } };\n```\n\n"
 
 
-def test_another_port_is_served_there(tmp_path: Path) -> None:
-    *_, call = _page(tmp_path, f"# W\n\n{WORKER}```sh\ncurl http://127.0.0.1:8788/\n```\n")
+def test_the_port_the_configuration_names_is_served_and_no_other(tmp_path: Path) -> None:
+    config = '```jsonc title="wrangler.jsonc"\n{ "dev": { "port": 8788 } }\n```\n\n'
+    *_, call = _page(tmp_path, f"# W\n\n{config}{WORKER}```sh\ncurl http://127.0.0.1:8788/\n```\n")
     assert json.loads(call.options[DEV_SERVER_OPTION])["code"] == "npx wrangler dev --port 8788\n"
-    assert call.options[RAN_AS_OPTION].startswith("after `npx wrangler dev --port 8788` serving the Worker of line 4")
+    assert call.options[RAN_AS_OPTION].startswith("after `npx wrangler dev --port 8788` serving the Worker of line 8")
+    *_, other = _page(tmp_path, f"# W\n\n{WORKER}```sh\ncurl http://localhost:3000/\n```\n")
+    assert other.skip_reason is not None and DEV_SERVER_OPTION not in other.options
+    assert other.skip_reason.endswith(", on port 3000; `wrangler dev` serves the page's Worker on 8787")
 
 
 def test_a_project_npm_create_makes_is_served_when_the_page_shows_no_worker_code(tmp_path: Path) -> None:
