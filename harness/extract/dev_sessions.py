@@ -30,7 +30,9 @@ _NOT = "not runnable: "
 REMOTE_ONLY = {"ai": "`env.AI`", "vectorize": "Vectorize", "browser": "Browser Rendering"}
 """Bindings (wrangler configuration keys) that `wrangler dev` serves only through a remote preview session on
 Cloudflare's network (`/workers/subdomain/edge-preview`, then an upload to the edge), which the mock does
-not simulate: their blocks stay out, with this reason."""
+not simulate: their blocks stay out, with this reason. Measured with wrangler 4.76.0 offline: its bindings
+table says `env.AI ... remote` (then "Error while creating remote dev session") and a Vectorize index
+`not supported`."""
 
 
 def remote_only_reason(snippet: Snippet) -> str | None:
@@ -44,9 +46,11 @@ def remote_only_reason(snippet: Snippet) -> str | None:
     remote = [name for key, name in REMOTE_ONLY.items() if config.get(key) or key in flags]  # `pages dev --ai=AI`
     if not remote:
         return None
+    local = " (and without `remote: true` it lists a Vectorize index as `not supported` locally)" \
+        if "Vectorize" in remote else ""
     return (f"not runnable: `wrangler dev` serves the Worker's {' and '.join(remote)} binding through a remote "
             "preview session on Cloudflare's network (`/workers/subdomain/edge-preview`), which the harness's "
-            "mock does not simulate")
+            f"mock does not simulate{local}")
 
 
 def is_dev_server(snippet: Snippet) -> bool:
