@@ -17,6 +17,7 @@ EXPECTED = {
     ("cron-local.md", 34): "passed",   # ?cron=...&time=...
     ("greet-local.md", 22): "passed",  # the JSON the page shows
     ("greet-local.md", 29): "failed",  # the Worker throws for that path
+    ("cron-throws.md", 18): "failed",  # the scheduled handler throws: `exception`, 500
 }
 
 
@@ -32,6 +33,9 @@ def assert_findings(found: dict[Any, Any], output: str) -> None:
     assert threw.startswith("fixtures/devstandin/greet-local.md:29 ")
     assert "the dev server's Worker (line 8) threw while this block called it: [wrangler:error] Error: no greeting" \
         in threw
+    [failed] = [f["message"] for f in found[("cron-throws.md", 18)]["findings"]]
+    assert found[("cron-throws.md", 18)]["stdout"] == "exception"
+    assert "threw while this block called it: ✘ [ERROR] Uncaught Error: report for" in failed
     assert all(not [f for f in s["findings"] if f["severity"] == "error"] for s in found.values()
                if s["status"] == "passed"), output
 
