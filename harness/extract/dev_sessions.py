@@ -94,8 +94,10 @@ def _call(snippet: Snippet, before: Sequence[Snippet], page: Sequence[Snippet]) 
     result = replace(snippet, skip_reason=None, options={"timeout": DEV_CALL_TIMEOUT_S, **snippet.options, **served,
                                                           "kind": WRANGLER_KIND})
     remote = remote_only_reason(replace(result, code="npx wrangler dev\n"))
-    return replace(snippet, skip_reason=f"{snippet.skip_reason}: {remote.removeprefix(_NOT)}") \
-        if remote else replace(result, skip_reason=dev_standin.version_gap(snippet.code))
+    if remote:
+        return replace(snippet, skip_reason=f"{snippet.skip_reason}: {remote.removeprefix(_NOT)}")
+    gap = dev_standin.version_gap(snippet.code)
+    return result if gap is None else replace(snippet, skip_reason=gap)
 
 
 def _linked(snippet: Snippet, server: Snippet, extra: dict[str, str]) -> Snippet:
@@ -103,4 +105,5 @@ def _linked(snippet: Snippet, server: Snippet, extra: dict[str, str]) -> Snippet
     inherited = {k: v for k, v in server.options.items() if k.startswith(_ENV_OPTION) or k == PROJECT_OPTION}
     options = {"timeout": DEV_CALL_TIMEOUT_S, **inherited, **snippet.options, **extra, "kind": WRANGLER_KIND,
                DEV_SERVER_OPTION: json.dumps({"line": server.line, "code": server.code})}
-    return replace(snippet, skip_reason=dev_standin.version_gap(snippet.code), options=options)
+    gap = dev_standin.version_gap(snippet.code)  # not run: it keeps its own options, no "Ran as"
+    return replace(snippet, skip_reason=None, options=options) if gap is None else replace(snippet, skip_reason=gap)

@@ -42,7 +42,9 @@ def test_curl_to_the_scheduled_handler_calls_the_page_worker_served_by_wrangler_
 
 
 def test_format_json_of_the_scheduled_handler_is_a_version_gap_of_the_harness() -> None:
-    gap = _blocks(ROOT / "fixtures/devstandin/cron-local.md")[40].skip_reason
+    block = _blocks(ROOT / "fixtures/devstandin/cron-local.md")[40]
+    assert RAN_AS_OPTION not in block.options and DEV_SERVER_OPTION not in block.options  # it does not run
+    gap = block.skip_reason
     assert gap is not None and gap.startswith("not runnable: version gap of the harness, not a page defect: ")
     assert "`/cdn-cgi/handler/scheduled?format=json` with the outcome as text" in gap
     assert dev_standin.version_gap('curl "http://localhost:8787/cdn-cgi/handler/scheduled?cron=*&format=json"')
@@ -124,3 +126,10 @@ def test_a_worker_that_is_not_run_is_not_served(tmp_path: Path) -> None:
                            "```sh\ncurl http://localhost:8787/\n```\n")[-1]
     assert call.skip_reason is not None and DEV_SERVER_OPTION not in call.options
     assert "no block before it shows the Worker that server serves" in call.skip_reason
+
+
+def test_the_gap_holds_after_the_pages_own_dev_block_too(tmp_path: Path) -> None:
+    dev, call = _page(tmp_path, f"# C\n\n{WORKER}```sh\nnpx wrangler dev\n```\n\n"
+                                "```sh\ncurl 'http://localhost:8787/cdn-cgi/handler/scheduled?format=json'\n```\n")[1:]
+    assert dev.skip_reason is None and DEV_SERVER_OPTION not in call.options
+    assert call.skip_reason is not None and "version gap of the harness" in call.skip_reason
