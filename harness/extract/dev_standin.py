@@ -103,7 +103,8 @@ def stand_in(call: Snippet, page: Sequence[Snippet]) -> dict[str, str] | str:
             return f"{call.skip_reason}, on port {port}; `wrangler dev` serves the page's Worker on {DEFAULT_PORT}"
         name = next(n for c in sh_facts(created.code).commands if (n := creates_project(c.words)))
         served, project = created, json.dumps({"dir": "", "files": {}})
-        what = f"the project line {created.line}{_tab(created)} creates (`{name}`)"
+        what = (f"the project line {created.line}{_tab(created)} creates (`{name}`, C3's template as "
+                "`runners/wrangler/c3.mjs` lays it out offline)")
         code = f"{created.code.rstrip()}\ncd {name}\nnpx wrangler dev{flags}\n"
     else:
         return f"{call.skip_reason}, and no block before it shows the Worker that server serves"

@@ -97,7 +97,8 @@ def test_a_project_npm_create_makes_is_served_when_the_page_shows_no_worker_code
     assert call.skip_reason is None
     assert json.loads(call.options[DEV_SERVER_OPTION])["code"] == \
         "npm create cloudflare@latest hi -- --framework hono\ncd hi\nnpx wrangler dev\n"
-    assert "serving the project line 4 creates (`hi`)" in call.options[RAN_AS_OPTION]
+    assert "serving the project line 4 creates (`hi`, C3's template as `runners/wrangler/c3.mjs`" in \
+        call.options[RAN_AS_OPTION]
 
 
 def test_a_call_after_a_remote_dev_server_says_why_neither_runs(tmp_path: Path) -> None:
