@@ -46,13 +46,18 @@ def attach_projects(snippets: Sequence[Snippet]) -> list[Snippet]:
 
 
 def _with_project(snippet: Snippet, page: Sequence[Snippet]) -> Snippet:
+    return replace(snippet, options={**snippet.options, PROJECT_OPTION: project_option(snippet, page)})
+
+
+def project_option(snippet: Snippet, page: Sequence[Snippet]) -> str:
+    """The `project` option of a wrangler block at `snippet`'s place on `page` (JSON)."""
     words = [c.words for c in sh_facts(snippet.code).commands]
     if any(creates_project(w) for w in words):
         project: dict[str, Any] = {"dir": "", "files": {}}
     else:
         entered = next((w[1] for w in words if w[0] == "cd" and len(w) == 2), "")
         project = {"dir": entered, "files": _files(snippet, page)}
-    return replace(snippet, options={**snippet.options, PROJECT_OPTION: json.dumps(project, sort_keys=True)})
+    return json.dumps(project, sort_keys=True)
 
 
 def _title(snippet: Snippet) -> str | None:

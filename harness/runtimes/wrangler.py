@@ -77,6 +77,8 @@ def dev_env(snippet: Snippet) -> tuple[dict[str, str], dict[str, bytes]]:
     if linked is None:
         return env, {}
     env |= {"HARNESS_DEV_BLOCK": ".harness-dev-block.sh", "HARNESS_DEV_LINE": str(linked["line"])}
+    if linked.get("standin"):  # the harness's own `wrangler dev` (no block of the page starts it)
+        env["HARNESS_DEV_STANDIN"] = "1"
     return env, {".harness-dev-block.sh": str(linked["code"]).encode()}
 
 

@@ -22,6 +22,7 @@ const port = portAt < 0 ? 8787 : Number(args[portAt].includes("=") ? args[portAt
 const readyWithin = Number(process.env.HARNESS_DEV_READY_S || 20) * 1000;
 const INFRA = 75;
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+const plain = (text) => text.replace(/\x1b\[[0-9;]*m/g, "");  // wrangler colours its errors even with NO_COLOR
 
 function lock(deadline) {  // resolves with the server that holds the lock
   return new Promise((resolve, reject) => {
@@ -76,7 +77,7 @@ while (!/Ready on http/.test(log) && exited === null && Date.now() - started < r
 if (!/Ready on http/.test(log)) {
   const why = exited === null ? `was not ready within ${readyWithin / 1000} s` : `exited (${exited}) before it was ready`;
   await stop();
-  const error = log.split("\n").find((line) => line.includes("[ERROR]"));
+  const error = plain(log).split("\n").find((line) => line.includes("[ERROR]"));
   process.stderr.write(`wrangler dev ${why}${error ? `: ${error.trim()}` : ""}\n`);
   process.exit(1);
 }
@@ -101,7 +102,9 @@ if (process.env.HARNESS_DEV_READY_FILE) {
   } catch (error) {
     failed = `the request to the dev server failed: ${error.message}`;
   }
-  const uncaught = log.slice(before).split("\n").find((line) => line.includes("[ERROR]"));
+  // a fetch handler's throw is `[wrangler:error] Error: ...`; any other uncaught one `✘ [ERROR] ...`
+  const uncaught = plain(log.slice(before)).split("\n")
+    .find((line) => line.includes("[ERROR]") || line.includes("[wrangler:error]"));
   await stop();
   if (failed || uncaught) {
     process.stderr.write(`wrangler dev: ${failed || `the Worker threw: ${uncaught.trim()}`}\n`);

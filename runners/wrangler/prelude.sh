@@ -30,6 +30,12 @@ while [ ! -e "$HARNESS_DEV_READY_FILE" ]; do
   if ! kill -0 "$dev" 2>/dev/null; then
     wait "$dev"; status=$?
     [ "$status" = 75 ] && { cat .harness-dev.log >&2; exit 75; }  # no port for it: the harness's error
+    if [ -n "$HARNESS_DEV_STANDIN" ]; then  # the harness's own server, which no block of the page starts
+      cat .harness-dev.log >&2
+      echo "harness-infra: the harness's wrangler dev serving line $HARNESS_DEV_LINE did not start:" \
+        "$(sed 's/\x1b\[[0-9;]*m//g' .harness-dev.log | grep -m2 -F '[ERROR]' | tail -n1 | sed 's/^ *//')" >&2
+      exit 75
+    fi
     echo "harness: the dev server of line $HARNESS_DEV_LINE did not start (that block says why), so this block" \
       "has nothing to call" >&2
     exit 1
@@ -37,8 +43,18 @@ while [ ! -e "$HARNESS_DEV_READY_FILE" ]; do
   sleep 0.1
 done
 unset HARNESS_DEV_READY_FILE
+ready_at=$(wc -c <.harness-dev.log)
 stand_ins | bash -e "$1"
 status=$?
+sleep 0.2  # the server's log line about the last request
+# The Worker threw while this block called it (its answer was wrangler's error page or a 500 outcome):
+# the reader's second terminal shows the error; the block did not get what the page shows.
+threw=$(tail -c "+$((ready_at + 1))" .harness-dev.log | sed 's/\x1b\[[0-9;]*m//g' \
+  | grep -m1 -E '\[ERROR\]|\[wrangler:error\]')
 kill -TERM -- "-$dev" 2>/dev/null
 wait "$dev"
+if [ "$status" = 0 ] && [ -n "$threw" ]; then
+  echo "harness: the dev server's Worker (line $HARNESS_DEV_LINE) threw while this block called it: $threw" >&2
+  exit 1
+fi
 exit "$status"
