@@ -6,9 +6,11 @@ snippet, never written into its code. Besides the table, any placeholder whose n
 account id, an API token or an AI Gateway (`<accountId>`, `{cf_api_token}`, `$CLOUDFLARE_API_TOKEN`,
 `{gateway_id}`) gets the values the mock accepts, and an id or a name the reader chooses (`{zone_id}`,
 `<MY_QUEUE>`) or a value the reader supplies (`<CUSTOMER_EMAIL>`) one made from its name
-(`generated_values.py`), and a folder the reader names (`<OUTPUT_DIR>`) a folder the runner lays out;
-outside a string, in code (`env.<MY_QUEUE>.send()`), a `<NAME>` is a name the
-reader picks for the code: it becomes `NAME`. What is left that still looks like a placeholder
+(`generated_values.py`), unless where it sits says more (`placeholder_context.py`: a model in a
+fine-tune command, a field of a JSON body that the API contract describes, an account id in an API
+path's account slot), and a folder the reader names (`<OUTPUT_DIR>`) a folder the runner lays out;
+outside a string, in code (`env.<MY_QUEUE>.send()`), a `<NAME>` is a name the reader picks for the
+code: it becomes `NAME`. What is left that still looks like a placeholder
 (`<URL>`) is reported, and the snippet is not run.
 
 Only readers' text is replaced: anywhere in shell, but in a programming language (JS/TS, Python:
@@ -22,6 +24,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from harness.extract.placeholder_context import contextual_value
 from harness.extract.placeholder_values import DEFAULT_PLACEHOLDERS as DEFAULT_PLACEHOLDERS
 from harness.extract.placeholder_values import TEST_ACCOUNT_ID as TEST_ACCOUNT_ID
 from harness.extract.placeholder_values import TEST_API_TOKEN as TEST_API_TOKEN
@@ -33,6 +36,8 @@ from harness.generated_values import folder_value, generated_value
 from harness.runtimes.base import SpanFinder
 from harness.runtimes.registry import language_named
 
+_TABLE_VALUES = frozenset(DEFAULT_PLACEHOLDERS.values())
+"""Values reports always show as the default table's placeholder (`{ACCOUNT_ID}`), wherever they come from."""
 _HTML_TAGS = """
     a abbr b body br button code details div em footer form h1 h2 h3 h4 h5 h6 head header hr html i
     iframe img input label li link main meta nav ol option p pre script section select small span
@@ -105,7 +110,9 @@ def prepare(code: str, language: str, placeholders: Mapping[str, str]) -> Prepar
     in_code = _string_spans(language) is not None
     for offset, token, strict in _candidates(code, language, spans):
         value = text.get(token) or role_value(token)
-        if value is None and strict and _inside(offset, spans) and (folder := folder_value(token)) is not None:
+        if value is None and strict and _inside(offset, spans) and (placed := contextual_value(token, code, language)):
+            value = placed if placed in _TABLE_VALUES else generated.setdefault(token, placed)  # the table's: masked
+        elif value is None and strict and _inside(offset, spans) and (folder := folder_value(token)) is not None:
             value = generated.setdefault(token, folder)
             folders.add(folder)
         elif value is None and strict and _inside(offset, spans) and (made := generated_value(token)) is not None:

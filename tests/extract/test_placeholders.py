@@ -141,7 +141,8 @@ def test_a_folder_the_reader_names_gets_one_the_runner_lays_out() -> None:
     prepared = prepare("npx wrangler pages dev <OUTPUT_DIR> --kv=TODO_LIST\n", "sh", DEFAULT_PLACEHOLDERS)
     assert prepared.leftovers == () and prepared.code == "npx wrangler pages dev my-output --kv=TODO_LIST\n"
     assert prepared.reader_folders == ("my-output",) and prepared.generated == {"<OUTPUT_DIR>": "my-output"}
-    [snippet] = hugo("```sh\nnpx wrangler ai finetune create <model_name> <finetune_name> <folder_path>\n```\n").snippets
+    code = "npx wrangler ai finetune create <model_name> <finetune_name> <folder_path>"
+    [snippet] = hugo(f"```sh\n{code}\n```\n").snippets
     assert snippet.skip_reason is None
     assert json.loads(snippet.options["reader_folders"]) == ["my-folder"]
 
