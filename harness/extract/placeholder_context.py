@@ -6,8 +6,9 @@
 - A placeholder that is a field of a JSON body sent to Cloudflare's API (`curl .../accounts/{id}/members
   --data '{"roles": ["<USER_ROLE>"]}'`) gets a value that fits the contract's schema of that field: its
   `const`, first `enum` value, `example` or `default`; an email address for `format: email`; and for a
-  string with no constraint in a list named after what it holds (`roles`, `zone_ids`), the id of one such
-  item (`generated_id`: the id a `{role_id}` placeholder gets too).
+  string with no constraint in a list named after what it holds (`roles`, `zone_ids`) whose placeholder
+  says it is one (`<USER_ROLE>`), the id of one such item (`generated_id`: the id a `{role_id}`
+  placeholder gets too).
 
 - An account id in the account slot of an API path (`/accounts/<CUSTOMER_ACCOUNT_ID>/members`) gets the
   account the mock holds, the one the harness's token reaches (`TEST_ACCOUNT_ID`).
@@ -166,6 +167,7 @@ def _fitting(schema: Mapping[str, Any], where: tuple[str | int, ...], token: str
     if schema.get("format") == "email":
         return supplied_value(token) or "-".join(_words(token) or ["reader"]) + "@example.com"
     named = next((str(step) for step in reversed(where) if isinstance(step, str)), "")
-    if isinstance(where[-1], int) and named.endswith("s") and not schema.get("format"):
-        return generated_id(named.removesuffix("_ids").removesuffix("s") + "_id")  # `roles`: a role's id
+    item = named.removesuffix("_ids").removesuffix("s")
+    if isinstance(where[-1], int) and named.endswith("s") and not schema.get("format") and item in _words(token):
+        return generated_id(item + "_id")  # `"roles": ["<USER_ROLE>"]`: a role, by its id
     return None
