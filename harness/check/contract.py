@@ -60,8 +60,7 @@ def check_contract(ctx: SnippetContext) -> Iterator[Finding]:
             continue  # wrangler asks whether a Worker exists before it creates it, and went on: a probe, not a fault
         if request.status >= 400 or (request.error and request.path.rstrip("/").endswith("/graphql")):
             yield _explained(ctx, request)
-        elif request.json is not None and _media(request) != "application/json" and request.method != "GET" \
-                and ctx.snippet.options.get("kind") != "wrangler":  # wrangler's own requests: not the page's to fix
+        elif request.json is not None and _media(request) != "application/json" and request.method != "GET":
             yield finding(JSON_TYPE, ctx.snippet,
                           f"sends a JSON body with Content-Type: {_media(request) or 'none'} to "
                           f"{request.method} {request.path} (expected application/json)",
