@@ -62,10 +62,10 @@ def _with_project(snippet: Snippet, page: Sequence[Snippet]) -> Snippet:
         project["files"] = _files(snippet, page, layout.pages_output)
     project["files"].update(layout.files)
     options[PROJECT_OPTION] = json.dumps(project, sort_keys=True)
-    if layout.laid:
-        options[RAN_AS_OPTION] = "in a project where the harness laid " + "; ".join(layout.laid)
     if layout.skip_reason is not None and snippet.skip_reason is None:
         return replace(snippet, options=options, skip_reason=layout.skip_reason)
+    if layout.laid and snippet.skip_reason is None:  # said of a block that runs
+        options[RAN_AS_OPTION] = "in a project where the harness laid " + "; ".join(layout.laid)
     return replace(snippet, options=options)
 
 

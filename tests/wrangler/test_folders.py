@@ -73,3 +73,11 @@ def test_finetune_create_without_a_config_gets_one_of_the_models_family() -> Non
     config = json.loads(_project(create)[f"adapters/{ADAPTER_FILES[0]}"])
     assert config["model_type"] == "gemma" and config["peft_type"] == "LORA"
     assert "a stand-in adapter_config.json (model_type gemma) in adapters" in create.options[RAN_AS_OPTION]
+
+
+def test_a_block_that_does_not_run_has_no_ran_as_line() -> None:
+    function = "export async function onRequest(context) {\n  return new Response('hi');\n}\n"
+    text = f"```js\n{function}```\n\n```sh\nnpx wrangler pages dev <OUTPUT_DIR> --ai=AI\n```\n"
+    dev = hugo(text).snippets[-1]
+    assert dev.skip_reason is not None and "remote preview session" in dev.skip_reason
+    assert RAN_AS_OPTION not in dev.options
