@@ -5,8 +5,9 @@ reader's folder would be when they reach that block.
   Functions. The project gets a Pages configuration (`pages_build_output_dir`: the folder the block names,
   else `public`, instead of a Worker's `main`), the page's latest Pages Function before the block as
   `functions/index.js` (or `.ts`), unless a block titled `functions/...` already put one there, and a
-  stand-in `index.html` in the output folder when no titled block put files there. A block whose Function
-  does not run (it needs a table or a class the page does not give) does not run either, saying why.
+  stand-in `index.html` in the output folder when no titled block put files there; the D1 tables the harness
+  makes for that Function, in the local database the block names (`--d1 BINDING=ID`). A block whose Function
+  does not run (it needs a class the page does not give) does not run either, saying why.
 - `wrangler ai finetune create MODEL NAME DIR` uploads the adapter files it finds in DIR: the page's own
   file of that name (a block titled `adapter_config.json`) when it has one, else a stand-in that fits the
   model's family, and an empty but valid `adapter_model.safetensors`.
@@ -21,6 +22,7 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from harness.extract.d1_tables import SAID_OPTION, SEED_OPTION
 from harness.extract.shell_wrangler import wrangler_args
 from harness.extract.shfacts import sh_facts
 from harness.model import Snippet
@@ -45,6 +47,8 @@ class Layout:
     pages_output: str | None = None
     """The Pages build output folder, when the block serves a Pages project."""
     skip_reason: str | None = None
+    d1_said: str | None = None
+    """What the harness says of the D1 tables it made for the Function (option `d1_said`: a RUN007 info)."""
 
 
 def folder_commands(snippet: Snippet) -> list[tuple[str, ...]]:
@@ -94,6 +98,28 @@ def _pages(snippet: Snippet, page: Sequence[Snippet], files: dict[str, str], arg
     name = f"functions/index.{'ts' if function.language == 'ts' else 'js'}"
     layout.files[name] = function.code
     layout.laid.append(f"the Pages Function of line {function.line} as {name}")
+    _seed_d1(function, args, layout)
+
+
+def _seed_d1(function: Snippet, args: tuple[str, ...], layout: Layout) -> None:
+    """The D1 tables the harness makes for the Function (option `d1_seed`, `d1_tables.py`), made in the
+    local database `pages dev --d1 BINDING=ID` serves, before the block runs (`.harness-before.sh`, run by
+    `runners/wrangler/prelude.sh`, through a configuration of its own that names that database)."""
+    seed = json.loads(function.options.get(SEED_OPTION, "[]"))
+    flags = [args[i + 1] if word == "--d1" and i + 1 < len(args) else word.removeprefix("--d1=")
+             for i, word in enumerate(args) if word == "--d1" or word.startswith("--d1=")]
+    databases = [{"binding": b, "database_name": b.lower(), "database_id": i}
+                 for b, _, i in (flag.partition("=") for flag in flags) if b and i]
+    if not seed or not databases:
+        return
+    config = {"name": "harness-d1-seed", "compatibility_date": "2025-10-01", "d1_databases": databases}
+    layout.files[".harness-d1.json"] = json.dumps(config, indent=2) + "\n"
+    layout.files[".harness-d1-seed.sql"] = ";\n".join(seed) + ";\n"
+    layout.files[".harness-before.sh"] = "".join(
+        f"wrangler d1 execute {d['binding']} --local --config .harness-d1.json --file .harness-d1-seed.sql\n"
+        for d in databases)
+    layout.d1_said = function.options.get(SAID_OPTION) or "the Function's D1 tables"
+    layout.laid.append(layout.d1_said)
 
 
 def _adapters(files: dict[str, str], model: str, folder: str, layout: Layout) -> None:

@@ -25,6 +25,7 @@ from dataclasses import replace
 from typing import Any
 
 from harness.extract import wrangler_config
+from harness.extract.d1_tables import SAID_OPTION
 from harness.extract.shell_wrangler import WRANGLER_KIND, creates_project
 from harness.extract.shfacts import sh_facts
 from harness.extract.worker_program import RAN_AS_OPTION
@@ -66,6 +67,8 @@ def _with_project(snippet: Snippet, page: Sequence[Snippet]) -> Snippet:
         return replace(snippet, options=options, skip_reason=layout.skip_reason)
     if layout.laid and snippet.skip_reason is None:  # said of a block that runs
         options[RAN_AS_OPTION] = "in a project where the harness laid " + "; ".join(layout.laid)
+    if layout.d1_said and snippet.skip_reason is None:
+        options[SAID_OPTION] = layout.d1_said
     return replace(snippet, options=options)
 
 

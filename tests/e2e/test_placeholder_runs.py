@@ -20,7 +20,7 @@ EXPECTED = {
     ("adapters.md", 20): "passed",   # curl .../members with a role id that fits the contract
     ("pages-dev.md", 10): "passed", ("pages-dev.md", 20): "passed",   # a Function, pages dev <OUTPUT_DIR>
     ("pages-dev.md", 26): "passed", ("pages-dev.md", 32): "passed",   # --binding=<NAME>=<VALUE>
-    ("pages-dev.md", 38): "skipped", ("pages-dev.md", 45): "skipped",  # its Function needs a D1 table
+    ("pages-dev.md", 38): "passed", ("pages-dev.md", 45): "passed",  # a D1 table the harness makes, both runs
 }
 
 
@@ -33,7 +33,8 @@ def test_placeholder_pages_run_and_reports_show_placeholders(tmp_path: Path) -> 
     found = {(Path(s["page"]).name, s["line"]): s for s in report["snippets"]}
     assert {key: s["status"] for key, s in found.items()} == EXPECTED, done.stdout + done.stderr
     rules = {key: sorted(f["rule"] for f in s["findings"]) for key, s in found.items() if s["findings"]}
-    assert rules == {("adapters.md", 10): ["API007"]}, rules  # wrangler's own text/plain JSON: a warning
+    assert rules == {("adapters.md", 10): ["API007"],  # wrangler's own text/plain JSON: a warning
+                     ("pages-dev.md", 38): ["RUN007"], ("pages-dev.md", 45): ["RUN007"]}, rules  # D1 made: said
 
     dev = found[("pages-dev.md", 20)]
     assert "GET / -> 200\nno greeting yet" in dev["stdout"] and "env.GREETINGS (GREETINGS)" in dev["stderr"]
@@ -42,7 +43,7 @@ def test_placeholder_pages_run_and_reports_show_placeholders(tmp_path: Path) -> 
     assert 'Uploading file "<folder_path>/adapter_model.safetensors"' in listed and "finetune_id" in listed
     [member] = found[("adapters.md", 20)]["requests"]
     assert member["json"] == {"email": "<TEAMMATE_EMAIL>", "roles": ["<TEAMMATE_ROLE>"], "status": "<INVITE_STATUS>"}
-    assert found[("pages-dev.md", 45)]["reason"].startswith("not runnable: serves the Pages Function of line 38")
+    assert found[("pages-dev.md", 45)]["stdout"].startswith("GET / -> 200\n{\"id\":1}")  # the table it made
 
     blob = max(re.findall(r"[A-Za-z0-9+/=]{200,}", html.read_text()), key=len)
     shown = unpack(blob)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from harness.extract.d1_tables import SAID_OPTION, SEED_OPTION
 from harness.extract.worker_program import RAN_AS_OPTION
 from harness.extract.wrangler_folders import ADAPTER_FILES, empty_safetensors
 from harness.extract.wrangler_project import PROJECT_OPTION
@@ -47,12 +48,30 @@ def test_pages_dev_without_a_folder_uses_public_and_keeps_the_pages_own_files() 
 
 
 def test_pages_dev_of_a_function_that_does_not_run_says_why() -> None:
-    d1 = "export async function onRequest(context) {\n  return Response.json(await context.env.DB.prepare(" \
-         "'SELECT * FROM orders').first());\n}\n"
-    function, dev = hugo(f"```js\n{d1}```\n\n```sh\nnpx wrangler pages dev dist --d1 DB=abc\n```\n").snippets
+    durable = "export async function onRequest(context) {\n  const id = context.env.COUNTER.idFromName('a');\n" \
+              "  return context.env.COUNTER.get(id).fetch(context.request);\n}\n"
+    dev_block = "npx wrangler pages dev dist --do COUNTER=Counter@w"
+    function, dev = hugo(f"```js\n{durable}```\n\n```sh\n{dev_block}\n```\n").snippets
     assert function.skip_reason is not None
     assert dev.skip_reason == (f"not runnable: serves the Pages Function of line {function.line}, which does not "
                                f"run: {function.skip_reason.removeprefix('not runnable: ')}")
+    assert RAN_AS_OPTION not in dev.options
+
+
+def test_pages_dev_makes_the_functions_d1_tables_in_the_database_it_names() -> None:
+    d1 = "export async function onRequest(context) {\n  return Response.json(await context.env.DB.prepare(" \
+         "'SELECT * FROM orders').first());\n}\n"
+    function, dev = hugo(f"```js\n{d1}```\n\n```sh\nnpx wrangler pages dev dist --d1 DB=abc-123\n```\n").snippets
+    assert function.skip_reason is None and dev.skip_reason is None
+    files = _project(dev)
+    seed = json.loads(function.options[SEED_OPTION])
+    assert files[".harness-d1-seed.sql"] == ";\n".join(seed) + ";\n" and "CREATE TABLE" in seed[0]
+    assert json.loads(files[".harness-d1.json"])["d1_databases"] == [
+        {"binding": "DB", "database_name": "db", "database_id": "abc-123"}]
+    assert files[".harness-before.sh"] == \
+        "wrangler d1 execute DB --local --config .harness-d1.json --file .harness-d1-seed.sql\n"
+    assert dev.options[SAID_OPTION] == function.options[SAID_OPTION]  # the RUN007 info, on this block too
+    assert function.options[SAID_OPTION] in dev.options[RAN_AS_OPTION]
 
 
 def test_finetune_create_uploads_the_pages_adapter_config_and_a_valid_safetensors() -> None:
