@@ -4,8 +4,13 @@
   lowercase hex digits; a UUID where the API uses one (`{serial_number_list_uuid}`, `{FINETUNE_ID}`).
 - A name the reader chooses (`<MY_QUEUE>`, `<BUCKET_NAME>`, `{index_name}`) gets a plausible one,
   lowercase and dashed (`my-queue`, `my-bucket`, `my-index`).
+- A name the reader gives a variable (`<ENVIRONMENT_VARIABLE_NAME>`) gets one in the style of
+  environment variables (`MY_ENVIRONMENT_VARIABLE`).
+- A folder the reader names (`<OUTPUT_DIR>`, `<folder_path>`) gets a folder name (`my-output`,
+  `my-folder`) that the runner lays out as a stand-in folder (`folder_value`, `reader_file_stand_ins`).
 - A value the reader supplies gets one of its kind: an email address (`<CUSTOMER_EMAIL>` ->
-  `customer@example.com`), a credential for another provider (`<ANTHROPIC_API_KEY>` ->
+  `customer@example.com`), a value the reader picks (`<ENVIRONMENT_VARIABLE_VALUE>` ->
+  `example-environment-variable-value`), a credential for another provider (`<ANTHROPIC_API_KEY>` ->
   `harness-anthropic-api-key`), a certificate or private key (`$MYCERT`, `$MYKEY`: a real self-signed
   PEM, `extract/placeholder_pem.py`), and the few values `READER_VALUES` names (`<RESPONSE>`, the
   Turnstile widget's token).
@@ -13,7 +18,7 @@
 Values are deterministic: the same name, however it is bracketed or cased (`{zone_id}`,
 `<ZONE_ID>`, `$ZONE_ID`, `zoneId`), always gets the same value, on every page and run, so the
 blocks of a page agree and the mock can hold the same ids (`generated_value` is the one place to
-ask). Anything else (`<OUTPUT_DIR>`) gets none and the snippet is not run.
+ask). Anything else (`<URL>`) gets none and the snippet is not run.
 """
 
 from __future__ import annotations
@@ -27,6 +32,10 @@ from collections.abc import Mapping
 GENERATED_OPTION = "generated"
 """The snippet option listing the generated values it got (JSON `{placeholder: value}`), so that
 reports can show each as its placeholder."""
+
+READER_FOLDERS_OPTION = "reader_folders"
+"""The snippet option listing the reader's own folders its code names by a placeholder (JSON list of
+folder names, from `folder_value`)."""
 
 READER_FILES_OPTION = "reader_files"
 """The snippet option listing the reader's own files its code names by a placeholder (JSON list of
@@ -74,7 +83,25 @@ def chosen_name(token: str) -> str | None:
     if words[-1] in _CHOSEN_LAST:
         words = words[:-1]
     words = [w for w in words if w not in ("your", "my")]
+    if words and words[-1] in _VARIABLE_WORDS:  # an environment variable's name: upper case, underscores
+        return "_".join(["MY", *words]).upper()
     return "-".join(["my", *words]) if words else None
+
+
+_VARIABLE_WORDS = frozenset({"variable", "var"})
+_FOLDER_WORDS = frozenset({"dir", "directory", "folder"})
+
+
+def folder_value(token: str) -> str | None:
+    """The folder a placeholder naming one gets (`<OUTPUT_DIR>` -> `my-output`, `<folder_path>` ->
+    `my-folder`), or None: one name, relative to where the snippet runs, that the runner lays out."""
+    words = _words(token)
+    if len(words) > 1 and words[-1] == "path":
+        words = words[:-1]
+    if not words or words[-1] not in _FOLDER_WORDS:
+        return None
+    kept = [w for w in words[:-1] if w not in ("your", "my")]
+    return "-".join(["my", *(kept or ["folder"])])
 
 
 READER_VALUES: Mapping[str, str] = {
@@ -98,6 +125,8 @@ def supplied_value(token: str) -> str | None:
         return "-".join(kept[:-1] or ["reader"]) + "@example.com"
     if len(words) > 1 and words[-1] in _SECRET_WORDS:
         return "harness-" + "-".join(kept)
+    if len(kept) > 1 and words[-1] == "value":  # `<ENVIRONMENT_VARIABLE_VALUE>`: whatever the reader sets
+        return "-".join(["example", *kept])
     return None
 
 
@@ -113,6 +142,10 @@ def generated_value(token: str) -> str | None:
 
 def reader_file_stand_ins(options: Mapping[str, str]) -> dict[str, bytes]:
     """Stand-ins for the reader's own files a snippet names (`{PATH/TO/model.bin}`): file name -> content,
-    laid in its work dir so that `curl -F file=@model.bin` finds something to send."""
+    laid in its work dir so that `curl -F file=@model.bin` finds something to send; and for each folder
+    it names (`<OUTPUT_DIR>`), that folder, holding a stand-in README."""
     names = json.loads(options.get(READER_FILES_OPTION, "[]"))
-    return {name: f"harness: a stand-in for the reader's own {name}\n".encode() for name in names}
+    files = {name: f"harness: a stand-in for the reader's own {name}\n".encode() for name in names}
+    for folder in json.loads(options.get(READER_FOLDERS_OPTION, "[]")):
+        files[f"{folder}/README.txt"] = f"harness: a stand-in for the reader's own folder {folder}\n".encode()
+    return files

@@ -67,7 +67,8 @@ def link_dev_servers(snippets: Sequence[Snippet]) -> list[Snippet]:
     linked: list[Snippet] = []
     for snippet in snippets:
         if is_dev_server(snippet) and (remote := remote_only_reason(snippet)):
-            snippet = replace(snippet, skip_reason=remote)
+            options = {k: v for k, v in snippet.options.items() if k != RAN_AS_OPTION}  # nothing ran
+            snippet = replace(snippet, skip_reason=remote, options=options)
         if (snippet.skip_reason or "").startswith(LOCAL_CALL):
             snippet = _call(snippet, linked, snippets)
         linked.append(snippet)

@@ -6,9 +6,12 @@ snippet, never written into its code. Besides the table, any placeholder whose n
 account id, an API token or an AI Gateway (`<accountId>`, `{cf_api_token}`, `$CLOUDFLARE_API_TOKEN`,
 `{gateway_id}`) gets the values the mock accepts, and an id or a name the reader chooses (`{zone_id}`,
 `<MY_QUEUE>`) or a value the reader supplies (`<CUSTOMER_EMAIL>`) one made from its name
-(`generated_values.py`); outside a string, in code (`env.<MY_QUEUE>.send()`), a `<NAME>` is a name the
-reader picks for the code: it becomes `NAME`. What is left that still looks like a placeholder
-(`<OUTPUT_DIR>`) is reported, and the snippet is not run.
+(`generated_values.py`), unless where it sits says more (`placeholder_context.py`: a model in a
+fine-tune command, a field of a JSON body that the API contract describes, an account id in an API
+path's account slot), and a folder the reader names (`<OUTPUT_DIR>`) a folder the runner lays out;
+outside a string, in code (`env.<MY_QUEUE>.send()`), a `<NAME>` is a name the reader picks for the
+code: it becomes `NAME`. What is left that still looks like a placeholder
+(`<URL>`) is reported, and the snippet is not run.
 
 Only readers' text is replaced: anywhere in shell, but in a programming language (JS/TS, Python:
 its runtime declares `string_spans`) only inside string literals, never in f-strings or template
@@ -21,6 +24,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from harness.extract.placeholder_context import contextual_value
 from harness.extract.placeholder_values import DEFAULT_PLACEHOLDERS as DEFAULT_PLACEHOLDERS
 from harness.extract.placeholder_values import TEST_ACCOUNT_ID as TEST_ACCOUNT_ID
 from harness.extract.placeholder_values import TEST_API_TOKEN as TEST_API_TOKEN
@@ -28,10 +32,12 @@ from harness.extract.placeholder_values import TEST_EMAIL as TEST_EMAIL
 from harness.extract.placeholder_values import TEST_GATEWAY_ID as TEST_GATEWAY_ID
 from harness.extract.placeholder_values import environment as environment
 from harness.extract.placeholder_values import role_value as role_value
-from harness.generated_values import generated_value
+from harness.generated_values import folder_value, generated_value
 from harness.runtimes.base import SpanFinder
 from harness.runtimes.registry import language_named
 
+_TABLE_VALUES = frozenset(DEFAULT_PLACEHOLDERS.values())
+"""Values reports always show as the default table's placeholder (`{ACCOUNT_ID}`), wherever they come from."""
 _HTML_TAGS = """
     a abbr b body br button code details div em footer form h1 h2 h3 h4 h5 h6 head header hr html i
     iframe img input label li link main meta nav ol option p pre script section select small span
@@ -84,6 +90,9 @@ class Prepared:
     reader_files: tuple[str, ...] = ()
     """Names of the reader's own files the code names by a placeholder (`{PATH/TO/model.bin}` became
     `model.bin`): the runner lays a stand-in of each in the snippet's work dir."""
+    reader_folders: tuple[str, ...] = ()
+    """The folders the code names by a placeholder (`<OUTPUT_DIR>` became `my-output`): the runner lays
+    out each (a stand-in of what the command reads from it)."""
 
 
 def prepare(code: str, language: str, placeholders: Mapping[str, str]) -> Prepared:
@@ -97,10 +106,16 @@ def prepare(code: str, language: str, placeholders: Mapping[str, str]) -> Prepar
     found: dict[str, str] = {}
     generated: dict[str, str] = {}
     names: dict[str, str] = {}
+    folders: set[str] = set()
     in_code = _string_spans(language) is not None
     for offset, token, strict in _candidates(code, language, spans):
         value = text.get(token) or role_value(token)
-        if value is None and strict and _inside(offset, spans) and (made := generated_value(token)) is not None:
+        if value is None and strict and _inside(offset, spans) and (placed := contextual_value(token, code, language)):
+            value = placed if placed in _TABLE_VALUES else generated.setdefault(token, placed)  # the table's: masked
+        elif value is None and strict and _inside(offset, spans) and (folder := folder_value(token)) is not None:
+            value = generated.setdefault(token, folder)
+            folders.add(folder)
+        elif value is None and strict and _inside(offset, spans) and (made := generated_value(token)) is not None:
             value = generated.setdefault(token, made)
         elif value is None and strict and in_code and not _inside(offset, spans) and _ANGLE.fullmatch(token):
             names[token] = generated[token] = token[1:-1]  # `env.<MY_QUEUE>`: a name in the code
@@ -115,7 +130,7 @@ def prepare(code: str, language: str, placeholders: Mapping[str, str]) -> Prepar
     replaced = _replace(code, {**files, **found, **text}, spans)
     if names:
         replaced = _replace(replaced, names, _outside(readers_text(replaced, language), len(replaced)))
-    return Prepared(replaced, tuple(leftovers), generated, tuple(sorted(set(files.values()))))
+    return Prepared(replaced, tuple(leftovers), generated, tuple(sorted(set(files.values()))), tuple(sorted(folders)))
 
 
 def readers_text(code: str, language: str) -> list[tuple[int, int]]:

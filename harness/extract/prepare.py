@@ -10,6 +10,8 @@ Options a snippet gets here (beside those of its fence and annotations):
   `{"{zone_id}": "...", "$ZONE_ID": "..."}`), so reports show each as its placeholder.
 - `ran_as`: how the harness ran code the page leaves incomplete (an SDK import put in front, see
   `implied_imports.py`; Worker page sessions set it too).
+- `reader_files`, `reader_folders`: the reader's own files and folders the code names by a placeholder,
+  which the runner lays out as stand-ins (`generated_values.reader_file_stand_ins`).
 - `prelude`: set by an annotation on a fence whose code is put before every later snippet of
   the same language on the page (imports and setup that the page shows once).
 """
@@ -27,7 +29,7 @@ from harness.extract.placeholder_values import role_value
 from harness.extract.placeholders import prepare
 from harness.extract.regions import Problem
 from harness.extract.worker_program import RAN_AS_OPTION
-from harness.generated_values import GENERATED_OPTION, READER_FILES_OPTION
+from harness.generated_values import GENERATED_OPTION, READER_FILES_OPTION, READER_FOLDERS_OPTION
 from harness.model import Severity
 
 ENV_PREFIX = "env."
@@ -81,6 +83,8 @@ def ready(
         merged[GENERATED_OPTION] = json.dumps(generated, sort_keys=True)
     if prepared.reader_files:
         merged[READER_FILES_OPTION] = json.dumps(list(prepared.reader_files))
+    if prepared.reader_folders:
+        merged[READER_FOLDERS_OPTION] = json.dumps(list(prepared.reader_folders))
     forced = "kind" in options
     merged.setdefault("kind", found.kind)
     for name, value in found.env.items():

@@ -10,6 +10,8 @@ when they reach that block: option `project` (JSON `{"dir": ..., "files": {path:
   block; the page's latest Worker block before it as `main` when no block names that file; an untitled
   SQL block as the file a `--file` names.
 - A `package.json` (C3's hello-world one).
+- For a block that serves a Pages project (`pages dev DIR`) or uploads a folder (`ai finetune create`): the
+  folder and Functions it reads (`wrangler_folders`), said in its "Ran as" line (option `ran_as`).
 - `dir`: the folder a `cd NAME` in the block enters (the one `npm create cloudflare NAME` made); the block
   that runs `npm create cloudflare` itself gets an empty work dir.
 """
@@ -23,8 +25,11 @@ from dataclasses import replace
 from typing import Any
 
 from harness.extract import wrangler_config
+from harness.extract.d1_tables import SAID_OPTION
 from harness.extract.shell_wrangler import WRANGLER_KIND, creates_project
 from harness.extract.shfacts import sh_facts
+from harness.extract.worker_program import RAN_AS_OPTION
+from harness.extract.wrangler_folders import folder_commands, lay_folders
 from harness.generated_values import generated_id
 from harness.model import Snippet
 
@@ -32,6 +37,9 @@ PROJECT_OPTION = "project"
 """The snippet option holding its project as JSON: `{"dir": "hello-ai" or "", "files": {path: text}}`."""
 COMPATIBILITY_DATE = "2025-10-01"
 """What C3's template sets when the page gives no date (one the runner's workerd supports)."""
+RENDERED_TODAY = "$today"
+"""A `compatibility_date` a `<WranglerConfig>` block writes as `$today`: the docs site renders that day's date
+there, so the reader's file holds a date (`COMPATIBILITY_DATE` here)."""
 _PATH = re.compile(r"^[\w.@-]+(?:/[\w.@\[\]-]+)*\.\w+$")
 _FILE_FLAG = re.compile(r"--file[= ]\s*['\"]?([^\s'\"]+)")
 _CODE = frozenset({"js", "ts", "jsx", "tsx", "sql", "json", "jsonc", "toml", "py", "html", "css", "txt", "md"})
@@ -46,7 +54,22 @@ def attach_projects(snippets: Sequence[Snippet]) -> list[Snippet]:
 
 
 def _with_project(snippet: Snippet, page: Sequence[Snippet]) -> Snippet:
-    return replace(snippet, options={**snippet.options, PROJECT_OPTION: project_option(snippet, page)})
+    options = {**snippet.options, PROJECT_OPTION: project_option(snippet, page)}
+    project = json.loads(options[PROJECT_OPTION])
+    if not project["files"] or not folder_commands(snippet):
+        return replace(snippet, options=options)
+    layout = lay_folders(snippet, page, project["files"])
+    if layout.pages_output is not None:
+        project["files"] = _files(snippet, page, layout.pages_output)
+    project["files"].update(layout.files)
+    options[PROJECT_OPTION] = json.dumps(project, sort_keys=True)
+    if layout.skip_reason is not None and snippet.skip_reason is None:
+        return replace(snippet, options=options, skip_reason=layout.skip_reason)
+    if layout.laid and snippet.skip_reason is None:  # said of a block that runs
+        options[RAN_AS_OPTION] = "in a project where the harness laid " + "; ".join(layout.laid)
+    if layout.d1_said and snippet.skip_reason is None:
+        options[SAID_OPTION] = layout.d1_said
+    return replace(snippet, options=options)
 
 
 def project_option(snippet: Snippet, page: Sequence[Snippet]) -> str:
@@ -66,7 +89,9 @@ def _title(snippet: Snippet) -> str | None:
     return said if _PATH.match(said) and not said.startswith("wrangler.") else None
 
 
-def _files(snippet: Snippet, page: Sequence[Snippet]) -> dict[str, str]:
+def _files(snippet: Snippet, page: Sequence[Snippet], pages_output: str | None = None) -> dict[str, str]:
+    """The project's files; for a Pages project (`pages_output`: its build output folder), a Pages
+    configuration and no Worker `main`."""
     before = [s for s in page if s.line < snippet.line]
     name = next((n for s in before if s.language == "sh" for c in sh_facts(s.code).commands
                  if (n := creates_project(c.words))), "my-worker")
@@ -76,6 +101,10 @@ def _files(snippet: Snippet, page: Sequence[Snippet]) -> dict[str, str]:
         if path and block.language in _CODE:
             files[path] = block.code
     config = _config(snippet, page, name)
+    if pages_output is not None:
+        config.pop("main", None)
+        config.setdefault("pages_build_output_dir", pages_output)
+        return _with_manifests(files, config, name)
     worker = next((s for s in reversed(before) if s.options.get("kind") == "worker" and not _title(s)), None)
     if "main" not in config:
         config["main"] = f"src/index.{worker.language if worker and worker.language in ('js', 'ts') else 'ts'}"
@@ -87,6 +116,11 @@ def _files(snippet: Snippet, page: Sequence[Snippet]) -> dict[str, str]:
     for wanted in _FILE_FLAG.findall(snippet.code):
         if wanted.lstrip("./") not in files and sql is not None:
             files[wanted.lstrip("./")] = sql.code
+    return _with_manifests(files, config, name)
+
+
+def _with_manifests(files: dict[str, str], config: dict[str, Any], name: str) -> dict[str, str]:
+    """`files` with the wrangler configuration `config` and a `package.json`."""
     files["wrangler.json"] = json.dumps(config, indent=2) + "\n"
     files.setdefault("package.json", json.dumps({
         "name": name, "version": "0.0.0", "private": True,
@@ -111,6 +145,8 @@ def _config(snippet: Snippet, page: Sequence[Snippet], name: str) -> dict[str, A
             else:
                 merged[key] = value
     merged.setdefault("name", name)
+    if merged.get("compatibility_date") == RENDERED_TODAY:
+        merged["compatibility_date"] = COMPATIBILITY_DATE
     merged.setdefault("compatibility_date", COMPATIBILITY_DATE)
     for section, key, placeholder in _PASTED_IDS:
         for item in merged.get(section) or []:

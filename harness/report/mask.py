@@ -1,7 +1,8 @@
 """Masking: the values put in for placeholders (tokens, account ids) never appear in a report.
 
 Each value is shown as the placeholder it replaced (`Bearer {API_TOKEN}`), as the page writes it;
-so are the values made from a placeholder's name (`{zone_id}`), which each snippet lists.
+so are the values made from a placeholder's name (`{zone_id}`), which each snippet lists, on the page
+of that snippet.
 The run is masked once, before any report is written, so no report format can forget to.
 """
 
@@ -80,11 +81,20 @@ class Masker:
         return Masker({**extra, **self._placeholders}) if extra else self
 
     def run(self, run: RunResult) -> RunResult:
-        masker = self.with_generated(r.snippet for r in run.results)
+        """`run` masked: each page's results and findings with the values its own snippets were given (a
+        value one page's placeholder got, a model id say, is left alone on another page that names it)."""
+        pages: dict[str, list[Snippet]] = {}
+        for r in run.results:
+            pages.setdefault(r.snippet.page, []).append(r.snippet)
+        maskers = {page: self.with_generated(snippets) for page, snippets in pages.items()}
+
+        def result(r: SnippetResult) -> SnippetResult:
+            return maskers.get(r.snippet.page, self).result(r)
+
         results: Sequence[SnippetResult]
         if isinstance(run.results, Spool):  # masked once, to a spool of its own: the reports read it many times
-            results = Spool(SnippetResult, "masked", Mapped(run.results, masker.result))
+            results = Spool(SnippetResult, "masked", Mapped(run.results, result))
         else:
-            results = tuple(masker.result(r) for r in run.results)
+            results = tuple(result(r) for r in run.results)
         return replace(run, results=results,
-                       page_findings=tuple(masker.finding(f) for f in run.page_findings))
+                       page_findings=tuple(maskers.get(f.page, self).finding(f) for f in run.page_findings))

@@ -71,6 +71,8 @@ def dev_env(snippet: Snippet) -> tuple[dict[str, str], dict[str, bytes]]:
     project = json.loads(snippet.options.get(PROJECT_OPTION, "{}"))
     files = project.get("files") or {}
     main = str(json.loads(files.get("wrangler.json", "{}")).get("main", "")).lstrip("./")
+    if not main:  # a Pages project: its Function at `/` answers (`wrangler_folders`)
+        main = next((p for p in ("functions/index.ts", "functions/index.js") if p in files), "")
     worker = replace(snippet, code=str(files.get(main, "")))
     env = {"HARNESS_DEV_REQUEST": json.dumps(requests_for(worker)[0].to_json()), "NO_PROXY": LOCAL,
            "no_proxy": LOCAL}

@@ -1,5 +1,5 @@
-// `wrangler dev` (and `wrangler pages dev`) as a reader runs it: the real wrangler dev, local mode, in
-// the current folder, in this process's group (a launch killed at its time limit takes it along).
+// `wrangler dev` (and `wrangler pages dev`, on its own default port 8788) as a reader runs it: the real
+// wrangler dev, local mode, in the current folder, in this process's group (a launch killed at its time limit takes it along).
 // Waits until it says it is ready (HARNESS_DEV_READY_S, 20 s, inside a block's 30 s), then either
 //  - alone (a block that is the dev server): sends it one request (HARNESS_DEV_REQUEST, JSON
 //    {method, path, headers: [[k, v]], body}), prints the answer, stops it (SIGINT, then SIGKILL);
@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 const here = fileURLToPath(new URL(".", import.meta.url));
 const args = process.argv.slice(2);
 const portAt = args.findIndex((a) => a === "--port" || a.startsWith("--port="));
-const port = portAt < 0 ? 8787 : Number(args[portAt].includes("=") ? args[portAt].split("=")[1] : args[portAt + 1]);
+const port = portAt < 0 ? (args[0] === "pages" ? 8788 : 8787) : Number(args[portAt].includes("=") ? args[portAt].split("=")[1] : args[portAt + 1]);
 const readyWithin = Number(process.env.HARNESS_DEV_READY_S || 20) * 1000;
 const INFRA = 75;
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));

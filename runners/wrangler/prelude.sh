@@ -12,6 +12,16 @@ for dir in . "${HARNESS_PROJECT_DIR:-.}"; do
     ln -s "$here/node_modules" "$dir/node_modules"
   fi
 done
+# What the harness makes before the block runs (`.harness-before.sh` in the project: the D1 tables a Pages
+# Function queries, `harness/extract/wrangler_folders.py`); failing there is the harness's error (75).
+before="${HARNESS_PROJECT_DIR:-.}/.harness-before.sh"
+if [ -f "$before" ]; then
+  if ! (cd "${HARNESS_PROJECT_DIR:-.}" && bash -e .harness-before.sh </dev/null >.harness-before.log 2>&1); then
+    echo "harness-infra: the harness's set-up before this block failed:" >&2
+    cat "${HARNESS_PROJECT_DIR:-.}/.harness-before.log" >&2
+    exit 75
+  fi
+fi
 stand_ins() {  # the value a reader types each time `wrangler secret put` asks for one (a few, then end of input)
   for _ in 1 2 3 4 5 6 7 8; do echo harness-stand-in-secret; done
 }

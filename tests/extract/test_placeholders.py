@@ -3,6 +3,8 @@ a placeholder left without a value."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from harness.extract.placeholders import (
@@ -68,8 +70,8 @@ def test_code_is_only_touched_inside_plain_strings() -> None:
 
 
 def test_what_looks_like_a_placeholder_and_is_left() -> None:
-    prepared = prepare("npx wrangler pages deploy <OUTPUT_DIR> --zone {zone_id} <div>\n", "sh", DEFAULT_PLACEHOLDERS)
-    assert [left.token for left in prepared.leftovers] == ["<OUTPUT_DIR>"]
+    prepared = prepare("npx wrangler pages deploy <URL> --zone {zone_id} <div>\n", "sh", DEFAULT_PLACEHOLDERS)
+    assert [left.token for left in prepared.leftovers] == ["<URL>"]
     assert prepared.generated == {"{zone_id}": generated_value("{zone_id}")}
     ts = "await env.<MY_QUEUE>.send(log);\nconst x: Array<T> = [];\nconst h = '<b>bold</b>';\nenv.YOUR_INDEX.query();\n"
     assert [left.token for left in prepare(ts, "ts", DEFAULT_PLACEHOLDERS).leftovers] == ["YOUR_INDEX"]
@@ -125,12 +127,24 @@ def test_placeholders_in_snippets_that_do_not_run_anyway_are_not_reported() -> N
 
 
 def test_a_placeholder_in_a_block_that_now_runs_is_reported() -> None:
-    """`wrangler pages dev` runs (a dev server started, asked once and stopped), so the reader's output
-    folder it names is a placeholder without a value, said at its line."""
-    extraction = hugo("```sh\nnpx wrangler pages dev <OUTPUT_DIR>\n```\n")
-    assert extraction.snippets[0].skip_reason == "not runnable: placeholder `<OUTPUT_DIR>` has no value"
+    """`wrangler pages dev` runs (a dev server started, asked once and stopped), so a placeholder it names
+    that has no value is said at its line."""
+    extraction = hugo("```sh\nnpx wrangler pages dev public --compatibility-date=<DATE>\n```\n")
+    assert extraction.snippets[0].skip_reason == "not runnable: placeholder `<DATE>` has no value"
     [warning] = extraction.diagnostics
-    assert warning.line == 2 and "`<OUTPUT_DIR>` left unreplaced" in warning.message
+    assert warning.line == 2 and "`<DATE>` left unreplaced" in warning.message
+
+
+def test_a_folder_the_reader_names_gets_one_the_runner_lays_out() -> None:
+    """`<OUTPUT_DIR>` is the reader's build output folder: it gets a folder name, listed for the runner to
+    lay out, and the value is one of the generated ones that reports show as the placeholder."""
+    prepared = prepare("npx wrangler pages dev <OUTPUT_DIR> --kv=TODO_LIST\n", "sh", DEFAULT_PLACEHOLDERS)
+    assert prepared.leftovers == () and prepared.code == "npx wrangler pages dev my-output --kv=TODO_LIST\n"
+    assert prepared.reader_folders == ("my-output",) and prepared.generated == {"<OUTPUT_DIR>": "my-output"}
+    code = "npx wrangler ai finetune create <model_name> <finetune_name> <folder_path>"
+    [snippet] = hugo(f"```sh\n{code}\n```\n").snippets
+    assert snippet.skip_reason is None
+    assert json.loads(snippet.options["reader_folders"]) == ["my-folder"]
 
 
 def test_invisible_characters_are_a_warning() -> None:

@@ -152,12 +152,23 @@ class Contract:
         example = media.get("example", examples[0] if examples else None)
         return schema, {**(schema or {}), "components": self.files.components()}, example
 
+    def envelope(self, route: Route) -> str:
+        """The operation's `x-envelope` (`result`, `list`, `raw`, ...), `list` for a list operation (`*.list`)
+        whose result the contract types as one item (an object with a required `id`): the API answers an
+        array of them (`ai.finetunes.list`, whose answer `wrangler ai finetune list` maps over)."""
+        op = self.operation(route)
+        envelope = str(op.get("x-envelope", "raw"))
+        schema, _, _ = self.response_schema(route)
+        if envelope == "result" and str(op.get("operationId", "")).endswith(".list") and isinstance(schema, Mapping) \
+                and schema.get("type") == "object" and "id" in (schema.get("required") or ()):
+            return "list"
+        return envelope
+
     def answer_schema(self, route: Route) -> Mapping[str, Any] | None:
         """The JSON Schema the whole body of the operation's 200 answer fits (the envelope its
         `x-envelope` names around the result schema), or None when it has no JSON body (`none`,
         `binary`). Refs resolve inside it: the result schema keeps its own `$id` and `$defs`."""
-        op = self.operation(route)
-        envelope = op.get("x-envelope", "raw")
+        envelope = self.envelope(route)
         schema, _, _ = self.response_schema(route)
         if envelope in ("none", "binary"):
             return None

@@ -147,8 +147,7 @@ class CloudflareApi:
         return self.contract.problem(route, "body", body if body is not None else {})
 
     def _result(self, route: Route, sub: str, body: Any) -> tuple[Reply, Any]:
-        op = self.contract.operation(route)
-        envelope = op.get("x-envelope", "raw")  # a published document describes the whole envelope
+        envelope = self.contract.envelope(route)  # `raw`: a published document describes the whole envelope
         schema, root, example = self.contract.response_schema(route)
         last = route.segments[-1]
         ident = sub.rstrip("/").rsplit("/", 1)[-1] if last.startswith("{") else stable_id(sub, route.method)
