@@ -11,7 +11,7 @@ from harness.extract.worker_program import RAN_AS_OPTION
 from harness.extract.wrangler_folders import ADAPTER_FILES, empty_safetensors
 from harness.extract.wrangler_project import PROJECT_OPTION
 from harness.model import Snippet
-from tests.extract.support import hugo
+from extract.support import hugo  # tests/ is the root of the test packages
 
 FUNCTION = "export async function onRequest(context) {\n  return new Response(await context.env.KV.get('k'));\n}\n"
 
