@@ -16,7 +16,7 @@ import {
   CF, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, bundle, chosenAnswer, here, proxyAgent, require, requestInit, sendOut,
   START_FAILED, workerRequests,
 } from "./shared.mjs";
-import { d1Seeds, miniflareOptions, seedD1 } from "./bindings.mjs";
+import { d1Seeds, miniflareOptions, seedD1, standInWorker } from "./bindings.mjs";
 
 const { Miniflare, Response } = require("miniflare");
 
@@ -52,7 +52,7 @@ async function outbound(request) {
 }
 
 const bindingList = JSON.parse(process.env.HARNESS_BINDINGS || "[]");
-const simulated = miniflareOptions(bindingList, process.env.HARNESS_TOKEN || "");
+const { standIns, ...simulated } = miniflareOptions(bindingList, process.env.HARNESS_TOKEN || "");
 const mockService = { MOCK: { external: { address: mockUrl.host, http: {} } } };
 const mf = new Miniflare({
   cf: CF,
@@ -75,10 +75,11 @@ const mf = new Miniflare({
       outboundService: outbound,
     },
     { name: "harness-ai", modules: true, script: source("ai-binding.mjs"), serviceBindings: mockService },
-    ...(Object.keys(simulated.wrappedBindings).length ? [{ // a wrapped binding's worker is one module: bundled
+    ...(Object.values(simulated.wrappedBindings).some((wrapped) => wrapped.scriptName === "harness-binding") ? [{ // a wrapped binding's worker is one module: bundled
       name: "harness-binding", modules: true, script: (await bundle(join(here, "mock-binding.mjs"))).script,
       serviceBindings: mockService,
     }] : []),
+    ...standInWorker(standIns, source("durable-stand-in.mjs"), process.env.HARNESS_TOKEN || "", mockService),
   ],
 });
 // A cron trigger's event, as Cloudflare sends it on schedule: its outcome is the Worker's answer (200,
