@@ -41,3 +41,20 @@ def test_workers_ai_under_the_pages_own_name_is_bound() -> None:
     assert lower.skip_reason is None and json.loads(lower.options["bindings"]) == [{"type": "ai", "name": "ai"}]
     assert lower.options[HARNESS_ANSWER_OPTION] == "1"  # the body returns nothing: the 204 is the harness's
     assert HARNESS_ANSWER_OPTION not in named.options
+
+
+def test_a_workflow_class_alone_runs_when_it_needs_no_params_and_does_not_sleep() -> None:
+    _config, runs, fails, sleeps = snippets("workflow-alone.md")
+    for alone in (runs, fails):
+        assert alone.skip_reason is None
+        assert json.loads(alone.options["bindings"]) == [
+            {"type": "workflow", "name": "CLEANUP", "class_name": "CleanupWorkflow"}]  # the configuration's name
+        assert "const { status, output, error } = await instance.status();" in alone.code
+        assert alone.options["ran_as"].startswith("as the class of Workflow `CLEANUP` (the page's wrangler "
+                                                  "configuration): the harness's Worker started an instance")
+    assert sleeps.skip_reason == ("not runnable: Workflow `CleanupWorkflow` calls `step.sleep`, and the harness "
+                                  "does not wait for a Workflow's sleeps or events")
+    _config, reads_params, *_ = snippets("workflow.md")
+    assert reads_params.skip_reason == (
+        "fragment: Workflow `GreetingWorkflow` reads its `event.payload`, which only the Worker that starts it gives "
+        "(`create({ params })`); the harness does not make params up")

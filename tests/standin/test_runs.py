@@ -21,7 +21,7 @@ def run(tmp: Path, executor: str) -> dict[str, dict[str, Any]]:
     out = tmp / f"{executor}.json"
     done = subprocess.run([sys.executable, "-m", "harness.cli", "run", PAGES, "--executor", executor, "--no-cache",
                            "-j", "2", "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 1, done.stdout + done.stderr  # the one page defect: a constructor that throws
+    assert done.returncode == 1, done.stdout + done.stderr  # page defects: a constructor, a Workflow step that throw
     return {f"{Path(s['page']).name}:{s['line']}": s for s in json.loads(out.read_text())["snippets"]}
 
 
@@ -78,6 +78,17 @@ def test_a_workflow_runs_in_miniflares_engine(local: dict[str, dict[str, Any]]) 
     assert set(created) == {"id", "status"} and created["status"] in ("queued", "running", "complete")
     assert json.loads(passed(local["workflow.md:44"])["body"]) == {"status": "complete", "output": "Hello, Grace!"}
     assert "Hello, Grace!" in local["workflow.md:44"]["stdout"]  # the step's console.log
+
+
+def test_a_workflow_class_alone_runs_an_instance_to_its_end(local: dict[str, dict[str, Any]]) -> None:
+    assert json.loads(passed(local["workflow-alone.md:19"])["body"]) == {"status": "complete",
+                                                                        "output": {"removed": 3}}
+    assert "removed 3 sessions" in local["workflow-alone.md:19"]["stdout"]
+    errored = local["workflow-alone.md:35"]
+    assert errored["status"] == "failed" and rules(errored) == [("RUN003", "error")]
+    assert json.loads(errored["response"]["body"]) == {
+        "status": "errored", "error": {"message": "the sessions table is gone", "name": "Error"}}
+    assert local["workflow-alone.md:49"]["status"] == "skipped"
 
 
 def test_workers_ai_under_another_name_is_the_mocks(local: dict[str, dict[str, Any]]) -> None:
