@@ -65,9 +65,10 @@ const mf = new Miniflare({
         { type: "ESModule", path: join(here, "settle.mjs"), contents: source("settle.mjs") },
         { type: "ESModule", path: join(here, "pages.mjs"), contents: source("pages.mjs") },
         { type: "ESModule", path: join(here, "service-worker.mjs"), contents: source("service-worker.mjs") },
+        { type: "ESModule", path: join(here, "workflows.mjs"), contents: source("workflows.mjs") },
       ],
       ...simulated,
-      bindings: { ...simulated.bindings, HARNESS_SETTLE: settleUrl, ...(process.env.HARNESS_PAGES ? { HARNESS_PAGES: process.env.HARNESS_PAGES } : {}) },
+      bindings: { ...simulated.bindings, HARNESS_SETTLE: settleUrl, HARNESS_WORKFLOWS: JSON.stringify(Object.keys(simulated.workflows)), ...(process.env.HARNESS_PAGES ? { HARNESS_PAGES: process.env.HARNESS_PAGES } : {}) },
       compatibilityFlags: COMPATIBILITY_FLAGS,
       wrappedBindings: {
         ...simulated.wrappedBindings, AI: { scriptName: "harness-ai", bindings: { TOKEN: process.env.HARNESS_TOKEN || "" } },

@@ -76,6 +76,7 @@ def test_a_class_alone_is_constructed_and_sent_a_request(local: dict[str, dict[s
 def test_a_workflow_runs_in_miniflares_engine(local: dict[str, dict[str, Any]]) -> None:
     created = json.loads(passed(local["workflow.md:37"])["body"])
     assert set(created) == {"id", "status"} and created["status"] in ("queued", "running", "complete")
+    assert local["workflow.md:37"]["stdout"] == "Hello, Ada!\n"  # the instance ran to its end before the job did
     assert json.loads(passed(local["workflow.md:44"])["body"]) == {"status": "complete", "output": "Hello, Grace!"}
     assert "Hello, Grace!" in local["workflow.md:44"]["stdout"]  # the step's console.log
 
