@@ -23,6 +23,7 @@ from harness.check import (
     streaming,
     supplied,
     typescript,
+    workflows,
 )
 from harness.check.base import Rule, SnippetCheck, SnippetContext
 from harness.model import Diagnostic, Evidence, Finding, Page, Severity
@@ -46,6 +47,7 @@ SNIPPET_RULES: tuple[tuple[Rule, SnippetCheck], ...] = (
     (origins.ORIGIN_HOSTS, origins.check_origins),
     (supplied.D1_TABLES, supplied.check_d1_tables),
     (stand_ins.STAND_IN, stand_ins.check_stand_ins),
+    (workflows.WORKFLOW_ERRORED, workflows.check_workflows),
     *((rule, contract.check_contract) for rule in contract.RULES[:1]),
     (streaming.STREAM_FORMAT, streaming.check_stream),
     (response.PRINTS_NOTHING, response.check_prints),

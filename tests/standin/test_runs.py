@@ -21,7 +21,7 @@ def run(tmp: Path, executor: str) -> dict[str, dict[str, Any]]:
     out = tmp / f"{executor}.json"
     done = subprocess.run([sys.executable, "-m", "harness.cli", "run", PAGES, "--executor", executor, "--no-cache",
                            "-j", "2", "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 1, done.stdout + done.stderr  # page defects: a constructor, a Workflow step that throw
+    assert done.returncode == 1, done.stdout + done.stderr  # page defects: a constructor, Workflow steps that throw
     return {f"{Path(s['page']).name}:{s['line']}": s for s in json.loads(out.read_text())["snippets"]}
 
 
@@ -79,6 +79,15 @@ def test_a_workflow_runs_in_miniflares_engine(local: dict[str, dict[str, Any]]) 
     assert local["workflow.md:37"]["stdout"] == "Hello, Ada!\n"  # the instance ran to its end before the job did
     assert json.loads(passed(local["workflow.md:44"])["body"]) == {"status": "complete", "output": "Hello, Grace!"}
     assert "Hello, Grace!" in local["workflow.md:44"]["stdout"]  # the step's console.log
+
+
+def test_a_workflow_instance_that_errors_after_the_answer_fails_the_block(local: dict[str, dict[str, Any]]) -> None:
+    started = local["workflow-fails.md:8"]
+    assert started["status"] == "failed" and started["response"]["status"] == 202  # the Worker's answer was fine
+    (found,) = started["findings"]
+    assert (found["rule"], found["line"]) == ("BIND002", 21)  # at the page line of its `create`
+    assert found["message"].endswith("started a Workflow instance of IMPORT_WORKFLOW that errored: Unexpected token "
+                                     "'o', \"not json\" is not valid JSON")
 
 
 def test_a_workflow_class_alone_runs_an_instance_to_its_end(local: dict[str, dict[str, Any]]) -> None:
