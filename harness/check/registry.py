@@ -19,9 +19,11 @@ from harness.check import (
     parity,
     requests,
     response,
+    stand_ins,
     streaming,
     supplied,
     typescript,
+    workflows,
 )
 from harness.check.base import Rule, SnippetCheck, SnippetContext
 from harness.model import Diagnostic, Evidence, Finding, Page, Severity
@@ -44,6 +46,8 @@ SNIPPET_RULES: tuple[tuple[Rule, SnippetCheck], ...] = (
     (requests.JSON_CONTENT_TYPE, requests.check_content_type),
     (origins.ORIGIN_HOSTS, origins.check_origins),
     (supplied.D1_TABLES, supplied.check_d1_tables),
+    (stand_ins.STAND_IN, stand_ins.check_stand_ins),
+    (workflows.WORKFLOW_ERRORED, workflows.check_workflows),
     *((rule, contract.check_contract) for rule in contract.RULES[:1]),
     (streaming.STREAM_FORMAT, streaming.check_stream),
     (response.PRINTS_NOTHING, response.check_prints),

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 
 from harness.check.base import Rule, SnippetContext, as_mapping, finding, page_line_of_key
+from harness.extract.worker_program import HARNESS_ANSWER_OPTION
 from harness.model import Finding, HttpResponse, Severity
 
 STREAM_FORMAT = Rule("RESP001", "stream-format", Severity.ERROR,
@@ -48,6 +49,8 @@ def check_stream(ctx: SnippetContext) -> Iterator[Finding]:
     response = ctx.evidence.response
     if response is None or not asked_to_stream(ctx) or response.status >= 500:
         return
+    if ctx.snippet.options.get(HARNESS_ANSWER_OPTION):
+        return  # a call shown alone, whose stream the block hands to nobody: the answer is the harness's 204
     problem = sse_problem(response)
     if problem:
         yield finding(STREAM_FORMAT, ctx.snippet, f"asks for a stream but {problem}",

@@ -121,10 +121,9 @@ def _type_of(name: str, methods: set[str]) -> str:
 
 
 def unprovided(bindings: Sequence[Binding]) -> list[Binding]:
-    """The bindings the Worker runner does not give a snippet yet."""
-    return [b for b in bindings
-            if b["type"] not in provided.WORKER_BINDING_TYPES
-            and not (b["type"] == "ai" and b["name"] in provided.WORKER_BINDINGS)]
+    """The bindings the Worker runner does not give a snippet yet (Workers AI it gives under any name:
+    `env.AI`, or `env.ai` as a page's configuration or code names it)."""
+    return [b for b in bindings if b["type"] not in provided.WORKER_BINDING_TYPES and b["type"] != "ai"]
 
 
 def reason(missing: Sequence[Binding]) -> str:

@@ -9,6 +9,8 @@ from pathlib import Path
 from harness.extract.d1_tables import seed_d1_tables
 from harness.extract.dev_sessions import link_dev_servers
 from harness.extract.document import Document
+from harness.extract.durable_class import drive_classes
+from harness.extract.durable_stand_in import with_stand_ins
 from harness.extract.formats import DocsFormat, format_for
 from harness.extract.frontmatter import read_front_matter
 from harness.extract.handler_calls import call_handlers
@@ -62,12 +64,16 @@ def extract_text(
 
 def _planned(extraction: Extraction) -> Extraction:
     """The page's snippets, partials included, with their session plans (Worker sessions combined, lone
-    request handlers called), the D1 tables their page never creates (`d1_tables`) and Worker bindings."""
+    request handlers called), the D1 tables their page never creates (`d1_tables`), Worker bindings, and
+    stand-ins for the Durable Object classes the page does not show (`durable_stand_in`)."""
     combined = combine_workers(plan_sessions(extraction.snippets))
     snippets, problems = attach_bindings(seed_d1_tables(call_handlers(run_all_definitions(combined))))
+    snippets = with_stand_ins(snippets)
     found = [Diagnostic(extraction.page.path, p.line, p.message, p.severity) for p in problems]
     diagnostics = extraction.diagnostics + tuple(found)
-    return replace(extraction, snippets=tuple(link_dev_servers(attach_projects(snippets))), diagnostics=diagnostics)
+    # a class alone is driven after the projects are laid out: they hold the page's code, not the harness's
+    snippets = drive_classes(link_dev_servers(attach_projects(snippets)))
+    return replace(extraction, snippets=tuple(snippets), diagnostics=diagnostics)
 
 
 def _extract(

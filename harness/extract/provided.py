@@ -26,6 +26,7 @@ WORKER_BINDINGS: frozenset[str] = frozenset({"AI"})
 """`env` bindings the worker runner gives a Worker, by name (Workers AI as `env.AI`)."""
 WORKER_BINDING_TYPES: frozenset[str] = frozenset({
     "kv_namespace", "r2_bucket", "d1_database", "durable_object_namespace", "queue", "ratelimit", "var", "secret",
+    "workflow",
     # the mock's (runners/worker/mock-binding.mjs):
     "vectorize", "analytics_engine", "service", "assets", "stream", "browser",
 })

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from harness.extract import bindings, wrangler_config
+from harness.extract import bindings, provided, wrangler_config
 from harness.extract.bindings import Binding
 from harness.extract.jsfacts import facts_of
 from harness.extract.regions import Problem
@@ -59,7 +59,7 @@ def _with_bindings(snippet: Snippet, configs: list[tuple[Snippet, list[Binding]]
             merged.update({b["name"]: b for b in declared})
         found = list(merged.values()) + [{**b, "inferred": True} for b in inferred if b["name"] not in merged]
         source = f"{snippet.page}:" + ",".join(str(config.line) for config, _ in chosen)
-    if all(b["type"] == "ai" for b in found if b["name"] in used):
+    if all(b["type"] == "ai" and b["name"] in provided.WORKER_BINDINGS for b in found if b["name"] in used):
         return snippet  # only what the runner gives every Worker (`env.AI`): nothing to plan
     options = {**snippet.options, bindings.BINDINGS_OPTION: bindings.encode(found),
                bindings.BINDINGS_FROM_OPTION: source}

@@ -28,6 +28,9 @@ LINE_MAP_OPTION = "line_map"
 RAN_AS_OPTION = "ran_as"
 """How a combined block ran, in words (`with lines 10 and 22 of the page`, `as the body of a fetch handler`);
 its `code` is then the program that ran, its `source` what the page shows."""
+HARNESS_ANSWER_OPTION = "harness_answer"
+"""Set ("1") on a combined block whose handler bodies return nothing: the Worker's answer is the harness's
+`204` (`_FALLBACK`), not the page's, and rules about what the Worker answers do not judge it."""
 _IMPORT = re.compile(r"^[ \t]*import\s+(?:[\w$*{}\s,]+?\s+from\s+)?(['\"])[^'\"\n]+\1[ \t]*;?[ \t]*$", re.MULTILINE)
 """One import statement (it may span lines: `import {\n a,\n b\n} from "x";`)."""
 _FALLBACK = "return new Response(null, { status: 204 });"
@@ -51,6 +54,11 @@ class Program:
     @property
     def code(self) -> str:
         return "".join(text + "\n" for text, _ in self.lines)
+
+    @property
+    def answered_by_harness(self) -> bool:
+        """Whether the handler's answer is the line the harness wrote (the bodies return nothing)."""
+        return any(page is None and text.strip() == _FALLBACK for text, page in self.lines)
 
     def line_map(self) -> str:
         """The map as `LINE_MAP_OPTION` holds it: runs of consecutive lines."""

@@ -27,13 +27,15 @@ from harness.extract.jsnames import KEYWORDS
 from harness.extract.jsscan import TokenList, at, close_of, tokenize
 from harness.extract.sessions import HANDLER_PARAMETERS, RETURN_REASON, SESSION_OPTION
 from harness.extract.worker_names import missing_names, provides, references
-from harness.extract.worker_program import LINE_MAP_OPTION, RAN_AS_OPTION, Piece, assemble
+from harness.extract.worker_program import HARNESS_ANSWER_OPTION, LINE_MAP_OPTION, RAN_AS_OPTION, Piece, assemble
 from harness.model import Snippet
 from harness.runtimes.base import listed
 
 _LANGUAGES = frozenset({"js", "ts"})
 _ELIDED = re.compile(r"^[ \t]*(?:\.\.\.|…)[ \t]*;?[ \t]*$", re.MULTILINE)
 _DURABLE = "Durable Object namespace binding"
+_WORKFLOW = "needs its class (a `WorkflowEntrypoint`)"
+_WORKFLOW_CLASS = re.compile(r"\bexport\s+class\s+[A-Za-z_$][\w$]*\s+extends\s+WorkflowEntrypoint\b")
 _D1_TABLE = re.compile(r"not runnable: queries D1 table (.+?), which (?:this snippet does not create|no block of this "
                        r"page's session creates)")
 _EXPORTED_CLASS = re.compile(r"\bexport\s+(?:default\s+)?class\s+[A-Za-z_$]")
@@ -80,15 +82,20 @@ def combine_workers(snippets: Sequence[Snippet]) -> list[Snippet]:
 
 def _candidate(snippet: Snippet) -> bool:
     reason = snippet.skip_reason or ""
-    return snippet.language in _LANGUAGES and (reason.startswith("fragment:") or _DURABLE in reason) \
+    return snippet.language in _LANGUAGES and (reason.startswith("fragment:") or _needs_class(reason)) \
         and role_of(snippet) != "unusable"
+
+
+def _needs_class(reason: str) -> bool:
+    """Whether the reason is a Durable Object's or a Workflow's class missing from the block."""
+    return _DURABLE in reason or _WORKFLOW in reason
 
 
 def _combined(snippet: Snippet, page: Sequence[Snippet], by_id: dict[str, Snippet]) -> Snippet:
     plan = json.loads(snippet.options.get(SESSION_OPTION, "{}"))
     chain = _reaching([by_id[i] for i in plan.get("after", []) if i in by_id], snippet, page, by_id)
     chain = [_in_language(b, snippet.language, page) for b in chain if role_of(b) != "unusable"]
-    if not chain and role_of(snippet) != "body" and _DURABLE not in (snippet.skip_reason or ""):
+    if not chain and role_of(snippet) != "body" and not _needs_class(snippet.skip_reason or ""):
         return snippet
     blocked = next((b for b in chain if role_of(b) == "body" and _returns(b)), None)
     if blocked is not None and _after_base(blocked, chain):
@@ -204,7 +211,8 @@ def _try(snippet: Snippet, blocks: list[Snippet], extra: Sequence[Snippet] = ())
     ran_as = f"with {_lines(others)} of the page" if others else ""
     if base is None:
         ran_as = "as the body of a fetch handler" + (f", {ran_as}" if ran_as else "")
-    options = {**snippet.options, "kind": "worker", LINE_MAP_OPTION: program.line_map(), RAN_AS_OPTION: ran_as}
+    options = {**snippet.options, "kind": "worker", LINE_MAP_OPTION: program.line_map(), RAN_AS_OPTION: ran_as,
+               **({HARNESS_ANSWER_OPTION: "1"} if program.answered_by_harness else {})}
     return replace(snippet, code=program.code, language=found.language, options=options,
                    skip_reason=_session_reason(found.reason))
 
@@ -247,8 +255,9 @@ def _helpers(
         return []
     same_tab = [b for b in page if b.language in _LANGUAGES and b not in blocks
                 and (b.group != snippet.group or b.label == snippet.label)]
-    if _DURABLE in reason:
-        classes = [b for b in same_tab if role_of(b) == "module" and _EXPORTED_CLASS.search(b.code)]
+    if _needs_class(reason):
+        pattern = _EXPORTED_CLASS if _DURABLE in reason else _WORKFLOW_CLASS
+        classes = [b for b in same_tab if role_of(b) == "module" and pattern.search(b.code)]
         preferred = [b for b in classes if b.language == snippet.language] or classes
         before = [b for b in preferred if b.line < snippet.line]
         return before[-1:] or preferred[:1]  # the class as the page last showed it before the Worker

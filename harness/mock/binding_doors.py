@@ -9,6 +9,8 @@
 - `/__harness/binding/service/fetch` and `/__harness/binding/assets/fetch`, any method: a service
   binding's or `env.ASSETS`'s `fetch`, the request as sent and its URL in `x-harness-binding-url`;
   answered as the simulated origin answers that URL (an asset: its file type, else an HTML page).
+- `/__harness/binding/durable_object/...`: the stand-in of a Durable Object class not on the page
+  (`harness.mock.binding_durable`).
 Each call is recorded with `via` = `binding` and the binding's name in `model` (`vectorize:INDEX`).
 """
 
@@ -25,6 +27,7 @@ from starlette.routing import BaseRoute, Route
 from harness.mock import binding_browser
 from harness.mock.answers import Answer
 from harness.mock.binding_browser import BrowserError
+from harness.mock.binding_durable import durable_routes
 from harness.mock.binding_stream import Stream, StreamError
 from harness.mock.binding_vectorize import Vectorize, VectorizeError
 from harness.mock.errors import INVALID_INPUT
@@ -114,6 +117,7 @@ def binding_doors(state: MockState) -> Sequence[BaseRoute]:
     calls: dict[str, Callable[[str | None, dict[str, Any], str, list[Any]], Any]] = {
         "vectorize": partial(_vectorize, Vectorize()), "stream": partial(_stream, Stream()), "browser": _browser}
     return [
+        *durable_routes(state),
         Route("/__harness/binding/browser/quick-action", guarded(state, partial(_quick_action, state=state), VIA),
               methods=["POST"]),
         *(Route(f"/__harness/binding/{kind}/{{action}}", guarded(state, partial(_called, state=state, kind=kind,

@@ -17,7 +17,7 @@ from harness.extract.jsnames import KEYWORDS
 from harness.extract.jsscan import string_spans
 from harness.extract.placeholder_values import environment
 from harness.runtimes.base import Classification, Language, Note, listed
-from harness.runtimes.worker_bindings import exported_classes
+from harness.runtimes.worker_bindings import exported_classes, workflow_classes
 
 _WORKER_MODULE = re.compile(r"export\s+default\b[\s\S]*\bfetch\s*[(:]")
 PAGES_HANDLER = re.compile(r"^onRequest(?:Get|Post|Put|Patch|Delete|Head|Options)?$")
@@ -126,6 +126,10 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
     if worker and durable and not exported_classes(code):
         return result(kind, f"not runnable: Durable Object namespace binding {listed(durable)} needs its class, "
                       "which this snippet does not export (it lives in another Worker)")
+    flows = [b["name"] for b in needed if b["type"] == "workflow"]
+    if worker and flows and not workflow_classes(code):
+        return result(kind, f"not runnable: Workflow binding {listed(flows)} needs its class (a `WorkflowEntrypoint`), "
+                      f"which this snippet does not export")
     return result(kind if worker else "script")
 
 

@@ -18,6 +18,7 @@ import re
 from harness.extract import bindings, provided
 from harness.extract.bindings import Binding
 from harness.extract.d1_tables import SEED_OPTION
+from harness.extract.durable_stand_in import STAND_IN_OPTION
 from harness.extract.placeholder_values import role_value
 from harness.model import Snippet
 
@@ -31,6 +32,14 @@ def exported_classes(code: str) -> list[str]:
     """The classes the code exports, Durable Objects (`extends DurableObject`) first."""
     found = _EXPORTED_CLASS.findall(code)
     return [name for name, durable in found if durable] + [name for name, durable in found if not durable]
+
+
+_WORKFLOW_CLASS = re.compile(r"\bexport\s+(?:default\s+)?class\s+([A-Za-z_$][\w$]*)\s+extends\s+WorkflowEntrypoint\b")
+
+
+def workflow_classes(code: str) -> list[str]:
+    """The Workflow classes the code exports (`extends WorkflowEntrypoint`)."""
+    return _WORKFLOW_CLASS.findall(code)
 
 
 def plausible_value(binding: Binding) -> object:
@@ -55,26 +64,40 @@ def plausible_value(binding: Binding) -> object:
 
 def simulated(snippet: Snippet, pages: bool = False) -> list[Binding]:
     """The snippet's bindings that the runner simulates, ready for the runner: the Durable Object
-    class and the values filled in. A Durable Object whose class the snippet does not export is left
-    out (the classifier says so before a run), and so is a Pages Function's (`pages`) `assets`: Pages
-    gives it its own (`runners/worker/pages.mjs`)."""
+    class (and a Workflow's) and the values filled in. A Durable Object whose class is not on the page
+    gets its stand-in (`stand_in`, and the `methods` the snippet calls: `harness.extract.durable_stand_in`);
+    one or a Workflow whose class the snippet lacks otherwise is left out (the classifier says so before a
+    run), and so is a Pages Function's (`pages`) `assets`: Pages gives it its own (`runners/worker/pages.mjs`)."""
     text = snippet.options.get(bindings.BINDINGS_OPTION)
     if not text:
         return []
     classes = exported_classes(snippet.code)
+    stand_ins: dict[str, list[str]] = json.loads(snippet.options.get(STAND_IN_OPTION, "{}"))
     found: list[Binding] = []
     for binding in bindings.decode(text):
         kind = binding.get("type")
+        if kind == "ai" and binding.get("name") not in provided.WORKER_BINDINGS:
+            found.append(binding)  # Workers AI under the page's own name (`env.ai`): the same mock binding
+            continue
         if kind not in provided.WORKER_BINDING_TYPES or kind == "ai" or (pages and kind == "assets"):
             continue
         if kind == "durable_object_namespace":
             chosen = binding.get("class_name") if binding.get("class_name") in classes else None
             chosen = chosen or (classes[0] if classes else None)
+            if chosen is None and binding["name"] in stand_ins:  # its class is not on the page: a stand-in's
+                found.append({**binding, "stand_in": True, "methods": stand_ins[binding["name"]]})
+                continue
             if chosen is None:
                 continue
             binding = {**binding, "class_name": chosen}
         if kind == "d1_database" and SEED_OPTION in snippet.options:  # tables its page never creates
             binding = {**binding, "seed": json.loads(snippet.options[SEED_OPTION])}
+        if kind == "workflow":
+            flows = workflow_classes(snippet.code)
+            if not flows:
+                continue
+            named = binding.get("class_name")
+            binding = {**binding, "class_name": named if named in flows else flows[0]}
         if kind in ("var", "secret"):
             binding = {**binding, "value": plausible_value(binding)}
         found.append(binding)

@@ -16,7 +16,7 @@ import {
   CF, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, bundle, chosenAnswer, here, proxyAgent, require, requestInit, sendOut,
   START_FAILED, workerRequests,
 } from "./shared.mjs";
-import { d1Seeds, miniflareOptions, seedD1 } from "./bindings.mjs";
+import { d1Seeds, miniflareOptions, seedD1, standInWorker } from "./bindings.mjs";
 
 const { Miniflare, Response } = require("miniflare");
 
@@ -52,7 +52,7 @@ async function outbound(request) {
 }
 
 const bindingList = JSON.parse(process.env.HARNESS_BINDINGS || "[]");
-const simulated = miniflareOptions(bindingList, process.env.HARNESS_TOKEN || "");
+const { standIns, ...simulated } = miniflareOptions(bindingList, process.env.HARNESS_TOKEN || "");
 const mockService = { MOCK: { external: { address: mockUrl.host, http: {} } } };
 const mf = new Miniflare({
   cf: CF,
@@ -65,9 +65,10 @@ const mf = new Miniflare({
         { type: "ESModule", path: join(here, "settle.mjs"), contents: source("settle.mjs") },
         { type: "ESModule", path: join(here, "pages.mjs"), contents: source("pages.mjs") },
         { type: "ESModule", path: join(here, "service-worker.mjs"), contents: source("service-worker.mjs") },
+        { type: "ESModule", path: join(here, "workflows.mjs"), contents: source("workflows.mjs") },
       ],
       ...simulated,
-      bindings: { ...simulated.bindings, HARNESS_SETTLE: settleUrl, ...(process.env.HARNESS_PAGES ? { HARNESS_PAGES: process.env.HARNESS_PAGES } : {}) },
+      bindings: { ...simulated.bindings, HARNESS_SETTLE: settleUrl, HARNESS_WORKFLOWS: JSON.stringify(Object.keys(simulated.workflows)), ...(process.env.HARNESS_PAGES ? { HARNESS_PAGES: process.env.HARNESS_PAGES } : {}) },
       compatibilityFlags: COMPATIBILITY_FLAGS,
       wrappedBindings: {
         ...simulated.wrappedBindings, AI: { scriptName: "harness-ai", bindings: { TOKEN: process.env.HARNESS_TOKEN || "" } },
@@ -75,10 +76,11 @@ const mf = new Miniflare({
       outboundService: outbound,
     },
     { name: "harness-ai", modules: true, script: source("ai-binding.mjs"), serviceBindings: mockService },
-    ...(Object.keys(simulated.wrappedBindings).length ? [{ // a wrapped binding's worker is one module: bundled
+    ...(Object.values(simulated.wrappedBindings).some((wrapped) => wrapped.scriptName === "harness-binding") ? [{ // a wrapped binding's worker is one module: bundled
       name: "harness-binding", modules: true, script: (await bundle(join(here, "mock-binding.mjs"))).script,
       serviceBindings: mockService,
     }] : []),
+    ...standInWorker(standIns, source("durable-stand-in.mjs"), process.env.HARNESS_TOKEN || "", mockService),
   ],
 });
 // A cron trigger's event, as Cloudflare sends it on schedule: its outcome is the Worker's answer (200,

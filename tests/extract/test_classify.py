@@ -97,8 +97,13 @@ def test_worker_without_fetch_or_scheduled_handler() -> None:
 
 
 def test_worker_needs_a_binding_the_harness_lacks() -> None:
+    # Miniflare runs Workflows, but only with their class: one that is not in the block is named
     assert of(WORKER.replace("env.AI.run", "env.MY_WORKFLOW.create")).reason == (
-        "not runnable: needs Workflow binding `MY_WORKFLOW` (not simulated yet)")
+        "not runnable: Workflow binding `MY_WORKFLOW` needs its class (a `WorkflowEntrypoint`), which this snippet "
+        "does not export")
+    flow = "import { WorkflowEntrypoint } from 'cloudflare:workers';\nexport class Flow extends WorkflowEntrypoint {}\n"
+    assert of(flow + WORKER.replace("env.AI.run", "env.MY_WORKFLOW.create")).reason is None
+    assert of(WORKER.replace("env.AI.run", "env.ai.run")).reason is None  # Workers AI under another name
     assert of(WORKER.replace("env.AI.run", "env.MYBROWSER.fetch")).reason is None  # the mock's browser
     assert of(WORKER.replace("env.AI.run", "env.ANALYTICS.writeDataPoint")).reason is None  # the mock's
     assert of(WORKER.replace("env.AI.run", "env.DB.prepare")).reason is None  # Miniflare's D1 runs it
