@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from extract.support import hugo  # tests/ is the root of the test packages
+
 from harness.extract.d1_tables import SAID_OPTION, SEED_OPTION
 from harness.extract.worker_program import RAN_AS_OPTION
 from harness.extract.wrangler_folders import ADAPTER_FILES, empty_safetensors
 from harness.extract.wrangler_project import PROJECT_OPTION
 from harness.model import Snippet
-from extract.support import hugo  # tests/ is the root of the test packages
 
 FUNCTION = "export async function onRequest(context) {\n  return new Response(await context.env.KV.get('k'));\n}\n"
 
