@@ -36,13 +36,15 @@ API_BASE = "https://api.cloudflare.com/client/v4"
 def wrangler_env(route: Route) -> dict[str, str]:
     """What points wrangler at the mock and keeps it quiet and offline: the API base (the token and
     account, instead of a browser login, are the snippet's `env` options, set at classification), no
-    metrics or error reports, no banner (its update check asks the registry), an unreachable registry
-    for anything that still asks one."""
+    metrics or error reports, no banner (its update check asks the registry), no fetch of Cloudflare's
+    `cf.json` by the Miniflare that `wrangler types`, `pages dev` or `--local` start (its placeholder
+    `request.cf` instead), an unreachable registry for anything that still asks one."""
     return {
         "CLOUDFLARE_API_BASE_URL": API_BASE,
         "WRANGLER_SEND_METRICS": "false",
         "WRANGLER_SEND_ERROR_REPORTS": "false",
         "WRANGLER_HIDE_BANNER": "true",
+        "CLOUDFLARE_CF_FETCH_ENABLED": "false",
         "WRANGLER_CACHE_DIR": "{workdir}/.wrangler-cache",
         "npm_config_registry": "http://127.0.0.1:9/",
         "npm_config_update_notifier": "false",

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from harness.extract.page import extract_page
 from harness.report.html import unpack
 
@@ -22,6 +24,27 @@ EXPECTED = {
     ("pages-dev.md", 26): "passed", ("pages-dev.md", 32): "passed",   # --binding=<NAME>=<VALUE>
     ("pages-dev.md", 38): "passed", ("pages-dev.md", 45): "passed",  # a D1 table the harness makes, both runs
 }
+
+
+
+def _statuses_and_rules(tmp_path: Path, executor: str) -> tuple[dict[tuple[str, int], str], dict[str, list[str]]]:
+    out = tmp_path / f"{executor}.json"
+    done = subprocess.run([sys.executable, "-m", "harness.cli", "run", str(PAGES.relative_to(ROOT)), "--executor",
+                           executor, "-j", "2", "--no-cache", "--json", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert out.exists(), done.stdout + done.stderr
+    snippets = json.loads(out.read_text())["snippets"]
+    return ({(Path(s["page"]).name, s["line"]): s["status"] for s in snippets},
+            {f"{Path(s['page']).name}:{s['line']}": sorted(f["rule"] for f in s["findings"]) for s in snippets})
+
+
+@pytest.mark.docker
+def test_placeholder_pages_give_the_same_results_in_containers(tmp_path: Path) -> None:
+    """Also: the Miniflare that `pages dev` starts in a container asks no `cf.json` of Cloudflare (an
+    empty cache there; it would be a REQ007 the page never made)."""
+    statuses, rules = _statuses_and_rules(tmp_path, "docker")
+    assert statuses == EXPECTED
+    assert (statuses, rules) == _statuses_and_rules(tmp_path, "local")
 
 
 def test_placeholder_pages_run_and_reports_show_placeholders(tmp_path: Path) -> None:
