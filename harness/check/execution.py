@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from harness.check.base import Rule, SnippetContext, finding, shorten
 from harness.extract.worker_program import combined_error_line
-from harness.model import Finding, Severity
+from harness.model import Finding, Severity, Snippet
 from harness.worker_request import requests_for
 
 EXIT_NONZERO = Rule("RUN001", "exit-nonzero", Severity.ERROR,
@@ -24,6 +24,9 @@ _NOISE = re.compile(r"^(Node\.js v[\d.]+|\s*[\^~]+\s*|\s+at .*|\s*)$")
 _TOOL_ERROR = re.compile(r"^\s*✘ \[ERROR\] (.+)$", re.MULTILINE)
 """wrangler's (and esbuild's) error line: the first says what went wrong, before its log-file footer."""
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_BASH_AT = re.compile(r"^\S*/snippet\.sh: line (\d+): ")
+"""bash's prefix on an error of the script the shell and wrangler runners write (`snippet.sh`, the block's
+code as it runs): `/tmp/harness-run-…/harness-shell-…/snippet.sh: line 8: `."""
 
 
 def error_line(stderr: str) -> str:
@@ -49,8 +52,24 @@ def check_exit(ctx: SnippetContext) -> Iterator[Finding]:
     elif ev.exit_code not in (0, None):
         tail = shorten(error_line(ev.stderr)) if ev.stderr.strip() else "(no stderr)"
         line, tail = combined_error_line(ev.snippet, tail)
+        line, tail = _script_line(ev.snippet, line, tail)
         yield finding(EXIT_NONZERO, ev.snippet, f"exited with status {ev.exit_code}: {tail}", line=line,
                       expected=0, actual=ev.exit_code)
+
+
+def _script_line(snippet: Snippet, line: int | None, tail: str) -> tuple[int | None, str]:
+    """bash's `…/snippet.sh: line N:` said as the page line it is (the block's code line N, when the page
+    shows the code as it ran), else as `line N of the block:`; the work folder's path says nothing."""
+    at = _BASH_AT.match(tail)
+    if at is None:
+        return line, tail
+    number, said = int(at[1]), tail[at.end():]
+    code, shown = snippet.code.splitlines(), snippet.source.splitlines()
+    header = len(shown) - len(code)  # a `---` header in the fence, which `Snippet.line` counts
+    if line is None and header >= 0 and shown[header:] == code and 1 <= number <= len(code):
+        page_line = snippet.line + header + number - 1
+        return page_line, f"line {page_line}: {said}"
+    return line, f"line {number} of the block: {said}"
 
 
 _RUNTIME_FRAME = re.compile(r"\s*at [^\n()]*\((?:file://)?[^)\n]*/node_modules/(?:miniflare|wrangler)/[^)\n]*\)")

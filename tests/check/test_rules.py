@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.check.registry import ALL_RULES, check_snippet
-from harness.model import Evidence, Finding, HttpResponse, Page, Severity
+from harness.model import Evidence, Finding, HttpResponse, Page, Severity, Snippet
 
 from .conftest import make_evidence, make_request, make_snippet
 
@@ -23,6 +23,25 @@ def test_nonzero_exit_is_an_error_quoting_stderr(page: Page) -> None:
     [found] = check_snippet(page, ev)
     assert (found.rule, found.severity) == ("RUN001", Severity.ERROR)
     assert found.message == "docs/model.md:20 [python] exited with status 1: KeyError: 'result'"
+
+
+def test_a_shell_error_names_the_page_line_not_the_work_folder(page: Page) -> None:
+    code = "npx wrangler ai finetune list\n\u250c\u2500\u2500\u2510\n"
+    block = make_snippet(code, language="sh", label="sh", line=70)
+    header = Snippet(id=block.id, page=block.page, group="g1", label="sh", language="sh", code=code, line=70,
+                     source="---\nheader: wrangler CLI\n---\n" + code)  # Snippet.line counts a fence header
+    said = "/tmp/harness-run-1/harness-wrangler-2/snippet.sh: line 2: \u250c\u2500\u2500\u2510: command not found\n"
+    [plain] = [f for f in check_snippet(page, make_evidence(block, exit_code=127, stderr=said)) if f.rule == "RUN001"]
+    assert (plain.line, plain.message) == (71, "docs/model.md:71 [sh] exited with status 127: line 71: "
+                                           "\u250c\u2500\u2500\u2510: command not found")
+    [headed] = [f for f in check_snippet(page, make_evidence(header, exit_code=127, stderr=said))
+                if f.rule == "RUN001"]
+    assert headed.line == 74 and "/tmp/" not in headed.message
+    split = Snippet(id=block.id, page=block.page, group="g1", label="sh", language="sh", code=code, line=70,
+                    source="$ npx wrangler ai finetune list\n$ \u250c\u2500\u2500\u2510\n")  # prompts: lines differ
+    [unmapped] = [f for f in check_snippet(page, make_evidence(split, exit_code=127, stderr=said))
+                  if f.rule == "RUN001"]
+    assert "exited with status 127: line 2 of the block: " in unmapped.message and "/tmp/" not in unmapped.message
 
 
 def test_timeout_is_reported_instead_of_exit_status(page: Page) -> None:
