@@ -68,7 +68,8 @@ def test_wrangler_blocks_run_against_the_mock_locally(tmp_path: Path) -> None:
 
 @pytest.mark.docker
 def test_wrangler_blocks_give_the_same_findings_in_containers(tmp_path: Path) -> None:
-    local, _ = run_pages(tmp_path / "local", "local")
+    local, local_output = run_pages(tmp_path / "local", "local")
+    assert_findings(local, local_output)  # says what went wrong locally, if it did, before comparing
     docker, output = run_pages(tmp_path / "docker", "docker")
     assert_findings(docker, output)
     assert _findings(docker) == _findings(local)
