@@ -66,7 +66,10 @@ def _script_line(snippet: Snippet, line: int | None, tail: str) -> tuple[int | N
     number, said = int(at[1]), tail[at.end():]
     code, shown = snippet.code.splitlines(), snippet.source.splitlines()
     header = len(shown) - len(code)  # a `---` header in the fence, which `Snippet.line` counts
-    if line is None and header >= 0 and shown[header:] == code and 1 <= number <= len(code):
+    # line for line as shown (placeholders are replaced within their line), unless lines were left out
+    # (`$ ` prompts keep only the commands): then the shown lines beyond the code are no `---` header
+    as_shown = header == 0 or (header >= 2 and shown[0].strip() == shown[header - 1].strip() == "---")
+    if line is None and as_shown and 1 <= number <= len(code):
         page_line = snippet.line + header + number - 1
         return page_line, f"line {page_line}: {said}"
     return line, f"line {number} of the block: {said}"

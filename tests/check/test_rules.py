@@ -37,8 +37,12 @@ def test_a_shell_error_names_the_page_line_not_the_work_folder(page: Page) -> No
     [headed] = [f for f in check_snippet(page, make_evidence(header, exit_code=127, stderr=said))
                 if f.rule == "RUN001"]
     assert headed.line == 74 and "/tmp/" not in headed.message
+    valued = Snippet(id=block.id, page=block.page, group="g1", label="sh", language="sh", code=code, line=70,
+                     source="---\nheader: wrangler CLI\n---\n" + code.replace("list", "<VERB>"))  # a placeholder
+    [filled] = [f for f in check_snippet(page, make_evidence(valued, exit_code=127, stderr=said)) if f.rule == "RUN001"]
+    assert filled.line == 74
     split = Snippet(id=block.id, page=block.page, group="g1", label="sh", language="sh", code=code, line=70,
-                    source="$ npx wrangler ai finetune list\n$ \u250c\u2500\u2500\u2510\n")  # prompts: lines differ
+                    source="$ npx wrangler ai finetune list\nok\n$ \u250c\u2500\u2500\u2510\n")  # output left out
     [unmapped] = [f for f in check_snippet(page, make_evidence(split, exit_code=127, stderr=said))
                   if f.rule == "RUN001"]
     assert "exited with status 127: line 2 of the block: " in unmapped.message and "/tmp/" not in unmapped.message
