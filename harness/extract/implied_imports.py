@@ -28,13 +28,18 @@ class Implied:
 
     names: tuple[str, ...]
     """The client names the block uses and never imports, in the order it uses them."""
-    code: str
-    """The block's code with the imports on its first line (its line count unchanged)."""
+    shown: str
+    """The block's code as the page shows it."""
 
     @property
     def imports(self) -> str:
         """The import statements put in front, as one line."""
         return " ".join(SDK_CLIENTS[name] for name in self.names)
+
+    @property
+    def code(self) -> str:
+        """The block's code with the imports on its first line (its line count unchanged)."""
+        return f"{self.imports} {self.shown}"
 
     def ran_as(self) -> str:
         """The "Ran as" words of the report."""
@@ -52,7 +57,4 @@ def implied_imports(code: str, language: str) -> Implied | None:
     if language not in ("js", "ts"):
         return None
     names = tuple(name for name in facts_of(code, language == "ts").used if name in SDK_CLIENTS)
-    if not names:
-        return None
-    imports = " ".join(SDK_CLIENTS[name] for name in names)
-    return Implied(names, f"{imports} {code}")
+    return Implied(names, code) if names else None

@@ -5,14 +5,14 @@ error, not the block's failure. Locally and in containers, with the same finding
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from .test_runs import run_pages as dev_server_runs
+
+PAGES = "fixtures/devstandin"
 
 EXPECTED = {
     ("cron-local.md", 28): "passed",   # /cdn-cgi/handler/scheduled: the handler ran, `ok`
@@ -23,14 +23,9 @@ EXPECTED = {
 }
 
 
-def run_pages(tmp_path: Path, executor: str, pages: str = "fixtures/devstandin") -> tuple[dict[Any, Any], str]:
+def run_pages(tmp_path: Path, executor: str, pages: str = PAGES) -> tuple[dict[Any, Any], str]:
     """The wrangler blocks' results of `harness run PAGES` (JSON report), and what the run printed."""
-    out = tmp_path / "report.json"
-    argv = [sys.executable, "-m", "harness.cli", "run", pages, "--executor", executor, "-j", "2", "--no-cache",
-            "--json", str(out)]
-    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=900)
-    found = {(Path(s["page"]).name, s["line"]): s for s in json.loads(out.read_text())["snippets"]}
-    return {key: s for key, s in found.items() if s["runner"] == "wrangler"}, done.stdout + done.stderr
+    return dev_server_runs(tmp_path, executor, pages)
 
 
 def assert_findings(found: dict[Any, Any], output: str) -> None:
