@@ -89,6 +89,12 @@ def origin(request: Request, state: MockState) -> tuple[str | None, str]:
     return state.registry.snippet_of(token), f"{scheme}://{host}"
 
 
+def page_of(request: Request, state: MockState) -> str | None:
+    """The page of the snippet that sent a request (its id up to the first `::`), if the run knows it."""
+    snippet_id = origin(request, state)[0]
+    return snippet_id.split("::", 1)[0] if snippet_id else None
+
+
 async def record(
     request: Request, state: MockState, via: str, reply: Reply, *, json: Any = None, model: str | None = None
 ) -> RecordedRequest:

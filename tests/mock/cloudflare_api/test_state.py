@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
+from harness.mock.state import TOKEN_HEADER, MockState
+
 from .conftest import ACCOUNT, API, BEARER
 
 LISTS = f"{API}/accounts/{ACCOUNT}/gateway/lists"
@@ -83,3 +85,38 @@ def test_the_id_a_placeholder_was_given_stands_for_the_item_an_earlier_step_crea
     answer = client.get(f"{LISTS}/{placeholder}", headers=BEARER)
     assert answer.status_code == 200 and answer.json()["result"]["id"] == created["id"]
     assert client.get(f"{LISTS}/{'f' * 32}", headers=BEARER).status_code == 404  # any other unknown id is not
+
+
+def test_a_placeholder_stands_for_what_its_own_page_created_while_pages_run_side_by_side(
+    client: TestClient, state: MockState
+) -> None:
+    from harness.generated_values import generated_id
+
+    page = {name: {**BEARER, TOKEN_HEADER: state.registry.register(f"fixtures/{name}.md::g1::1")} for name in "ab"}
+    mine = client.post(LISTS, headers=page["a"], json={"name": "a's", "type": "IP"}).json()["result"]
+    client.post(LISTS, headers=page["b"], json={"name": "b's", "type": "IP"})  # the newest, but another page's
+    answer = client.get(f"{LISTS}/{generated_id('{list_id}')}", headers=page["a"])
+    assert answer.json()["result"]["id"] == mine["id"]
+    unknown = {**BEARER, TOKEN_HEADER: state.registry.register("fixtures/c.md::g1::1")}  # created nothing: the newest
+    assert client.get(f"{LISTS}/{generated_id('{list_id}')}", headers=unknown).json()["result"]["name"] == "b's"
+
+
+def test_d1_sql_of_a_placeholder_id_runs_on_the_database_its_own_page_created(
+    client: TestClient, state: MockState
+) -> None:
+    """`wrangler d1 execute` with the config's `<YOUR_DATABASE_ID>` while another page makes a database between
+    its steps (the wrangler fixture pages at `-j 3` failed so in CI: "no such table: notes")."""
+    from harness.generated_values import generated_id
+
+    databases = f"{API}/accounts/{ACCOUNT}/d1/database"
+    query = f"{databases}/{generated_id('{database_id}')}/query"
+    notes = {**BEARER, TOKEN_HEADER: state.registry.register("fixtures/notes.md::g1::1")}
+    typo = {**BEARER, TOKEN_HEADER: state.registry.register("fixtures/typo.md::g1::1")}
+    assert client.post(databases, headers=notes, json={"name": "notes-db"}).status_code == 200
+    assert client.post(query, headers=notes, json={"sql": "CREATE TABLE notes (text TEXT)"}).status_code == 200
+    assert client.post(databases, headers=typo, json={"name": "typo-db"}).status_code == 200
+    inserted = client.post(query, headers=notes, json={"sql": "INSERT INTO notes VALUES ('pepperoni')"})
+    assert inserted.status_code == 200, inserted.text
+    rows = client.post(query, headers=notes, json={"sql": "SELECT text FROM notes"}).json()["result"][0]["results"]
+    assert rows == [{"text": "pepperoni"}]
+    assert client.post(query, headers=typo, json={"sql": "SELECT text FROM notes"}).status_code == 400

@@ -69,6 +69,9 @@ class Store:
     contract: Contract
     items: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     created: int = 0
+    owners: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    """The page whose snippet created each item, by (collection, id): where a page's placeholder id
+    points when pages run side by side against one world."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _item_route(self, collection: str) -> bool:
@@ -76,14 +79,17 @@ class Store:
         return any(r.template.startswith(child) and r.template.count("/") == collection.count("/") + 1
                    for r in self.contract.routes)
 
-    def apply(self, route: Route, path: str, body: Any, generated: Any, fits: Fits = _anything) -> Outcome:
+    def apply(
+        self, route: Route, path: str, body: Any, generated: Any, fits: Fits = _anything, owner: str | None = None
+    ) -> Outcome:
         """The outcome of `route` on `path` (below `/client/v4`), given the schema's `generated` result;
-        `fits` says whether a result fits the route's schema (an item's, for a listing)."""
+        `fits` says whether a result fits the route's schema (an item's, for a listing); `owner` is the page
+        of the snippet that sent it."""
         parts = path.strip("/").split("/")
         segments = route.segments
         with self.lock:
             if route.method == "POST" and self._item_route(route.template):
-                return Outcome(self._create("/" + "/".join(parts), body, generated, fits))
+                return Outcome(self._create("/" + "/".join(parts), body, generated, fits, owner))
             if route.method == "GET" and self._item_route(route.template):
                 held = self.items.get("/" + "/".join(parts))
                 if held is None or not isinstance(generated, list):
@@ -92,7 +98,7 @@ class Store:
                 return Outcome([overlay(shape, item, fits) for item in held.values()], listing=True)
             if len(segments) > 1 and segments[-1].startswith("{") and self._is_collection(segments):
                 collection, placeholder_id = "/" + "/".join(parts[:-1]), generated_id(segments[-1])
-                outcome = self._on_item(collection, parts[-1], route.method, body, generated, placeholder_id)
+                outcome = self._on_item(collection, parts[-1], route.method, body, generated, placeholder_id, owner)
                 if isinstance(outcome.result, Mapping) and not fits(outcome.result):
                     return Outcome(overlay(generated, outcome.result, fits))
                 return outcome
@@ -102,7 +108,7 @@ class Store:
         parent = "/" + "/".join(segments[:-1])
         return any(r.template == parent and r.method in ("POST", "GET") for r in self.contract.routes)
 
-    def _create(self, collection: str, body: Any, generated: Any, fits: Fits) -> Any:
+    def _create(self, collection: str, body: Any, generated: Any, fits: Fits, owner: str | None) -> Any:
         self.created += 1
         item = dict(generated) if isinstance(generated, Mapping) else {}
         if isinstance(body, Mapping):
@@ -111,16 +117,25 @@ class Store:
         key = next((k for k in ID_KEYS if k in item), "id")
         item = overlay(item, {key: new_id(item.get(key), collection, self.created)}, fits)
         self.items.setdefault(collection, {})[str(item.get(key))] = item
+        self.owners[(collection, str(item.get(key)))] = owner
         return item if isinstance(generated, Mapping) or generated is None else generated
 
+    def newest(self, collection: str, owner: str | None) -> str | None:
+        """The id a page's placeholder stands for: the newest item of `collection` its own snippets created,
+        else the newest of all (another page, or the world's seed, made it)."""
+        held = self.items.get(collection) or {}
+        own = [item_id for item_id in held if self.owners.get((collection, item_id)) == owner]
+        return own[-1] if own and owner is not None else next(reversed(held), None)
+
     def _on_item(
-        self, collection: str, item_id: str, method: str, body: Any, generated: Any, placeholder_id: str
+        self, collection: str, item_id: str, method: str, body: Any, generated: Any, placeholder_id: str,
+        owner: str | None,
     ) -> Outcome:
         held = self.items.get(collection)
         if held is None:
             return Outcome(generated)
         if item_id == placeholder_id and item_id not in held and held:
-            item_id = next(reversed(held))  # the page's placeholder for the id an earlier step created
+            item_id = self.newest(collection, owner) or item_id  # the id an earlier step of the page created
         if item_id not in held:
             return Outcome(missing=True)
         if method == "DELETE":

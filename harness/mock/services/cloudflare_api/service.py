@@ -33,7 +33,7 @@ from harness.mock.services.cloudflare_api.contract import Contract, Route, load_
 from harness.mock.services.cloudflare_api.names import PREFIX, VIA, half_written
 from harness.mock.services.cloudflare_api.resources import Store
 from harness.mock.services.cloudflare_api.values import stable_id, value_of
-from harness.mock.state import MockState, credentials, record
+from harness.mock.state import MockState, credentials, page_of, record
 
 MISSING_AUTH = (9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers")
 AUTH = (10000, "Authentication error")
@@ -128,7 +128,7 @@ class CloudflareApi:
         problem = self._problem(match.route, request, body, raw)
         if problem is not None:
             return Reply.failure(400, INVALID, problem), None
-        return self._result(match.route, sub, body)
+        return self._result(match.route, sub, body, page_of(request, self.state))
 
     def _problem(self, route: Route, request: Request, body: Any, raw: bytes) -> str | None:
         op = self.contract.operation(route)
@@ -146,7 +146,7 @@ class CloudflareApi:
             return None
         return self.contract.problem(route, "body", body if body is not None else {})
 
-    def _result(self, route: Route, sub: str, body: Any) -> tuple[Reply, Any]:
+    def _result(self, route: Route, sub: str, body: Any, page: str | None = None) -> tuple[Reply, Any]:
         envelope = self.contract.envelope(route)  # `raw`: a published document describes the whole envelope
         schema, root, example = self.contract.response_schema(route)
         last = route.segments[-1]
@@ -167,7 +167,7 @@ class CloudflareApi:
         def fits(result: Any) -> bool:
             return answers.fits({**whole, **ENVELOPE, "result": [result] if listed else result})
 
-        outcome = self.store.apply(route, sub, body, [generated] if listed else generated, fits)
+        outcome = self.store.apply(route, sub, body, [generated] if listed else generated, fits, page)
         if outcome.missing:
             return Reply(404, ((NO_ROUTE, no_route_message(PREFIX + sub)),)), None
         answer: dict[str, Any] = {**whole, **ENVELOPE, "result": outcome.result}

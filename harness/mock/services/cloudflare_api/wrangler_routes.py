@@ -26,7 +26,7 @@ from harness.mock.services.cloudflare_api.d1_engine import SQL_ERROR, D1Engine, 
 from harness.mock.services.cloudflare_api.names import PREFIX, VIA
 from harness.mock.services.cloudflare_api.pages_assets import PagesRoutes
 from harness.mock.services.cloudflare_api.values import stable_id
-from harness.mock.state import MockState, credentials, record
+from harness.mock.state import MockState, credentials, page_of, record
 
 if TYPE_CHECKING:
     from harness.mock.services.cloudflare_api.service import CloudflareApi
@@ -106,9 +106,11 @@ class WranglerRoutes:
             return await self._reply(request, Reply.failure(403, *AUTH), None, body)
         if not isinstance(body, dict):
             return await self._reply(request, Reply.failure(400, 1001, "body: not a JSON object"), None, body)
-        held = self.api.store.items.get(f"/accounts/{account}/d1/database")
+        collection = f"/accounts/{account}/d1/database"
+        held = self.api.store.items.get(collection)
         if held and database_id == generated_id("{database_id}") and database_id not in held:
-            database_id = next(reversed(held))  # the id the reader pasted from `d1 create`: the newest database
+            # the id the reader pasted from `d1 create`: the newest database the page made
+            database_id = self.api.store.newest(collection, page_of(request, self.state)) or database_id
         if held is not None and database_id not in held:
             return await self._reply(request, Reply.failure(404, NOT_FOUND, f"The database {database_id} "
                                                             "could not be found"), None, body)
