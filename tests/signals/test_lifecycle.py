@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.run.lifecycle import OWNER_FILE, RUN_ENV, Owner, RunFootprint, reap_dead_runs, start_time
+from harness.run.lifecycle import OWNER_FILE, RUN_ENV, Owner, RunFootprint, marker_of, reap_dead_runs, start_time
+from harness.run.local.process import base_env
 
 
 def _owner(run_id: str, pid: int, started: str) -> Owner:
@@ -67,8 +68,14 @@ def test_a_folder_being_made_right_now_is_left_alone(tmp_path: Path) -> None:
 def test_a_footprint_marks_what_it_starts_and_ends_it(tmp_path: Path) -> None:
     with RunFootprint(tmp_path) as footprint:
         assert os.environ[RUN_ENV] == footprint.owner.marker
-        child = subprocess.Popen(["sleep", "60"], start_new_session=True)  # inherits the marker
+        # started as the executors start one: the marker given in its environment (`base_env`)
+        child = subprocess.Popen(["sleep", "60"], start_new_session=True, env=base_env(footprint.folder))
         assert footprint.folder.is_dir()
-    assert child.wait(5) == -9
+        carried = marker_of(child.pid)
+    try:
+        assert child.wait(5) == -9
+    except subprocess.TimeoutExpired:
+        child.kill()
+        pytest.fail(f"not ended; it carried {carried!r}, the run's marker is {footprint.owner.marker!r}")
     assert not footprint.folder.exists()
     assert RUN_ENV not in os.environ
