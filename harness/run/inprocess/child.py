@@ -2,8 +2,9 @@
 
 Started once per run with the Python runner's own interpreter (so snippets import the runner's
 pinned `requests` and `httpx`); the harness's packages come after the runner's on `sys.path`. It
-routes both clients to the in-process mock, answers one request through each so the lazy imports
-are done, freezes the heap, then forks one child per snippet (ahead of time: see `Zygote`).
+routes both clients to the in-process mock, answers rounds of requests through each so the lazy
+imports are done and the bytecode on their path specialized (`warm_up`), freezes the heap (the
+collector off until each child), then forks one child per snippet (ahead of time: see `Zygote`).
 Single-threaded, so forking is safe.
 
 Protocol, one JSON object a line. Out on the original stdout: `{"ready": true}` once, then
