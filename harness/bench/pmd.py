@@ -10,6 +10,7 @@ pytest-markdown-docs runs every block in the pytest process, one after the other
 from __future__ import annotations
 
 import importlib.util
+import json
 import statistics
 import subprocess
 import sys
@@ -23,12 +24,27 @@ import harness
 
 VERSION = "0.9.2"
 VENV = Path(tempfile.gettempdir()) / "harness-bench-pmd"
-CONFTEST = '''"""Routes requests and httpx to the harness's in-process mock for the whole session."""
+DURATIONS = "pmd-durations.json"
+"""Each test's time at full precision, written there by `CONFTEST` (the JUnit report rounds to 1 ms)."""
+CONFTEST = '''"""Routes requests and httpx to the harness's in-process mock for the whole session, and keeps
+each test's time (setup, call and teardown, as the JUnit report adds them) at full precision."""
+import json
+from pathlib import Path
+
 from harness.mock.inprocess import InProcessMock
 from harness.run.inprocess.clients import routed_to
 
 _ROUTE = routed_to(InProcessMock())
 _ROUTE.__enter__()
+_TIMES = {}
+
+
+def pytest_runtest_logreport(report):
+    _TIMES[report.nodeid] = _TIMES.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session):
+    (Path(__file__).parent / "pmd-durations.json").write_text(json.dumps(list(_TIMES.values())))
 '''
 
 
@@ -58,16 +74,20 @@ def junit_outcomes(report: Path) -> tuple[list[float], int]:
 
 
 def run_pmd(pages: Path, python: Path) -> dict[str, Any]:
-    """Runs pytest-markdown-docs over `pages`: wall time of the pytest process and each test's time."""
+    """Runs pytest-markdown-docs over `pages`: wall time of the pytest process and each test's time
+    (setup, call and teardown: the JUnit report's, from the conftest at full precision)."""
     (pages / "conftest.py").write_text(CONFTEST)
     (pages / "pytest.ini").write_text("[pytest]\n")
-    report = pages / "pmd-junit.xml"
+    report, precise = pages / "pmd-junit.xml", pages / DURATIONS
+    precise.unlink(missing_ok=True)  # a previous round's
     started = time.monotonic()
     done = subprocess.run([str(python), "-m", "pytest", "--markdown-docs", "-q", "-p", "no:harness",
                            "-p", "no:cacheprovider", f"--junitxml={report}", "--rootdir", str(pages), str(pages)],
                           cwd=pages, capture_output=True, text=True, timeout=1800)
     wall = time.monotonic() - started
     times, failures = junit_outcomes(report)
+    if precise.exists():  # the same times as the report's, unrounded
+        times = [float(t) for t in json.loads(precise.read_text())]
     return {"wall_s": wall, "tests": len(times), "failed": failures, "durations": times,
             "median_s": statistics.median(times) if times else None, "exit_code": done.returncode,
             "tail": done.stdout[-500:] if done.returncode else ""}

@@ -50,3 +50,17 @@ def test_the_node_target_compares_each_local_run_with_the_bare_limit() -> None:
         "400 ms (target <= 0.5 x)",
         "holds: Node snippets under local (warm Workers), N=100: median 120 ms, 0.30 x the bare limit's "
         "400 ms (target <= 0.5 x)"]
+
+
+def test_pmd_times_are_the_junit_reports_unrounded(tmp_path: Path) -> None:
+    """Each test's setup, call and teardown added, as in the JUnit report, which rounds them to 1 ms
+    (a median of 2 or 3 ms then moves the ratio by a third)."""
+    from harness.bench.corpus import write_python_pages
+    from harness.bench.pmd import ensure_venv, run_pmd
+
+    write_python_pages(tmp_path, 3)
+    result = run_pmd(tmp_path, ensure_venv())
+    assert (result["tests"], result["failed"], result["exit_code"]) == (3, 0, 0), result["tail"]
+    rounded, _ = junit_outcomes(tmp_path / "pmd-junit.xml")
+    assert sorted(round(t, 3) for t in result["durations"]) == sorted(rounded)
+    assert any(abs(t * 1000 - round(t * 1000)) > 1e-6 for t in result["durations"])

@@ -40,7 +40,8 @@ from harness.run.local.process import base_env, kill_group
 
 START_TIMEOUT_S = 60.0
 FORK_TIMEOUT_S = 30.0
-_BOOT = ("import sys; config, jobs, extra = sys.argv[1], sys.argv[2], sys.argv[3:]; del sys.argv[1:]; "
+_BOOT = ("import gc; gc.disable(); "  # until each child: see `harness.run.inprocess.child.main`
+         "import sys; config, jobs, extra = sys.argv[1], sys.argv[2], sys.argv[3:]; del sys.argv[1:]; "
          "sys.path += extra; from harness.run.inprocess.child import main; main(config, jobs, extra)")
 
 
