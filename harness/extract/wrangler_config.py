@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import json5
@@ -21,6 +21,8 @@ from harness.model import Snippet
 CONFIG_NAMES = ("wrangler.toml", "wrangler.jsonc", "wrangler.json")
 _TOML_WORDS = frozenset({"toml"})
 _JSON_WORDS = frozenset({"json", "jsonc", "json5"})
+CONFIG_LANGUAGES = _TOML_WORDS | _JSON_WORDS
+"""The languages a configuration block is written in."""
 _JSONC_EXTRAS = re.compile(r'(?P<string>"(?:\\.|[^"\\\n])*")|//[^\n]*|/\*[\s\S]*?\*/|,(?=\s*[}\]])')
 """A JSON string (kept), or what JSONC adds to JSON: a comment, a comma before `}` or `]` (dropped)."""
 
@@ -138,3 +140,16 @@ def bindings_of(config: Mapping[str, Any]) -> list[Binding]:
     """Every binding a wrangler configuration declares, as plain data (`type`, `name`, the rest)."""
     found = [binding for read in _READERS for binding in read(config)]
     return [{k: v for k, v in b.items() if k != "binding"} for b in found]
+
+
+def declared_names(snippets: Iterable[Snippet]) -> frozenset[str]:
+    """The names of the bindings that the configurations among `snippets` declare (those that parse)."""
+    names: set[str] = set()
+    for snippet in snippets:
+        if not is_config(snippet):
+            continue
+        try:
+            names.update(str(binding["name"]) for binding in bindings_of(parse(snippet)))
+        except ConfigError:
+            continue
+    return frozenset(names)

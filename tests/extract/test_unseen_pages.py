@@ -1,0 +1,25 @@
+"""Patterns met on docs pages the harness had never seen (fixtures/pages/unseen/, our own pages)."""
+
+from __future__ import annotations
+
+from harness.extract import bindings
+
+from .support import PAGES, Extract, line_of
+
+UNSEEN = PAGES / "unseen"
+
+
+def test_a_your_name_the_page_configuration_binds_is_the_binding_not_a_placeholder(fixture_page: Extract) -> None:
+    page = UNSEEN / "binding-named-your.mdx"
+    extraction = fixture_page("unseen/binding-named-your.mdx")
+    by_line = {s.line: s for s in extraction.snippets}
+    declared = by_line[line_of(page, "interface Env {")]
+    assert declared.skip_reason is None
+    assert "env.YOUR_SIGNUPS.send(" in declared.code  # the name is kept as shown
+    assert bindings.decode(declared.options[bindings.BINDINGS_OPTION]) == [
+        {"name": "YOUR_SIGNUPS", "queue": "signup-events", "type": "queue"}]
+    undeclared = by_line[line_of(page, "env.YOUR_AUDIT_LOG") - 2]
+    assert undeclared.skip_reason == "not runnable: placeholder `YOUR_AUDIT_LOG` has no value"
+    warnings = [d.message for d in extraction.diagnostics if "left unreplaced" in d.message]
+    assert warnings == ["placeholder `YOUR_AUDIT_LOG` left unreplaced: give it a value in the placeholders of "
+                        "[tool.harness] (snippet not run)"]
