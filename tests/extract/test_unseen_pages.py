@@ -52,3 +52,14 @@ def test_bodies_that_declare_other_names_go_straight_into_the_handler() -> None:
     assert "    {" not in program.code and program.code.index("const b") < program.code.index("const a")
     clashing = assemble(base, False, [], [Piece("const [a, c] = [1, 2];\n", 10)])
     assert clashing is not None and clashing.scoped == ("a",)
+
+
+def test_a_handler_body_fragment_names_what_a_handler_would_still_lack(fixture_page: Extract) -> None:
+    page = UNSEEN / "kv-reference-signatures.md"
+    by_line = {s.line: s for s in fixture_page("unseen/kv-reference-signatures.md").snippets}
+    # `env` is the fetch handler's parameter: what keeps the block from running is the name it never defines
+    assert by_line[line_of(page, "env.SETTINGS.get(settingName)")].skip_reason == (
+        "fragment: uses `settingName`, never defined on this page")
+    assert by_line[line_of(page, "await SETTINGS.put(")].skip_reason == (
+        "fragment: uses `SETTINGS`, `settingName` and `remark`, never defined on this page")
+    assert by_line[line_of(page, "export default {")].skip_reason is None
