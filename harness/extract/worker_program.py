@@ -6,9 +6,7 @@ handler shown alone, `async fetch(request, env) { ... }`, given the `export defa
 then the module-level blocks (routes added to `app`, helpers, classes) in page order; a class or function
 a later block declares again replaces the earlier one, as a reader replaces it in their file ("update your
 workflow class with:"). Handler bodies go
-into the module's fetch handler, first thing in it (in a block of their own when they declare a name the
-handler's body declares too: a block that shows the same `const stub = ...` again is another illustration, not
-a continuation of those lines); with no module they make the handler of a minimal
+into the module's fetch handler, first thing in it; with no module they make the handler of a minimal
 `export default { async fetch(request, env, ctx) { ... } }`, the Workers API's contract for a block that
 only uses the handler's parameters.
 """
@@ -52,8 +50,6 @@ class Program:
     """Code with the page line of each of its lines (None: the harness wrote it)."""
 
     lines: tuple[tuple[str, int | None], ...]
-    scoped: tuple[str, ...] = ()
-    """Names the bodies and the handler they went into both declare: the bodies went in a block of their own."""
 
     @property
     def code(self) -> str:
@@ -154,7 +150,6 @@ def assemble(base: Piece | None, skeleton: bool, modules: Sequence[Piece], bodie
         rest[len(rest) - len(bodies):]
     inner: list[tuple[str, int | None]] = [line for body in body_pieces for line in _numbered(body.code, body.line)]
     lines = _dedupe(imports)
-    scoped: tuple[str, ...] = ()
     if head is None:
         lines += [("export default {", None), ("  async fetch(request, env, ctx) {", None), *inner,
                   *([] if _returns(body_pieces) else [("    " + _FALLBACK, None)]), ("  },", None), ("};", None)]
@@ -165,35 +160,15 @@ def assemble(base: Piece | None, skeleton: bool, modules: Sequence[Piece], bodie
         head_lines = _numbered(head.code, head.line)
         if found is not None:
             cut = head.code.count("\n", 0, found[1]) if skeleton else head.code.count("\n", 0, found[0]) + 1
-            scoped = tuple(sorted(set[str]().union(*(_top_level_names(b.code) for b in body_pieces))
-                                  & _top_level_names(head.code[found[0]:found[1]])))
-            if scoped:
-                inner = [("    {", None), *inner, ("    }", None)]
             fallback = [("    " + _FALLBACK, None)] if skeleton and not _returns(body_pieces) else []
             head_lines = head_lines[:cut] + inner + fallback + head_lines[cut:]
         lines += [("export default {", None), *head_lines, ("};", None)] if skeleton else head_lines
     for piece in module_pieces:
         lines += _numbered(piece.code, piece.line)
-    return Program(tuple(lines), scoped)
+    return Program(tuple(lines))
 
 
 _DECLARED = ("class", "function")
-_BINDING_WORDS = frozenset({"const", "let", "var", "class", "function"})
-
-
-def _top_level_names(code: str) -> set[str]:
-    """The names `code` declares at its top level (`const x`, `let [a, b]`, `function f`, `class C`)."""
-    tokens = tokenize(code)
-    names: set[str] = set()
-    for i, token in enumerate(tokens):
-        if token.depth != 0 or token.text not in _BINDING_WORDS or i + 1 >= len(tokens):
-            continue
-        following = tokens[i + 1]
-        if following.kind == "ident":
-            names.add(following.text)
-        elif following.text in ("[", "{"):  # destructuring: every name in the pattern (keys too, harmlessly)
-            names |= {t.text for t in tokens[i + 2:close_of(tokens, i + 1)] if t.kind == "ident"}
-    return names
 
 
 def _declarations(code: str) -> dict[str, tuple[int, int]]:

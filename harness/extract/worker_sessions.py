@@ -214,9 +214,6 @@ def _try(snippet: Snippet, blocks: list[Snippet], extra: Sequence[Snippet] = ())
     ran_as = f"with {_lines(others)} of the page" if others else ""
     if base is None:
         ran_as = "as the body of a fetch handler" + (f", {ran_as}" if ran_as else "")
-    if program.scoped:
-        ran_as += (f", in a block of its own in the fetch handler of line {base.line if base else snippet.line} "
-                   f"(both declare {listed(list(program.scoped))})")
     options = {**snippet.options, "kind": "worker", LINE_MAP_OPTION: program.line_map(), RAN_AS_OPTION: ran_as,
                **({HARNESS_ANSWER_OPTION: "1"} if program.answered_by_harness else {})}
     return replace(snippet, code=program.code, language=found.language, options=options,
