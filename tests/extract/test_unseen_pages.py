@@ -34,3 +34,14 @@ def test_a_handler_body_fragment_names_what_a_handler_would_still_lack(fixture_p
     assert by_line[line_of(page, "await SETTINGS.put(")].skip_reason == (
         "fragment: uses `SETTINGS`, `settingName` and `remark`, never defined on this page")
     assert by_line[line_of(page, "export default {")].skip_reason is None
+
+
+def test_values_left_out_with_an_ellipsis_make_a_fragment_not_a_syntax_error(fixture_page: Extract) -> None:
+    page = UNSEEN / "vectors-left-out.md"
+    by_line = {s.line: s for s in fixture_page("unseen/vectors-left-out.md").snippets}
+    assert by_line[line_of(page, "const songs")].skip_reason == (
+        "fragment: code left out with `...` (line 2 of the block)")
+    assert by_line[line_of(page, "const nearest")].skip_reason == (
+        "fragment: code left out with `...` (line 1 of the block)")
+    spread = by_line[line_of(page, "const merged")]
+    assert spread.skip_reason is None and spread.options["kind"] == "script"
