@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from harness.extract import bindings
+from harness.model import Snippet
 
 from .support import PAGES, Extract, line_of
 
@@ -25,23 +26,27 @@ def test_a_your_name_the_page_configuration_binds_is_the_binding_not_a_placehold
                         "[tool.harness] (snippet not run)"]
 
 
+def _block_at(fixture_page: Extract, name: str, text: str) -> Snippet:
+    """The snippet of `fixtures/pages/unseen/<name>` whose first code line holds `text`."""
+    line = line_of(UNSEEN / name, text)
+    return next(s for s in fixture_page(f"unseen/{name}").snippets if s.line == line)
+
+
 def test_a_handler_body_fragment_names_what_a_handler_would_still_lack(fixture_page: Extract) -> None:
-    page = UNSEEN / "kv-reference-signatures.md"
-    by_line = {s.line: s for s in fixture_page("unseen/kv-reference-signatures.md").snippets}
+    def reason(text: str) -> str | None:
+        return _block_at(fixture_page, "kv-reference-signatures.md", text).skip_reason
+
     # `env` is the fetch handler's parameter: what keeps the block from running is the name it never defines
-    assert by_line[line_of(page, "env.SETTINGS.get(settingName)")].skip_reason == (
-        "fragment: uses `settingName`, never defined on this page")
-    assert by_line[line_of(page, "await SETTINGS.put(")].skip_reason == (
+    assert reason("env.SETTINGS.get(settingName)") == "fragment: uses `settingName`, never defined on this page"
+    assert reason("await SETTINGS.put(") == (
         "fragment: uses `SETTINGS`, `settingName` and `remark`, never defined on this page")
-    assert by_line[line_of(page, "export default {")].skip_reason is None
+    assert reason("export default {") is None
 
 
 def test_values_left_out_with_an_ellipsis_make_a_fragment_not_a_syntax_error(fixture_page: Extract) -> None:
-    page = UNSEEN / "vectors-left-out.md"
-    by_line = {s.line: s for s in fixture_page("unseen/vectors-left-out.md").snippets}
-    assert by_line[line_of(page, "const songs")].skip_reason == (
-        "fragment: code left out with `...` (line 2 of the block)")
-    assert by_line[line_of(page, "const nearest")].skip_reason == (
-        "fragment: code left out with `...` (line 1 of the block)")
-    spread = by_line[line_of(page, "const merged")]
+    left_out = [_block_at(fixture_page, "vectors-left-out.md", text).skip_reason
+                for text in ("const songs", "const nearest")]
+    assert left_out == ["fragment: code left out with `...` (line 2 of the block)",
+                        "fragment: code left out with `...` (line 1 of the block)"]
+    spread = _block_at(fixture_page, "vectors-left-out.md", "const merged")
     assert spread.skip_reason is None and spread.options["kind"] == "script"
