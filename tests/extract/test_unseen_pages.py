@@ -50,3 +50,10 @@ def test_values_left_out_with_an_ellipsis_make_a_fragment_not_a_syntax_error(fix
                         "fragment: code left out with `...` (line 1 of the block)"]
     spread = _block_at(fixture_page, "vectors-left-out.md", "const merged")
     assert spread.skip_reason is None and spread.options["kind"] == "script"
+
+
+def test_an_install_of_a_package_the_runner_lacks_is_not_run_and_says_which(fixture_page: Extract) -> None:
+    assert _block_at(fixture_page, "npm-packages.md", "npm install hono").skip_reason is None
+    assert _block_at(fixture_page, "npm-packages.md", "yarn add -D").skip_reason == (
+        "not runnable: installs npm packages `@acme/csv-stream` and `left-pad`, which the harness does not have "
+        "for wrangler projects (offline: add it to runners/wrangler/package.json)")
