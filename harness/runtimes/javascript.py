@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 
 from harness.extract import bindings, provided
 from harness.extract.jsfacts import facts_of
-from harness.extract.jsglobals import BROWSER_ONLY, RUNTIME_GLOBALS
+from harness.extract.jsglobals import BROWSER_ONLY, NOT_IN_NODE, RUNTIME_GLOBALS
 from harness.extract.jsnames import KEYWORDS
 from harness.extract.jsscan import string_spans, tokenize
 from harness.extract.placeholder_values import environment
@@ -147,6 +147,10 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
     if worker and flows and not workflow_classes(code):
         return result(kind, f"not runnable: Workflow binding {listed(flows)} needs its class (a `WorkflowEntrypoint`), "
                       f"which this snippet does not export")
+    runtime_only = [n for n in facts.used if n in NOT_IN_NODE and n not in facts.defined]
+    if not worker and not runs_in_worker and runtime_only:
+        return result("fragment", f"fragment: browser or Worker code: uses {listed(runtime_only)}, which Node.js 20 "
+                      "(the harness's runner for a script) does not define")
     return result(kind if worker else "script")
 
 

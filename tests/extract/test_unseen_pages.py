@@ -57,3 +57,11 @@ def test_an_install_of_a_package_the_runner_lacks_is_not_run_and_says_which(fixt
     assert _block_at(fixture_page, "npm-packages.md", "yarn add -D").skip_reason == (
         "not runnable: installs npm packages `@acme/csv-stream` and `left-pad`, which the harness does not have "
         "for wrangler projects (offline: add it to runners/wrangler/package.json)")
+
+
+def test_a_script_that_needs_a_global_node_lacks_is_browser_or_worker_code(fixture_page: Extract) -> None:
+    assert _block_at(fixture_page, "live-scores-socket.md", "const scores").skip_reason == (
+        "fragment: browser or Worker code: uses `WebSocket`, which Node.js 20 (the harness's runner for a script) "
+        "does not define")
+    own = _block_at(fixture_page, "live-scores-socket.md", "class WebSocket")  # defines the name itself: it runs
+    assert own.skip_reason is None and own.options["kind"] == "script"
