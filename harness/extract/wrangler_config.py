@@ -32,15 +32,23 @@ class ConfigError(ValueError):
 
 
 def is_config(snippet: Snippet) -> bool:
-    """Whether `snippet` shows a wrangler configuration: inside `<WranglerConfig>`, or a TOML/JSON
-    block whose title, file name or tab says `wrangler.toml`/`wrangler.json(c)`."""
+    """Whether `snippet` shows a wrangler configuration: inside `<WranglerConfig>`, a TOML/JSON block whose
+    title, file name or tab says `wrangler.toml`/`wrangler.json(c)`, or an untitled one that declares Worker
+    bindings in wrangler's sections (`[[queues.producers]]`, `kv_namespaces`: no other file has them)."""
     if snippet.language not in _TOML_WORDS | _JSON_WORDS:
         return False
     if snippet.options.get("wrangler_config") == "true":
         return True
     said = " ".join(str(v) for k, v in snippet.options.items() if k in ("title", "filename", "header"))
     said += " " + (snippet.label or "")
-    return any(name in said for name in CONFIG_NAMES)
+    if any(name in said for name in CONFIG_NAMES):
+        return True
+    if said.strip():
+        return False  # titled as another file
+    try:
+        return any(b["type"] not in ("var", "secret") for b in bindings_of(parse(snippet)))
+    except (ConfigError, TypeError, AttributeError):
+        return False
 
 
 def parse(snippet: Snippet) -> dict[str, Any]:

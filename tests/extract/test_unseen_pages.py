@@ -65,3 +65,13 @@ def test_a_script_that_needs_a_global_node_lacks_is_browser_or_worker_code(fixtu
         "does not define")
     own = _block_at(fixture_page, "live-scores-socket.md", "class WebSocket")  # defines the name itself: it runs
     assert own.skip_reason is None and own.options["kind"] == "script"
+
+
+def test_an_untitled_toml_block_in_wranglers_sections_is_the_pages_configuration(fixture_page: Extract) -> None:
+    worker = _block_at(fixture_page, "untitled-toml-config.md", "export default {")
+    assert worker.skip_reason is None
+    config_line = line_of(UNSEEN / "untitled-toml-config.md", 'name = "orders"')
+    where = f"fixtures/pages/unseen/untitled-toml-config.md:{config_line}"
+    assert worker.options[bindings.BINDINGS_FROM_OPTION] == where
+    declared = {b["name"]: b["type"] for b in bindings.decode(worker.options[bindings.BINDINGS_OPTION])}
+    assert declared == {"YOUR_ORDERS": "queue", "RECEIPTS": "kv_namespace"}
