@@ -2,7 +2,9 @@
 
 By default a Worker gets one `GET /`. The code decides more: a handler that reads `request.json()`
 or compares `request.method` with `"POST"` gets a POST with a JSON body (the keys it destructures,
-filled with plausible values); `request.formData()` gets a form; headers, cookies and query
+filled with plausible values); `request.formData()` gets a form; a handler that passes the request on to
+the origin (`fetch(request)`) and reads the answer as JSON asks with `Accept: application/json`, so the
+simulated origin answers JSON, as the origin such a Worker fronts does; headers, cookies and query
 parameters the code reads get plausible values, except one the Worker mints itself (`searchParams.set("verify",
 ...)` on a `/generate/` route, then read back by its verifier): no invented value fits a signature, so the
 Worker is asked on the route that mints it (the `pathname.startsWith(...)` prefix it tests). A Worker
@@ -28,6 +30,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from harness.errors import HarnessError
+from harness.extract.jsscan import tokenize
 from harness.model import Snippet
 
 ENV = "HARNESS_REQUESTS"
@@ -131,6 +134,17 @@ def _json_body(code: str, names: str) -> str:
     return json.dumps(body)
 
 
+def _reads_origin_json(code: str, names: str) -> bool:
+    """Whether the handler passes its request on (`await fetch(request)`, Hono's `fetch(c.req.raw)`) and reads
+    the origin's answer as JSON (`originalResponse.json()`)."""
+    passed = re.findall(rf"(\w+)\s*=\s*await\s+fetch\(\s*(?:\w+\.)?(?:{names}|req)(?:\.raw)?\s*[,)]", code)
+    if not passed:
+        return False
+    tokens = tokenize(code)  # the code's own `.json()`, not one in a string (a page's HTML it serves)
+    return any(tokens[i].text in passed and tokens[i].kind == "ident" and tokens[i + 1].text == "."
+               and tokens[i + 2].text == "json" and tokens[i + 3].text == "(" for i in range(len(tokens) - 3))
+
+
 def _routed(code: str, own: str | None) -> tuple[str, str] | None:
     """(method, path) of the router route to ask: the first one `own` (a session step's own code) declares,
     else, when the router has no `GET /`, the first in `code`; None without a router or when `GET /` fits."""
@@ -168,6 +182,8 @@ def suggested(code: str, own: str | None = None) -> WorkerRequest:
         headers["content-type"] = "text/plain"
     elif methods:
         body, headers["content-type"] = "{}", "application/json"
+    if _reads_origin_json(code, names):
+        headers["accept"] = "application/json"
     read = re.findall(rf"""\b(?:{names})\.headers\.(?:get|has)\(\s*["'`]([\w-]+)["'`]\s*\)""", code)
     for name in dict.fromkeys(h.lower() for h in read):
         if name == "cookie":

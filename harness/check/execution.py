@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from harness.check.base import Rule, SnippetContext, finding, shorten
+from harness.check.deliberate import answers_on_purpose
 from harness.extract.worker_program import combined_error_line
 from harness.model import Finding, Severity, Snippet
 from harness.worker_request import requests_for
@@ -15,7 +16,8 @@ EXIT_NONZERO = Rule("RUN001", "exit-nonzero", Severity.ERROR,
 TIMEOUT = Rule("RUN002", "timeout", Severity.ERROR,
                "The snippet did not finish in time and was killed.")
 WORKER_CRASH = Rule("RUN003", "worker-error-response", Severity.ERROR,
-                    "The Worker's fetch handler threw or answered 5xx to the request it was given.")
+                    "The Worker's fetch handler threw or answered 5xx to the request it was given (not a 5xx its "
+                    "code sets on every answer, as a sample of changing the status does).")
 OUTPUT_CUT = Rule("RUN004", "output-truncated", Severity.WARNING,
                   "The snippet printed more than the harness keeps; later output was dropped.")
 
@@ -82,7 +84,7 @@ which Miniflare's error page appends to the Worker's error: it says nothing abou
 
 def check_worker_response(ctx: SnippetContext) -> Iterator[Finding]:
     response = ctx.evidence.response
-    if response is not None and response.status >= 500:
+    if response is not None and response.status >= 500 and not answers_on_purpose(ctx.snippet.code, response.status):
         body = shorten(_RUNTIME_FRAME.sub("", response.body.decode("utf-8", errors="replace")))
         sent = requests_for(ctx.snippet)[0]
         yield finding(WORKER_CRASH, ctx.snippet,

@@ -37,3 +37,11 @@ _BROWSER_ONLY = """
 """
 BROWSER_ONLY: frozenset[str] = frozenset(_BROWSER_ONLY.split())
 """Names only a browser page defines: code reading them runs in a browser, not in Node or a Worker."""
+
+_NOT_IN_NODE = """
+    WebSocket WebSocketPair HTMLRewriter caches CacheStorage IdentityTransformStream FixedLengthStream
+    DigestStream scheduler navigator
+"""
+NOT_IN_NODE: frozenset[str] = frozenset(_NOT_IN_NODE.split())
+"""Globals of workerd (and browsers) that Node 20, the Node runner's, does not define: a script reading one is
+browser or Worker code, not a Node script."""

@@ -10,7 +10,8 @@ account id, an API token or an AI Gateway (`<accountId>`, `{cf_api_token}`, `$CL
 fine-tune command, a field of a JSON body that the API contract describes, an account id in an API
 path's account slot), and a folder the reader names (`<OUTPUT_DIR>`) a folder the runner lays out;
 outside a string, in code (`env.<MY_QUEUE>.send()`), a `<NAME>` is a name the reader picks for the
-code: it becomes `NAME`. What is left that still looks like a placeholder
+code: it becomes `NAME`; a `YOUR_NAME` there that the page's wrangler configuration declares as a binding
+(`"binding": "YOUR_QUEUE"`) is that binding's name, left as it is. What is left that still looks like a placeholder
 (`<URL>`) is reported, and the snippet is not run.
 
 Only readers' text is replaced: anywhere in shell, but in a programming language (JS/TS, Python:
@@ -95,8 +96,10 @@ class Prepared:
     out each (a stand-in of what the command reads from it)."""
 
 
-def prepare(code: str, language: str, placeholders: Mapping[str, str]) -> Prepared:
-    """Replace the table's placeholders and role-named ones in the reader's text of `code`."""
+def prepare(code: str, language: str, placeholders: Mapping[str, str],
+            bindings: frozenset[str] = frozenset()) -> Prepared:
+    """Replace the table's placeholders and role-named ones in the reader's text of `code`; `bindings`
+    are the binding names the page's wrangler configuration declares (names in code, not placeholders)."""
     text = {k: v for k, v in placeholders.items() if not k.startswith("$")}
     # where the reader's text is (a scan of the code) matters only if something may be replaced there
     needed = (_ANGLE.search(code) or _BRACE.search(code) or _API_SLOT.search(code) or _READER_FILE.search(code)
@@ -109,6 +112,8 @@ def prepare(code: str, language: str, placeholders: Mapping[str, str]) -> Prepar
     folders: set[str] = set()
     in_code = _string_spans(language) is not None
     for offset, token, strict in _candidates(code, language, spans):
+        if token in bindings and in_code and not _inside(offset, spans):
+            continue  # `env.YOUR_QUEUE` where the page's configuration binds `YOUR_QUEUE`: its name
         value = text.get(token) or role_value(token)
         if value is None and strict and _inside(offset, spans) and (placed := contextual_value(token, code, language)):
             value = placed if placed in _TABLE_VALUES else generated.setdefault(token, placed)  # the table's: masked

@@ -60,10 +60,12 @@ def ready(
     source_lines: Sequence[str],
     first_line: int,
     prelude: str = "",
+    bindings: frozenset[str] = frozenset(),
 ) -> Ready:
     """Prepare `code` (in `language`) to run; `source_lines` are its lines as on the page from
-    page line `first_line`, to point problems at the right line."""
-    prepared = prepare(code, language, placeholders)
+    page line `first_line`, to point problems at the right line; `bindings` are the binding names the
+    page's wrangler configuration declares."""
+    prepared = prepare(code, language, placeholders, bindings)
     problems = list(_invisible(source_lines, first_line))
     run_code = prelude + prepared.code if prelude else prepared.code
     found = classify(run_code, language, placeholders)

@@ -22,6 +22,10 @@ WORKER_PACKAGES: frozenset[str] = frozenset({
     "undici", "workers-ai-provider", "zod",
 })
 """npm packages a Worker may import (`runners/worker/package.json`); `cloudflare:*` and `node:*` too."""
+WRANGLER_PACKAGES: frozenset[str] = frozenset({
+    "@cloudflare/ai-utils", "@cloudflare/puppeteer", "@langchain/textsplitters", "hono", "stripe", "wrangler",
+})
+"""npm packages a wrangler block's `npm install NAME` links into its project (`runners/wrangler/package.json`)."""
 WORKER_BINDINGS: frozenset[str] = frozenset({"AI"})
 """`env` bindings the worker runner gives a Worker, by name (Workers AI as `env.AI`)."""
 WORKER_BINDING_TYPES: frozenset[str] = frozenset({

@@ -7,6 +7,9 @@ elsewhere (`wrangler_project`).
 
 from __future__ import annotations
 
+from harness.extract.provided import WRANGLER_PACKAGES
+from harness.runtimes.base import listed
+
 WRANGLER_KIND = "wrangler"
 """The kind of a shell block the wrangler runtime runs."""
 _NPX_FLAGS = frozenset({"-y", "--yes", "-q", "--quiet"})
@@ -70,9 +73,22 @@ def starts_dev_server(words: tuple[str, ...]) -> bool:
     return words[0] in PACKAGE_MANAGERS and script in (("dev",), ("start",))
 
 
+def _package_name(spec: str) -> str:
+    """`hono@4` -> `hono`, `@scope/name@1` -> `@scope/name`."""
+    return "@" + spec[1:].split("@")[0] if spec.startswith("@") else spec.split("@")[0]
+
+
+def _uninstallable(words: tuple[str, ...]) -> list[str]:
+    """The packages an `npm install NAME...` (`yarn add`, `pnpm add`) names that the runner does not have."""
+    if words[0] not in PACKAGE_MANAGERS or len(words) < 3 or words[1] not in _INSTALL:
+        return []
+    names = [_package_name(w) for w in words[2:] if not w.startswith("-")]
+    return [name for name in dict.fromkeys(names) if name and name not in WRANGLER_PACKAGES]
+
+
 def not_run_reason(words: tuple[str, ...]) -> str | None:
     """Why a command of this tooling is not run (a browser login, a server that runs until stopped, a
-    package manager the harness lacks), or None."""
+    package manager the harness lacks, a package it cannot install offline), or None."""
     args = wrangler_args(words)
     if args is not None:
         command = " ".join(a for a in args[:2] if not a.startswith("-"))
@@ -87,6 +103,10 @@ def not_run_reason(words: tuple[str, ...]) -> str | None:
         if first == "dev" and "--remote" in args:
             return "not runnable: `wrangler dev --remote` runs the Worker on Cloudflare's network, not locally"
         return None
+    missing = _uninstallable(words)
+    if missing:
+        return (f"not runnable: installs npm package{'s' * (len(missing) > 1)} {listed(missing)}, which the harness "
+                "does not have for wrangler projects (offline: add it to runners/wrangler/package.json)")
     if words[0] in _OTHER_PACKAGE_MANAGERS:
         return (f"not runnable: runs `{' '.join(words[:3])}`, and the harness runs npm, yarn and pnpm, "
                 f"not {words[0]} (the page's npm tab runs)")

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from harness.extract import wrangler_config
 from harness.extract.attrs import parse_attrs
 from harness.extract.document import Document
 from harness.extract.languages import info_rest, language_of
@@ -36,6 +37,7 @@ def build_snippets(
     snippets: list[Snippet] = []
     problems: list[Problem] = []
     preludes: dict[str, str] = {}
+    declared = wrangler_config.declared_names(_config_blocks(layout, page, targets))
     for fence in layout.fences:
         place = _place(fence, layout, problems)
         group = group_ids.setdefault(place.key, f"g{len(group_ids) + 1}")
@@ -48,11 +50,25 @@ def build_snippets(
         options = _options(fence, layout, place, targets)
         problems.extend(_option_problems(fence, options))
         snippet, found = _snippet(fence, f"{page}::{group}::{name}", page, group, label, options, placeholders,
-                                  preludes)
+                                  preludes, declared)
         snippets.append(snippet)
         problems.extend(found)
         problems.extend(_fence_problems(fence))
     return snippets, problems
+
+
+def _config_blocks(layout: Layout, page: str, targets: Mapping[int, Mapping[str, str]]) -> list[Snippet]:
+    """The page's TOML and JSON blocks as shown, with their options, for `wrangler_config` to say which
+    configure a Worker (read before the code, whose placeholders may be the bindings they name)."""
+    blocks = []
+    for fence in layout.fences:
+        language = language_of(fence.info).name
+        if language in wrangler_config.CONFIG_LANGUAGES and fence.closed:
+            place = _place(fence, layout, [])
+            blocks.append(Snippet(id="", page=page, group="", label=place.tab.label if place.tab else fence.label,
+                                  language=language, code=_code_of(fence), line=fence.line,
+                                  options=_options(fence, layout, place, targets)))
+    return blocks
 
 
 def _place(fence: Fence, layout: Layout, problems: list[Problem]) -> _Place:
@@ -102,8 +118,10 @@ def _snippet(
     options: Mapping[str, str],
     placeholders: Mapping[str, str],
     preludes: dict[str, str],
+    declared: frozenset[str] = frozenset(),
 ) -> tuple[Snippet, tuple[Problem, ...]]:
-    """The snippet of `fence`; `preludes` (language -> code) grows when the fence is a prelude."""
+    """The snippet of `fence`; `preludes` (language -> code) grows when the fence is a prelude; `declared`
+    are the binding names the page's wrangler configuration gives (names in code, not placeholders)."""
     language = language_of(fence.info)
     source_lines = fence.source.splitlines()[fence.header_lines :]
     body = _code_of(fence)
@@ -114,7 +132,7 @@ def _snippet(
     is_prelude = options.get("prelude") == "true"
     result = ready(body, language.name, options, _skip_reason(fence, options, language.skip_reason), placeholders,
                    source_lines, _first_line(fence),
-                   prelude="" if is_prelude else preludes.get(language.name, ""))
+                   prelude="" if is_prelude else preludes.get(language.name, ""), bindings=declared)
     if is_prelude:
         preludes[language.name] = preludes.get(language.name, "") + result.code.rstrip("\n") + "\n"
     snippet = Snippet(

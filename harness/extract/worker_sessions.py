@@ -111,6 +111,9 @@ def _combined(snippet: Snippet, page: Sequence[Snippet], by_id: dict[str, Snippe
     if attempt.skip_reason is not None and attempt.skip_reason.startswith("fragment:"):
         if snippet.skip_reason == RETURN_REASON and attempt.skip_reason.startswith("fragment: uses "):
             return replace(snippet, skip_reason=f"{RETURN_REASON}; {attempt.skip_reason.removeprefix('fragment: ')}")
+        if not chain and (snippet.skip_reason or "").startswith("fragment: uses ") \
+                and attempt.skip_reason.startswith("fragment: uses "):
+            return replace(snippet, skip_reason=attempt.skip_reason)  # what a handler's parameters leave missing
         if not (snippet.skip_reason or "").startswith("fragment: continues"):
             return snippet
         if "inside a function" in (attempt.skip_reason or ""):

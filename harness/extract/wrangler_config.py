@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import json5
@@ -21,6 +21,8 @@ from harness.model import Snippet
 CONFIG_NAMES = ("wrangler.toml", "wrangler.jsonc", "wrangler.json")
 _TOML_WORDS = frozenset({"toml"})
 _JSON_WORDS = frozenset({"json", "jsonc", "json5"})
+CONFIG_LANGUAGES = _TOML_WORDS | _JSON_WORDS
+"""The languages a configuration block is written in."""
 _JSONC_EXTRAS = re.compile(r'(?P<string>"(?:\\.|[^"\\\n])*")|//[^\n]*|/\*[\s\S]*?\*/|,(?=\s*[}\]])')
 """A JSON string (kept), or what JSONC adds to JSON: a comment, a comma before `}` or `]` (dropped)."""
 
@@ -30,15 +32,23 @@ class ConfigError(ValueError):
 
 
 def is_config(snippet: Snippet) -> bool:
-    """Whether `snippet` shows a wrangler configuration: inside `<WranglerConfig>`, or a TOML/JSON
-    block whose title, file name or tab says `wrangler.toml`/`wrangler.json(c)`."""
+    """Whether `snippet` shows a wrangler configuration: inside `<WranglerConfig>`, a TOML/JSON block whose
+    title, file name or tab says `wrangler.toml`/`wrangler.json(c)`, or an untitled one that declares Worker
+    bindings in wrangler's sections (`[[queues.producers]]`, `kv_namespaces`: no other file has them)."""
     if snippet.language not in _TOML_WORDS | _JSON_WORDS:
         return False
     if snippet.options.get("wrangler_config") == "true":
         return True
     said = " ".join(str(v) for k, v in snippet.options.items() if k in ("title", "filename", "header"))
     said += " " + (snippet.label or "")
-    return any(name in said for name in CONFIG_NAMES)
+    if any(name in said for name in CONFIG_NAMES):
+        return True
+    if said.strip():
+        return False  # titled as another file
+    try:
+        return any(b["type"] not in ("var", "secret") for b in bindings_of(parse(snippet)))
+    except (ConfigError, TypeError, AttributeError):
+        return False
 
 
 def parse(snippet: Snippet) -> dict[str, Any]:
@@ -138,3 +148,16 @@ def bindings_of(config: Mapping[str, Any]) -> list[Binding]:
     """Every binding a wrangler configuration declares, as plain data (`type`, `name`, the rest)."""
     found = [binding for read in _READERS for binding in read(config)]
     return [{k: v for k, v in b.items() if k != "binding"} for b in found]
+
+
+def declared_names(snippets: Iterable[Snippet]) -> frozenset[str]:
+    """The names of the bindings that the configurations among `snippets` declare (those that parse)."""
+    names: set[str] = set()
+    for snippet in snippets:
+        if not is_config(snippet):
+            continue
+        try:
+            names.update(str(binding["name"]) for binding in bindings_of(parse(snippet)))
+        except ConfigError:
+            continue
+    return frozenset(names)

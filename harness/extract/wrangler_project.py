@@ -5,7 +5,8 @@ when they reach that block: option `project` (JSON `{"dir": ..., "files": {path:
   to one file step by step; else all of the page's), as `wrangler.json`, with a `name`, `main` and
   `compatibility_date` when the page gives none. The ids a reader pastes from `wrangler d1 create` /
   `kv namespace create` (`database_id`, a KV `id`) become the ids the harness gives such placeholders,
-  which the mock answers with the resource the run created last.
+  which the mock answers with the resource the run created last. A page that shows no configuration gets
+  the bindings its latest Worker block's code uses (`wrangler_inferred`), said in the "Ran as" line.
 - Files the page's code blocks name in their title (`src/index.ts`, `schema.sql`), the latest before the
   block; the page's latest Worker block before it as `main` when no block names that file; an untitled
   SQL block as the file a `--file` names.
@@ -30,6 +31,7 @@ from harness.extract.shell_wrangler import WRANGLER_KIND, creates_project
 from harness.extract.shfacts import sh_facts
 from harness.extract.worker_program import RAN_AS_OPTION
 from harness.extract.wrangler_folders import folder_commands, lay_folders
+from harness.extract.wrangler_inferred import config_sections, inferred_bindings, said
 from harness.generated_values import generated_id
 from harness.model import Snippet
 
@@ -56,6 +58,10 @@ def attach_projects(snippets: Sequence[Snippet]) -> list[Snippet]:
 def _with_project(snippet: Snippet, page: Sequence[Snippet]) -> Snippet:
     options = {**snippet.options, PROJECT_OPTION: project_option(snippet, page)}
     project = json.loads(options[PROJECT_OPTION])
+    worker = _latest_worker(snippet, page)
+    written = inferred_bindings(worker) if project["files"] and not _configs(page) else []
+    if written and worker is not None and snippet.skip_reason is None:
+        options[RAN_AS_OPTION] = said(written, worker)
     if not project["files"] or not folder_commands(snippet):
         return replace(snippet, options=options)
     layout = lay_folders(snippet, page, project["files"])
@@ -66,7 +72,8 @@ def _with_project(snippet: Snippet, page: Sequence[Snippet]) -> Snippet:
     if layout.skip_reason is not None and snippet.skip_reason is None:
         return replace(snippet, options=options, skip_reason=layout.skip_reason)
     if layout.laid and snippet.skip_reason is None:  # said of a block that runs
-        options[RAN_AS_OPTION] = "in a project where the harness laid " + "; ".join(layout.laid)
+        laid = "in a project where the harness laid " + "; ".join(layout.laid)
+        options[RAN_AS_OPTION] = f"{options[RAN_AS_OPTION]}; {laid}" if RAN_AS_OPTION in options else laid
     if layout.d1_said and snippet.skip_reason is None:
         options[SAID_OPTION] = layout.d1_said
     return replace(snippet, options=options)
@@ -129,11 +136,21 @@ def _with_manifests(files: dict[str, str], config: dict[str, Any], name: str) ->
     return files
 
 
+def _configs(page: Sequence[Snippet]) -> list[Snippet]:
+    return [s for s in page if wrangler_config.is_config(s)]
+
+
+def _latest_worker(snippet: Snippet, page: Sequence[Snippet]) -> Snippet | None:
+    """The page's latest Worker block before `snippet`."""
+    return next((s for s in reversed(page) if s.line < snippet.line and s.options.get("kind") == "worker"), None)
+
+
 def _config(snippet: Snippet, page: Sequence[Snippet], name: str) -> dict[str, Any]:
-    """The page's configuration blocks before `snippet` (else all of them), merged, with the defaults."""
-    configs = [s for s in page if wrangler_config.is_config(s)]
+    """The page's configuration blocks before `snippet` (else all of them), merged, with the defaults (with
+    none, the bindings the page's latest Worker block uses)."""
+    configs = _configs(page)
     chosen = [s for s in configs if s.line < snippet.line] or configs
-    merged: dict[str, Any] = {}
+    merged: dict[str, Any] = {} if configs else config_sections(inferred_bindings(_latest_worker(snippet, page)))
     for block in chosen:
         try:
             parsed = wrangler_config.parse(block)

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping
 
 from harness.extract import bindings, provided
 from harness.extract.jsfacts import facts_of
-from harness.extract.jsglobals import BROWSER_ONLY, RUNTIME_GLOBALS
+from harness.extract.jsglobals import BROWSER_ONLY, NOT_IN_NODE, RUNTIME_GLOBALS
 from harness.extract.jsnames import KEYWORDS
-from harness.extract.jsscan import string_spans
+from harness.extract.jsscan import string_spans, tokenize
 from harness.extract.placeholder_values import environment
 from harness.runtimes.base import Classification, Language, Note, listed
 from harness.runtimes.worker_bindings import exported_classes, workflow_classes
@@ -24,6 +24,8 @@ PAGES_HANDLER = re.compile(r"^onRequest(?:Get|Post|Put|Patch|Delete|Head|Options
 """The handlers a Pages Function module exports (`onRequest`, `onRequestPost`, ...)."""
 _ELIDED = re.compile(r"^[ \t]*(?:\.\.\.|…)[ \t]*;?[ \t]*$", re.MULTILINE)
 """A line that is only `...`: the page left code out (not JavaScript; a spread has an operand)."""
+_NO_OPERAND = frozenset({"]", ")", "}", ",", ";"})
+"""What follows a `...` that spreads nothing: `[0.1, 0.2, ...]`, `f(a, ...)` leave values out."""
 PAGES_KIND = "pages-function"
 """The kind of a Pages Function module: run by the Worker runtime inside a Pages `context`."""
 
@@ -38,6 +40,21 @@ def guess_kind(code: str) -> str:
     if _WORKER_MODULE.search(code):
         return "worker"
     return PAGES_KIND if _PAGES_EXPORT.search(code) else "script"
+
+
+def _elided_at(code: str) -> int | None:
+    """Where the page left code out: a line that is only `...`, or a `...` (or `…`) in the code that stands
+    for values (`[32.4, 74.1, ...]`), not a spread; None when it left nothing out."""
+    line = _ELIDED.search(code)
+    if line is not None:
+        return line.start()
+    if "..." not in code and "…" not in code:
+        return None
+    tokens = tokenize(code)
+    for i, token in enumerate(tokens):
+        if token.text == "…" or (token.text == "..." and (i + 1 == len(tokens) or tokens[i + 1].text in _NO_OPERAND)):
+            return token.start
+    return None
 
 
 def classify_js(code: str, placeholders: Mapping[str, str]) -> Classification:
@@ -70,9 +87,9 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
     browser = [n for n in unknown if n in BROWSER_ONLY]
     if browser:
         return result("fragment", f"fragment: browser-only API {listed(browser)}")
-    elided = _ELIDED.search(code)
-    if elided:
-        line = code.count("\n", 0, elided.start()) + 1
+    elided = _elided_at(code)
+    if elided is not None:
+        line = code.count("\n", 0, elided) + 1
         return result("fragment", f"fragment: code left out with `...` (line {line} of the block)")
     if facts.top_level_return:
         return result("fragment", "fragment: `return` outside a function")
@@ -130,6 +147,10 @@ def _classify(code: str, language: str, placeholders: Mapping[str, str]) -> Clas
     if worker and flows and not workflow_classes(code):
         return result(kind, f"not runnable: Workflow binding {listed(flows)} needs its class (a `WorkflowEntrypoint`), "
                       f"which this snippet does not export")
+    runtime_only = [n for n in facts.used if n in NOT_IN_NODE and n not in facts.defined]
+    if not worker and not runs_in_worker and runtime_only:
+        return result("fragment", f"fragment: browser or Worker code: uses {listed(runtime_only)}, which Node.js 20 "
+                      "(the harness's runner for a script) does not define")
     return result(kind if worker else "script")
 
 

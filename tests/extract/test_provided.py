@@ -21,6 +21,7 @@ def importable(runner: str) -> frozenset[str]:
 def test_npm_packages_match_the_runner_manifests() -> None:
     assert importable("node") == provided.NODE_PACKAGES
     assert importable("worker") == provided.WORKER_PACKAGES
+    assert importable("wrangler") == provided.WRANGLER_PACKAGES
 
 
 def test_python_packages_match_requirements() -> None:

@@ -6,7 +6,11 @@ contract answer. Served here:
   poll, which `d1 execute --file --remote` uses) executed by `d1_engine`, on the databases the run
   created (an id the run never created is D1's 7404 once the run created any);
 - list pages past the end (`?page=2`): wrangler pages through a list until a short page, and the
-  contract's answer is the whole list on every page.
+  contract's answer is the whole list on every page;
+- a Vectorize metadata index created or deleted as wrangler sends it (`vectorize create-metadata-index`):
+  `{"propertyName", "indexType"}`, the names Cloudflare's published API schema gives them, where the
+  contract (generated for the Python SDK) has `property_name`, `index_type`; a body in the contract's
+  names is the contract's to answer.
 Every request is recorded in the journal, as the contract's are.
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -41,6 +46,9 @@ _SCRIPT = re.compile(r"^/accounts/(?P<account>[^/]+)/workers/scripts/(?P<name>[^
 WORKER_NOT_FOUND = (10007, "This Worker does not exist on your account.")
 _UPLOAD = re.compile(r"^/accounts/(?P<account>[^/]+)/d1/database/(?P<id>[^/]+)/harness-upload/(?P<name>[^/]+)$")
 NOT_FOUND = 7404
+_METADATA_INDEX = re.compile(r"^/accounts/(?P<account>[^/]+)/vectorize/v2/indexes/[^/]+/metadata_index/"
+                             r"(?P<action>create|delete)$")
+_INDEX_TYPES = ("string", "number", "boolean")
 AUTH = (10000, "Authentication error")
 
 
@@ -82,6 +90,11 @@ class WranglerRoutes:
             if answer.status_code == 200:
                 self.scripts.add(script["name"])
             return answer
+        metadata = _METADATA_INDEX.match(sub)
+        if metadata and request.method == "POST":
+            indexed = await self._metadata_index(request, metadata["account"], metadata["action"])
+            if indexed is not None:
+                return indexed
         d1 = _D1.match(sub)
         if d1 and request.method == "POST":
             return await self._d1(request, d1["account"], d1["id"], d1["action"])
@@ -165,6 +178,27 @@ class WranglerRoutes:
             return await self._reply(request, Reply.failure(404, *KEY_NOT_FOUND), None)
         await record(request, self.state, VIA, Reply(200))
         return Response(self.kv[(namespace, key)], media_type="application/octet-stream")
+
+    async def _metadata_index(self, request: Request, account: str, action: str) -> Response | None:
+        """A metadata index created or deleted in the published schema's names (`propertyName`, `indexType`),
+        answered with the mutation id; None for a body in the contract's names."""
+        try:
+            body = json.loads(await request.body() or b"null")
+        except ValueError:
+            return None
+        if not isinstance(body, dict) or "propertyName" not in body:
+            return None
+        if not credentials(request, self.state) or account != self.state.account_id:
+            return await self._reply(request, Reply.failure(403, *AUTH), None, body)
+        problem = None
+        if not isinstance(body["propertyName"], str) or not body["propertyName"]:
+            problem = "body.propertyName: expected a non-empty string"
+        elif action == "create" and body.get("indexType") not in _INDEX_TYPES:
+            problem = f"body.indexType: expected one of {', '.join(_INDEX_TYPES)}, got {body.get('indexType')!r}"
+        if problem is not None:
+            return await self._reply(request, Reply.failure(400, 1001, problem), None, body)
+        mutation = str(uuid.UUID(stable_id(f"{request.url.path}:{body['propertyName']}", "mutation")))
+        return await self._reply(request, Reply(200), {"mutationId": mutation}, body)
 
     async def _service(self, request: Request, account: str, name: str) -> Response:
         """A Worker's service (what `wrangler deploy` asks first): 10007 until a script of that name is uploaded."""
