@@ -109,7 +109,10 @@ def _calls_of(fn: ast.FunctionDef, module: str) -> Iterator[Call]:
         body, body_keys = _transform(_kw(node, "body"), assigns)
         response, envelope = _response(node, options)
         doc = ast.get_docstring(fn) or ""
-        yield Call(f"{module}.{fn.name}", module, VERBS[node.func.attr], target.value,
+        verb = _kw(node, "method")  # `_get_api_list(..., method="post")`: a list answer to a POST
+        given = verb.value if isinstance(verb, ast.Constant) else None
+        method = given if given in VERBS.values() else VERBS[node.func.attr]
+        yield Call(f"{module}.{fn.name}", module, method, target.value,
                    body, body_keys, query, query_keys, response, envelope, multipart or _kw(node, "files") is not None,
                    doc.strip().split("\n\n")[0].replace("\n", " "))
 
@@ -134,6 +137,14 @@ def _response(node: ast.Call, options: ast.expr | None) -> tuple[ast.expr | None
     return cast_to, "raw"
 
 
+def _qualifier_stripped(hint: Any) -> Any:
+    """`hint` without `Required[...]`/`NotRequired[...]`: `Required[Annotated[int, PropertyInfo(alias=...)]]`
+    keeps its alias inside, where `__metadata__` is read (a required camelCase field kept its Python name)."""
+    while typing.get_origin(hint) in (typing_extensions.Required, typing_extensions.NotRequired):
+        hint = typing.get_args(hint)[0]
+    return hint
+
+
 def _aliases(tp: Any, seen: set[int] | None = None) -> dict[str, dict[str, str]]:
     """{TypedDict name: {python name: wire name}} for every TypedDict reachable from `tp`."""
     seen = set() if seen is None else seen
@@ -145,7 +156,7 @@ def _aliases(tp: Any, seen: set[int] | None = None) -> dict[str, dict[str, str]]
         hints = typing.get_type_hints(tp, include_extras=True)
         renames = {}
         for name, hint in hints.items():
-            for meta in getattr(hint, "__metadata__", ()):
+            for meta in getattr(_qualifier_stripped(hint), "__metadata__", ()):
                 if getattr(meta, "alias", None):
                     renames[name] = meta.alias
             found.update(_aliases(hint, seen))
