@@ -55,6 +55,9 @@ class Call:
     """`result` (ResultWrapper), `list` (a page of `model`), `raw` (the whole body), `none`, `binary`."""
     multipart: bool
     summary: str
+    list_by_post: bool = False
+    """`_get_api_list(..., method="post")`: a list answer to a POST; the route also takes GET where no other
+    operation does (the published docs query Log Explorer's `query/sql` with GET and `--url-query`)."""
 
 
 def _dict_keys(node: ast.expr | None, assigns: dict[str, ast.expr]) -> list[str] | None:
@@ -112,9 +115,10 @@ def _calls_of(fn: ast.FunctionDef, module: str) -> Iterator[Call]:
         verb = _kw(node, "method")  # `_get_api_list(..., method="post")`: a list answer to a POST
         given = verb.value if isinstance(verb, ast.Constant) else None
         method = given if given in VERBS.values() else VERBS[node.func.attr]
+        by_post = node.func.attr == "_get_api_list" and method != "get"
         yield Call(f"{module}.{fn.name}", module, method, target.value,
                    body, body_keys, query, query_keys, response, envelope, multipart or _kw(node, "files") is not None,
-                   doc.strip().split("\n\n")[0].replace("\n", " "))
+                   doc.strip().split("\n\n")[0].replace("\n", " "), by_post)
 
 
 def _response(node: ast.Call, options: ast.expr | None) -> tuple[ast.expr | None, str]:
@@ -274,6 +278,7 @@ def build(sdk_root: Path) -> dict[str, Any]:
     """The OpenAPI 3.1 document of every operation the installed SDK carries."""
     importlib.import_module("cloudflare")
     paths: dict[str, dict[str, Any]] = {}
+    also: list[tuple[str, dict[str, Any]]] = []
     skipped: list[str] = []
     for path in sorted((sdk_root / "resources").rglob("*.py")):
         module_name = "cloudflare." + ".".join(path.relative_to(sdk_root).with_suffix("").parts)
@@ -292,6 +297,10 @@ def build(sdk_root: Path) -> dict[str, Any]:
                 skipped.append(f"{call.op_id}: {exc}")
                 continue
             paths.setdefault(call.template, {}).setdefault(call.method, operation)
+            if call.list_by_post:
+                also.append((call.template, operation))
+    for template, operation in also:  # after every call: an operation of its own keeps its GET
+        paths[template].setdefault("get", {**operation, "x-also-as": "a list answer to a POST, also asked by GET"})
     sdk = version("cloudflare")
     return {
         "openapi": "3.1.0",

@@ -88,6 +88,16 @@ def test_a_list_answer_to_a_post_keeps_its_method(builder: Any) -> None:
     assert ("get", "/accounts/{account_id}/ai/tomarkdown/supported") in calls
 
 
+def test_the_installed_contract_takes_a_listing_post_also_by_get() -> None:
+    # Log Explorer's SQL: the SDK POSTs it, the published docs GET it with `--url-query query=...`
+    contract = load_contract()
+    sql = "/zones/abc/logs/explorer/query/sql"
+    post, get = contract.match("POST", sql), contract.match("GET", sql)
+    assert post is not None and post.route is not None and get is not None and get.route is not None
+    lists = "/zones/abc/dns_records"  # a list of its own keeps its own GET
+    assert contract.operation(contract.match("GET", lists).route)["operationId"].endswith(".list")  # type: ignore[union-attr]
+
+
 def test_wire_names_replace_python_names(builder: Any) -> None:
     from cloudflare.types.stream import copy_create_params
 
