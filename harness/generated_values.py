@@ -11,9 +11,9 @@
 - A value the reader supplies gets one of its kind: an email address (`<CUSTOMER_EMAIL>` ->
   `customer@example.com`), a value the reader picks (`<ENVIRONMENT_VARIABLE_VALUE>` ->
   `example-environment-variable-value`), a credential for another provider (`<ANTHROPIC_API_KEY>` ->
-  `harness-anthropic-api-key`), a certificate or private key (`$MYCERT`, `$MYKEY`: a real self-signed
-  PEM, `extract/placeholder_pem.py`), and the few values `READER_VALUES` names (`<RESPONSE>`, the
-  Turnstile widget's token).
+  `harness-anthropic-api-key`, `{openai_token}` -> `harness-openai-token`), a certificate or private key
+  (`$MYCERT`, `$MYKEY`: a real self-signed PEM, `extract/placeholder_pem.py`), and the few values
+  `READER_VALUES` names (`<RESPONSE>`, the Turnstile widget's token).
 
 Values are deterministic: the same name, however it is bracketed or cased (`{zone_id}`,
 `<ZONE_ID>`, `$ZONE_ID`, `zoneId`), always gets the same value, on every page and run, so the
@@ -40,6 +40,10 @@ folder names, from `folder_value`)."""
 READER_FILES_OPTION = "reader_files"
 """The snippet option listing the reader's own files its code names by a placeholder (JSON list of
 file names, see `reader_file_stand_ins`)."""
+
+READER_PATHS_OPTION = "reader_paths"
+"""The snippet option naming, of its reader files, those a shell command sends as the page names them (JSON
+`{stand-in name: path as shown}`, from `extract/shell_reader_files.py`), so the report can say what stood in."""
 
 _NAMESPACE = uuid.UUID("5f0c6c52-8a4b-4f53-9d5e-6a1d2c3b4a59")
 """The namespace of generated UUIDs (any fixed one: it only has to stay the same)."""
@@ -110,6 +114,12 @@ READER_VALUES: Mapping[str, str] = {
 """Values the reader supplies whose name alone says too little for a rule (normalized name -> value):
 `<RESPONSE>` is the token a Turnstile widget gave (Cloudflare's documented dummy token)."""
 _SECRET_WORDS = frozenset({"key", "secret", "password"})
+PROVIDERS = frozenset({"openai", "anthropic", "google", "gemini", "googleaistudio", "vertex", "mistral", "groq",
+                       "cohere", "huggingface", "hf", "replicate", "perplexity", "deepseek", "grok", "xai",
+                       "cerebras", "elevenlabs", "deepgram", "azure", "azureopenai", "bedrock", "aws",
+                       "openrouter", "fal", "ideogram", "cartesia"})
+"""Providers behind AI Gateway (normalized names): `{openai_token}`, `{open_ai_token}` are the reader's key
+for one, as `<ANTHROPIC_API_KEY>` is (a Cloudflare token is `role_value`'s)."""
 
 
 def supplied_value(token: str) -> str | None:
@@ -124,6 +134,8 @@ def supplied_value(token: str) -> str | None:
     if words[-1] == "email":
         return "-".join(kept[:-1] or ["reader"]) + "@example.com"
     if len(words) > 1 and words[-1] in _SECRET_WORDS:
+        return "harness-" + "-".join(kept)
+    if len(kept) > 1 and words[-1] == "token" and "".join(kept[:-1]).removesuffix("api") in PROVIDERS:
         return "harness-" + "-".join(kept)
     if len(kept) > 1 and words[-1] == "value":  # `<ENVIRONMENT_VARIABLE_VALUE>`: whatever the reader sets
         return "-".join(["example", *kept])

@@ -55,6 +55,9 @@ class Call:
     """`result` (ResultWrapper), `list` (a page of `model`), `raw` (the whole body), `none`, `binary`."""
     multipart: bool
     summary: str
+    list_by_post: bool = False
+    """`_get_api_list(..., method="post")`: a list answer to a POST; the route also takes GET where no other
+    operation does (the published docs query Log Explorer's `query/sql` with GET and `--url-query`)."""
 
 
 def _dict_keys(node: ast.expr | None, assigns: dict[str, ast.expr]) -> list[str] | None:
@@ -109,9 +112,13 @@ def _calls_of(fn: ast.FunctionDef, module: str) -> Iterator[Call]:
         body, body_keys = _transform(_kw(node, "body"), assigns)
         response, envelope = _response(node, options)
         doc = ast.get_docstring(fn) or ""
-        yield Call(f"{module}.{fn.name}", module, VERBS[node.func.attr], target.value,
+        verb = _kw(node, "method")  # `_get_api_list(..., method="post")`: a list answer to a POST
+        given = verb.value if isinstance(verb, ast.Constant) else None
+        method = given if given in VERBS.values() else VERBS[node.func.attr]
+        by_post = node.func.attr == "_get_api_list" and method != "get"
+        yield Call(f"{module}.{fn.name}", module, method, target.value,
                    body, body_keys, query, query_keys, response, envelope, multipart or _kw(node, "files") is not None,
-                   doc.strip().split("\n\n")[0].replace("\n", " "))
+                   doc.strip().split("\n\n")[0].replace("\n", " "), by_post)
 
 
 def _response(node: ast.Call, options: ast.expr | None) -> tuple[ast.expr | None, str]:
@@ -134,6 +141,14 @@ def _response(node: ast.Call, options: ast.expr | None) -> tuple[ast.expr | None
     return cast_to, "raw"
 
 
+def _qualifier_stripped(hint: Any) -> Any:
+    """`hint` without `Required[...]`/`NotRequired[...]`: `Required[Annotated[int, PropertyInfo(alias=...)]]`
+    keeps its alias inside, where `__metadata__` is read (a required camelCase field kept its Python name)."""
+    while typing.get_origin(hint) in (typing_extensions.Required, typing_extensions.NotRequired):
+        hint = typing.get_args(hint)[0]
+    return hint
+
+
 def _aliases(tp: Any, seen: set[int] | None = None) -> dict[str, dict[str, str]]:
     """{TypedDict name: {python name: wire name}} for every TypedDict reachable from `tp`."""
     seen = set() if seen is None else seen
@@ -145,7 +160,7 @@ def _aliases(tp: Any, seen: set[int] | None = None) -> dict[str, dict[str, str]]
         hints = typing.get_type_hints(tp, include_extras=True)
         renames = {}
         for name, hint in hints.items():
-            for meta in getattr(hint, "__metadata__", ()):
+            for meta in getattr(_qualifier_stripped(hint), "__metadata__", ()):
                 if getattr(meta, "alias", None):
                     renames[name] = meta.alias
             found.update(_aliases(hint, seen))
@@ -263,6 +278,7 @@ def build(sdk_root: Path) -> dict[str, Any]:
     """The OpenAPI 3.1 document of every operation the installed SDK carries."""
     importlib.import_module("cloudflare")
     paths: dict[str, dict[str, Any]] = {}
+    also: list[tuple[str, dict[str, Any]]] = []
     skipped: list[str] = []
     for path in sorted((sdk_root / "resources").rglob("*.py")):
         module_name = "cloudflare." + ".".join(path.relative_to(sdk_root).with_suffix("").parts)
@@ -281,6 +297,10 @@ def build(sdk_root: Path) -> dict[str, Any]:
                 skipped.append(f"{call.op_id}: {exc}")
                 continue
             paths.setdefault(call.template, {}).setdefault(call.method, operation)
+            if call.list_by_post:
+                also.append((call.template, operation))
+    for template, operation in also:  # after every call: an operation of its own keeps its GET
+        paths[template].setdefault("get", {**operation, "x-also-as": "a list answer to a POST, also asked by GET"})
     sdk = version("cloudflare")
     return {
         "openapi": "3.1.0",

@@ -26,6 +26,11 @@ _NOISE = re.compile(r"^(Node\.js v[\d.]+|\s*[\^~]+\s*|\s+at .*|\s*)$")
 _TOOL_ERROR = re.compile(r"^\s*✘ \[ERROR\] (.+)$", re.MULTILINE)
 """wrangler's (and esbuild's) error line: the first says what went wrong, before its log-file footer."""
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_OBJECT_END = re.compile(r"^\s*[}\])]+[,;]?\s*$")
+_ERROR_HEAD = re.compile(r"^\s*(?:Uncaught )?[A-Za-z_][\w.]*(?:Error|Exception)(?: \[\w+\])?: \S")
+"""`NotFoundError: 404 status code`, `TypeError [ERR_X]: ...`: the line that names what was thrown."""
+_CURL_LEAD = re.compile(r"^curl: \(\d+\) .*:\s*$")
+"""curl's error that goes on in the next line (the URL it could not parse, under it a caret)."""
 _BASH_AT = re.compile(r"^\S*/snippet\.sh: line (\d+): ")
 """bash's prefix on an error of the script the shell and wrangler runners write (`snippet.sh`, the block's
 code as it runs): `/tmp/harness-run-…/harness-shell-…/snippet.sh: line 8: `."""
@@ -38,9 +43,16 @@ def error_line(stderr: str) -> str:
     if tool_errors:  # `Build failed with 1 error:` is followed by that error
         return " ".join(tool_errors[:2]) if tool_errors[0].endswith(":") else tool_errors[0]
     lines = stderr.strip().splitlines()
-    for line in reversed(lines):
-        if not _NOISE.match(line):
-            return line.strip()
+    for at in range(len(lines) - 1, -1, -1):
+        if _NOISE.match(lines[at]):
+            continue
+        if _OBJECT_END.match(lines[at]):  # Node prints a thrown error's own fields after it: `{ status: 404 ... }`
+            head = next((line for line in reversed(lines[:at]) if _ERROR_HEAD.match(line)), None)
+            if head is not None:
+                return head.strip()
+        if at and _CURL_LEAD.match(lines[at - 1]):  # `curl: (3) nested brace in URL position 73:` then the URL
+            return f"{lines[at - 1].strip()} {lines[at].strip()}"
+        return lines[at].strip()
     return lines[-1] if lines else ""
 
 

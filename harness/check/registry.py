@@ -46,6 +46,7 @@ SNIPPET_RULES: tuple[tuple[Rule, SnippetCheck], ...] = (
     (requests.JSON_CONTENT_TYPE, requests.check_content_type),
     (origins.ORIGIN_HOSTS, origins.check_origins),
     (supplied.D1_TABLES, supplied.check_d1_tables),
+    (supplied.READER_FILES, supplied.check_reader_files),
     (stand_ins.STAND_IN, stand_ins.check_stand_ins),
     (workflows.WORKFLOW_ERRORED, workflows.check_workflows),
     *((rule, contract.check_contract) for rule in contract.RULES[:1]),

@@ -61,7 +61,11 @@ def check_answers(ctx: SnippetContext) -> Iterator[Finding]:
             continue
         if request.via == "blocked" or (request.status == 404 and request.model is None):
             where = request.url if request.via == "blocked" else f"{request.method} {request.path}"
-            yield finding(NO_MOCK, ctx.snippet, f"no mock for this endpoint: {where}",
+            message = f"no mock for this endpoint: {where}"
+            if request.via != "blocked" and request.error:  # the simulated service routes nothing there
+                message = (f"no such endpoint: {where} was answered 404 ({request.error}); a wrong URL, "
+                           "or an endpoint the harness's model of this API lacks")
+            yield finding(NO_MOCK, ctx.snippet, message,
                           line=page_line_of(ctx.snippet, _host_or_path(request)), actual=where)
         elif not 200 <= request.status < 300:
             what = request.error or "(no error message)"

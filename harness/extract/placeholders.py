@@ -33,6 +33,7 @@ from harness.extract.placeholder_values import TEST_EMAIL as TEST_EMAIL
 from harness.extract.placeholder_values import TEST_GATEWAY_ID as TEST_GATEWAY_ID
 from harness.extract.placeholder_values import environment as environment
 from harness.extract.placeholder_values import role_value as role_value
+from harness.extract.shell_reader_files import shell_reader_files
 from harness.generated_values import folder_value, generated_value
 from harness.runtimes.base import SpanFinder
 from harness.runtimes.registry import language_named
@@ -94,6 +95,9 @@ class Prepared:
     reader_folders: tuple[str, ...] = ()
     """The folders the code names by a placeholder (`<OUTPUT_DIR>` became `my-output`): the runner lays
     out each (a stand-in of what the command reads from it)."""
+    reader_paths: Mapping[str, str] = field(default_factory=dict)
+    """Files of `reader_files` a shell command sends as the page names them (`shell_reader_files.py`):
+    stand-in name -> the path as shown (`my-video.mp4` -> `/Users/jane/Desktop/my-video.mp4`)."""
 
 
 def prepare(code: str, language: str, placeholders: Mapping[str, str],
@@ -132,10 +136,15 @@ def prepare(code: str, language: str, placeholders: Mapping[str, str],
     if found and not needed:
         spans = readers_text(code, language)
     files = {m.group(0): m.group(1) for m in _READER_FILE.finditer(code) if _inside(m.start(), spans)}
-    replaced = _replace(code, {**files, **found, **text}, spans)
+    sent = shell_reader_files(code) if _string_spans(language) is None else ()
+    homes = {f.shown: f.name for f in sent if f.shown.startswith("/")}  # the writer's home folder: "your file"
+    if homes and not spans:
+        spans = readers_text(code, language)
+    replaced = _replace(code, {**files, **homes, **found, **text}, spans)
     if names:
         replaced = _replace(replaced, names, _outside(readers_text(replaced, language), len(replaced)))
-    return Prepared(replaced, tuple(leftovers), generated, tuple(sorted(set(files.values()))), tuple(sorted(folders)))
+    return Prepared(replaced, tuple(leftovers), generated, tuple(sorted({*files.values(), *(f.name for f in sent)})),
+                    tuple(sorted(folders)), {f.name: f.shown for f in sent})
 
 
 def readers_text(code: str, language: str) -> list[tuple[int, int]]:

@@ -10,8 +10,9 @@ Options a snippet gets here (beside those of its fence and annotations):
   `{"{zone_id}": "...", "$ZONE_ID": "..."}`), so reports show each as its placeholder.
 - `ran_as`: how the harness ran code the page leaves incomplete (an SDK import put in front, see
   `implied_imports.py`; Worker page sessions set it too).
-- `reader_files`, `reader_folders`: the reader's own files and folders the code names by a placeholder,
-  which the runner lays out as stand-ins (`generated_values.reader_file_stand_ins`).
+- `reader_files`, `reader_folders`: the reader's own files and folders the code names by a placeholder
+  or a shell command sends (`shell_reader_files.py`; `reader_paths` maps the latter to the path as the
+  page shows it), which the runner lays out as stand-ins (`generated_values.reader_file_stand_ins`).
 - `prelude`: set by an annotation on a fence whose code is put before every later snippet of
   the same language on the page (imports and setup that the page shows once).
 """
@@ -29,7 +30,7 @@ from harness.extract.placeholder_values import role_value
 from harness.extract.placeholders import prepare
 from harness.extract.regions import Problem
 from harness.extract.worker_program import RAN_AS_OPTION
-from harness.generated_values import GENERATED_OPTION, READER_FILES_OPTION, READER_FOLDERS_OPTION
+from harness.generated_values import GENERATED_OPTION, READER_FILES_OPTION, READER_FOLDERS_OPTION, READER_PATHS_OPTION
 from harness.model import Severity
 
 ENV_PREFIX = "env."
@@ -87,6 +88,8 @@ def ready(
         merged[READER_FILES_OPTION] = json.dumps(list(prepared.reader_files))
     if prepared.reader_folders:
         merged[READER_FOLDERS_OPTION] = json.dumps(list(prepared.reader_folders))
+    if prepared.reader_paths:
+        merged[READER_PATHS_OPTION] = json.dumps(dict(prepared.reader_paths), sort_keys=True)
     forced = "kind" in options
     merged.setdefault("kind", found.kind)
     for name, value in found.env.items():

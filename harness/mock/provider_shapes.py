@@ -14,8 +14,8 @@ from harness.mock import shaped as shapes
 from harness.mock.answers import Answer, answer
 from harness.mock.catalog import Catalog
 from harness.mock.errors import INVALID_INPUT, NO_SUCH_ROUTE
-from harness.mock.inference import Reply
-from harness.mock.openai_compat import run_openai
+from harness.mock.inference import Reply, run_body
+from harness.mock.openai_compat import ENDPOINTS, run_openai
 
 LISTED_TASKS = frozenset({"text-generation", "chat", "text-embeddings"})
 
@@ -65,22 +65,65 @@ def anthropic_message(catalog: Catalog, body: Mapping[str, Any]) -> tuple[Reply,
 
 
 def provider_call(catalog: Catalog, provider: str, rest: str, body: Any) -> tuple[Reply, str | None]:
-    """A provider-native path through AI Gateway: OpenAI-style chat, or Anthropic's messages."""
+    """A provider-native path through AI Gateway: Anthropic's messages, or an OpenAI-style endpoint
+    (`chat/completions`, `responses`, `embeddings`, `completions`, with or without `v1/`)."""
     if not isinstance(body, Mapping) or not isinstance(body.get("model"), str):
         return Reply.failure(400, INVALID_INPUT, "Error: at '/': 'model' is a required property"), None
-    if provider == "anthropic" and rest.rstrip("/").endswith("messages"):
+    path = rest.strip("/").removeprefix("v1/")
+    if provider == "anthropic" and path == "messages":
         return anthropic_message(catalog, body)
-    if rest.rstrip("/").endswith("chat/completions"):
-        return run_openai(catalog, "chat/completions", {**body, "model": f"{provider}/{body['model']}"})
+    if path in ENDPOINTS:
+        return run_openai(catalog, path, {**body, "model": f"{provider}/{body['model']}"})
     return Reply.failure(404, NO_SUCH_ROUTE, f"Could not route to /{provider}/{rest}"), body["model"]
 
 
 def universal_step(catalog: Catalog, step: Mapping[str, Any]) -> tuple[Reply, str | None]:
-    """One step of the universal endpoint `{provider, endpoint, headers, query}`: Workers AI runs
-    `endpoint` as the model with `query` as a chat body; the others as `provider_call`."""
+    """One step of the universal endpoint `{provider, endpoint, headers, query}`, answered as that
+    provider's own door answers it: Workers AI runs `endpoint` as the model with `query` as its input
+    (as `ai/run/{model}` does, answer in its envelope; `v1/chat/completions` OpenAI-style), `compat`
+    is the unified OpenAI-compatible endpoint (`query.model` says `provider/model`), the others as
+    `provider_call`."""
     provider, endpoint, query = str(step.get("provider")), str(step.get("endpoint")), step.get("query")
+    if provider == "workers-ai" and endpoint.strip("/").removeprefix("v1/") in ENDPOINTS:
+        return run_openai(catalog, endpoint.strip("/").removeprefix("v1/"), query)
     if provider == "workers-ai":
-        return run_openai(
-            catalog, "chat/completions", {**(query if isinstance(query, Mapping) else {}), "model": endpoint}
-        )
+        return run_body(catalog, endpoint, json.dumps(query).encode())[0], endpoint
+    if provider == "compat":
+        return run_openai(catalog, endpoint.strip("/").removeprefix("v1/"), query)
     return provider_call(catalog, provider, endpoint, query)
+
+
+def run_envelope(catalog: Catalog, body: Any, gateway_id: str | None) -> tuple[Reply, str | None]:
+    """`POST .../ai/run` with `{"model", "input"}` (AI Gateway's REST API, changelog 2026-05-21): a
+    Workers AI model runs `input` as `ai/run/{model}` does and needs the `cf-aig-gateway-id` header (its
+    value `gateway_id`); another provider's model (`openai/gpt-4.1`) takes `input` as a chat body. The
+    answer is the model's output in the API's envelope."""
+    if not isinstance(body, Mapping) or not isinstance(body.get("model"), str):
+        return Reply.failure(400, INVALID_INPUT, "Error: at '/': 'model' is a required property"), None
+    model_id, given = body["model"], body.get("input")
+    if not isinstance(given, Mapping):
+        return Reply.failure(400, INVALID_INPUT, "Error: at '/': 'input' is a required property (an object)"), model_id
+    if model_id.startswith("@"):
+        if not gateway_id:
+            message = f"Error: {model_id} is a Workers AI model: /ai/run needs the cf-aig-gateway-id header for it"
+            return Reply.failure(400, INVALID_INPUT, message), model_id
+        return run_body(catalog, model_id, json.dumps(given).encode())[0], model_id
+    reply, _ = run_openai(catalog, "chat/completions", {**given, "model": model_id})
+    if reply.answer is None or reply.status != 200 or reply.answer.body is None:  # an error, or a stream
+        return reply, model_id
+    return Reply(reply.status, answer=Answer(json.loads(reply.answer.body or b"{}"))), model_id
+
+
+def anthropic_via_rest(catalog: Catalog, body: Any) -> tuple[Reply, str | None]:
+    """`POST .../ai/v1/messages`: Anthropic's Messages API for `anthropic/<model>` (AI Gateway's REST API)."""
+    if not isinstance(body, Mapping) or not isinstance(body.get("model"), str):
+        return Reply.failure(400, INVALID_INPUT, "Error: at '/': 'model' is a required property"), None
+    provider, _, name = body["model"].partition("/")
+    if provider != "anthropic" or not name:
+        message = f"Error: /ai/v1/messages serves Anthropic's models (`anthropic/<model>`), not {body['model']}"
+        return Reply.failure(400, INVALID_INPUT, message), body["model"]
+    reply, _ = anthropic_message(catalog, {**body, "model": name})
+    if reply.answer is not None and reply.status == 200:
+        said = {**json.loads(reply.answer.body or b"{}"), "model": body["model"]}
+        reply = Reply(200, answer=Answer(body=_dumps(said), content_type="application/json"))
+    return reply, body["model"]

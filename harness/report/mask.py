@@ -57,7 +57,8 @@ class Masker:
 
     def snippet(self, s: Snippet) -> Snippet:
         return replace(s, code=self.text(s.code), source=self.text(s.source), info=self.text(s.info),
-                       options={name: self.text(value) for name, value in s.options.items()})
+                       options={name: self.text(value) for name, value in s.options.items()},
+                       skip_reason=self.text(s.skip_reason) if s.skip_reason else s.skip_reason)
 
     def finding(self, f: Finding) -> Finding:
         return replace(f, message=self.text(f.message), details=self.data(dict(f.details)))

@@ -89,10 +89,16 @@ def _host_reason(words: tuple[str, ...]) -> str | None:
     return None
 
 
+HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+"""`GET https://api.cloudflare.com/...` in a shell fence: the request it names, as a reference shows it."""
+
+
 def _tool_reason(words: tuple[str, ...], assigned: frozenset[str]) -> str | None:
     """Why a command cannot run in the harness's shell, or None when it can; `assigned` are the
     variables and functions the snippet defines itself."""
     program = words[0]
+    if program in HTTP_METHODS and len(words) > 1 and ("://" in words[1] or words[1].startswith("/")):
+        return f"not runnable: an HTTP request line (`{program} {words[1]}`), not a command"
     if not _COMMAND_WORD.match(program) or program.startswith("./"):
         return None if not program.startswith("./") else f"not runnable: runs `{program}`, a file of the project"
     shown = " ".join(words[:3])

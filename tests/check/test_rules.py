@@ -119,6 +119,15 @@ def test_blocked_host_is_no_mock_for_endpoint(page: Page) -> None:
     assert rules_of(found) == ["REQ006"] and "example.com:443" in found[0].message
 
 
+def test_a_path_the_simulated_service_routes_nowhere_says_its_answer(page: Page) -> None:
+    lost = make_request(None, status=404, model=None, error="Could not route to /ai/v1/chat/completions/x")
+    found = check_snippet(page, make_evidence(None, lost))
+    assert rules_of(found) == ["REQ006"]
+    said = found[0].message.split("] ", 1)[1]
+    assert said == ("no such endpoint: POST /client/v4/accounts/a/ai/run/None was answered 404 (Could not route to "
+                    "/ai/v1/chat/completions/x); a wrong URL, or an endpoint the harness's model of this API lacks")
+
+
 def sse(*events: str) -> bytes:
     return "".join(f"data: {e}\n\n" for e in events).encode()
 

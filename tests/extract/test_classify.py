@@ -212,6 +212,10 @@ def test_python_environ_reads_get_role_values() -> None:
         ("cd my-app", "wrangler", None),
         ("npx wrangler dev", "wrangler", None),  # the runner starts it, asks it once and stops it
         ("stripe listen --forward-to x", "shell", "not runnable: runs `stripe`, which the harness does not provide"),
+        ("GET https://api.example.com/v1/items/1", "shell",
+         "not runnable: an HTTP request line (`GET https://api.example.com/v1/items/1`), not a command"),
+        ("PATCH /zones/abc/settings", "shell", "not runnable: an HTTP request line (`PATCH /zones/abc/settings`), "
+         "not a command"),
         ("╭ Create an application\n│ dir ./app", "output", "not runnable: output or text, not commands"),
         ("Need to install the following packages:\nc3@2", "output", "not runnable: output or text, not commands"),
         ('{\n  "result": []\n}', "output", "not runnable: output or text, not commands"),

@@ -39,7 +39,9 @@ def test_names_the_reader_chooses(token: str, value: str | None) -> None:
 @pytest.mark.parametrize(
     ("token", "value"),
     [("<ANTHROPIC_API_KEY>", "harness-anthropic-api-key"), ("<RESPONSE>", "XXXX.DUMMY.TOKEN.XXXX"),
-     ("<CUSTOMER_EMAIL>", "customer@example.com"), ("<EMAIL_ADDRESS>", None), ("<SECRET>", None)],
+     ("<CUSTOMER_EMAIL>", "customer@example.com"), ("<EMAIL_ADDRESS>", None), ("<SECRET>", None),
+     ("{openai_token}", "harness-openai-token"), ("{open_ai_token}", "harness-open-ai-token"),
+     ("<GROQ_API_TOKEN>", "harness-groq-api-token"), ("<JWT_TOKEN>", None), ("{video_token}", None)],
 )
 def test_values_the_reader_supplies(token: str, value: str | None) -> None:
     assert generated_value(token) == value

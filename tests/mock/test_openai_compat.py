@@ -171,13 +171,41 @@ def test_gateway_compat_and_provider_native_endpoints(mock: MockServer, route: R
     assert compat.status_code == 200 and compat.json()["object"] == "chat.completion"
     assert native.status_code == 200 and native.json()["choices"][0]["finish_reason"] == "stop"
     assert claude.json()["type"] == "message" and claude.json()["content"][0]["type"] == "text"
-    assert universal.status_code == 200 and universal.json()["model"] == LLAMA
+    # a Workers AI step is answered as `workers-ai/{model}` answers: the model's own output, in its envelope
+    assert universal.status_code == 200 and universal.json()["result"]["response"].startswith("Mock")
     assert [e.model for e in journal_of(mock, route)] == [
         "anthropic/claude-4",
         "openai/gpt-4.1-mini",
         "claude-4",
         LLAMA,
     ]
+
+
+def test_universal_steps_are_answered_by_each_providers_own_door(mock: MockServer, route: Route) -> None:
+    key = {"Authorization": "Bearer sk-provider-key", "Content-Type": "application/json"}
+    steps = [
+        {"provider": "workers-ai", "endpoint": LLAMA, "headers": key, "query": {"prompt": "Tell me a story"}},
+        {"provider": "compat", "endpoint": "chat/completions", "headers": key,
+         "query": {"model": "google-ai-studio/gemini-2.0-flash", "messages": MESSAGES}},
+        {"provider": "openai", "endpoint": "responses", "headers": key, "query": {"model": "gpt-4.1", "input": "Hi"}},
+    ]
+    # no gateway token and no key on the request itself: each step carries its provider's key
+    answers = [post(route, GATEWAY.rstrip("/"), [step], {}) for step in steps]
+    native = post(route, GATEWAY + "openai/v1/responses", {"model": "gpt-4.1", "input": "Hi"}, key)
+
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert answers[0].json()["result"]["response"].startswith("Mock")  # `prompt`, as the model takes it
+    assert answers[1].json()["model"] == "google-ai-studio/gemini-2.0-flash"
+    assert answers[2].json()["object"] == "response" and native.json()["object"] == "response"
+
+
+def test_a_universal_body_that_is_not_json_says_so(route: Route) -> None:
+    step = '{"provider": "workers-ai", "endpoint": "@cf/meta/llama-3.1-8b-instruct", "query": {"prompt": "x"},}'
+    answer = requests.post(GATEWAY.rstrip("/"), data="[" + step + "]", headers={"Content-Type": "application/json"},
+                           proxies={"https": route.proxy_url}, verify=route.ca_file, timeout=30)
+
+    assert answer.status_code == 400
+    assert "not valid JSON" in answer.json()["errors"][0]["message"]  # not a 401 for credentials it never read
 
 
 def test_gateway_credentials(route: Route) -> None:
@@ -200,3 +228,25 @@ def test_model_schema_and_the_other_auth_style(route: Route) -> None:
     assert flux["success"] and flux["result"]["input"]["required"] == ["prompt"]
     assert flux["result"]["output"]["properties"]["image"] == {"type": "string"}
     assert missing.status_code == 400 and missing.json()["errors"][0]["code"] == 5007
+
+
+def test_the_ai_gateway_rest_api_on_the_api_host(mock: MockServer, route: Route) -> None:
+    run = V1.replace("/ai/v1/", "/ai/run")
+    third = post(route, run, {"model": "openai/gpt-4.1", "input": {"messages": MESSAGES, "max_tokens": 64}})
+    workers = post(route, run, {"model": LLAMA, "input": {"prompt": "Tell me a story"}},
+                   {**AUTH, "cf-aig-gateway-id": "default"})  # fmt: skip
+    no_gateway = post(route, run, {"model": LLAMA, "input": {"prompt": "Tell me a story"}})
+    no_input = post(route, run, {"model": "openai/gpt-4.1"})
+    claude = post(route, V1 + "messages", {"model": "anthropic/claude-sonnet-4-5", "max_tokens": 64,
+                                           "messages": MESSAGES})  # fmt: skip
+    not_claude = post(route, V1 + "messages", {"model": "openai/gpt-4.1", "max_tokens": 64, "messages": MESSAGES})
+    anonymous = post(route, V1 + "messages", {"model": "anthropic/claude-sonnet-4-5"}, {})
+
+    assert third.status_code == 200 and third.json()["result"]["choices"][0]["message"]["role"] == "assistant"
+    assert workers.status_code == 200 and workers.json()["result"]["response"].startswith("Mock")
+    assert no_gateway.status_code == 400 and "cf-aig-gateway-id" in no_gateway.json()["errors"][0]["message"]
+    assert no_input.status_code == 400 and "'input'" in no_input.json()["errors"][0]["message"]
+    assert claude.status_code == 200 and claude.json()["type"] == "message"
+    assert claude.json()["model"] == "anthropic/claude-sonnet-4-5"
+    assert not_claude.status_code == 400 and anonymous.status_code == 401
+    assert [e.model for e in journal_of(mock, route)][:2] == ["openai/gpt-4.1", LLAMA]

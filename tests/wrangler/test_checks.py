@@ -20,6 +20,20 @@ def test_a_wrangler_failure_is_quoted_by_its_error_line_not_its_log_footer() -> 
     assert error_line("Traceback ...\nValueError: bad\n") == "ValueError: bad"  # others keep their last line
 
 
+def test_a_node_error_is_quoted_by_its_name_not_by_the_fields_node_prints_after_it() -> None:
+    stderr = ("file:///x/error.mjs:50\n    return new NotFoundError(status);\n           ^\n\n"
+              "NotFoundError: 404 status code (no body)\n    at APIError.generate (file:///x/error.mjs:50:20)\n"
+              "    at async file:///w/snippet.mjs:8:18 {\n  status: 404,\n  headers: Headers {},\n"
+              "  error: undefined\n}\n\nNode.js v20.20.2\n")
+    assert error_line(stderr) == "NotFoundError: 404 status code (no body)"
+    assert error_line("printing a dict\n{\n  'a': 1\n}\n") == "}"  # no error named: the last line stands
+
+
+def test_a_curl_error_that_goes_on_under_it_is_quoted_whole() -> None:
+    stderr = "curl: (3) nested brace in URL position 20:\nhttps://x.example/{{id}}/y\n                   ^\n"
+    assert error_line(stderr) == "curl: (3) nested brace in URL position 20: https://x.example/{{id}}/y"
+
+
 def _context(kind: str, exit_code: int) -> SnippetContext:
     snippet = Snippet(id="p.md::g1::1", page="p.md", group="g1", label=None, language="sh",
                       code="npx wrangler deploy\n", line=3, options={"kind": kind})

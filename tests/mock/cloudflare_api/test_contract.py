@@ -77,12 +77,43 @@ def test_the_sdk_source_gives_method_path_params_and_envelope(builder: Any) -> N
     assert [p["name"] for p in operation["parameters"]] == ["account_id"]
 
 
+def test_a_list_answer_to_a_post_keeps_its_method(builder: Any) -> None:
+    import cloudflare
+
+    # `self._get_api_list(path_template("/accounts/{account_id}/ai/tomarkdown"), ..., method="post")`
+    source = Path(cloudflare.__file__).parent / "resources/ai/to_markdown.py"
+    calls = {(c.method, c.template) for c in builder._calls(source, "ai.to_markdown")}
+    assert ("post", "/accounts/{account_id}/ai/tomarkdown") in calls
+    assert ("get", "/accounts/{account_id}/ai/tomarkdown") not in calls
+    assert ("get", "/accounts/{account_id}/ai/tomarkdown/supported") in calls
+
+
+def test_the_installed_contract_takes_a_listing_post_also_by_get() -> None:
+    # Log Explorer's SQL: the SDK POSTs it, the published docs GET it with `--url-query query=...`
+    contract = load_contract()
+    sql = "/zones/abc/logs/explorer/query/sql"
+    post, get = contract.match("POST", sql), contract.match("GET", sql)
+    assert post is not None and post.route is not None and get is not None and get.route is not None
+    lists = "/zones/abc/dns_records"  # a list of its own keeps its own GET
+    assert contract.operation(contract.match("GET", lists).route)["operationId"].endswith(".list")  # type: ignore[union-attr]
+
+
 def test_wire_names_replace_python_names(builder: Any) -> None:
     from cloudflare.types.stream import copy_create_params
 
     schema = builder._schema(copy_create_params.CopyCreateParams, "validation", ["allowed_origins", "url"],
                              {"account_id"}, "stream.copy.create", "body")
     assert set(schema["properties"]) == {"allowedOrigins", "url"}
+
+
+def test_a_required_field_keeps_its_wire_name_and_stays_required(builder: Any) -> None:
+    from cloudflare.types.stream import direct_upload_create_params
+
+    # `Required[Annotated[int, PropertyInfo(alias="maxDurationSeconds")]]`: the alias sits inside `Required`
+    schema = builder._schema(direct_upload_create_params.DirectUploadCreateParams, "validation", None,
+                             {"account_id"}, "stream.direct_upload.create", "body")
+    assert schema["required"] == ["maxDurationSeconds"]
+    assert "maxDurationSeconds" in schema["properties"] and "max_duration_seconds" not in schema["properties"]
 
 
 def test_the_installed_contract_records_its_source() -> None:
