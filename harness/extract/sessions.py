@@ -36,8 +36,10 @@ _JS_DECLARATION = re.compile(
     re.MULTILINE)
 _JS_DESTRUCTURED = re.compile(r"^\s*(?:export\s+)?(?:const|let|var)\s*\{([^}]*)\}", re.MULTILINE)
 _JS_IMPORT = re.compile(r"^\s*import\s+(?:type\s+)?([^'\"]+?)\s+from\s", re.MULTILINE)
-_JS_HANDLER = re.compile(r"\b(?:fetch|scheduled|queue|email|onRequest\w*)\s*\(([^)]*)\)")
-_JS_ARROW = re.compile(r"(?:\(([^()]*)\)|\b([A-Za-z_$][\w$]*))\s*=>")
+_JS_HANDLER = re.compile(r"(?:fetch(?<=\bfetch)|scheduled(?<=\bscheduled)|queue(?<=\bqueue)|email(?<=\bemail)"
+                         r"|onRequest(?<=\bonRequest)\w*)\s*\(([^)]*)\)")
+"""`\b(?:fetch|...)`: each word before its `\b`, so that the search skips to the words' first letters."""
+_JS_ARROW = re.compile(r"(?:\(([^()]*+)\)|\b([A-Za-z_$][\w$]*+))\s*=>")
 """An arrow function's parameters (`(c) =>`, `async (request, env) =>`, `c =>`): a route handler's body
 shown in a later block uses them."""
 _SH_SET = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)=", re.MULTILINE)
