@@ -17,6 +17,8 @@ from dataclasses import replace
 from harness.extract.jsfacts import facts_of
 from harness.extract.jsglobals import RUNTIME_GLOBALS
 from harness.extract.jsnames import KEYWORDS
+from harness.extract.pyparse import parsed
+from harness.extract.pystrings import OTHER_LINE_BREAKS as _OTHER_LINE_BREAKS
 from harness.model import Snippet
 from harness.runtimes.base import listed
 
@@ -74,9 +76,11 @@ def _unbound(snippet: Snippet) -> list[str]:
 
 def _python_names(code: str) -> set[str]:
     lines = [line for line in code.splitlines() if not line.lstrip().startswith(("!", "%"))]
-    try:
-        tree = ast.parse("\n".join(lines))
-    except SyntaxError:
+    plain = len(lines) == code.count("\n") + (not code.endswith("\n")) and not _OTHER_LINE_BREAKS.search(code)
+    # with nothing left out and only \n between lines, the lines joined are the code (less a last line
+    # end): the same names, from the tree the classifier made
+    tree = parsed(code if plain else "\n".join(lines))
+    if isinstance(tree, str):
         return set(re.findall(r"^([A-Za-z_]\w*)\s*=", code, re.MULTILINE))
     names: set[str] = set()
     for node in tree.body:
