@@ -103,18 +103,16 @@ def test_python_session_names_from_the_shared_tree_are_those_of_the_lines_joined
 
 
 def _names(tree: ast.Module) -> set[str]:
-    """`sessions._python_names` as it read a tree before the tree was shared."""
-    names: set[str] = set()
-    for node in tree.body:
-        definitions = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
-        for sub in ast.walk(node) if not isinstance(node, definitions) else [node]:
-            if isinstance(sub, definitions):
-                names.add(sub.name)
-            elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
-                names.add(sub.id)
-            elif isinstance(sub, ast.alias):
-                names.add((sub.asname or sub.name).split(".")[0])
-    return names
+    """What `sessions._python_names` read from a tree before the tree was shared: definitions, names
+    stored to and imports, in every top-level statement but inside definitions."""
+    definitions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    found: set[str] = set()
+    for statement in tree.body:
+        nodes = [statement] if isinstance(statement, definitions) else list(ast.walk(statement))
+        found |= {node.name for node in nodes if isinstance(node, definitions)}
+        found |= {node.id for node in nodes if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+        found |= {(node.asname or node.name).split(".")[0] for node in nodes if isinstance(node, ast.alias)}
+    return found
 
 
 @settings(max_examples=200, deadline=None)
