@@ -2,8 +2,9 @@
 
 For each PATH, `harness list --json` and the whole plan (every snippet as `harness.serialize` writes
 it: its code, source, options, skip reason, with its runner; every diagnostic) are taken with the
-harness of git REF (checked out in a temporary worktree) and with this checkout's, in the same
-folder, and compared. Prints the first differences; exits 1 if any, 0 if both agree on every path.
+harness of git REF (checked out in a temporary worktree, given this checkout's API contract and
+runners' installed packages: `SHARED`) and with this checkout's, in the same folder, and compared.
+Prints the first differences; exits 1 if any, 0 if both agree on every path.
 
     python scripts/extraction_diff.py [--ref main] PATH [PATH ...]
     python scripts/extraction_diff.py --bench-tree 1000 ../shared/corpus   # also the bench's 1,000-page tree
@@ -26,6 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 PROBE = """
 import io, json, sys
+import os
+sys.path.insert(0, sys.argv[2])  # before the current folder's harness, which `-c` puts first
+import harness
+if not os.path.realpath(harness.__file__).startswith(os.path.realpath(sys.argv[2]) + os.sep):
+    raise SystemExit(f"harness was imported from {harness.__file__}, not from {sys.argv[2]}")
 from contextlib import redirect_stdout
 from harness.cli import main
 from harness.pipeline import plan
@@ -45,7 +51,7 @@ print(json.dumps({"list": json.loads(listing.getvalue()), "plan": planned}, inde
 def extracted(code_root: Path, path: str) -> str:
     """What the harness at `code_root` extracts from `path` (run in this folder), as indented JSON."""
     env = {**os.environ, "PYTHONPATH": str(code_root)}
-    done = subprocess.run([sys.executable, "-c", PROBE, path], capture_output=True, text=True, env=env)
+    done = subprocess.run([sys.executable, "-c", PROBE, path, str(code_root)], capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise SystemExit(f"extracting {path} with {code_root} failed:\n{done.stderr[-2000:]}")
     return done.stdout
@@ -70,6 +76,20 @@ def compare(before_root: Path, paths: list[str]) -> int:
     return differing
 
 
+SHARED = (".harness-cache/cloudflare-contract", "runners/*/node_modules", "runners/python/.venv")
+"""What extraction reads beside the code and git does not hold (the API contract, the runners' installed
+packages): the other checkout is given this one's, so that only the code differs."""
+
+
+def _share_installs(other: Path) -> None:
+    for pattern in SHARED:
+        for found in ROOT.glob(pattern):
+            target = other / found.relative_to(ROOT)
+            if found.exists() and not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.symlink_to(found.resolve())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", help="pages or folders to extract")
@@ -86,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         before = Path(tmp) / "before"
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(before), args.ref],
                        check=True, capture_output=True)
+        _share_installs(before)
         try:
             differing = compare(before, paths)
         finally:

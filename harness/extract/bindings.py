@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from harness.extract import provided
@@ -88,31 +89,43 @@ _BY_TYPE: Mapping[str, str] = {
     "BrowserWorker": "browser", "SecretsStoreSecret": "secret", "string": "var",
 }
 """TypeScript types an `Env` interface gives a binding (`MY_KV: KVNamespace`) -> its type."""
-_DECLARED = re.compile(r"\b([A-Za-z_$][\w$]*)\s*\??\s*:\s*(" + "|".join(_BY_TYPE) + r")\b")
+_DECLARED = re.compile(r"\b([A-Za-z_$][\w$]*+)\s*\??\s*:\s*(" + "|".join(_BY_TYPE) + r")\b")
+_DECLARED_TYPE = re.compile(r":\s*(?:" + "|".join(_BY_TYPE) + r")\b")
+"""The end of a `_DECLARED` match: code without one declares nothing (a quick scan, from its `:`)."""
 _WEAK_TYPES = frozenset({"var", "service"})
 """Declared types that say less than a name: `ASSETS: Fetcher` is static assets, `PASSWORD: string` a secret."""
-_CALL = re.compile(r"\benv\s*\.\s*([A-Za-z_$][\w$]*)\s*\.\s*([A-Za-z_$][\w$]*)\s*\(")
-_LAUNCH = re.compile(r"\blaunch\s*\(\s*(?:[\w.]*\.)?env\s*\.\s*([A-Za-z_$][\w$]*)")
+# `env(?<=\benv)` is `\benv`, written so that the search skips to each `env` as to a literal
+_CALL = re.compile(r"env(?<=\benv)\s*\.\s*([A-Za-z_$][\w$]*)\s*\.\s*([A-Za-z_$][\w$]*)\s*\(")
+_LAUNCH = re.compile(r"launch(?<=\blaunch)\s*\(\s*(?:[\w.]*\.)?env\s*\.\s*([A-Za-z_$][\w$]*)")
 
 
 def infer(code: str, names: Iterable[str]) -> list[Binding]:
     """The bindings `names` (read as `env.NAME` in `code`) are, by the methods called on them and
     their names; a name used for nothing else is a variable (or a secret, by its name)."""
-    methods: dict[str, set[str]] = {}
-    for match in _CALL.finditer(code):
-        methods.setdefault(match[1], set()).add(match[2])
-    declared = {match[1]: _BY_TYPE[match[2]] for match in _DECLARED.finditer(code)}
-    launched = set(_LAUNCH.findall(code))
+    methods, declared, launched = _uses(code)
     found = []
     for name in dict.fromkeys(names):
-        kind = "browser" if name in launched else _type_of(name, methods.get(name, set()))
+        kind = "browser" if name in launched else _type_of(name, methods.get(name, frozenset()))
         if name in declared and not (declared[name] in _WEAK_TYPES and kind not in ("var", "service")):
             kind = declared[name]
         found.append({"type": kind, "name": name})
     return found
 
 
-def _type_of(name: str, methods: set[str]) -> str:
+@lru_cache(maxsize=64)
+def _uses(code: str) -> tuple[Mapping[str, frozenset[str]], Mapping[str, str], frozenset[str]]:
+    """What `infer` reads of `code` (the classifier and the page's bindings ask of the same block):
+    the methods called on each `env.NAME`, the types an interface declares, the names `launch`ed."""
+    methods: dict[str, set[str]] = {}
+    for match in _CALL.finditer(code):
+        methods.setdefault(match[1], set()).add(match[2])
+    declared = {match[1]: _BY_TYPE[match[2]] for match in _DECLARED.finditer(code)} \
+        if _DECLARED_TYPE.search(code) else {}
+    launched = frozenset(_LAUNCH.findall(code)) if "launch" in code else frozenset()
+    return {name: frozenset(called) for name, called in methods.items()}, declared, launched
+
+
+def _type_of(name: str, methods: frozenset[str]) -> str:
     by_name = next((kind for pattern, kind in _BY_NAME if pattern.search(name.upper())), None)
     by_method = next((kind for known, kind in _BY_METHOD if methods & known), None)
     if by_name is not None and (by_method is None or by_method in ("kv_namespace", "service")):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,8 @@ class Document:
     line_starts: tuple[int, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        lines = self.text.split("\n")  # each line starts one past the end of the one before
+        starts = accumulate(map((1).__add__, map(len, lines[:-1])), initial=0)
         object.__setattr__(self, "line_starts", tuple(starts))
 
     @property

@@ -17,6 +17,7 @@ from harness.extract.document import Document, mask
 from harness.extract.fences import commonmark, parse_fences
 from harness.extract.regions import Fence, Include, Layout, Problem
 from harness.extract.tabs import TabBuilder
+from harness.extract.yamlplain import PlainLoader
 
 _COMMENT = re.compile(r"\{\{[<%]?-?\s*/\*.*?\*/\s*-?[>%]?\}\}", re.DOTALL)
 _SHORTCODE = re.compile(
@@ -70,7 +71,7 @@ def _split_header(fence: Fence) -> Fence:
     if closing is None:
         return fence
     try:
-        data = yaml.safe_load("\n".join(lines[1:closing]))
+        data = yaml.load("\n".join(lines[1:closing]), Loader=PlainLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError:
         return fence
     if not isinstance(data, dict):

@@ -103,8 +103,17 @@ _new_token = tuple.__new__
 (the scanner's hot path)."""
 
 
+SHARED_TOKEN_LISTS = 128
+"""The latest distinct snippets whose tokens `tokenize` keeps: within a page the same block is read for
+its strings, its facts, its role in a session and its references, and each reader visits the tokens."""
+
+
+@lru_cache(maxsize=SHARED_TOKEN_LISTS)
 def tokenize(code: str) -> TokenList:
     """The tokens of `code`; never raises (an unterminated string runs to the end of the code).
+
+    The list is shared by every reader of the same code (scanned once, with what `TokenList` finds
+    on demand): callers read it and never change it.
 
     One pass of anchored regex matches; the scanner's only state is the bracket depth, the open
     template `${`s and the previous token (a `/` after it starts a regex or divides)."""

@@ -106,7 +106,7 @@ def prepare(code: str, language: str, placeholders: Mapping[str, str],
     are the binding names the page's wrangler configuration declares (names in code, not placeholders)."""
     text = {k: v for k, v in placeholders.items() if not k.startswith("$")}
     # where the reader's text is (a scan of the code) matters only if something may be replaced there
-    needed = (_ANGLE.search(code) or _BRACE.search(code) or _API_SLOT.search(code) or _READER_FILE.search(code)
+    needed = (_ANGLE.search(code) or _BRACE.search(code) or _api_slot(code) or _READER_FILE.search(code)
               or any(k in code for k in text))
     spans = readers_text(code, language) if needed else []
     leftovers = []
@@ -145,6 +145,11 @@ def prepare(code: str, language: str, placeholders: Mapping[str, str],
         replaced = _replace(replaced, names, _outside(readers_text(replaced, language), len(replaced)))
     return Prepared(replaced, tuple(leftovers), generated, tuple(sorted({*files.values(), *(f.name for f in sent)})),
                     tuple(sorted(folders)), {f.name: f.shown for f in sent})
+
+
+def _api_slot(code: str) -> bool:
+    """Whether `_API_SLOT` finds anything (looked for only after the text its lookbehinds need)."""
+    return ("/accounts/" in code or "Bearer " in code) and _API_SLOT.search(code) is not None
 
 
 def readers_text(code: str, language: str) -> list[tuple[int, int]]:

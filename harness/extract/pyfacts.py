@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from harness.extract.pyparse import parsed
 from harness.extract.repeats import REPEATS
 
 _MAGIC = re.compile(r"^[ \t]*[!%].*$", re.MULTILINE)
@@ -47,10 +48,9 @@ class PyFacts:
 def py_facts(code: str) -> PyFacts:
     """Read the facts of Python `code`; never raises."""
     magic = _MAGIC.search(code)
-    try:
-        tree = ast.parse(code)
-    except SyntaxError as error:
-        message = error.msg or "invalid syntax"
+    tree = parsed(code)
+    if isinstance(tree, str):
+        message = tree
         top_return = "'return' outside function" in message
         awaited = "'await' outside function" in message or "asynchronous comprehension outside" in message
         notebook = magic.group(0).strip() if magic else None

@@ -8,13 +8,12 @@ compile, or that has line breaks other than `\\n`, goes through the standard lib
 
 from __future__ import annotations
 
-import ast
 import io
 import re
 import tokenize
-import warnings
 from functools import lru_cache
 
+from harness.extract.pyparse import parsed
 from harness.extract.repeats import REPEATS
 
 _PREFIXES = frozenset({"r", "b", "f", "u", "rb", "br", "rf", "fr"})
@@ -29,7 +28,7 @@ _LITERAL = re.compile(
     r'|"(?:[^"\\\n]|\\[\s\S])*"'
 )
 """A string literal from its opening quote to its closing one (triple quotes first)."""
-_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 """Characters `str.splitlines` breaks lines at besides `\\n` (the tokenizer does not)."""
 
 
@@ -41,7 +40,7 @@ def plain_string_spans(code: str) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=REPEATS)
 def _plain_string_spans(code: str) -> tuple[tuple[int, int], ...]:
-    if _OTHER_LINE_BREAKS.search(code) or not _compiles(code):
+    if OTHER_LINE_BREAKS.search(code) or not _compiles(code):
         return tuple(_spans_by_tokenize(code))
     spans = _scan(code)
     return tuple(spans if spans is not None else _spans_by_tokenize(code))
@@ -81,12 +80,9 @@ def _is_word(char: str) -> bool:
 
 def _compiles(code: str) -> bool:
     try:
-        with warnings.catch_warnings():  # the classifier parses the code again; one warning is enough
-            warnings.simplefilter("ignore")
-            ast.parse(code)
-    except (SyntaxError, ValueError):  # ValueError: a null byte
+        return not isinstance(parsed(code), str)  # the classifier asks for the same tree when no placeholder changed
+    except ValueError:  # a null byte
         return False
-    return True
 
 
 def _spans_by_tokenize(code: str) -> list[tuple[int, int]]:

@@ -17,6 +17,8 @@ from dataclasses import replace
 from harness.extract.jsfacts import facts_of
 from harness.extract.jsglobals import RUNTIME_GLOBALS
 from harness.extract.jsnames import KEYWORDS
+from harness.extract.pyparse import parsed
+from harness.extract.pystrings import OTHER_LINE_BREAKS as _OTHER_LINE_BREAKS
 from harness.model import Snippet
 from harness.runtimes.base import listed
 
@@ -36,8 +38,10 @@ _JS_DECLARATION = re.compile(
     re.MULTILINE)
 _JS_DESTRUCTURED = re.compile(r"^\s*(?:export\s+)?(?:const|let|var)\s*\{([^}]*)\}", re.MULTILINE)
 _JS_IMPORT = re.compile(r"^\s*import\s+(?:type\s+)?([^'\"]+?)\s+from\s", re.MULTILINE)
-_JS_HANDLER = re.compile(r"\b(?:fetch|scheduled|queue|email|onRequest\w*)\s*\(([^)]*)\)")
-_JS_ARROW = re.compile(r"(?:\(([^()]*)\)|\b([A-Za-z_$][\w$]*))\s*=>")
+_JS_HANDLER = re.compile(r"(?:fetch(?<=\bfetch)|scheduled(?<=\bscheduled)|queue(?<=\bqueue)|email(?<=\bemail)"
+                         r"|onRequest(?<=\bonRequest)\w*)\s*\(([^)]*)\)")
+"""`\b(?:fetch|...)`: each word before its `\b`, so that the search skips to the words' first letters."""
+_JS_ARROW = re.compile(r"(?:\(([^()]*+)\)|\b([A-Za-z_$][\w$]*+))\s*=>")
 """An arrow function's parameters (`(c) =>`, `async (request, env) =>`, `c =>`): a route handler's body
 shown in a later block uses them."""
 _SH_SET = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)=", re.MULTILINE)
@@ -72,9 +76,11 @@ def _unbound(snippet: Snippet) -> list[str]:
 
 def _python_names(code: str) -> set[str]:
     lines = [line for line in code.splitlines() if not line.lstrip().startswith(("!", "%"))]
-    try:
-        tree = ast.parse("\n".join(lines))
-    except SyntaxError:
+    plain = len(lines) == code.count("\n") + (not code.endswith("\n")) and not _OTHER_LINE_BREAKS.search(code)
+    # with nothing left out and only \n between lines, the lines joined are the code (less a last line
+    # end): the same names, from the tree the classifier made
+    tree = parsed(code if plain else "\n".join(lines))
+    if isinstance(tree, str):
         return set(re.findall(r"^([A-Za-z_]\w*)\s*=", code, re.MULTILINE))
     names: set[str] = set()
     for node in tree.body:

@@ -17,7 +17,8 @@ from harness.model import Snippet
 
 _IMPORT_CLAUSE = re.compile(r"^[ \t]*import\s+(?:type\s+)?([\w$*{}\s,]+?)\s+from\s", re.MULTILINE)
 _TOP_DESTRUCTURED = re.compile(r"^(?:export\s+)?(?:const|let|var)\s*\{([^}]*)\}", re.MULTILINE)
-_FETCH_PARAMETERS = re.compile(r"\bfetch\s*\(([^)]*)\)")
+_FETCH_PARAMETERS = re.compile(r"fetch(?<=\bfetch)\s*\(([^)]*)\)")
+"""`\bfetch(...)`, written so that the search skips to each `fetch` as to a literal."""
 
 
 def provides(block: Snippet) -> set[str]:

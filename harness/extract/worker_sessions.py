@@ -35,10 +35,10 @@ _LANGUAGES = frozenset({"js", "ts"})
 _ELIDED = re.compile(r"^[ \t]*(?:\.\.\.|…)[ \t]*;?[ \t]*$", re.MULTILINE)
 _DURABLE = "Durable Object namespace binding"
 _WORKFLOW = "needs its class (a `WorkflowEntrypoint`)"
-_WORKFLOW_CLASS = re.compile(r"\bexport\s+class\s+[A-Za-z_$][\w$]*\s+extends\s+WorkflowEntrypoint\b")
+_WORKFLOW_CLASS = re.compile(r"export(?<=\bexport)\s+class\s+[A-Za-z_$][\w$]*\s+extends\s+WorkflowEntrypoint\b")
 _D1_TABLE = re.compile(r"not runnable: queries D1 table (.+?), which (?:this snippet does not create|no block of this "
                        r"page's session creates)")
-_EXPORTED_CLASS = re.compile(r"\bexport\s+(?:default\s+)?class\s+[A-Za-z_$]")
+_EXPORTED_CLASS = re.compile(r"export(?<=\bexport)\s+(?:default\s+)?class\s+[A-Za-z_$]")
 """A class the block exports: what the runner binds a Durable Object namespace to."""
 _CREATED = re.compile(r"\bCREATE\s+(?:VIRTUAL\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[`\"\[]?(\w+)", re.IGNORECASE)
 
