@@ -32,9 +32,12 @@ def test_pages_groups_tabs_languages_and_statuses() -> None:
     hugo, mdx = found.pages
     assert (hugo.groups, hugo.tabs, hugo.snippets, dict(hugo.languages)) == (1, 2, 5, {"sh": 3, "py": 1, "js": 1})
     assert dict(hugo.statuses) == {"runnable": 5, "fragment": 0, "not runnable": 0}  # env.AI block: a handler body
+    # `npm install @cloudflare/ai`: a package the wrangler runner does not carry (its install would fail offline)
     assert (mdx.groups, mdx.tabs, mdx.snippets, dict(mdx.statuses)) == (
-        1, 2, 3, {"runnable": 3, "fragment": 0, "not runnable": 0})  # `npm install` runs on the wrangler runner
-    assert [e.status for e in found.entries] == ["runnable"] * 8
+        1, 2, 3, {"runnable": 2, "fragment": 0, "not runnable": 1})
+    assert sorted(e.status for e in found.entries) == ["not runnable"] + ["runnable"] * 7
+    install = next(e for e in found.entries if e.status == "not runnable")
+    assert install.snippet.code.strip() == "npm install @cloudflare/ai" and "`@cloudflare/ai`" in install.reason
     notebook = inventory_of("fixtures/pages/extract15").pages
     assert sum(dict(p.statuses)["fragment"] for p in notebook) == 1
 
@@ -54,8 +57,8 @@ def test_reasons_pool_their_specifics() -> None:
 def test_the_table_names_every_page_and_reason() -> None:
     text = inventory.render(inventory_of(SITES), show_snippets=True)
     assert "     1     2        5    5    0    0  fixtures/pages/sites/hugo/content/workers-ai/get-started.md" in text
-    assert "2 pages, 2 tab groups, 4 tabs, 8 snippets: 8 runnable, 0 fragments, 0 not runnable" in text
-    assert "Runs on: shell 4, worker 2, python 1, wrangler 1" in text
+    assert "2 pages, 2 tab groups, 4 tabs, 8 snippets: 7 runnable, 0 fragments, 1 not runnable" in text
+    assert "Runs on: shell 4, worker 2, python 1" in text
     assert "_binding-note.md:11)" in text  # the env.AI handler body, at its partial's line
     assert "_run-model.md:23)" in text  # where an included snippet's code really is
     assert "warning fixtures/pages/sites/hugo/content/workers-ai/get-started.md:14: partial `_pricing.md`" in text
@@ -65,8 +68,7 @@ def test_the_table_names_every_page_and_reason() -> None:
 def test_list_json_through_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list", SITES, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["totals"]["snippets"] == 8 and data["totals"]["runners"] == {
-        "shell": 4, "python": 1, "worker": 2, "wrangler": 1}
+    assert data["totals"]["snippets"] == 8 and data["totals"]["runners"] == {"shell": 4, "python": 1, "worker": 2}
     body = next(s for s in data["snippets"] if s["language"] == "js")
     assert body == {
         "id": f"{SITES}/hugo/content/workers-ai/get-started.md::_run-model.md:_binding-note.md:g1::1",
