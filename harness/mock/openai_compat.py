@@ -44,12 +44,24 @@ def resolve(catalog: Catalog, model_id: str) -> Model | None:
     return found
 
 
+def endpoint_of(path: str) -> str:
+    """An OpenAI-style path as `ENDPOINTS` names it: `/v1/chat/completions` -> `chat/completions`."""
+    return path.strip("/").removeprefix("v1/")
+
+
+def model_missing(body: Any) -> Reply | None:
+    """The 400 for a body that names no model (`{"model": "..."}`), else None."""
+    if not isinstance(body, Mapping) or not isinstance(body.get("model"), str):
+        return Reply.failure(400, INVALID_INPUT, "Error: at '/': 'model' is a required property")
+    return None
+
+
 def run_openai(catalog: Catalog, endpoint: str, body: Any) -> tuple[Reply, str | None]:
     """`(reply, model id)` for one OpenAI-style call; the reply's answer is the OpenAI body."""
     if endpoint not in ENDPOINTS:
         return Reply.failure(404, NO_SUCH_ROUTE, f"Could not route to /ai/v1/{endpoint}"), None
-    if not isinstance(body, Mapping) or not isinstance(body.get("model"), str):
-        return Reply.failure(400, INVALID_INPUT, "Error: at '/': 'model' is a required property"), None
+    if (missing := model_missing(body)) is not None:
+        return missing, None
     model_id = body["model"]
     model = resolve(catalog, model_id)
     if model is None:

@@ -15,7 +15,7 @@ from harness.mock.answers import Answer, answer
 from harness.mock.catalog import Catalog
 from harness.mock.errors import INVALID_INPUT, NO_SUCH_ROUTE
 from harness.mock.inference import Reply, run_body
-from harness.mock.openai_compat import ENDPOINTS, run_openai
+from harness.mock.openai_compat import ENDPOINTS, endpoint_of, model_missing, run_openai
 
 LISTED_TASKS = frozenset({"text-generation", "chat", "text-embeddings"})
 
@@ -67,9 +67,9 @@ def anthropic_message(catalog: Catalog, body: Mapping[str, Any]) -> tuple[Reply,
 def provider_call(catalog: Catalog, provider: str, rest: str, body: Any) -> tuple[Reply, str | None]:
     """A provider-native path through AI Gateway: Anthropic's messages, or an OpenAI-style endpoint
     (`chat/completions`, `responses`, `embeddings`, `completions`, with or without `v1/`)."""
-    if not isinstance(body, Mapping) or not isinstance(body.get("model"), str):
-        return Reply.failure(400, INVALID_INPUT, "Error: at '/': 'model' is a required property"), None
-    path = rest.strip("/").removeprefix("v1/")
+    if (missing := model_missing(body)) is not None:
+        return missing, None
+    path = endpoint_of(rest)
     if provider == "anthropic" and path == "messages":
         return anthropic_message(catalog, body)
     if path in ENDPOINTS:
@@ -84,12 +84,12 @@ def universal_step(catalog: Catalog, step: Mapping[str, Any]) -> tuple[Reply, st
     is the unified OpenAI-compatible endpoint (`query.model` says `provider/model`), the others as
     `provider_call`."""
     provider, endpoint, query = str(step.get("provider")), str(step.get("endpoint")), step.get("query")
-    if provider == "workers-ai" and endpoint.strip("/").removeprefix("v1/") in ENDPOINTS:
-        return run_openai(catalog, endpoint.strip("/").removeprefix("v1/"), query)
+    if provider == "workers-ai" and endpoint_of(endpoint) in ENDPOINTS:
+        return run_openai(catalog, endpoint_of(endpoint), query)
     if provider == "workers-ai":
         return run_body(catalog, endpoint, json.dumps(query).encode())[0], endpoint
     if provider == "compat":
-        return run_openai(catalog, endpoint.strip("/").removeprefix("v1/"), query)
+        return run_openai(catalog, endpoint_of(endpoint), query)
     return provider_call(catalog, provider, endpoint, query)
 
 
@@ -98,8 +98,8 @@ def run_envelope(catalog: Catalog, body: Any, gateway_id: str | None) -> tuple[R
     Workers AI model runs `input` as `ai/run/{model}` does and needs the `cf-aig-gateway-id` header (its
     value `gateway_id`); another provider's model (`openai/gpt-4.1`) takes `input` as a chat body. The
     answer is the model's output in the API's envelope."""
-    if not isinstance(body, Mapping) or not isinstance(body.get("model"), str):
-        return Reply.failure(400, INVALID_INPUT, "Error: at '/': 'model' is a required property"), None
+    if (missing := model_missing(body)) is not None:
+        return missing, None
     model_id, given = body["model"], body.get("input")
     if not isinstance(given, Mapping):
         return Reply.failure(400, INVALID_INPUT, "Error: at '/': 'input' is a required property (an object)"), model_id
@@ -116,8 +116,8 @@ def run_envelope(catalog: Catalog, body: Any, gateway_id: str | None) -> tuple[R
 
 def anthropic_via_rest(catalog: Catalog, body: Any) -> tuple[Reply, str | None]:
     """`POST .../ai/v1/messages`: Anthropic's Messages API for `anthropic/<model>` (AI Gateway's REST API)."""
-    if not isinstance(body, Mapping) or not isinstance(body.get("model"), str):
-        return Reply.failure(400, INVALID_INPUT, "Error: at '/': 'model' is a required property"), None
+    if (missing := model_missing(body)) is not None:
+        return missing, None
     provider, _, name = body["model"].partition("/")
     if provider != "anthropic" or not name:
         message = f"Error: /ai/v1/messages serves Anthropic's models (`anthropic/<model>`), not {body['model']}"
